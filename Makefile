@@ -1,0 +1,61 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12+. Prefer 3.13, then 3.12: on PATH, then in pyenv's versions.
+PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[32]*/bin/python3 2>/dev/null | sort -r) python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$c; break; fi; done)
+
+.PHONY: help run test setup deps static lint bench clean
+
+help:
+	@echo "make run   - set up and serve the portal on http://127.0.0.1:$(PORT) (SQLite, in-process tasks, demo data)"
+	@echo "make test  - set up and run every test (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or newer is needed (Django 6). Install python3.13 or python3.12, e.g."; \
+	  echo "  apt-get install python3.13 python3.13-venv   or   pyenv install 3.13"; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the front-end libraries: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+setup: deps
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+run: setup
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Tests run with DEBUG off (as in production) but over plain HTTP, with a throwaway key.
+test: deps
+	@mkdir -p var test-artifacts
+	@if [ -z "$$DATABASE_URL" ]; then echo "make test: DATABASE_URL unset - using SQLite"; else echo "make test: database $${DATABASE_URL%%\?*}"; fi
+	@if [ -z "$$CELERY_BROKER_URL" ]; then echo "make test: CELERY_BROKER_URL unset - tasks run in-process; worker tests are skipped"; else echo "make test: broker $$CELERY_BROKER_URL"; fi
+	$(PY) -m ruff check .
+	HTTPS=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} DEBUG=0 \
+	  $(PY) manage.py makemigrations --check --dry-run
+	HTTPS=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} DEBUG=0 \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: deps
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

@@ -1,0 +1,89 @@
+"""API plumbing shared by every app: pagination and one error body for every 4xx.
+
+Every error answers
+    {"status": 400, "code": "invalid", "detail": "…", "fields": {"name": ["reason"]}}
+where `fields` appears for input errors and an error may add keys of its own
+(a refused transition adds "allowed": [...]).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    """`page` and `page_size` (up to 500); results under `results`."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class Conflict(exceptions.APIException):
+    """409: the request is valid but the object's state does not allow it now."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+    def __init__(self, detail=None, code=None, **extra):
+        super().__init__(detail, code)
+        self.extra = extra
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {key: _messages(value) for key, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
+
+
+def _messages(value) -> list:
+    if isinstance(value, list | tuple):
+        flat = []
+        for item in value:
+            flat.extend(_messages(item) if isinstance(item, list | tuple) else [item])
+        return [str(m) for m in flat]
+    if isinstance(value, dict):
+        return [f"{k}: {', '.join(_messages(v))}" for k, v in value.items()]
+    return [str(value)]
+
+
+def error_body(status_code: int, code: str, detail: str, **extra) -> dict:
+    return {"status": status_code, "code": code, "detail": detail, **extra}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, reshaped so every 4xx has the same body."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict("That would break a uniqueness or integrity rule.", code="integrity")
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(
+            response.status_code, "invalid", "Some fields are not valid.",
+            fields=_field_errors(exc.detail),
+        )
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = error_body(
+            response.status_code,
+            code if isinstance(code, str) else "error",
+            str(detail),
+            **getattr(exc, "extra", {}),
+        )
+    return Response(body, status=response.status_code, headers=_auth_headers(response))
+
+
+def _auth_headers(response) -> dict:
+    keep = ("WWW-Authenticate", "Retry-After", "Allow")
+    return {name: response[name] for name in keep if response.has_header(name)}

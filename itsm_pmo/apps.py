@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from .roles import sync_role_permissions
+
+    # Permissions of every app must exist before the groups can be given them.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
+    sync_role_permissions()
+
+
+class ItsmPmoConfig(AppConfig):
+    name = "itsm_pmo"
+    verbose_name = "Portal"
+
+    def ready(self) -> None:
+        # After every migrate, models added since get their role permissions.
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="itsm_pmo.sync_roles")

@@ -1,0 +1,31 @@
+"""Template context every page needs: the navigation and the user's roles."""
+
+from django.urls import reverse
+
+from .roles import Role, roles_of
+
+# (label, url name, icon, path prefix that marks it active)
+NAVIGATION = [
+    ("Home", "home", "house", "/"),
+    ("Portfolio", "portfolio:index", "kanban", "/portfolio/"),
+    ("Resources", "resources:index", "people", "/resources/"),
+    ("Changes", "changes:index", "arrow-repeat", "/changes/"),
+    ("Handover", "handover:index", "box-arrow-in-right", "/handover/"),
+    ("Knowledge", "knowledge:index", "journal-text", "/knowledge/"),
+]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    items = []
+    for label, url_name, icon, prefix in NAVIGATION:
+        active = path == prefix if prefix == "/" else path.startswith(prefix)
+        items.append({"label": label, "url": reverse(url_name), "icon": icon, "active": active})
+    names = roles_of(user)
+    return {
+        "nav_items": items,
+        "user_roles": [Role(name).label for name in sorted(names)],
+    }

@@ -1,0 +1,70 @@
+"""The demo organisation: deterministic (seeded) and idempotent, scaled by --scale.
+
+Each app has a `demo.py` with a `seed(ctx)` function; they run in the order of SEEDERS, each
+reading what earlier ones made from the context. Rows are keyed by natural keys
+(usernames, emails, names) so a second run updates instead of duplicating.
+"""
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .roles import Role
+
+# Apps whose demo data is loaded, in dependency order.
+SEEDERS = ["resources.demo"]
+
+DEMO_USERS = [
+    # username, first, last, role
+    ("pmo_lead", "Priya", "Shah", Role.PMO_LEAD),
+    ("itsm_manager", "Marcus", "Webb", Role.ITSM_MANAGER),
+    ("engineer", "Elena", "Novak", Role.ENGINEER),
+    ("executive", "Daniel", "Okafor", Role.EXECUTIVE),
+]
+
+
+@dataclass
+class DemoContext:
+    scale: int
+    password: str
+    rng: random.Random
+    users: dict = field(default_factory=dict)
+    made: dict = field(default_factory=dict)  # what each seeder created, for later ones
+    counts: dict = field(default_factory=dict)
+
+
+def seed_users(ctx: DemoContext) -> None:
+    User = get_user_model()
+    for username, first, last, role in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last,
+                      "email": f"{username}@example.org", "is_staff": False},
+        )
+        user.set_password(ctx.password)
+        user.save(update_fields=["password"])
+        user.groups.set([Group.objects.get(name=role.value)])
+        ctx.users[username] = user
+    admin, _ = User.objects.update_or_create(
+        username="admin",
+        defaults={"first_name": "Portal", "last_name": "Administrator",
+                  "email": "admin@example.org", "is_staff": True, "is_superuser": True},
+    )
+    admin.set_password(ctx.password)
+    admin.save(update_fields=["password"])
+    ctx.users["admin"] = admin
+    ctx.counts["users"] = len(ctx.users)
+
+
+@transaction.atomic
+def seed_demo(*, scale: int = 1, password: str = "demo", seed: int = 20261121) -> DemoContext:
+    """Build (or bring up to date) the demo organisation in one transaction."""
+    ctx = DemoContext(scale=scale, password=password, rng=random.Random(seed))
+    seed_users(ctx)
+    for module_name in SEEDERS:
+        import_module(module_name).seed(ctx)
+    return ctx

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import views
+
+api_patterns = [
+    path("portfolio/", include("portfolio.api.urls")),
+    path("resources/", include("resources.api.urls")),
+    path("changes/", include("changes.api.urls")),
+    path("handover/", include("handover.api.urls")),
+    path("knowledge/", include("knowledge.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("portfolio/", include("portfolio.urls")),
+    path("resources/", include("resources.urls")),
+    path("changes/", include("changes.urls")),
+    path("handover/", include("handover.urls")),
+    path("knowledge/", include("knowledge.urls")),
+]
+
+handler404 = "itsm_pmo.errors.not_found"
+handler403 = "itsm_pmo.errors.forbidden"

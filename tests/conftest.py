@@ -1,0 +1,110 @@
+"""Fixtures every test can use: a user and a client per role, the API client, the worker."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from itsm_pmo.roles import Role
+
+from .factories import UserFactory
+
+ROLE_NAMES = [role.value for role in Role]
+
+
+@pytest.fixture
+def role_user(db):
+    """role_user("pmo_lead") -> a user holding that role (the same user within a test)."""
+    made = {}
+
+    def make(role: str):
+        if role not in made:
+            made[role] = UserFactory(username=f"{role}_user", roles=[role])
+        return made[role]
+
+    return make
+
+
+def _clients(client_class, role_user):
+    def make(role: str):
+        client = client_class()
+        if role != "anonymous":
+            client.force_login(role_user(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def page_clients(role_user):
+    """page_clients("engineer") -> a Django test client signed in as that role."""
+    return _clients(Client, role_user)
+
+
+@pytest.fixture
+def api_clients(role_user):
+    """api_clients("engineer") -> a DRF APIClient signed in as that role."""
+    return _clients(APIClient, role_user)
+
+
+@pytest.fixture
+def api(api_clients):
+    """An API client signed in as the PMO lead, the role that writes most."""
+    return api_clients("pmo_lead")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker in its own process, on the real broker and the test database.
+
+    Skipped when no broker is configured (the embedded default runs tasks in-process).
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from itsm_pmo.celery import app
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("no CELERY_BROKER_URL: tasks run in-process, there is no worker to start")
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+                               f"{db['PORT'] or 5432}/{db['NAME']}")
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    hostname = f"test-{os.getpid()}@%h"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "itsm_pmo", "worker", "--pool=solo",
+         "--concurrency=1", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+         "-n", hostname],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=1.0):
+                break
+            if worker.poll() is not None:
+                pytest.fail(f"the worker exited: {worker.stdout.read()}")
+        else:
+            pytest.fail("the worker did not answer a ping within 60 s")
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing with the production hasher costs ~0.3 s a password; tests don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,52 @@
+"""seed_demo: a believable organisation, deterministic and idempotent."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from resources.models import Person, PersonSkill, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(Team.objects.values_list("name", "kind", "manager__email")),
+        sorted(Person.objects.values_list("email", "name", "team__name", "contracted_hours")),
+        sorted(PersonSkill.objects.values_list("person__email", "skill__name", "level")),
+    )
+
+
+def test_seed_demo_builds_the_organisation_and_demo_users(monkeypatch, capsys):
+    # given a password from the environment
+    monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
+    # when
+    call_command("seed_demo")
+    # then
+    names = set(Team.objects.values_list("name", flat=True))
+    assert {"Service Desk", "Network", "Database", "Platform", "Application Development",
+            "Security"} <= names
+    assert 55 <= Person.objects.count() <= 70
+    assert PersonSkill.objects.count() >= Person.objects.count() * 2
+    for username in ("pmo_lead", "itsm_manager", "engineer", "executive", "admin"):
+        assert authenticate(username=username, password="s3cret-demo"), username
+    assert authenticate(username="admin", password="s3cret-demo").is_superuser
+    out = capsys.readouterr().out
+    assert "pmo_lead" in out and "s3cret-demo" in out
+
+
+def test_seed_demo_is_idempotent_and_deterministic():
+    # when run twice
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    # then nothing is duplicated or changed
+    assert snapshot() == first
+
+
+def test_seed_demo_scale_multiplies_the_sizes():
+    call_command("seed_demo")
+    base = Person.objects.count()
+    call_command("seed_demo", "--scale", "3")
+    assert Team.objects.count() == 21
+    assert Person.objects.count() == (base - 3) * 3 + 3
