@@ -20,7 +20,7 @@ def broker_state() -> dict:
     from itsm_pmo.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return {"status": "ok", "mode": "broker"}
     except Exception as exc:  # noqa: BLE001

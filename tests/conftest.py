@@ -72,7 +72,7 @@ def celery_worker_process(transactional_db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     db = connection.settings_dict
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     if db["ENGINE"].endswith("postgresql"):
         env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
                                f"{db['PORT'] or 5432}/{db['NAME']}")

@@ -4,8 +4,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from itsm_pmo.celery import app as celery_app
-
 pytestmark = pytest.mark.django_db
 
 
@@ -24,10 +22,10 @@ def test_healthz_answers_json_without_login():
     assert body["capacity_snapshot_age_seconds"] is None
 
 
-def test_healthz_reports_an_unreachable_broker_as_503(settings, monkeypatch):
+def test_healthz_reports_an_unreachable_broker_as_503(settings):
     # given a broker address where nothing listens
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     # when
     response = Client().get("/healthz")
     # then

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL", "CELERY_BROKER_URL",
-                        "ALLOWED_HOSTS"}}
+                        "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({k: v for k, v in env_overrides.items() if v is not None})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
