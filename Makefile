@@ -32,13 +32,16 @@ node_modules/.installed: package.json package-lock.json
 
 deps: $(VENV)/.installed node_modules/.installed
 
+# The embedded default is a development server: DEBUG on unless the environment says otherwise.
+run setup bench: export DEBUG ?= 1
+
 setup: deps
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 
 run: setup
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run with DEBUG off (as in production) but over plain HTTP, with a throwaway key.
 test: deps
