@@ -94,7 +94,7 @@ def seed(ctx) -> None:
     for name, category in SKILLS.items():
         skills[name], _ = Skill.objects.update_or_create(name=name, defaults={"category": category})
 
-    teams, people = {}, []
+    teams, people, used_names = {}, [], {"Priya Shah", "Marcus Webb", "Elena Novak"}
     for copy in range(ctx.scale):
         for name, kind, size, description, titles, core in TEAMS:
             team_name = _team_name(name, copy)
@@ -105,11 +105,10 @@ def seed(ctx) -> None:
             members = []
             for i in range(size):
                 slug = f"{team_name.lower().replace(' ', '-')}-{i + 1}"
-                first, last = rng.choice(FIRST), rng.choice(LAST)
                 person, _ = Person.objects.update_or_create(
                     email=f"{slug}@example.org",
                     defaults={
-                        "name": f"{first} {last}",
+                        "name": _unique_name(rng, used_names),
                         "team": team,
                         "title": titles[0] if i % 3 else titles[-1],
                         # Most full time; some part time, as in any real organisation.
@@ -135,6 +134,15 @@ def seed(ctx) -> None:
 
     ctx.made.update(teams=teams, skills=skills, people=people)
     ctx.counts.update(teams=len(teams), people=len(people), skills=len(skills))
+
+
+def _unique_name(rng, used: set[str]) -> str:
+    """A first and last name nobody else in the demo has (1,200 combinations)."""
+    while True:
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        if name not in used or len(used) >= len(FIRST) * len(LAST):
+            used.add(name)
+            return name
 
 
 def _give_skills(person, core, all_skills, rng) -> None:

@@ -50,3 +50,9 @@ def test_seed_demo_scale_multiplies_the_sizes():
     call_command("seed_demo", "--scale", "3")
     assert Team.objects.count() == 21
     assert Person.objects.count() == (base - 3) * 3 + 3
+
+
+def test_seed_demo_people_have_distinct_names():
+    call_command("seed_demo")
+    names = list(Person.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))
