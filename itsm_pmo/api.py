@@ -13,6 +13,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .domain import TransitionRefused
+
 
 class Pagination(PageNumberPagination):
     """`page` and `page_size` (up to 500); results under `results`."""
@@ -62,6 +64,9 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, IntegrityError):
         exc = Conflict("That would break a uniqueness or integrity rule.", code="integrity")
+    elif isinstance(exc, TransitionRefused):
+        exc = Conflict(exc.detail, code="transition_not_allowed", current=exc.current,
+                       allowed=exc.allowed)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.PMO_LEAD: {
         "*": VIEW,
         "portfolio.*": MANAGE,
+        "portfolio.project": ("transition_project",),
         "resources.*": MANAGE,
     },
     Role.ITSM_MANAGER: {

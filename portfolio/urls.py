@@ -1,9 +1,24 @@
 from django.urls import path
 
-from itsm_pmo.views import area_overview
+from .views import board, imports, projects, ranking
 
 app_name = "portfolio"
 
 urlpatterns = [
-    path("", area_overview, {"area": "portfolio"}, name="index"),
+    path("", board.BoardView.as_view(), name="index"),
+    path("ranking/", ranking.RankingPageView.as_view(), name="ranking"),
+    path("ranking.csv", ranking.ranking_csv, name="ranking_csv"),
+    path("ranking/weights/", ranking.save_weights, name="ranking_save_weights"),
+    path("projects/", projects.ProjectListView.as_view(), name="project_list"),
+    path("projects/new/", projects.ProjectCreateView.as_view(), name="project_create"),
+    path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.ProjectUpdateView.as_view(), name="project_update"),
+    path("projects/<int:pk>/scores/", projects.ScoresEditView.as_view(), name="project_scores"),
+    path("projects/<int:pk>/transition/", projects.project_transition_view,
+         name="project_transition"),
+    path("projects/<int:pk>/milestones/new/", projects.MilestoneCreateView.as_view(),
+         name="milestone_create"),
+    path("projects/<int:pk>/risks/new/", projects.RiskCreateView.as_view(), name="risk_create"),
+    path("import/", imports.ImportUploadView.as_view(), name="import"),
+    path("import/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
 ]

@@ -39,3 +39,12 @@ def latest_snapshot_time() -> datetime | None:
     has been published there is honestly none, which /healthz reports as null.
     """
     return None
+
+
+def open_conflict_counts(project_ids) -> dict[int, int]:
+    """Open conflicts per project, from the latest published snapshot.
+
+    The conflict engine arrives with the resources issue; until it has published a snapshot
+    there are no conflicts, so every project counts zero.
+    """
+    return {}

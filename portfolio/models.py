@@ -1,0 +1,281 @@
+"""The portfolio: objectives, services, scoring criteria, projects and what hangs off them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import Cover, CriterionKind, Health, MilestoneKind, RiskStatus, Stage, Tier
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class StrategicObjective(models.Model):
+    """A goal of the organisation; its weight says how much serving it counts in the ranking."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 (nice to have) to 10 (the organisation's top priority).",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-weight", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="objective_name_unique_ci"),
+            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=10),
+                                   name="objective_weight_1_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service in the catalogue: who runs it, how critical it is, when it is supported."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    owning_team = models.ForeignKey(
+        "resources.Team", on_delete=models.PROTECT, related_name="services"
+    )
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.BUSINESS_OPERATIONAL)
+    support_hours = models.CharField(max_length=20, choices=Cover.choices,
+                                     default=Cover.BUSINESS_HOURS)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="service_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """A term of the weighted scoring model. Scored criteria take a 1–5 score per project;
+    the one alignment criterion is computed from the objectives a project serves."""
+
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1"),
+                                 validators=[MinValueValidator(Decimal("0"))])
+    higher_is_better = models.BooleanField(
+        default=True, help_text="Off for criteria such as risk or effort, where 5 is worst."
+    )
+    kind = models.CharField(max_length=20, choices=CriterionKind.choices,
+                            default=CriterionKind.SCORED)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="criterion_name_unique_ci"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(kind=CriterionKind.ALIGNMENT),
+                                    name="one_alignment_criterion"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A project or proposal in the portfolio, with operations' needs captured at intake."""
+
+    code = models.CharField(max_length=20, unique=True,
+                            help_text="A short unique reference, e.g. PRJ-0042.")
+    name = models.CharField(max_length=160)
+    summary = models.TextField(blank=True)
+    sponsor = models.CharField(max_length=120, blank=True,
+                               help_text="The executive who owns the business case.")
+    owner = models.ForeignKey("resources.Person", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_projects",
+                              help_text="The project manager.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROPOSED,
+                             db_index=True, editable=False)
+    objectives = models.ManyToManyField(StrategicObjective, through="ProjectObjective",
+                                        related_name="projects", blank=True)
+    services = models.ManyToManyField(Service, related_name="projects", blank=True)
+    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
+    # Support requirements, captured at intake so operations' needs are in scope from day one.
+    support_team = models.ForeignKey("resources.Team", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="supported_projects",
+                                     help_text="Who will run it after go-live.")
+    support_effort_hours = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Expected support effort after go-live, hours per week.")
+    support_cover = models.CharField(max_length=20, choices=Cover.choices, blank=True,
+                                     help_text="Hours of cover the service will need.")
+    support_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["code"]
+        permissions = [("transition_project", "Can move a project between stages")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:project_detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+
+
+class ProjectObjective(models.Model):
+    """How much a project serves an objective, 0–100 %."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE,
+                                related_name="objective_links")
+    objective = models.ForeignKey(StrategicObjective, on_delete=models.CASCADE,
+                                  related_name="project_links")
+    contribution = models.PositiveSmallIntegerField(
+        default=50, validators=[MaxValueValidator(100)], help_text="Percent, 0–100.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "objective"],
+                                    name="project_objective_unique"),
+            models.CheckConstraint(condition=Q(contribution__lte=100),
+                                   name="contribution_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} serves {self.objective} ({self.contribution} %)"
+
+
+class Score(models.Model):
+    """A project's 1–5 score on one criterion, with the reason for it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    rationale = models.TextField(blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    scored_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "criterion"], name="score_unique"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=5),
+                                   name="score_value_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.criterion}: {self.value}"
+
+
+class Milestone(models.Model):
+    """A dated point in a project's plan; `go_live` is the one operations care most about."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=MilestoneKind.choices,
+                            default=MilestoneKind.OTHER)
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.due_date:%d %b %Y})"
+
+
+class Risk(models.Model):
+    """A project risk, rated likelihood × impact on 1–5 scales."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    threatens_operations = models.BooleanField(
+        default=False, help_text="Would it hurt a live service if it happened?")
+    mitigation = models.TextField(blank=True)
+    owner = models.ForeignKey("resources.Person", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_risks")
+    status = models.CharField(max_length=10, choices=RiskStatus.choices,
+                              default=RiskStatus.OPEN)
+
+    class Meta:
+        ordering = ["-likelihood", "-impact", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(likelihood__gte=1, likelihood__lte=5,
+                                               impact__gte=1, impact__lte=5),
+                                   name="risk_ratings_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def exposure(self) -> int:
+        return self.likelihood * self.impact
+
+
+class Benefit(models.Model):
+    """A benefit the project promises and, after delivery, what was realised."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
+    description = models.CharField(max_length=200)
+    measure = models.CharField(max_length=120, help_text="How it is measured, e.g. 'calls/month'.")
+    target = models.CharField(max_length=80)
+    owner = models.ForeignKey("resources.Person", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_benefits")
+    review_date = models.DateField(null=True, blank=True)
+    realised = models.CharField(max_length=80, blank=True)
+    realised_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ProjectTransition(models.Model):
+    """One move of a project between stages: who, when, from, to and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.from_stage} → {self.to_stage}"

@@ -1,0 +1,1 @@
+"""Portfolio pages, one module per page family: board, ranking, projects, imports."""

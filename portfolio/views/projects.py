@@ -1,0 +1,187 @@
+"""Project pages: list, intake and edit, the project page, scores, moves, milestones, risks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+
+from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.generic import FilteredListView
+
+from .. import selectors, services
+from ..choices import TRANSITIONS, CriterionKind, Stage
+from ..filtersets import ProjectFilterSet
+from ..forms import MilestoneForm, ProjectForm, RiskForm, ScoreForm, TransitionForm
+from ..models import Criterion, Project
+from ..workflow import COMMENT_REQUIRED, allowed_moves, blockers, facts_for
+
+
+class ProjectListView(FilteredListView):
+    permission_required = "portfolio.view_project"
+    filterset_class = ProjectFilterSet
+    template_name = "portfolio/project_list.html"
+
+    def get_queryset(self):
+        self.queryset = selectors.project_list(self.request.user)
+        return super().get_queryset()
+
+
+class ProjectDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "portfolio.view_project"
+    template_name = "portfolio/project_detail.html"
+    context_object_name = "project"
+
+    def get_object(self, queryset=None):
+        try:
+            return selectors.project_detail(self.request.user, self.kwargs["pk"])
+        except Project.DoesNotExist as exc:
+            raise Http404("No such project, or not one you work on.") from exc
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        ranked = selectors.ranking(Project.objects.filter(pk=project.pk))[0]
+        rationale = {s.criterion_id: s for s in project.scores.all()}
+        facts = facts_for(project)
+        allowed = allowed_moves(facts)
+        risks = list(project.risks.all())
+        matrix = [[[r for r in risks if r.likelihood == lik and r.impact == imp and
+                    r.status == "open"] for imp in range(1, 6)] for lik in range(5, 0, -1)]
+        return super().get_context_data(
+            ranked=ranked,
+            terms=[(t, rationale.get(t.criterion_id)) for t in ranked.terms],
+            moves=[(s, Stage(s).label, s in allowed, s in COMMENT_REQUIRED, blockers(facts, s))
+                   for s in TRANSITIONS[project.stage]],
+            risk_matrix=matrix, risks=risks,
+            history=project.history.select_related("history_user")[:15],
+            can_edit=self.request.user.has_perm("portfolio.change_project"),
+            can_move=self.request.user.has_perm("portfolio.transition_project"),
+            **kwargs)
+
+
+class ProjectCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "portfolio.add_project"
+    form_class = ProjectForm
+    template_name = "portfolio/project_form.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"{self.object.code} is in the portfolio as a proposal.")
+        return response
+
+
+class ProjectUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "portfolio.change_project"
+    form_class = ProjectForm
+    template_name = "portfolio/project_form.html"
+    queryset = Project.objects.all()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"{self.object.code} saved.")
+        return response
+
+
+class ScoresEditView(PermissionRequiredMixin, FormView):
+    """Score every criterion of a project at once, with a rationale each."""
+
+    permission_required = "portfolio.change_score"
+    template_name = "portfolio/project_scores.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = get_object_or_404(Project, pk=kwargs["pk"])
+        self.criteria = list(Criterion.objects.filter(kind=CriterionKind.SCORED))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        current = {s.criterion_id: s for s in self.project.scores.all()}
+        data = self.request.POST if self.request.method == "POST" else None
+        return [ScoreForm(data, criterion=c, prefix=f"c{c.pk}",
+                          initial={"value": getattr(current.get(c.pk), "value", None),
+                                   "rationale": getattr(current.get(c.pk), "rationale", "")})
+                for c in self.criteria]
+
+    def post(self, request, *args, **kwargs):
+        forms = self.get_form()
+        if not all(f.is_valid() for f in forms):
+            return self.render_to_response(self.get_context_data(forms=forms))
+        for form in forms:
+            if form.cleaned_data["value"] is not None:
+                services.score_set(project=self.project, criterion=form.criterion,
+                                   value=form.cleaned_data["value"],
+                                   rationale=form.cleaned_data["rationale"], by=request.user)
+        messages.success(request, f"Scores of {self.project.code} saved.")
+        return redirect(self.project)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("forms", self.get_form())
+        return super().get_context_data(project=self.project, **kwargs)
+
+
+@require_POST
+@permission_required("portfolio.transition_project", raise_exception=True)
+def project_transition_view(request, pk):
+    """Move a project: JSON for the board's drag and drop, a redirect with a message otherwise."""
+    project = get_object_or_404(Project, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = TransitionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        project = services.project_transition(project=project, by=request.user,
+                                              to=form.cleaned_data["to"],
+                                              comment=form.cleaned_data["comment"])
+    except TransitionRefused as exc:
+        if wants_json:
+            return JsonResponse({"status": 409, "code": "transition_not_allowed",
+                                 "detail": exc.detail, "allowed": exc.allowed}, status=409)
+        messages.error(request, exc.detail)
+    except ValidationError as exc:
+        detail = " ".join(" ".join(v) for v in exc.message_dict.values())
+        if wants_json:
+            return JsonResponse({"status": 400, "code": "invalid", "detail": detail,
+                                 "fields": exc.message_dict}, status=400)
+        messages.error(request, detail)
+    else:
+        text = f"{project.code} moved to {project.get_stage_display()}."
+        if wants_json:
+            return JsonResponse({"stage": project.stage, "detail": text})
+        messages.success(request, text)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("portfolio:project_detail", args=[pk])
+    return redirect(target)
+
+
+class _ProjectChildCreateView(PermissionRequiredMixin, CreateView):
+    template_name = "portfolio/child_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = get_object_or_404(Project, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.project = self.project
+        form.save()
+        messages.success(self.request, f"{self.noun.capitalize()} added to {self.project.code}.")
+        return redirect(self.project)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, noun=self.noun, **kwargs)
+
+
+class MilestoneCreateView(_ProjectChildCreateView):
+    permission_required = "portfolio.add_milestone"
+    form_class = MilestoneForm
+    noun = "milestone"
+
+
+class RiskCreateView(_ProjectChildCreateView):
+    permission_required = "portfolio.add_risk"
+    form_class = RiskForm
+    noun = "risk"

@@ -1,0 +1,68 @@
+"""The rules of the project workflow beyond the transition table: what a move needs."""
+
+from dataclasses import dataclass
+
+from .choices import TRANSITIONS, CriterionKind, MilestoneKind, Stage
+
+COMMENT_REQUIRED = {Stage.REJECTED, Stage.ON_HOLD}
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the rules need to know about a project, read in one place."""
+
+    stage: str
+    unscored_criteria: tuple[str, ...]
+    has_owner: bool
+    has_sponsor: bool
+    has_start_date: bool
+    has_go_live: bool
+
+
+def facts_from(project, *, unscored: tuple[str, ...], has_go_live: bool) -> ProjectFacts:
+    """Facts from a project row plus what was read in bulk (the board reads it for many)."""
+    return ProjectFacts(
+        stage=project.stage,
+        unscored_criteria=unscored,
+        has_owner=project.owner_id is not None,
+        has_sponsor=bool(project.sponsor.strip()),
+        has_start_date=project.start_date is not None,
+        has_go_live=has_go_live,
+    )
+
+
+def facts_for(project) -> ProjectFacts:
+    """Facts of one project, read from the database (three small queries)."""
+    from .models import Criterion
+
+    scored = set(project.scores.values_list("criterion_id", flat=True))
+    unscored = tuple(
+        name for pk, name in Criterion.objects.filter(kind=CriterionKind.SCORED)
+        .values_list("pk", "name") if pk not in scored
+    )
+    has_go_live = project.milestones.filter(kind=MilestoneKind.GO_LIVE).exists()
+    return facts_from(project, unscored=unscored, has_go_live=has_go_live)
+
+
+def blockers(facts: ProjectFacts, to: str) -> list[str]:
+    """Why the project cannot enter `to` now; empty when it can (comments aside)."""
+    reasons = []
+    if to in (Stage.ASSESSED, Stage.APPROVED) and facts.unscored_criteria:
+        verb = "assessing" if to == Stage.ASSESSED else "approving"
+        reasons.append(f"Score every criterion before {verb}; missing: "
+                       + ", ".join(facts.unscored_criteria) + ".")
+    if to == Stage.APPROVED:
+        if not facts.has_owner:
+            reasons.append("Approval needs an owner (the project manager).")
+        if not facts.has_sponsor:
+            reasons.append("Approval needs a sponsor.")
+    if to == Stage.IN_FLIGHT and not facts.has_start_date:
+        reasons.append("A project in flight needs a start date.")
+    if to == Stage.HANDOVER and not facts.has_go_live:
+        reasons.append("Handover needs a go-live milestone.")
+    return reasons
+
+
+def allowed_moves(facts: ProjectFacts) -> list[str]:
+    """The stages the project can enter now (a comment may still be required)."""
+    return [to for to in TRANSITIONS[facts.stage] if not blockers(facts, to)]

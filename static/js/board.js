@@ -1,0 +1,84 @@
+// The triage board: drag a card to another stage; the server decides, the board follows.
+(function () {
+  "use strict";
+  var board = document.querySelector(".board");
+  if (!board || board.dataset.canMove !== "1") return;
+  var alertBox = document.getElementById("board-alert");
+  var needsComment = (board.dataset.commentRequired || "").split(",");
+  var modalEl = document.getElementById("move-comment");
+  var modal = bootstrap.Modal.getOrCreateInstance(modalEl);
+
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function showError(text) {
+    alertBox.textContent = text;
+    alertBox.classList.remove("d-none");
+    alertBox.scrollIntoView({ block: "nearest" });
+  }
+
+  function askComment() {
+    return new Promise(function (resolve) {
+      var form = document.getElementById("move-comment-form");
+      var text = document.getElementById("move-comment-text");
+      var done = false;
+      text.value = "";
+      form.onsubmit = function (e) { e.preventDefault(); done = true; modal.hide(); resolve(text.value); };
+      modalEl.addEventListener("hidden.bs.modal", function once() {
+        modalEl.removeEventListener("hidden.bs.modal", once);
+        if (!done) resolve(null);
+      });
+      modal.show();
+      setTimeout(function () { text.focus(); }, 200);
+    });
+  }
+
+  function putBack(evt) {
+    var ref = evt.from.children[evt.oldIndex] || null;
+    evt.from.insertBefore(evt.item, ref);
+  }
+
+  async function move(evt) {
+    var card = evt.item, stage = evt.to.dataset.stage;
+    var comment = "";
+    if (needsComment.indexOf(stage) !== -1) {
+      comment = await askComment();
+      if (comment === null) { putBack(evt); return; }
+    }
+    var body = new FormData();
+    body.append("to", stage);
+    body.append("comment", comment);
+    card.classList.add("is-moving");
+    try {
+      var response = await fetch(card.dataset.url, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+      });
+      var data = await response.json();
+      if (!response.ok) {
+        putBack(evt);
+        showError(card.dataset.code + ": " + data.detail);
+        return;
+      }
+      // The move is saved: reload so columns are re-ranked and counts are right.
+      window.location.reload();
+    } catch (err) {
+      putBack(evt);
+      showError("The move could not be saved: " + err);
+    } finally {
+      card.classList.remove("is-moving");
+    }
+  }
+
+  board.querySelectorAll(".board-cards").forEach(function (list) {
+    new Sortable(list, {
+      // forceFallback: mouse and touch events instead of native drag and drop, which
+      // behaves the same in every browser (and in the browser tests).
+      group: "board", sort: false, animation: 150, draggable: ".board-card", forceFallback: true,
+      ghostClass: "board-card-ghost", filter: "a, button", preventOnFilter: false,
+      onAdd: move,
+    });
+  });
+})();
