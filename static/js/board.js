@@ -77,7 +77,8 @@
       // forceFallback: mouse and touch events instead of native drag and drop, which
       // behaves the same in every browser (and in the browser tests).
       group: "board", sort: false, animation: 150, draggable: ".board-card", forceFallback: true,
-      ghostClass: "board-card-ghost", filter: "a, button", preventOnFilter: false,
+      ghostClass: "board-card-ghost", filter: "button, .dropdown-menu", preventOnFilter: false,
+      fallbackTolerance: 5,  // a click on the title stays a click
       onAdd: move,
     });
   });

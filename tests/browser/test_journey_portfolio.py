@@ -1,0 +1,79 @@
+"""Journey: the PMO lead re-weights the ranking and drags a proposal to approved."""
+
+import pytest
+from playwright.sync_api import expect
+
+from portfolio.choices import CriterionKind
+from tests.factories import CriterionFactory, PersonFactory, ProjectFactory, ScoreFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portfolio(role_user):
+    role_user("pmo_lead")
+    value = CriterionFactory(name="Business value", weight=3, order=1)
+    risk = CriterionFactory(name="Delivery risk", weight=1, higher_is_better=False, order=2)
+    CriterionFactory(name="Strategic alignment", weight=1, kind=CriterionKind.ALIGNMENT,
+                     order=3)
+    strong = ProjectFactory(code="PRJ-STRONG", name="Strong but risky", stage="assessed")
+    safe = ProjectFactory(code="PRJ-SAFE", name="Safe bet", stage="assessed")
+    for project, v, r in [(strong, 5, 5), (safe, 2, 1)]:
+        ScoreFactory(project=project, criterion=value, value=v)
+        ScoreFactory(project=project, criterion=risk, value=r)
+    proposal = ProjectFactory(code="PRJ-CHAT", name="Service desk chatbot",
+                              owner=PersonFactory(name="Rosa Silva"), sponsor="COO")
+    return {"risk": risk, "proposal": proposal}
+
+
+def drag(page, source, target):
+    """Drag with real mouse movements (the board uses SortableJS's pointer fallback)."""
+    box, goal = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    x, y = goal["x"] + goal["width"] / 2, goal["y"] + 40
+    page.mouse.move(x, y, steps=25)
+    page.mouse.move(x + 2, y + 2, steps=5)
+    page.mouse.up()
+
+
+def test_journey_pmo_lead_reweights_and_moves_a_proposal(page, portfolio, sign_in, screenshot):
+    sign_in(page, "pmo_lead_user")
+    # the ranking: value weighs most, so the strong but risky project leads
+    page.goto("/portfolio/ranking/")
+    rows = page.get_by_test_id("rank-row")
+    expect(rows.first).to_contain_text("Strong but risky")
+    screenshot(page, "portfolio-ranking")
+    # when the PMO lead makes delivery risk weigh 10
+    weight = page.locator(f"#w{portfolio['risk'].pk}")
+    weight.fill("10")
+    weight.dispatch_event("input")
+    # then the order changes before anything is saved
+    expect(page.get_by_test_id("what-if-badge")).to_be_visible()
+    expect(rows.first).to_contain_text("Safe bet")
+    screenshot(page, "portfolio-ranking-what-if")
+
+    # the board: drag the unscored proposal to Approved
+    page.goto("/portfolio/")
+    card = page.get_by_test_id("card-PRJ-CHAT")
+    approved = page.get_by_test_id("column-approved")
+    drag(page, card, approved)
+    # refused until it is scored: the card goes back and the reason is shown
+    expect(page.locator("#board-alert")).to_contain_text("Score every criterion")
+    expect(page.get_by_test_id("column-proposed").get_by_test_id("card-PRJ-CHAT")).to_be_visible()
+    screenshot(page, "portfolio-board-refused")
+
+    # the PMO lead scores it
+    page.goto(f"/portfolio/projects/{portfolio['proposal'].pk}/scores/")
+    page.get_by_label("Business value", exact=True).select_option("4")
+    page.get_by_label("Delivery risk", exact=True).select_option("2")
+    page.get_by_role("button", name="Save scores").click()
+    expect(page.get_by_text("Scores of PRJ-CHAT saved.")).to_be_visible()
+
+    # and drags it again: accepted, and it sits in the Approved column
+    page.goto("/portfolio/")
+    drag(page, page.get_by_test_id("card-PRJ-CHAT"), page.get_by_test_id("column-approved"))
+    expect(page.get_by_test_id("column-approved").get_by_test_id("card-PRJ-CHAT")).to_be_visible()
+    screenshot(page, "portfolio-board-approved")
+    portfolio["proposal"].refresh_from_db()
+    assert portfolio["proposal"].stage == "approved"
