@@ -58,10 +58,26 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             moves=[(s, Stage(s).label, s in allowed, s in COMMENT_REQUIRED, blockers(facts, s))
                    for s in TRANSITIONS[project.stage]],
             risk_matrix=matrix, risks=risks,
-            history=project.history.select_related("history_user")[:15],
+            history=_history_with_changes(project),
             can_edit=self.request.user.has_perm("portfolio.change_project"),
             can_move=self.request.user.has_perm("portfolio.transition_project"),
             **kwargs)
+
+
+def _history_with_changes(project, limit: int = 15) -> list[tuple]:
+    """The latest edits, each with the fields it changed (one query: pairs are diffed in
+    memory against the next older record)."""
+    records = list(project.history.select_related("history_user")[: limit + 1])
+    entries = []
+    for record, older in zip(records, records[1:] + [None], strict=True):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            changes = [(Project._meta.get_field(c.field).verbose_name, c.old, c.new)
+                       for c in record.diff_against(older).changes]
+        entries.append((record, changes))
+    return entries
 
 
 class ProjectCreateView(PermissionRequiredMixin, CreateView):

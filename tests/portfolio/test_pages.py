@@ -223,3 +223,32 @@ def test_pages_project_page_queries_are_bounded(page_clients, criteria):
             MilestoneFactory(project=project)
 
     assert_constant_queries(lambda: client.get(project.get_absolute_url()), grow)
+
+
+def test_home_pmo_lead_sees_proposals_waiting_for_triage(page_clients, criteria):
+    unscored = ProjectFactory(name="Needs scores")
+    scored = ProjectFactory(name="Ready one", stage="assessed")
+    score_fully(scored, criteria)
+    ProjectFactory(name="Running", stage="in_flight")
+    html = page_clients("pmo_lead").get("/").content.decode()
+    assert "Waiting for triage" in html
+    assert "2 to score" in html and "ready to decide" in html
+    assert html.index(unscored.name) < html.index(scored.name)
+    assert "Running" not in html
+    assert "Waiting for triage" not in page_clients("executive").get("/").content.decode()
+
+
+def test_home_owner_sees_their_projects(page_clients, role_user):
+    me = PersonFactory(user=role_user("engineer"))
+    ProjectFactory(owner=me, name="My migration", health="amber")
+    html = page_clients("engineer").get("/").content.decode()
+    assert "My projects" in html and "My migration" in html and "Amber" in html
+
+
+def test_pages_edit_history_shows_what_changed(page_clients):
+    project = ProjectFactory(name="Old name")
+    page_clients("pmo_lead").post(f"/portfolio/projects/{project.pk}/edit/", {
+        "code": project.code, "name": "New name", "health": "amber"})
+    html = page_clients("executive").get(project.get_absolute_url()).content.decode()
+    assert "<del>Old name</del> → New name" in html
+    assert "<del>green</del> → amber" in html
