@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 
 from resources.models import Person
 
@@ -35,8 +36,10 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Project
+        # `objectives` is a declared field saved below, with its percentages; Django must not
+        # save the many-to-many itself.
         fields = ["code", "name", "summary", "sponsor", "owner", "health", "services",
-                  "objectives", "budget", "start_date", "end_date", "support_team",
+                  "budget", "start_date", "end_date", "support_team",
                   "support_effort_hours", "support_cover", "support_notes"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -48,7 +51,9 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.filter(active=True).select_related("team")
+        # Active people, and the current owner even if they have since left.
+        self.fields["owner"].queryset = Person.objects.filter(
+            Q(active=True) | Q(pk=self.instance.owner_id)).select_related("team")
         if self.instance.pk:
             self.initial["objectives"] = list(
                 self.instance.objective_links.values_list("objective_id", flat=True))
@@ -58,7 +63,9 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         project = super().save(commit=commit)
         chosen = set(self.cleaned_data.get("objectives") or [])
         links = {link.objective: link for link in project.objective_links.all()}
-        project.objective_links.exclude(objective__in=chosen).delete()
+        # Only active objectives are on the form; links to retired ones stay as they are.
+        project.objective_links.filter(objective__active=True).exclude(
+            objective__in=chosen).delete()
         ProjectObjective.objects.bulk_create(
             ProjectObjective(project=project, objective=o, contribution=100)
             for o in chosen if o not in links)

@@ -65,7 +65,8 @@ class Criterion(models.Model):
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1"),
-                                 validators=[MinValueValidator(Decimal("0"))])
+                                 validators=[MinValueValidator(Decimal("0")),
+                                             MaxValueValidator(Decimal("100"))])
     higher_is_better = models.BooleanField(
         default=True, help_text="Off for criteria such as risk or effort, where 5 is worst."
     )
@@ -80,7 +81,8 @@ class Criterion(models.Model):
             models.UniqueConstraint(Lower("name"), name="criterion_name_unique_ci"),
             models.UniqueConstraint(fields=["kind"], condition=Q(kind=CriterionKind.ALIGNMENT),
                                     name="one_alignment_criterion"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100),
+                                   name="criterion_weight_0_100"),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,10 @@ def criteria_records() -> list[scoring.CriterionRecord]:
             for c in Criterion.objects.order_by("order", "name")]
 
 
+def criterion_ids() -> set[int]:
+    return set(Criterion.objects.values_list("pk", flat=True))
+
+
 def objective_weights() -> dict[int, int]:
     return dict(StrategicObjective.objects.filter(active=True).values_list("pk", "weight"))
 

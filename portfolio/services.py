@@ -53,6 +53,11 @@ def score_set(*, project: Project, criterion: Criterion, value: int, rationale: 
     return score
 
 
+def score_clear(*, project: Project, criterion: Criterion) -> None:
+    """Remove a project's score on a criterion (it counts as missing again)."""
+    Score.objects.filter(project=project, criterion=criterion).delete()
+
+
 def criteria_reweight(*, weights: dict[int, Decimal]) -> list[Criterion]:
     """Save new weights for criteria (the what-if made permanent), all or none."""
     if any(w < 0 for w in weights.values()):

@@ -32,6 +32,12 @@ class CriterionSerializer(serializers.ModelSerializer):
         model = Criterion
         fields = ["id", "name", "description", "weight", "higher_is_better", "kind", "order"]
 
+    def validate_weight(self, weight):
+        others = Criterion.objects.exclude(pk=getattr(self.instance, "pk", None))
+        if weight + sum(others.values_list("weight", flat=True)) <= 0:
+            raise serializers.ValidationError("At least one criterion needs a weight above 0.")
+        return weight
+
 
 class ObjectiveLinkSerializer(serializers.ModelSerializer):
     objective = serializers.PrimaryKeyRelatedField(queryset=StrategicObjective.objects.all())
@@ -39,6 +45,7 @@ class ObjectiveLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectObjective
         fields = ["objective", "contribution"]
+        extra_kwargs = {"contribution": {"required": True}}
 
 
 class ProjectSerializer(serializers.ModelSerializer):

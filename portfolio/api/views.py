@@ -128,7 +128,7 @@ class RankingView(generics.GenericAPIView):
     filterset_class = ProjectFilterSet
 
     def get(self, request):
-        weights = weights_from_query(request.query_params)
+        weights = weights_from_query(request.query_params, selectors.criterion_ids())
         projects = self.filter_queryset(selectors.projects_visible_to(request.user))
         rows = selectors.ranked_portfolio(request.user, filtered=projects, weights=weights)
         page = self.paginate_queryset(rows)

@@ -10,7 +10,7 @@ from .. import selectors
 from ..choices import TRANSITIONS, MilestoneKind, Stage
 from ..filtersets import BoardFilterSet
 from ..models import Milestone, Project
-from ..workflow import COMMENT_REQUIRED, allowed_moves, facts_from
+from ..workflow import COMMENT_REQUIRED, allowed_moves, facts_from, held_from_subquery
 
 
 class BoardView(PermissionRequiredMixin, TemplateView):
@@ -20,7 +20,8 @@ class BoardView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         go_live = Milestone.objects.filter(project=OuterRef("pk"), kind=MilestoneKind.GO_LIVE)
         # Everyone with the role reads the whole board; engineers open only their projects.
-        projects = Project.objects.annotate(has_go_live=Exists(go_live))
+        projects = Project.objects.annotate(has_go_live=Exists(go_live),
+                                            held_from=held_from_subquery())
         filterset = BoardFilterSet(self.request.GET or None, queryset=projects,
                                    request=self.request)
         filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else projects
@@ -32,7 +33,8 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         for column in columns:
             for card in column.cards:
                 facts = facts_from(card.project, unscored=card.missing,
-                                   has_go_live=card.project.has_go_live)
+                                   has_go_live=card.project.has_go_live,
+                                   held_from=card.project.held_from)
                 card.project.allowed = allowed_moves(facts)
                 card.project.targets = [(s, Stage(s).label, s in card.project.allowed)
                                         for s in TRANSITIONS[card.project.stage]]

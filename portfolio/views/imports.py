@@ -1,5 +1,7 @@
 """CSV import of projects: upload, preview with row-level errors, then all rows or none."""
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -84,6 +86,11 @@ class ImportConfirmView(PermissionRequiredMixin, View):
             messages.error(request, "There is no import waiting for confirmation. "
                                     "Upload the file again.")
             return redirect("portfolio:import")
+        # Another tab may have previewed another file since: import only what this page showed.
+        if request.POST.get("digest") != digest(text):
+            messages.error(request, "A different file was previewed since this page was shown. "
+                                    "Upload the file again.")
+            return redirect("portfolio:import")
         try:
             projects = csv_import.import_projects(file_text=text, by=request.user)
         except ValidationError as exc:
@@ -94,8 +101,13 @@ class ImportConfirmView(PermissionRequiredMixin, View):
         return redirect("portfolio:project_list")
 
 
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def render_preview(request, result, *, file_name: str = "", confirmable: bool = True):
     context = {
+        "digest": digest(request.session.get(SESSION_KEY, "")),
         "preview": result,
         "file_name": file_name,
         "row_count": len(result.rows),

@@ -131,6 +131,8 @@ class ScoresEditView(PermissionRequiredMixin, FormView):
                 services.score_set(project=self.project, criterion=form.criterion,
                                    value=form.cleaned_data["value"],
                                    rationale=form.cleaned_data["rationale"], by=request.user)
+            else:
+                services.score_clear(project=self.project, criterion=form.criterion)
         messages.success(request, f"Scores of {self.project.code} saved.")
         return redirect(self.project)
 
@@ -155,7 +157,8 @@ def project_transition_view(request, pk):
     except TransitionRefused as exc:
         if wants_json:
             return JsonResponse({"status": 409, "code": "transition_not_allowed",
-                                 "detail": exc.detail, "allowed": exc.allowed}, status=409)
+                                 "detail": exc.detail, "current": exc.current,
+                                 "allowed": exc.allowed}, status=409)
         messages.error(request, exc.detail)
     except ValidationError as exc:
         detail = " ".join(" ".join(v) for v in exc.message_dict.values())

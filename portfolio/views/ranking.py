@@ -28,7 +28,7 @@ def _ranked(request):
                                  request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     try:
-        weights = weights_from_query(request.GET)
+        weights = weights_from_query(request.GET, selectors.criterion_ids())
         errors = {}
     except ValidationError as exc:
         weights, errors = {}, exc.message_dict
@@ -66,6 +66,11 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             csv_query=query.urlencode(), **kwargs)
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @require_GET
 @permission_required("portfolio.view_project", raise_exception=True)
 def ranking_csv(request):
@@ -82,8 +87,9 @@ def ranking_csv(request):
                      *[f"{n} (points)" for n in names]])
     for row in rows:
         p = row.project
-        writer.writerow([row.rank, p.code, p.name, p.get_stage_display(), p.health,
-                         p.owner.name if p.owner else "", row.score,
+        writer.writerow([row.rank, spreadsheet_safe(p.code), spreadsheet_safe(p.name),
+                         p.get_stage_display(), p.health,
+                         spreadsheet_safe(p.owner.name if p.owner else ""), row.score,
                          *[t.points for t in row.terms]])
     return response
 
@@ -93,7 +99,7 @@ def ranking_csv(request):
 def save_weights(request):
     """Make the what-if weights the saved ones."""
     try:
-        weights = weights_from_query(request.POST)
+        weights = weights_from_query(request.POST, selectors.criterion_ids())
         if not weights:
             raise ValidationError({"weights": "No weights were sent."})
         services.criteria_reweight(weights=weights)

@@ -176,3 +176,35 @@ def test_api_user_with_no_role_reads_nothing(api_clients):
     client = APIClient()
     client.force_login(UserFactory(username="nobody"))
     assert client.get("/api/portfolio/projects/").status_code == 403
+
+
+def test_api_objective_link_needs_a_contribution(api):
+    objective = ObjectiveFactory()
+    response = api.post("/api/portfolio/projects/", {
+        "code": "X1", "name": "x", "objectives": [{"objective": objective.pk}]}, format="json")
+    assert response.status_code == 400
+    assert "contribution" in response.json()["fields"]["objectives"][0]
+    assert not Project.objects.exists()
+
+
+def test_api_criterion_weights_stay_between_0_and_100_and_not_all_zero(api, criteria):
+    value, risk, align = criteria
+    too_big = api.patch(f"/api/portfolio/criteria/{value.pk}/", {"weight": "150"}, format="json")
+    assert too_big.status_code == 400 and "weight" in too_big.json()["fields"]
+    for criterion in (risk, align):
+        assert api.patch(f"/api/portfolio/criteria/{criterion.pk}/", {"weight": "0"},
+                         format="json").status_code == 200
+    last = api.patch(f"/api/portfolio/criteria/{value.pk}/", {"weight": "0"}, format="json")
+    assert last.status_code == 400
+    assert "above 0" in last.json()["fields"]["weight"][0]
+
+
+def test_api_ranking_ignores_parameters_that_are_not_weights(api, criteria):
+    # "w²" looks like a digit to str.isdigit() but is no criterion id
+    assert api.get("/api/portfolio/ranking/?w%C2%B2=1").status_code == 200
+
+
+def test_api_ranking_refuses_unknown_criteria_with_400(api, criteria):
+    response = api.get("/api/portfolio/ranking/?w99999=2")
+    assert response.status_code == 400
+    assert response.json()["fields"]["w99999"] == ["There is no such criterion."]

@@ -195,7 +195,7 @@ def test_import_pages_upload_preview_and_confirm(catalogue, page_clients):
     assert b"2 rows, 0 errors" in preview.content and b"Import 2 projects" in preview.content
     assert not Project.objects.exists()
     # when
-    confirmed = client.post("/portfolio/import/confirm/")
+    confirmed = client.post("/portfolio/import/confirm/", {"digest": preview.context["digest"]})
     # then
     assert confirmed.status_code == 302 and confirmed.url == "/portfolio/projects/"
     assert messages_of(confirmed) == ["Imported 2 projects."]
@@ -236,14 +236,27 @@ def test_import_confirm_imports_nothing_when_a_code_was_taken_meanwhile(catalogu
                                                                          page_clients):
     # given: a clean preview, then someone creates one of its codes
     client = page_clients("pmo_lead")
-    upload(client, HEADER + "PRJ-1,One,,,,,,,,,,,,\nPRJ-2,Two,,,,,,,,,,,,\n")
+    preview = upload(client, HEADER + "PRJ-1,One,,,,,,,,,,,,\nPRJ-2,Two,,,,,,,,,,,,\n")
     ProjectFactory(code="PRJ-2")
     # when
-    response = client.post("/portfolio/import/confirm/")
+    response = client.post("/portfolio/import/confirm/", {"digest": preview.context["digest"]})
     # then
     assert response.status_code == 200
     assert b"already exists" in response.content
     assert list(Project.objects.values_list("code", flat=True)) == ["PRJ-2"]
+
+
+def test_import_confirm_refuses_a_file_other_than_the_one_shown(catalogue, page_clients):
+    # given file A previewed in one tab, then file B in another
+    client = page_clients("pmo_lead")
+    first = upload(client, HEADER + "PRJ-A,From A,,,,,,,,,,,,\n")
+    upload(client, HEADER + "PRJ-B,From B,,,,,,,,,,,,\n")
+    # when the first tab confirms
+    response = client.post("/portfolio/import/confirm/", {"digest": first.context["digest"]})
+    # then nothing is imported
+    assert response.url == "/portfolio/import/"
+    assert "different file" in messages_of(response)[0]
+    assert not Project.objects.exists()
 
 
 def test_import_pages_role_rules(page_clients):

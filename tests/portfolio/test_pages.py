@@ -252,3 +252,29 @@ def test_pages_edit_history_shows_what_changed(page_clients):
     html = page_clients("executive").get(project.get_absolute_url()).content.decode()
     assert "<del>Old name</del> → New name" in html
     assert "<del>green</del> → amber" in html
+
+
+def test_pages_ranking_csv_defuses_spreadsheet_formulas(page_clients):
+    ProjectFactory(code="F-1", name='=HYPERLINK("http://evil.example","x")')
+    body = page_clients("executive").get("/portfolio/ranking.csv").content.decode()
+    assert "'=HYPERLINK" in body
+
+
+def test_pages_project_form_keeps_percentages_and_retired_objectives(page_clients):
+    active, retired = ObjectiveFactory(), ObjectiveFactory(active=False)
+    project = ProjectFactory(owner=PersonFactory(active=False))
+    ProjectObjective.objects.create(project=project, objective=retired, contribution=80)
+    response = page_clients("pmo_lead").post(f"/portfolio/projects/{project.pk}/edit/", {
+        "code": project.code, "name": "Kept", "health": "green", "objectives": [active.pk],
+        "owner": project.owner_id})
+    assert response.status_code == 302, response.context["form"].errors
+    assert dict(project.objective_links.values_list("objective_id", "contribution")) == {
+        active.pk: 100, retired.pk: 80}
+
+
+def test_pages_scores_form_can_clear_a_score(page_clients, criteria):
+    value = criteria[0]
+    score = ScoreFactory(criterion=value, value=4)
+    page_clients("pmo_lead").post(f"/portfolio/projects/{score.project_id}/scores/",
+                                  {f"c{value.pk}-value": ""})
+    assert not Score.objects.exists()

@@ -136,3 +136,16 @@ def test_workflow_edits_keep_a_history(api, page_clients):
     api.patch(f"/api/portfolio/projects/{project.pk}/", {"name": "New name"}, format="json")
     assert [h.name for h in project.history.all()] == ["New name", "Old name"]
     assert project.history.first().history_user.username == "pmo_lead_user"
+
+
+def test_workflow_on_hold_resumes_only_where_it_stopped(api, criteria):
+    # given an unscored proposal put on hold
+    project = ProjectFactory(start_date="2026-12-01")
+    assert move(api, project, "on_hold", comment="Budget freeze").status_code == 200
+    # when it tries to jump ahead: refused, it goes back to proposed
+    jump = move(api, project, "in_flight")
+    assert jump.status_code == 409
+    assert "resumes where it stopped: Proposed" in jump.json()["detail"]
+    assert set(jump.json()["allowed"]) == {"proposed", "rejected"}
+    # then
+    assert move(api, project, "proposed").status_code == 200
