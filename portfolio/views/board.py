@@ -42,7 +42,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
                 card.project.conflicts = conflicts.get(card.project.pk, 0)
         return super().get_context_data(
             columns=columns, finished=finished, filterset=filterset,
-            is_filtered=filterset.is_bound,
+            is_filtered=filterset.is_bound and filterset.is_valid(),
             can_move=self.request.user.has_perm("portfolio.transition_project"),
             comment_required=[str(s) for s in COMMENT_REQUIRED],
             total=sum(len(c.cards) for c in columns), **kwargs)
