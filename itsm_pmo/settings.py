@@ -204,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "CoverEnum": "portfolio.choices.Cover",
+    },
 }
 
 # --- Celery: a broker URL runs tasks on workers; unset, tasks run in-process (eagerly).
