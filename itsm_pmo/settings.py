@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -229,7 +230,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for celery beat; each app adds its entry here as it gains one.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "capacity-nightly": {"task": "resources.tasks.nightly_recompute",
+                         "schedule": crontab(hour=2, minute=15)},
+    "capacity-sweep": {"task": "resources.tasks.sweep_dirty_plan",
+                       "schedule": crontab(minute="*/5")},
+}
+
+# --- Capacity engine
+PLAN_HORIZON_WEEKS = env_int("PLAN_HORIZON_WEEKS", 104)
+OVERALLOCATION_THRESHOLD = float(env_str("OVERALLOCATION_THRESHOLD", "1.0"))  # 1.0 = 100 %
+SNAPSHOTS_KEPT = env_int("SNAPSHOTS_KEPT", 3)
 
 # Django 6.1 mailers: SMTP in production (EMAIL_HOST…), printed to the console in development.
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from itsm_pmo.domain import TransitionRefused
+from resources.planning import mark_dirty
 
 from .choices import TRANSITIONS, CriterionKind, Stage
 from .models import Criterion, Project, ProjectTransition, Score
@@ -36,6 +37,8 @@ def project_transition(*, project: Project, to: str, by, comment: str = "") -> P
         project.stage = to
         project._change_reason = f"Stage {here} → {there}"
         project.save(update_fields=["stage", "updated_at"])
+        # Which allocations and demands count depends on the stage.
+        mark_dirty()
     return project
 
 

@@ -8,6 +8,18 @@ class ResourcesConfig(AppConfig):
     def ready(self) -> None:
         from itsm_pmo.home import register_work_provider
 
+        from . import conflicts, providers
+        from .choices import ConflictKind
+        from .engine.registry import register_provider, register_rule
         from .home import my_team_panel
+        from .models import Absence, Allocation, Demand, Person, PersonSkill, Team
+        from .planning import watch_inputs
 
         register_work_provider(my_team_panel)
+        register_provider("resources.people", providers.people)
+        register_provider("resources.absences", providers.absences)
+        register_provider("resources.allocations", providers.allocations)
+        register_provider("resources.demands", providers.demands)
+        register_rule(ConflictKind.OVERALLOCATION, conflicts.overallocation)
+        register_rule(ConflictKind.SKILL_GAP, conflicts.skill_gap)
+        watch_inputs(Person, PersonSkill, Team, Absence, Allocation, Demand)

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from .choices import ConflictKind, Severity
+
 
 class TeamKind(models.TextChoices):
     OPERATIONS = "operations", "Operations"
@@ -110,3 +112,247 @@ class PersonSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.skill} ({self.level})"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", "Leave"
+    TRAINING = "training", "Training"
+    SICKNESS = "sickness", "Sickness"
+    PUBLIC_HOLIDAY = "public_holiday", "Public holiday"
+
+
+class Absence(models.Model):
+    """Days someone is away (a public holiday without a person applies to everyone)."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="absences",
+                               help_text="Empty for a public holiday that applies to everyone.")
+    kind = models.CharField(max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.LEAVE)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="absence_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(kind="public_holiday"),
+                name="absence_person_unless_public_holiday"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person or "Everyone"
+        return f"{who}: {self.get_kind_display()} {self.start_date:%d %b}–{self.end_date:%d %b}"
+
+
+class WorkKind(models.TextChoices):
+    PROJECT = "project", "Project work"
+    BAU = "bau", "Business as usual"
+    ON_CALL = "on_call", "On call"
+    SUPPORT = "support", "Support"
+    CHANGE = "change", "Change work"
+    INCIDENT = "incident", "Incidents"
+    TRAINING = "training", "Training others"
+
+
+OPERATIONAL_KINDS = tuple(k for k in WorkKind.values if k != WorkKind.PROJECT)
+
+
+class Allocation(models.Model):
+    """Hours a week of a person's time given to a project or to operational work."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allocations")
+    kind = models.CharField(max_length=20, choices=WorkKind.choices, default=WorkKind.PROJECT)
+    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="allocations")
+    hours_per_week = models.DecimalField(
+        max_digits=5, decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("80"))])
+    start_date = models.DateField()
+    end_date = models.DateField()
+    tentative = models.BooleanField(default=False, help_text="Pencilled in, not confirmed.")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="allocation_end_after_start"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="project", project__isnull=False)
+                           | (~models.Q(kind="project") & models.Q(project__isnull=True))),
+                name="allocation_project_iff_project_work"),
+            models.CheckConstraint(condition=models.Q(hours_per_week__gt=0,
+                                                      hours_per_week__lte=80),
+                                   name="allocation_hours_range"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.project.code if self.project_id else self.get_kind_display()
+        return f"{self.person}: {self.hours_per_week} h/wk on {what}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date is before the start date."
+        if self.kind == WorkKind.PROJECT and not self.project_id:
+            errors["project"] = "Project work needs a project."
+        if self.kind != WorkKind.PROJECT and self.project_id:
+            errors["project"] = "Operational work is not booked to a project."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Demand(models.Model):
+    """Unnamed demand: a project needs so many hours a week of a skill, not yet a person."""
+
+    project = models.ForeignKey("portfolio.Project", on_delete=models.CASCADE,
+                                related_name="demands")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="demands")
+    min_level = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    hours_per_week = models.DecimalField(
+        max_digits=6, decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("2000"))])
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="demand_end_after_start"),
+            models.CheckConstraint(condition=models.Q(min_level__gte=1, min_level__lte=5),
+                                   name="demand_level_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} needs {self.skill} ≥{self.min_level}: {self.hours_per_week} h/wk"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+
+
+class SnapshotStatus(models.TextChoices):
+    BUILDING = "building", "Building"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+
+
+class Snapshot(models.Model):
+    """One run of the capacity engine. Readers see only the one PlanState points at."""
+
+    status = models.CharField(max_length=12, choices=SnapshotStatus.choices,
+                              default=SnapshotStatus.BUILDING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    week_start = models.DateField(help_text="Monday of the first week of the horizon.")
+    weeks = models.PositiveSmallIntegerField()
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        get_latest_by = "pk"
+
+    def __str__(self) -> str:
+        return f"Snapshot {self.pk} ({self.status})"
+
+
+class PlanState(models.Model):
+    """The one row that says which snapshot is current and whether a newer one is due."""
+
+    current = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    dirty = models.BooleanField(default=False, help_text="Inputs changed since the last run.")
+    dirty_since = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True,
+                                     help_text="A run was asked for and has not started.")
+    running_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Plan (current snapshot {self.current_id}, dirty={self.dirty})"
+
+
+class PersonLoad(models.Model):
+    """A person's hours per week in one snapshot, as lists indexed by week of the horizon."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="person_loads")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    capacity = models.JSONField()
+    project = models.JSONField()
+    operational = models.JSONField()
+    tentative = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "person"],
+                                               name="person_load_unique")]
+
+
+class TeamLoad(models.Model):
+    """A team's summed hours per week in one snapshot."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="team_loads")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField()
+    capacity = models.JSONField()
+    project = models.JSONField()
+    operational = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "team"],
+                                               name="team_load_unique")]
+
+
+class Conflict(models.Model):
+    """A conflict found by the engine. It keeps its identity (kind + subject + period) across
+    runs: it opens when first found, stays open while found, and is resolved, not deleted,
+    when its cause is gone. It is part of snapshot N when first_seen <= N <= last_seen."""
+
+    key = models.CharField(max_length=200, db_index=True)
+    kind = models.CharField(max_length=30, choices=ConflictKind.choices, db_index=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    subject_type = models.CharField(max_length=20)
+    subject_id = models.PositiveIntegerField()
+    subject_label = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    message = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    projects = models.ManyToManyField("portfolio.Project", blank=True, related_name="conflicts")
+    first_seen = models.PositiveIntegerField(help_text="Snapshot that first found it.")
+    last_seen = models.PositiveIntegerField(help_text="Latest snapshot that found it.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["period_start", "kind", "subject_label"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True),
+                                    name="one_open_conflict_per_identity"),
+        ]
+        indexes = [models.Index(fields=["first_seen", "last_seen"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,0 +1,46 @@
+"""Weeks of the plan: ISO weeks starting on Monday, and the working days (Mon-Fri) in them."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WORKDAYS = 5
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Horizon:
+    start: date  # a Monday
+    weeks: int
+
+    def __post_init__(self):
+        if self.start.weekday() != 0:
+            raise ValueError("A horizon starts on a Monday.")
+
+    @property
+    def end(self) -> date:
+        """The last day (a Sunday) of the horizon."""
+        return self.start + timedelta(weeks=self.weeks, days=-1)
+
+    def week(self, index: int) -> date:
+        return self.start + timedelta(weeks=index)
+
+    def index(self, day: date) -> int:
+        return (day - self.start).days // 7
+
+    def span(self, start: date, end: date) -> range:
+        """The week indexes that [start, end] touches, clipped to the horizon."""
+        first = max(0, self.index(start))
+        last = min(self.weeks - 1, self.index(end))
+        return range(first, last + 1) if first <= last else range(0)
+
+    def workday_share(self, index: int, start: date, end: date) -> float:
+        """Which share of week `index`'s five working days falls inside [start, end]."""
+        monday = self.week(index)
+        friday = monday + timedelta(days=4)
+        first, last = max(start, monday), min(end, friday)
+        if first > last:
+            return 0.0
+        return ((last - first).days + 1) / WORKDAYS

@@ -1,0 +1,64 @@
+"""Keeping the snapshot fresh: a dirty flag, and one queued recompute for a burst of edits.
+
+Saving any planning input marks the plan dirty and, once the transaction commits, asks for
+a recompute. Only one run is queued at a time, so a burst of edits yields one run (two when
+edits keep arriving while it runs). Celery beat sweeps up whatever is still dirty.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .models import PlanState
+
+QUEUE_STALE_AFTER = timedelta(minutes=10)  # a queued run that never started is re-queued
+
+
+def plan_state() -> PlanState:
+    state, _ = PlanState.objects.get_or_create(pk=1)
+    return state
+
+
+def mark_dirty() -> None:
+    """Inputs changed: flag the plan and ask for a recompute after the commit."""
+    updated = PlanState.objects.filter(pk=1).update(dirty=True)
+    if not updated:
+        PlanState.objects.get_or_create(pk=1, defaults={"dirty": True})
+    PlanState.objects.filter(pk=1, dirty_since__isnull=True).update(dirty_since=timezone.now())
+    transaction.on_commit(request_recompute)
+
+
+def request_recompute(*, force: bool = False) -> bool:
+    """Queue one recompute unless one is queued already; True when this call queued it."""
+    from .tasks import recompute_plan
+
+    now = timezone.now()
+    state = PlanState.objects.filter(pk=1)
+    if not force:
+        state = state.filter(dirty=True)
+    not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE_AFTER)
+    claimed = state.filter(not_queued).update(queued_at=now)
+    if claimed:
+        recompute_plan.delay()
+    return bool(claimed)
+
+
+def _input_changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures being loaded
+    mark_dirty()
+
+
+def watch_inputs(*models) -> None:
+    """Mark the plan dirty whenever one of these models is saved or deleted.
+
+    A narrow, declared hook (not a domain cascade): whatever writes an input — a page, the
+    API, the admin, a script — the capacity picture follows.
+    """
+    for model in models:
+        uid = f"plan-dirty-{model._meta.label}"
+        post_save.connect(_input_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_input_changed, sender=model, dispatch_uid=uid + "-delete")

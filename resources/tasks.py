@@ -1,0 +1,52 @@
+"""Celery tasks of the capacity engine: thin, JSON arguments, late acks, retries."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from .models import PlanState
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             max_retries=5, soft_time_limit=300, time_limit=360)
+def recompute_plan(self, reason: str = "inputs changed") -> int | None:
+    """Recompute and publish a snapshot. If another run holds the lock, try again shortly."""
+    from .snapshot import compute_and_publish, exclusive_run
+
+    with exclusive_run() as acquired:
+        if not acquired:
+            if self.request.is_eager:
+                # In-process (no broker): the run in progress covers it; the next edit
+                # queues again.
+                PlanState.objects.filter(pk=1).update(queued_at=None)
+                return None
+            raise self.retry(countdown=3, max_retries=20)
+        # Claim the pending work first: edits from now on queue the next run.
+        PlanState.objects.filter(pk=1).update(dirty=False, dirty_since=None, queued_at=None,
+                                              running_since=timezone.now())
+        try:
+            snapshot = compute_and_publish()
+        finally:
+            PlanState.objects.filter(pk=1).update(running_since=None)
+    logger.info("recompute (%s) published snapshot %s", reason, snapshot.pk)
+    return snapshot.pk
+
+
+@shared_task
+def sweep_dirty_plan() -> bool:
+    """Beat: queue a run for a plan left dirty (a lost message, a crashed worker)."""
+    from .planning import request_recompute
+
+    return request_recompute()
+
+
+@shared_task
+def nightly_recompute() -> bool:
+    """Beat: a full recompute every night, dirty or not (the weeks move on)."""
+    from .planning import request_recompute
+
+    return request_recompute(force=True)
