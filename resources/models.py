@@ -231,7 +231,8 @@ class Demand(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} needs {self.skill} ≥{self.min_level}: {self.hours_per_week} h/wk"
+        return (f"{self.project.code} needs {self.skill} ≥{self.min_level}: "
+                f"{self.hours_per_week} h/wk")
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -297,6 +298,9 @@ class PersonLoad(models.Model):
         constraints = [models.UniqueConstraint(fields=["snapshot", "person"],
                                                name="person_load_unique")]
 
+    def __str__(self) -> str:
+        return f"Load of person {self.person_id} in snapshot {self.snapshot_id}"
+
 
 class TeamLoad(models.Model):
     """A team's summed hours per week in one snapshot."""
@@ -311,6 +315,9 @@ class TeamLoad(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "team"],
                                                name="team_load_unique")]
+
+    def __str__(self) -> str:
+        return f"Load of team {self.team_id} in snapshot {self.snapshot_id}"
 
 
 class Conflict(models.Model):
