@@ -20,6 +20,8 @@ FINISHED_STAGES = ("closed", "rejected")
 # Unnamed demand becomes a commitment once a project is approved; proposals are weighed in
 # the portfolio fit instead of raising skill-gap conflicts.
 COMMITTED_STAGES = ("approved", "in_flight", "handover")
+# Reactive work done when someone is there; a rota or a project commitment is not.
+SCALES_WITH_AVAILABILITY = (WorkKind.BAU, WorkKind.INCIDENT)
 
 
 def people(horizon: Horizon):
@@ -47,7 +49,8 @@ def allocations(horizon: Horizon):
     for pk, person_id, start, end, hours, kind, project_id, tentative in rows:
         yield WorkRecord(person_id, start, end, float(hours),
                          PROJECT if kind == WorkKind.PROJECT else OPERATIONAL, kind, project_id,
-                         tentative, ref=f"allocation:{pk}")
+                         tentative, ref=f"allocation:{pk}",
+                         scales_with_availability=kind in SCALES_WITH_AVAILABILITY)
 
 
 def demands(horizon: Horizon):

@@ -1,10 +1,22 @@
 """Reads of resources shared by pages and the API."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils import timezone
 
-from .models import Person, PersonSkill, Team
+from .engine.calendar import monday_of
+from .models import (
+    Conflict,
+    Person,
+    PersonLoad,
+    PersonSkill,
+    PlanState,
+    Snapshot,
+    Team,
+    TeamLoad,
+)
 
 
 def team_list() -> QuerySet[Team]:
@@ -32,19 +44,134 @@ def person_for_user(user) -> Person | None:
     return Person.objects.select_related("team").filter(user=user).first()
 
 
-def latest_snapshot_time() -> datetime | None:
-    """When the latest capacity snapshot was published; None while none exists.
+def current_snapshot() -> Snapshot | None:
+    """The published snapshot every page and API reads (one query)."""
+    state = PlanState.objects.select_related("current").filter(pk=1).first()
+    return state.current if state else None
 
-    The capacity engine and its snapshots arrive with the resources issue; until a snapshot
-    has been published there is honestly none, which /healthz reports as null.
-    """
-    return None
+
+def latest_snapshot_time() -> datetime | None:
+    """When the current capacity snapshot was published; None while none exists."""
+    snapshot = current_snapshot()
+    return snapshot.computed_at if snapshot else None
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    snapshot: Snapshot | None
+    dirty: bool
+    queued: bool
+    running: bool
+
+    @property
+    def refreshing(self) -> bool:
+        """A newer snapshot is on its way."""
+        return self.dirty or self.queued or self.running
+
+
+def plan_status() -> PlanStatus:
+    state = PlanState.objects.select_related("current").filter(pk=1).first()
+    if state is None:
+        return PlanStatus(None, False, False, False)
+    return PlanStatus(state.current, state.dirty, state.queued_at is not None,
+                      state.running_since is not None)
+
+
+def first_week_index(snapshot: Snapshot) -> int:
+    """Index of this week in the snapshot (it may have been computed in an earlier week)."""
+    return max(0, (monday_of(timezone.localdate()) - snapshot.week_start).days // 7)
+
+
+def weeks_shown(snapshot: Snapshot, count: int) -> tuple[int, list[date]]:
+    first = first_week_index(snapshot)
+    last = min(snapshot.weeks, first + count)
+    return first, [snapshot.week_start + timedelta(weeks=i) for i in range(first, last)]
+
+
+@dataclass(frozen=True)
+class Cell:
+    week: date
+    capacity: float
+    project: float
+    operational: float
+    tentative: float = 0.0
+
+    @property
+    def load(self) -> float:
+        return self.project + self.operational
+
+    @property
+    def utilisation(self) -> float | None:
+        if self.capacity:
+            return self.load / self.capacity
+        return None if not self.load else float("inf")
+
+    @property
+    def band(self) -> int:
+        """0 (idle) … 6 (far over): the heatmap colour."""
+        u = self.utilisation
+        if u is None:
+            return 0
+        for band, limit in enumerate((0.5, 0.8, 0.95, 1.0001, 1.1, 1.25)):
+            if u < limit:
+                return band
+        return 6
+
+
+def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
+    return [Cell(week, row.capacity[i], row.project[i], row.operational[i],
+                 tentative[i] if tentative else 0.0)
+            for week, i in zip(weeks, range(first, first + len(weeks)), strict=True)]
+
+
+def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[list, list]:
+    """Teams × weeks from the snapshot: [(team, people, [Cell])] and the week dates."""
+    first, dates = weeks_shown(snapshot, weeks)
+    rows = TeamLoad.objects.filter(snapshot=snapshot).select_related("team").order_by(
+        "team__name")
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    return [(row.team, row.people, _cells(row, first, dates)) for row in rows], dates
+
+
+def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[list, list]:
+    """People of a team × weeks: [(person, [Cell])]."""
+    first, dates = weeks_shown(snapshot, weeks)
+    rows = (PersonLoad.objects.filter(snapshot=snapshot, team=team)
+            .select_related("person").order_by("person__name"))
+    return [(row.person, _cells(row, first, dates, row.tentative)) for row in rows], dates
+
+
+def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list[Cell]:
+    row = PersonLoad.objects.filter(snapshot=snapshot, person=person).first()
+    if row is None:
+        return []
+    first, dates = weeks_shown(snapshot, weeks)
+    return _cells(row, first, dates, row.tentative)
+
+
+def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
+    """The conflicts of a snapshot: found by it (first seen at or before, last seen at or
+    after), whatever has been published since."""
+    if snapshot is None:
+        return Conflict.objects.none()
+    return Conflict.objects.filter(first_seen__lte=snapshot.pk, last_seen__gte=snapshot.pk)
+
+
+def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
+    return (conflicts_in(snapshot).select_related("person", "team", "acknowledged_by")
+            .prefetch_related("projects")
+            .order_by("period_start", "kind", "subject_label"))
 
 
 def open_conflict_counts(project_ids) -> dict[int, int]:
-    """Open conflicts per project, from the latest published snapshot.
-
-    The conflict engine arrives with the resources issue; until it has published a snapshot
-    there are no conflicts, so every project counts zero.
-    """
-    return {}
+    """Conflicts of the current snapshot per project (one query after the pointer)."""
+    snapshot = current_snapshot()
+    if snapshot is None:
+        return {}
+    through = Conflict.projects.through
+    rows = (through.objects.filter(project_id__in=list(project_ids),
+                                   conflict__first_seen__lte=snapshot.pk,
+                                   conflict__last_seen__gte=snapshot.pk)
+            .values("project_id").annotate(n=Count("conflict_id")).values_list("project_id", "n"))
+    return dict(rows)

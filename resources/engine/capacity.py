@@ -64,15 +64,19 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
         loads.operational[person.id] = [0.0] * weeks
         loads.tentative[person.id] = [0.0] * weeks
 
+    contracted = {person.id: person.hours for person in people}
     for item in work:
         if item.person_id not in loads.capacity:
             continue  # someone who left: their work no longer loads anyone
         target = (loads.project if item.source == PROJECT else loads.operational)[item.person_id]
         tentative = loads.tentative[item.person_id]
+        capacity, full = loads.capacity[item.person_id], contracted[item.person_id]
         span = horizon.span(item.start, item.end)
         for week in span:
             share = 1.0 if week not in (span.start, span.stop - 1) else \
                 horizon.workday_share(week, item.start, item.end)
+            if item.scales_with_availability:
+                share *= capacity[week] / full if full else 0.0
             hours = item.hours_per_week * share
             target[week] += hours
             if item.tentative:

@@ -36,6 +36,9 @@ class WorkRecord:
     project_id: int | None = None
     tentative: bool = False
     ref: str = ""  # where it came from, e.g. "allocation:12", "change:7"
+    # Business-as-usual shrinks with absence (nobody does BAU on leave); commitments such as
+    # project hours or an on-call rota do not.
+    scales_with_availability: bool = False
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,18 @@ def test_engine_work_of_someone_unknown_is_ignored():
 def test_engine_horizon_must_start_on_monday():
     with pytest.raises(ValueError):
         Horizon(date(2027, 1, 5), 4)
+
+
+def test_engine_bau_shrinks_with_leave_but_commitments_do_not():
+    # given 30 h of BAU and 8 h on call, and leave on three days of week 0
+    ana = PersonRecord(1, "Ana", 1, 40.0)
+    bau = WorkRecord(1, week(0), friday(1), 30.0, OPERATIONAL, "bau",
+                     scales_with_availability=True)
+    on_call = WorkRecord(1, week(0), friday(1), 8.0, OPERATIONAL, "on_call")
+    leave = AbsenceRecord(1, week(0), week(0) + timedelta(days=2))
+    # when
+    loads, conflicts = run(plan([ana, bau, on_call, leave]), RULES)
+    # then BAU is 2/5 of 30 h in week 0; the rota stays 8 h: 20 h against 16 h
+    assert loads.capacity[1][:2] == [16.0, 40.0]
+    assert loads.operational[1][:2] == [20.0, 38.0]
+    assert [c.period_start for c in conflicts] == [week(0)]
