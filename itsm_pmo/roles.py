@@ -29,9 +29,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portfolio.*": MANAGE,
         "portfolio.project": ("transition_project",),
         "resources.*": MANAGE,
+        "resources.conflict": ("acknowledge_conflict",),
     },
     Role.ITSM_MANAGER: {
         "*": VIEW,
+        "resources.conflict": ("acknowledge_conflict",),
         "changes.*": MANAGE,
         "handover.*": MANAGE,
     },

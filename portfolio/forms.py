@@ -4,25 +4,11 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 
+from itsm_pmo.forms import BootstrapMixin
 from resources.models import Person
 
 from .choices import Stage
 from .models import Milestone, Project, ProjectObjective, Risk, StrategicObjective
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so forms render consistently."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class ProjectForm(BootstrapMixin, forms.ModelForm):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import board, imports, projects, ranking
+from .views import board, fit, imports, projects, ranking
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", board.BoardView.as_view(), name="index"),
     path("ranking/", ranking.RankingPageView.as_view(), name="ranking"),
+    path("fit/", fit.PortfolioFitView.as_view(), name="fit"),
     path("ranking.csv", ranking.ranking_csv, name="ranking_csv"),
     path("ranking/weights/", ranking.save_weights, name="ranking_save_weights"),
     path("projects/", projects.ProjectListView.as_view(), name="project_list"),

@@ -58,7 +58,7 @@ def public_holidays(year: int) -> list[date]:
 
 def seed(ctx) -> None:
     rng = ctx.rng
-    people, teams, projects = ctx.made["people"], ctx.made["teams"], ctx.made["projects"]
+    people, projects = ctx.made["people"], ctx.made["projects"]
     by_code = {p.code: p for p in projects}
     today = timezone.localdate()
     monday = monday_of(today)
@@ -96,6 +96,15 @@ def seed(ctx) -> None:
                         hours_per_week=Decimal(hours), start_date=max(project.start_date, monday),
                         end_date=project.end_date or monday + timedelta(weeks=26),
                         tentative=project.stage == "approved"))
+
+    # Project managers spend a day a week on each project they own.
+    for project in projects:
+        if project.owner_id and project.start_date and project.stage in (
+                "approved", "in_flight", "handover"):
+            allocations.append(Allocation(
+                person_id=project.owner_id, kind=WorkKind.PROJECT, project=project,
+                hours_per_week=Decimal(7), start_date=max(project.start_date, monday),
+                end_date=project.end_date or monday + timedelta(weeks=26)))
 
     elena = next((p for p in people if p.user_id == ctx.users["engineer"].pk), None)
     for code, hours in ELENA_EXTRA:

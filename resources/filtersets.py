@@ -4,8 +4,11 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
+from portfolio.models import Project
 
-from .models import Person, Skill, Team, TeamKind
+from .choices import ConflictKind, Severity
+from .models import Conflict, Person, Skill, Team, TeamKind
+from .selectors import conflicts_in, current_snapshot
 
 
 class TeamFilterSet(PortalFilterSet):
@@ -53,3 +56,39 @@ class SkillFilterSet(PortalFilterSet):
     class Meta:
         model = Skill
         fields = ["q", "category"]
+
+
+class ConflictFilterSet(PortalFilterSet):
+    """Conflicts of the current snapshot (or resolved ones), as the page and API filter them."""
+
+    STATES = [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved"),
+              ("all", "All current")]
+    state = django_filters.ChoiceFilter(choices=STATES, method="in_state", empty_label=None)
+    kind = django_filters.ChoiceFilter(choices=ConflictKind.choices)
+    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(),
+                                               field_name="projects")
+    subject_type = django_filters.CharFilter()
+    subject_id = django_filters.NumberFilter()
+
+    class Meta:
+        model = Conflict
+        fields = ["state", "kind", "severity", "team", "project", "subject_type", "subject_id"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # "open" unless asked otherwise: the page's and the API's default.
+        if data is not None and not data.get("state"):
+            data = data.copy()
+            data["state"] = "open"
+        super().__init__(data, *args, **kwargs)
+
+    def in_state(self, queryset, name, value):
+        if value == "resolved":
+            return queryset.filter(resolved_at__isnull=False).order_by("-resolved_at")
+        current = queryset & conflicts_in(current_snapshot())
+        if value == "open":
+            return current.filter(acknowledged_at__isnull=True)
+        if value == "acknowledged":
+            return current.filter(acknowledged_at__isnull=False)
+        return current

@@ -351,6 +351,7 @@ class Conflict(models.Model):
 
     class Meta:
         ordering = ["period_start", "kind", "subject_label"]
+        permissions = [("acknowledge_conflict", "Can acknowledge a conflict")]
         constraints = [
             models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True),
                                     name="one_open_conflict_per_identity"),

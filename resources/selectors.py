@@ -107,6 +107,18 @@ class Cell:
         return None if not self.load else float("inf")
 
     @property
+    def label(self) -> str:
+        """What the cell shows: the utilisation in %, '–' for nobody, '!' for work while away."""
+        u = self.utilisation
+        if u is None:
+            return "–"
+        return "!" if u == float("inf") else str(round(u * 100))
+
+    @property
+    def project_share(self) -> int:
+        return round(100 * self.project / self.load) if self.load else 0
+
+    @property
     def band(self) -> int:
         """0 (idle) … 6 (far over): the heatmap colour."""
         u = self.utilisation

@@ -1,6 +1,17 @@
 from rest_framework import serializers
 
-from ..models import Person, PersonSkill, Skill, Team
+from ..models import (
+    Absence,
+    Allocation,
+    Conflict,
+    Demand,
+    Person,
+    PersonSkill,
+    Skill,
+    Snapshot,
+    Team,
+    WorkKind,
+)
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -37,3 +48,94 @@ class PersonSerializer(serializers.ModelSerializer):
             "id", "name", "email", "title", "team", "contracted_hours", "active", "user",
             "skills",
         ]
+
+
+class _DatesValidation:
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": "The end date is before the start date."})
+        return attrs
+
+
+class AbsenceSerializer(_DatesValidation, serializers.ModelSerializer):
+    class Meta:
+        model = Absence
+        fields = ["id", "person", "kind", "start_date", "end_date", "note"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        person = attrs.get("person", getattr(self.instance, "person", None))
+        if person is None and kind != "public_holiday":
+            raise serializers.ValidationError(
+                {"person": "Only a public holiday applies to everyone; name the person."})
+        return attrs
+
+
+class AllocationSerializer(_DatesValidation, serializers.ModelSerializer):
+    class Meta:
+        model = Allocation
+        fields = ["id", "person", "kind", "project", "hours_per_week", "start_date",
+                  "end_date", "tentative", "note"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", WorkKind.PROJECT))
+        project = attrs.get("project", getattr(self.instance, "project", None))
+        if kind == WorkKind.PROJECT and project is None:
+            raise serializers.ValidationError({"project": "Project work needs a project."})
+        if kind != WorkKind.PROJECT and project is not None:
+            raise serializers.ValidationError(
+                {"project": "Operational work is not booked to a project."})
+        return attrs
+
+
+class DemandSerializer(_DatesValidation, serializers.ModelSerializer):
+    class Meta:
+        model = Demand
+        fields = ["id", "project", "skill", "min_level", "hours_per_week", "start_date",
+                  "end_date"]
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    projects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    state = serializers.SerializerMethodField()
+    acknowledged_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Conflict
+        fields = ["id", "key", "kind", "severity", "state", "subject_type", "subject_id",
+                  "subject_label", "period_start", "period_end", "message", "details",
+                  "person", "team", "projects", "first_seen", "last_seen", "opened_at",
+                  "resolved_at", "acknowledged_by", "acknowledged_at", "acknowledgement"]
+
+    def get_state(self, conflict) -> str:
+        if conflict.resolved_at:
+            return "resolved"
+        return "acknowledged" if conflict.acknowledged_at else "open"
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Snapshot
+        fields = ["id", "status", "started_at", "computed_at", "duration_ms", "week_start",
+                  "weeks", "stats"]
+
+
+class LoadCellSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    person_name = serializers.CharField()
+    team = serializers.IntegerField()
+    week = serializers.DateField()
+    capacity = serializers.FloatField()
+    project = serializers.FloatField()
+    operational = serializers.FloatField()
+    tentative = serializers.FloatField()
+    utilisation = serializers.FloatField(allow_null=True)

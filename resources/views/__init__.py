@@ -1,0 +1,1 @@
+"""Resources pages, one module per page family."""

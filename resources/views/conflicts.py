@@ -1,0 +1,55 @@
+"""Every conflict of the current snapshot: filter, and acknowledge with a comment."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from itsm_pmo.generic import FilteredListView
+
+from .. import selectors, services
+from ..filtersets import ConflictFilterSet
+from ..models import Conflict
+
+
+class ConflictListView(FilteredListView):
+    permission_required = "resources.view_conflict"
+    filterset_class = ConflictFilterSet
+    template_name = "resources/conflict_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.queryset = (Conflict.objects.select_related("person", "team", "acknowledged_by")
+                         .prefetch_related("projects").order_by("period_start", "subject_label"))
+        self.filterset = self.filterset_class(self.request.GET, queryset=self.queryset,
+                                              request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(status=selectors.plan_status(),
+                       can_acknowledge=self.request.user.has_perm(
+                           "resources.acknowledge_conflict"),
+                       is_filtered=any(v for k, v in self.request.GET.items()
+                                       if k not in ("page", "state")))
+        return context
+
+
+@require_POST
+@permission_required("resources.acknowledge_conflict", raise_exception=True)
+def acknowledge_view(request):
+    ids = [int(i) for i in request.POST.getlist("conflict") if i.isdigit()]
+    try:
+        count = services.conflicts_acknowledge(conflict_ids=ids, by=request.user,
+                                               comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        for problems in exc.message_dict.values():
+            messages.error(request, " ".join(problems))
+    else:
+        messages.success(request, f"{count} conflict{'s' if count != 1 else ''} acknowledged.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/resources/conflicts/"
+    return redirect(target)

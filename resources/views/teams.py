@@ -1,0 +1,69 @@
+"""Teams and people: the directory, a team's people × weeks, a person's load and work."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from itsm_pmo.generic import FilteredListView, PortalDetailView
+
+from .. import selectors
+from ..filtersets import TeamFilterSet
+from ..models import Absence, Allocation, Person, PersonSkill, Team
+from ..permissions import can_plan_for
+from .heatmap import HEATMAP_WEEKS
+
+
+class TeamListView(FilteredListView):
+    permission_required = "resources.view_team"
+    queryset = selectors.team_list()
+    filterset_class = TeamFilterSet
+    template_name = "resources/team_list.html"
+
+
+class TeamDetailView(PortalDetailView):
+    permission_required = "resources.view_team"
+    template_name = "resources/team_detail.html"
+
+    def get_queryset(self):
+        return Team.objects.select_related("manager").prefetch_related(
+            Prefetch("members", queryset=selectors.person_list().order_by("name"))
+        )
+
+    def get_context_data(self, **kwargs):
+        status = selectors.plan_status()
+        rows, weeks = ([], [])
+        if status.snapshot:
+            rows, weeks = selectors.people_heatmap(status.snapshot, self.object,
+                                                   weeks=HEATMAP_WEEKS)
+        return super().get_context_data(status=status, rows=rows, weeks=weeks,
+                                        can_plan=can_plan_for(self.request.user, self.object),
+                                        **kwargs)
+
+
+class PersonDetailView(PortalDetailView):
+    permission_required = "resources.view_person"
+    template_name = "resources/person_detail.html"
+
+    def get_queryset(self):
+        return Person.objects.select_related("team", "team__manager", "user").prefetch_related(
+            Prefetch("skill_levels", queryset=PersonSkill.objects.select_related("skill"))
+        )
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        today = timezone.localdate()
+        status = selectors.plan_status()
+        cells = selectors.person_cells(status.snapshot, person, weeks=HEATMAP_WEEKS) \
+            if status.snapshot else []
+        allocations = (Allocation.objects.filter(person=person, end_date__gte=today)
+                       .select_related("project").order_by("start_date"))
+        absences = Absence.objects.filter(person=person, end_date__gte=today)
+        conflicts = selectors.conflicts_in(status.snapshot).filter(
+            subject_type="person", subject_id=person.pk).order_by("period_start")
+        return super().get_context_data(
+            status=status, cells=cells, allocations=allocations, absences=absences,
+            conflicts=conflicts, can_plan=can_plan_for(self.request.user, person.team),
+            chart={"labels": [c.week.strftime("%d %b") for c in cells],
+                   "capacity": [c.capacity for c in cells],
+                   "project": [c.project for c in cells],
+                   "operational": [c.operational for c in cells]},
+            **kwargs)
