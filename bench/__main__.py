@@ -7,6 +7,7 @@ reused by later runs (--rebuild builds it afresh). See docs/performance.md.
 """
 
 import argparse
+import logging
 import os
 import platform
 import sys
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     # The recompute runs in a worker with DEBUG off; with DEBUG on (make's default for the
     # bench) Django would also keep and time every query, which is not what production pays.
     settings.DEBUG = False
+    logging.getLogger("resources.snapshot").setLevel(logging.WARNING)  # one line a run
 
     from . import dataset, timing
 

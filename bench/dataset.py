@@ -68,7 +68,7 @@ OPERATIONS = {
 PROJECT_HOURS = (4, 6, 8, 8, 10, 12, 12, 16, 20)
 # Planners mostly book within a person's contract; this share of bookings ignores it (the
 # overlaps that make the conflicts), besides the weeks that leave takes away.
-OVERBOOK_SHARE = 0.08
+OVERBOOK_SHARE = 0.05
 PLANNED_FILL = 0.9  # a careful planner leaves a tenth of the contract free
 PUBLIC_HOLIDAYS = ((1, 1), (4, 18), (4, 21), (5, 5), (5, 26), (8, 25), (12, 25), (12, 26))
 
@@ -280,24 +280,26 @@ class _Builder:
             rows += [Absence(kind=AbsenceKind.PUBLIC_HOLIDAY, start_date=date(year, m, d),
                              end_date=date(year, m, d), note="Public holiday")
                      for m, d in PUBLIC_HOLIDAYS]
-        booked_until = self.start + timedelta(weeks=26)  # leave is booked half a year ahead
+        # Leave is entered about a quarter ahead; a long summer break sometimes earlier.
+        ahead = self.start + timedelta(weeks=13)
+        horizon_end = self.start + timedelta(weeks=self.size.weeks)
         for person in self.person_rows:
             for _ in range(rng.randint(0, 2)):  # taken recently
                 rows.append(self._away(person, AbsenceKind.LEAVE, self.origin, self.start,
                                        rng.randint(1, 5)))
-            rows.append(self._away(person, AbsenceKind.LEAVE, self.start, booked_until, 10))
-            for _ in range(rng.randint(1, 3)):
-                rows.append(self._away(person, AbsenceKind.LEAVE, self.start, booked_until,
+            for _ in range(rng.randint(1, 2)):
+                rows.append(self._away(person, AbsenceKind.LEAVE, self.start, ahead,
                                        rng.randint(1, 4)))
+            if rng.random() < 0.3:
+                rows.append(self._away(person, AbsenceKind.LEAVE, self.start, ahead, 5))
+            if rng.random() < 0.25:
+                rows.append(self._away(person, AbsenceKind.LEAVE, ahead, horizon_end, 10))
             for _ in range(rng.choices((0, 1, 2), (60, 30, 10))[0]):
                 rows.append(self._away(person, AbsenceKind.SICKNESS, self.start - timedelta(
-                    weeks=4), self.start + timedelta(weeks=2), rng.randint(1, 3)))
+                    weeks=4), self.start + timedelta(weeks=1), rng.randint(1, 3)))
             if rng.random() < 0.3:
-                rows.append(self._away(person, AbsenceKind.TRAINING, self.start, self.end,
+                rows.append(self._away(person, AbsenceKind.TRAINING, self.start, horizon_end,
                                        rng.randint(1, 2)))
-            if rng.random() < 0.4:  # next year's summer, already asked for
-                rows.append(self._away(person, AbsenceKind.LEAVE, booked_until,
-                                       self.start + timedelta(weeks=self.size.weeks), 10))
         Absence.objects.bulk_create(rows, batch_size=BATCH)
 
     def _away(self, person, kind, first: date, last: date, workdays: int) -> Absence:
@@ -329,11 +331,19 @@ class _Builder:
                                     (year, self.end - timedelta(days=3))):
                     rows.append(self._work(person, kind, None, first, last, hours, False,
                                            booked))
-        while len(rows) < self.size.allocations:
-            rows.append(self._project_work(booked))
+        for _ in range(50 * self.size.allocations):
+            if len(rows) >= self.size.allocations:
+                break
+            row = self._project_work(booked)
+            if row is not None:
+                rows.append(row)
+        else:
+            raise RuntimeError("The people of this set have no room for its allocations.")
         Allocation.objects.bulk_create(rows[:self.size.allocations], batch_size=BATCH)
 
-    def _project_work(self, booked) -> Allocation:
+    def _project_work(self, booked) -> Allocation | None:
+        """A booking on a project for someone of its teams with room for it; None when the
+        planner finds nobody (the project waits). A share of bookings ignores the room."""
         rng = self.rng
         project = rng.choice(self.project_rows)
         begin, finish = max(project.start_date, self.origin), min(project.end_date, self.end)
@@ -342,28 +352,23 @@ class _Builder:
                                                               length)))
         if rng.random() < 0.2:  # some start mid-week
             first += timedelta(days=rng.randint(1, 4))
-        last = min(finish, monday_of(first) + timedelta(weeks=length, days=-3))
-        last = max(first, last)
+        last = max(first, min(finish, monday_of(first) + timedelta(weeks=length, days=-3)))
         hours = float(rng.choice(PROJECT_HOURS))
         overbook = rng.random() < OVERBOOK_SHARE
         weeks = range(self._week(first), self._week(last) + 1)
-        person = None
-        for _ in range(4):  # the planner looks for someone in the project's teams with room
-            candidate = rng.choice(self.members[rng.choice(self.staffing[project.pk]).pk]
-                                   or self.person_rows)
-            room = (float(candidate.contracted_hours) * PLANNED_FILL
-                    - max(booked[candidate.pk][w] for w in weeks))
-            if overbook or room >= hours:
-                person = candidate
-                break
-            if room >= 4:
-                person, hours = candidate, float(int(room))
-                break
-        if person is None:  # nobody has room: book the last one anyway
-            person = candidate
-        tentative = project.stage in ("proposed", "assessed") or rng.random() < 0.05
-        return self._work(person, WorkKind.PROJECT, project, first, last, hours, tentative,
-                          booked)
+        for _ in range(6):
+            team = rng.choice(self.staffing[project.pk])
+            if not self.members[team.pk]:
+                continue
+            person = rng.choice(self.members[team.pk])
+            room = (float(person.contracted_hours) * PLANNED_FILL
+                    - max(booked[person.pk][w] for w in weeks))
+            if overbook or room >= 4:
+                tentative = project.stage in ("proposed", "assessed") or rng.random() < 0.05
+                return self._work(person, WorkKind.PROJECT, project, first, last,
+                                  hours if overbook else min(hours, float(int(room))),
+                                  tentative, booked)
+        return None
 
     def _work(self, person, kind, project, first, last, hours, tentative, booked) -> Allocation:
         row = booked[person.pk]

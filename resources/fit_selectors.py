@@ -82,6 +82,7 @@ class SkillRow:
 class SkillsMatrix:
     months: list[date]
     counted_from: date  # the first day counted (the first month may be partial)
+    horizon_end: date  # the last day the snapshot plans; later months have no supply
     rows: list[SkillRow]
 
     @property
@@ -106,6 +107,7 @@ def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
                                    supply=supply, committed=committed, proposed=proposed,
                                    skill_ids=[s.pk for s in skills])
     return SkillsMatrix(months=starts, counted_from=max(first_day, starts[0]),
+                        horizon_end=horizon.end,
                         rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills])
 
 

@@ -41,7 +41,9 @@ class _AllocationFormMixin(LoginRequiredMixin):
 
 class AllocationCreateView(_AllocationFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not plannable_people(request.user).exists():
+        user = request.user
+        if user.is_authenticated and not (user.has_perm("resources.add_allocation")
+                                          or plannable_people(user).exists()):
             raise PermissionDenied("Only PMO leads and team managers plan people's time.")
         return super().dispatch(request, *args, **kwargs)
 

@@ -7,6 +7,9 @@ from .. import fit_selectors
 from ..selectors import plan_status
 
 MONTH_CHOICES = (6, 12)
+# The legend of MonthCell.band.
+BANDS = ((1, "under 50 %"), (2, "50–80 %"), (3, "80–95 %"), (4, "95–100 %"), (5, "100–110 %"),
+         (6, "110–125 %"), (7, "over 125 %"))
 
 
 class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
@@ -19,4 +22,5 @@ class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
         matrix = (fit_selectors.skills_matrix(status.snapshot, months=months)
                   if status.snapshot else None)
         return super().get_context_data(status=status, snapshot=status.snapshot, matrix=matrix,
-                                        months=months, month_choices=MONTH_CHOICES, **kwargs)
+                                        months=months, month_choices=MONTH_CHOICES, bands=BANDS,
+                                        **kwargs)

@@ -119,7 +119,7 @@ def test_api_and_page_show_the_same_rows_for_the_same_filter(api, page_clients):
     TeamFactory.create_batch(2, kind="project")
     # when the page and the API get the same query string
     api_ids = {t["id"] for t in api.get("/api/resources/teams/?kind=operations").json()["results"]}
-    page = page_clients("pmo_lead").get("/resources/?kind=operations")
+    page = page_clients("pmo_lead").get("/resources/teams/?kind=operations")
     # then
     assert api_ids == {t.pk for t in ops}
     assert {t.pk for t in page.context["object_list"]} == api_ids

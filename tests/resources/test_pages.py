@@ -16,7 +16,7 @@ def test_team_list_queries_do_not_grow_with_teams(page_clients):
         for team in TeamFactory.create_batch(20):
             PersonFactory.create_batch(2, team=team)
 
-    assert_constant_queries(lambda: client.get("/resources/"), grow)
+    assert_constant_queries(lambda: client.get("/resources/teams/"), grow)
 
 
 def test_team_detail_queries_do_not_grow_with_people(page_clients):
@@ -33,11 +33,11 @@ def test_team_detail_queries_do_not_grow_with_people(page_clients):
 
 def test_team_list_filter_and_empty_states(page_clients):
     client = page_clients("engineer")
-    assert b"No teams yet." in client.get("/resources/").content
+    assert b"No teams yet." in client.get("/resources/teams/").content
     TeamFactory(name="Database", kind="operations")
-    filtered = client.get("/resources/?kind=project")
+    filtered = client.get("/resources/teams/?kind=project")
     assert b"No team matches these filters." in filtered.content
-    assert b"Database" in client.get("/resources/?q=data").content
+    assert b"Database" in client.get("/resources/teams/?q=data").content
 
 
 def test_person_page_shows_skills_with_levels(page_clients):
@@ -50,6 +50,6 @@ def test_person_page_shows_skills_with_levels(page_clients):
 
 def test_team_list_paginates(page_clients):
     TeamFactory.create_batch(30)
-    response = page_clients("executive").get("/resources/?page=2")
+    response = page_clients("executive").get("/resources/teams/?page=2")
     assert len(response.context["object_list"]) == 5
     assert b"26\xe2\x80\x9330 of 30" in response.content
