@@ -108,7 +108,7 @@ def full_recompute(horizon: Horizon, *, profile: cProfile.Profile | None = None)
     return FullRun(seconds, {**spent, "other": other}, stats, continuing)
 
 
-def profile_report(profile: cProfile.Profile, lines: int = 30) -> str:
+def profile_report(profile: cProfile.Profile, lines: int = 45) -> str:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(lines)
     return out.getvalue()

@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 PLAN_HORIZON_WEEKS = env_int("PLAN_HORIZON_WEEKS", 104)
 OVERALLOCATION_THRESHOLD = float(env_str("OVERALLOCATION_THRESHOLD", "1.0"))  # 1.0 = 100 %
 SNAPSHOTS_KEPT = env_int("SNAPSHOTS_KEPT", 3)
+# A burst of edits yields one run: the worker waits for this many quiet seconds (but never
+# keeps a dirty plan waiting longer than the maximum).
+RECOMPUTE_QUIET_SECONDS = env_int("RECOMPUTE_QUIET_SECONDS", 2)
+RECOMPUTE_MAX_WAIT_SECONDS = env_int("RECOMPUTE_MAX_WAIT_SECONDS", 30)
 
 # Django 6.1 mailers: SMTP in production (EMAIL_HOST…), printed to the console in development.
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"

@@ -275,6 +275,7 @@ class PlanState(models.Model):
                                 related_name="+")
     dirty = models.BooleanField(default=False, help_text="Inputs changed since the last run.")
     dirty_since = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="The latest edit.")
     queued_at = models.DateTimeField(null=True, blank=True,
                                      help_text="A run was asked for and has not started.")
     running_since = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,8 @@ edits keep arriving while it runs). Celery beat sweeps up whatever is still dirt
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -24,10 +25,12 @@ def plan_state() -> PlanState:
 
 def mark_dirty() -> None:
     """Inputs changed: flag the plan and ask for a recompute after the commit."""
-    updated = PlanState.objects.filter(pk=1).update(dirty=True)
+    now = timezone.now()
+    updated = PlanState.objects.filter(pk=1).update(
+        dirty=True, changed_at=now, dirty_since=Coalesce("dirty_since", Value(now)))
     if not updated:
-        PlanState.objects.get_or_create(pk=1, defaults={"dirty": True})
-    PlanState.objects.filter(pk=1, dirty_since__isnull=True).update(dirty_since=timezone.now())
+        PlanState.objects.get_or_create(pk=1, defaults={"dirty": True, "changed_at": now,
+                                                        "dirty_since": now})
     transaction.on_commit(request_recompute)
 
 

@@ -1,8 +1,10 @@
 """Celery tasks of the capacity engine: thin, JSON arguments, late acks, retries."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -17,6 +19,11 @@ def recompute_plan(self, reason: str = "inputs changed") -> int | None:
     """Recompute and publish a snapshot. If another run holds the lock, try again shortly."""
     from .snapshot import compute_and_publish, exclusive_run
 
+    if not self.request.is_eager and _still_busy():
+        # Debounce: wait until edits pause, so a burst of edits yields one run.
+        recompute_plan.apply_async(kwargs={"reason": reason},
+                                   countdown=settings.RECOMPUTE_QUIET_SECONDS)
+        return None
     with exclusive_run() as acquired:
         if not acquired:
             if self.request.is_eager:
@@ -34,6 +41,18 @@ def recompute_plan(self, reason: str = "inputs changed") -> int | None:
             PlanState.objects.filter(pk=1).update(running_since=None)
     logger.info("recompute (%s) published snapshot %s", reason, snapshot.pk)
     return snapshot.pk
+
+
+def _still_busy() -> bool:
+    """Edits arrived in the last quiet period, and the plan has not waited too long."""
+    state = PlanState.objects.filter(pk=1).first()
+    if state is None or state.changed_at is None:
+        return False
+    now = timezone.now()
+    quiet = timedelta(seconds=settings.RECOMPUTE_QUIET_SECONDS)
+    patience = timedelta(seconds=settings.RECOMPUTE_MAX_WAIT_SECONDS)
+    return now - state.changed_at < quiet and (
+        state.dirty_since is None or now - state.dirty_since < patience)
 
 
 @shared_task

@@ -59,6 +59,25 @@ def celery_worker_process(transactional_db, settings):
     Skipped when no broker is configured (the embedded default runs tasks in-process).
     """
     import os
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("no CELERY_BROKER_URL: tasks run in-process, there is no worker to start")
+    yield from _worker(settings)
+
+
+@pytest.fixture
+def background_tasks(transactional_db, settings):
+    """Whatever runs tasks here: a real worker with a broker, in-process without one."""
+    import os
+
+    if os.environ.get("CELERY_BROKER_URL"):
+        yield from _worker(settings)
+    else:
+        yield None
+
+
+def _worker(settings):
+    import os
     import subprocess
     import sys
     import time
@@ -67,8 +86,6 @@ def celery_worker_process(transactional_db, settings):
 
     from itsm_pmo.celery import app
 
-    if not os.environ.get("CELERY_BROKER_URL"):
-        pytest.skip("no CELERY_BROKER_URL: tasks run in-process, there is no worker to start")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     db = connection.settings_dict
@@ -78,6 +95,7 @@ def celery_worker_process(transactional_db, settings):
                                f"{db['PORT'] or 5432}/{db['NAME']}")
     else:
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    app.control.purge()  # messages left by earlier runs belong to no database of ours
     hostname = f"test-{os.getpid()}@%h"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "itsm_pmo", "worker", "--pool=solo",

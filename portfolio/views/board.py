@@ -39,7 +39,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
                 card.project.targets = [(s, Stage(s).label, s in card.project.allowed)
                                         for s in TRANSITIONS[card.project.stage]]
                 card.project.openable = card.project.pk in openable
-                card.project.conflicts = conflicts.get(card.project.pk, 0)
+                card.project.open_conflicts = conflicts.get(card.project.pk, 0)
         return super().get_context_data(
             columns=columns, finished=finished, filterset=filterset,
             is_filtered=filterset.is_bound and filterset.is_valid(),

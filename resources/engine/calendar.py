@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 WORKDAYS = 5
 
@@ -24,11 +25,16 @@ class Horizon:
         """The last day (a Sunday) of the horizon."""
         return self.start + timedelta(weeks=self.weeks, days=-1)
 
+    @cached_property
+    def _first(self) -> int:
+        """The first Monday as a day number: the hot paths count days in integers."""
+        return self.start.toordinal()
+
     def week(self, index: int) -> date:
-        return self.start + timedelta(weeks=index)
+        return date.fromordinal(self._first + 7 * index)
 
     def index(self, day: date) -> int:
-        return (day - self.start).days // 7
+        return (day.toordinal() - self._first) // 7
 
     def span(self, start: date, end: date) -> range:
         """The week indexes that [start, end] touches, clipped to the horizon."""
@@ -38,9 +44,9 @@ class Horizon:
 
     def workday_share(self, index: int, start: date, end: date) -> float:
         """Which share of week `index`'s five working days falls inside [start, end]."""
-        monday = self.week(index)
-        friday = monday + timedelta(days=4)
-        first, last = max(start, monday), min(end, friday)
+        monday = self._first + 7 * index
+        first = max(start.toordinal(), monday)
+        last = min(end.toordinal(), monday + WORKDAYS - 1)
         if first > last:
             return 0.0
-        return ((last - first).days + 1) / WORKDAYS
+        return (last - first + 1) / WORKDAYS

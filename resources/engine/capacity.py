@@ -66,29 +66,45 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
 
     contracted = {person.id: person.hours for person in people}
     for item in work:
-        if item.person_id not in loads.capacity:
+        capacity = loads.capacity.get(item.person_id)
+        if capacity is None:
             continue  # someone who left: their work no longer loads anyone
-        target = (loads.project if item.source == PROJECT else loads.operational)[item.person_id]
-        tentative = loads.tentative[item.person_id]
-        capacity, full = loads.capacity[item.person_id], contracted[item.person_id]
         span = horizon.span(item.start, item.end)
-        for week in span:
-            share = 1.0 if week not in (span.start, span.stop - 1) else \
-                horizon.workday_share(week, item.start, item.end)
-            if item.scales_with_availability:
+        if not span:
+            continue
+        targets = [(loads.project if item.source == PROJECT else loads.operational)
+                   [item.person_id]]
+        if item.tentative:
+            targets.append(loads.tentative[item.person_id])
+        first, last = span.start, span.stop - 1
+        hours = item.hours_per_week
+        full = contracted[item.person_id]
+        scales = item.scales_with_availability
+        # The first and last weeks may be partial: a share of their working days.
+        for week in {first, last}:
+            share = horizon.workday_share(week, item.start, item.end)
+            if scales:
                 share *= capacity[week] / full if full else 0.0
-            hours = item.hours_per_week * share
-            target[week] += hours
-            if item.tentative:
-                tentative[week] += hours
+            for target in targets:
+                target[week] += hours * share
+        # The weeks in between are whole, the bulk of the work: one list operation each.
+        if last - first > 1:
+            middle = slice(first + 1, last)
+            if not scales:
+                added = [hours] * (last - first - 1)
+            elif full:
+                added = [hours * (c / full) for c in capacity[middle]]
+            else:
+                added = [hours * 0.0] * (last - first - 1)
+            for target in targets:
+                target[middle] = [t + h for t, h in zip(target[middle], added, strict=True)]
 
     for person in people:
         for mine, team in ((loads.capacity, loads.team_capacity),
                            (loads.project, loads.team_project),
                            (loads.operational, loads.team_operational)):
-            row = team.setdefault(person.team_id, [0.0] * weeks)
-            for week, hours in enumerate(mine[person.id]):
-                row[week] += hours
+            row = team.get(person.team_id, [0.0] * weeks)
+            team[person.team_id] = [t + h for t, h in zip(row, mine[person.id], strict=True)]
     return loads
 
 

@@ -53,6 +53,6 @@ def test_journey_phone_menu_opens_and_navigates(browser, live_server, demo, sign
     screenshot(page, "home-pmo_lead-phone")
     page.get_by_role("button", name="Open menu").click()
     page.get_by_role("link", name="Resources").click()
-    expect(page.get_by_role("heading", name="Teams")).to_be_visible()
+    expect(page.get_by_role("heading", name="Capacity heatmap")).to_be_visible()
     screenshot(page, "resources-phone")
     context.close()
