@@ -1,6 +1,6 @@
 """python -m bench: time a full recompute of the enterprise set against the bare read.
 
-    python -m bench [--rebuild] [--runs N] [--scale F] [--seed N] [--profile]
+    python -m bench [--rebuild] [--runs N] [--scale F] [--seed N] [--no-vacuum] [--profile]
 
 PostgreSQL only (DATABASE_URL), in a database of its own: the set is built there once and
 reused by later runs (--rebuild builds it afresh). See docs/performance.md.
@@ -10,8 +10,10 @@ import argparse
 import logging
 import os
 import platform
+import statistics
 import sys
 import time
+from collections import Counter
 
 AIM_SECONDS = 5.0  # a full recompute on 2 cores
 AIM_RATIO = 3.0  # ... within three times the bare read
@@ -26,8 +28,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0,
                         help="size of the set against the enterprise one (1.0)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (1)")
+    parser.add_argument("--no-vacuum", action="store_true",
+                        help="no VACUUM before each full recompute: runs back to back on "
+                             "the rows the runs before left behind")
     parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of the last steady full recompute")
+                        help="print a cProfile of the last full recompute")
     return parser.parse_args(argv)
 
 
@@ -50,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     # The recompute runs in a worker with DEBUG off; with DEBUG on (make's default for the
     # bench) Django would also keep and time every query, which is not what production pays.
     settings.DEBUG = False
-    logging.getLogger("resources.snapshot").setLevel(logging.WARNING)  # one line a run
+    logging.getLogger("resources.snapshot").setLevel(logging.WARNING)  # a line a run
 
-    from . import dataset, timing
+    from . import dataset
 
     try:
         dataset.check_dedicated()
@@ -70,28 +75,26 @@ def main(argv: list[str] | None = None) -> int:
     if built:
         how = "reused"
     else:
-        started = time.perf_counter()
         print(f"Building the set (seed {args.seed}) …", flush=True)
+        started = time.perf_counter()
         built = dataset.build(size=size, seed=args.seed)
         how = f"built in {time.perf_counter() - started:.1f} s"
-    report(args, built, how, dataset, timing)
+    describe(built, how)
+    measure(built, args)
     return 0
 
 
-def report(args, built, how, dataset, timing) -> None:
+def describe(built, how: str) -> None:
     from django.db import connection
 
-    from resources.engine.calendar import Horizon
     from resources.models import Absence, Allocation, Demand, Person, PersonSkill
-    from resources.providers import engine_settings
 
-    horizon = Horizon(built.start, built.size.weeks)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0].split()[0]
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"Capacity engine bench: PostgreSQL {server}, Python {platform.python_version()}, "
-          f"{cpus} CPUs ({_cpu_name()})")
+          f"{cpus} CPUs ({_cpu_name()}), load average {_load()}")
     s = built.size
     print(f"Set (seed {built.seed}, {how}): {s.people:,} people "
           f"({Person.objects.filter(active=True).count():,} active), {s.teams} teams, "
@@ -99,59 +102,68 @@ def report(args, built, how, dataset, timing) -> None:
           f"{Allocation.objects.count():,} allocations, {Absence.objects.count():,} absences, "
           f"{Demand.objects.count():,} demands; {s.weeks} weeks from {built.start}")
 
+
+def measure(built, args) -> None:
+    from resources.engine.calendar import Horizon
+    from resources.providers import engine_settings
+
+    from . import dataset, timing
+
+    horizon = Horizon(built.start, built.size.weeks)
     runs = max(1, args.runs)
-    bare_read = timing.bare_read
-    bare_read(horizon)  # warm the database's cache and Django's, as a worker would be
-    read, records = timing.clock("bare read (gather)", lambda: bare_read(horizon), runs)
-    kinds: dict[str, int] = {}
-    for record in records:
-        kinds[type(record).__name__] = kinds.get(type(record).__name__, 0) + 1
-    print("Records read: " + ", ".join(f"{n:,} {k.removesuffix('Record').lower()}"
-                                       for k, n in kinds.items()))
+    timing.bare_read(horizon)  # warm the database's cache and Django's, as a worker's are
+    read, records = timing.clock("bare read (gather)",
+                                 lambda: timing.bare_read(horizon), runs)
+    kinds = Counter(type(r).__name__.removesuffix("Record").lower() for r in records)
+    print("Records read: " + ", ".join(f"{n:,} {kind}" for kind, n in kinds.items()))
     settings = engine_settings()
     engine, (_, conflicts) = timing.clock(
         "engine (loads, rules)", lambda: timing.engine_only(horizon, records, settings), runs)
-    by_kind: dict[str, int] = {}
-    for conflict in conflicts:
-        by_kind[conflict.kind] = by_kind.get(conflict.kind, 0) + 1
-    print("Conflicts found: " + (", ".join(f"{n:,} {k}" for k, n in sorted(by_kind.items()))
-                                 or "none"))
+    print("Conflicts found: " + (", ".join(
+        f"{n:,} {kind}" for kind, n in sorted(Counter(c.kind for c in conflicts).items()))
+        or "none"))
 
+    # The first run publishes every conflict as new; the runs after it find them again.
     dataset.clear_conflicts()
-    cold = timing.full_recompute(horizon)
-    steady_runs = []
-    profile = None
-    for n in range(runs):
-        if args.profile and n == runs - 1:
+    full_runs, profile = [], None
+    for n in range(runs + 1):
+        if not args.no_vacuum:
+            timing.vacuum()
+        if args.profile and n == runs:
             import cProfile
 
             profile = cProfile.Profile()
-        steady_runs.append(timing.full_recompute(horizon, profile=profile))
-    steady = timing.Timing("full recompute, steady", [r.seconds for r in steady_runs])
-    first = timing.Timing("full recompute, first", [cold.seconds])
+        full_runs.append(timing.full_recompute(horizon, profile=profile))
+    first, steady_runs = full_runs[0], full_runs[1:]
+    steady = timing.Timing("full recompute, steady", [r.seconds for r in steady_runs],
+                           [r.cpu for r in steady_runs])
 
-    print()
-    print(f"{'':34}{'runs':>5}{'median':>9}{'min':>8}{'max':>8}")
-    for t in (read, engine, first, steady):
-        print(f"{t.label:34}{len(t.seconds):>5}{t.median:>8.3f}s{min(t.seconds):>7.3f}s"
-              f"{max(t.seconds):>7.3f}s")
+    print(f"\n{'':26}{'runs':>5}{'median':>9}{'min':>8}{'max':>8}{'CPU here':>10}")
+    for t in (read, engine, timing.Timing("full recompute, first", [first.seconds],
+                                          [first.cpu]), steady):
+        print(f"{t.label:26}{len(t.seconds):>5}{t.median:>8.3f}s{min(t.seconds):>7.3f}s"
+              f"{max(t.seconds):>7.3f}s{t.median_cpu:>9.3f}s")
     ratio = steady.median / read.median
     print(f"\nfull / read: {ratio:.2f}x (aim <= {AIM_RATIO:g}x: "
-          f"{'met' if ratio <= AIM_RATIO else 'missed'});  "
-          f"full: {steady.median:.2f} s (aim <= {AIM_SECONDS:g} s: "
-          f"{'met' if steady.median <= AIM_SECONDS else 'missed'})")
+          f"{'met' if ratio <= AIM_RATIO else 'missed'}); full: {steady.median:.2f} s "
+          f"(aim <= {AIM_SECONDS:g} s: {'met' if steady.median <= AIM_SECONDS else 'missed'})")
 
-    print("\nConflicts per full run (the first after forgetting them all, then in a row):")
-    for n, r in enumerate([cold, *steady_runs], start=1):
+    if args.no_vacuum:
+        print("\nFull runs back to back: no VACUUM in between (--no-vacuum).")
+    else:
+        off = "" if timing.autovacuum_on() else "; autovacuum is off on this server"
+        print(f"\nEach full run starts on tables as autovacuum leaves them (VACUUM ANALYZE "
+              f"first{off}).")
+    print("Conflicts per full run (the first after forgetting them all, then in a row):")
+    for n, r in enumerate(full_runs, start=1):
         print(f"  run {n}: {r.seconds:6.3f} s  found {r.stats['conflicts']:,}: "
               f"opened {r.stats['opened']:,}, continuing {r.continuing:,}, "
               f"resolved {r.stats['resolved']:,}")
 
-    print("\nWhere a full run goes (median seconds; first run in brackets):")
-    for name in [*timing.PHASES, "other"]:
-        label = timing.PHASES.get(name, "other (snapshot row, lock)")
-        median = timing.statistics.median(r.phases.get(name, 0.0) for r in steady_runs)
-        print(f"  {label:28}{median:7.3f}  ({cold.phases.get(name, 0.0):.3f})")
+    print("\nWhere a full run goes (wall clock, median of the steady runs; first run after):")
+    for label in [*timing.PHASES.values(), timing.OTHER]:
+        median = statistics.median(r.phases.get(label, 0.0) for r in steady_runs)
+        print(f"  {label:28}{median:7.3f} s  ({first.phases.get(label, 0.0):.3f} s)")
     if profile:
         print("\n" + timing.profile_report(profile))
 
@@ -165,6 +177,13 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""The measurements: the bare read, the pure engine, the full recompute and its phases."""
+"""The measurements: the bare read, the pure engine, the full recompute and its phases.
+
+Each is timed on the wall clock and on this process's CPU clock: on a shared machine the
+wall clock also counts waiting for a core, and the difference between the two in a full run
+is mostly PostgreSQL's share of the work.
+"""
 
 import cProfile
 import io
@@ -9,11 +14,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from resources import snapshot
 from resources.engine import registry
 from resources.engine.calendar import Horizon
 from resources.engine.run import Plan, run
-from resources.models import Conflict
+from resources.models import Conflict, PersonLoad, PlanState, Snapshot, TeamLoad
 
 # The steps of compute_and_publish(), clocked by wrapping the names it calls.
 PHASES = {
@@ -24,25 +31,32 @@ PHASES = {
     "_publish": "publish conflicts",
     "prune": "prune snapshots",
 }
+OTHER = "other (snapshot row, lock)"
 
 
 @dataclass
 class Timing:
     label: str
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # wall clock
+    cpu: list[float] = field(default_factory=list)  # this process
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
 
 
 def clock(label: str, fn: Callable[[], object], runs: int) -> tuple[Timing, object]:
     """Run fn `runs` times; the timing and the last result."""
     timing, result = Timing(label), None
     for _ in range(runs):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = fn()
-        timing.seconds.append(time.perf_counter() - started)
+        timing.seconds.append(time.perf_counter() - wall)
+        timing.cpu.append(time.process_time() - cpu)
     return timing, result
 
 
@@ -56,9 +70,37 @@ def engine_only(horizon: Horizon, records: list, settings: dict):
     return run(Plan.from_records(horizon, records, settings=settings), registry.rules)
 
 
+@dataclass
+class FullRun:
+    seconds: float
+    cpu: float
+    phases: dict[str, float]  # wall clock by phase
+    stats: dict  # the snapshot's: people, work, conflicts, opened, resolved …
+    continuing: int  # conflicts open before this run and found again
+
+
+def full_recompute(horizon: Horizon, *, profile: cProfile.Profile | None = None) -> FullRun:
+    """One compute_and_publish() under the run lock, with its phases clocked."""
+    with snapshot.exclusive_run() as acquired:
+        if not acquired:
+            raise RuntimeError("Another recompute holds the lock on this database.")
+        with _phase_clock() as spent:
+            wall, cpu = time.perf_counter(), time.process_time()
+            if profile:
+                profile.enable()
+            published = snapshot.compute_and_publish(horizon=horizon)
+            if profile:
+                profile.disable()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    continuing = Conflict.objects.filter(first_seen__lt=published.pk,
+                                         last_seen=published.pk).count()
+    return FullRun(wall, cpu, {**spent, OTHER: wall - sum(spent.values())}, published.stats,
+                   continuing)
+
+
 @contextmanager
-def phase_clock():
-    """Wrap the steps compute_and_publish() calls; yields {phase: seconds} filled per run."""
+def _phase_clock():
+    """Wrap the steps compute_and_publish() calls; yields {phase label: seconds}."""
     spent: dict[str, float] = {}
 
     def clocked(name, fn):
@@ -67,7 +109,8 @@ def phase_clock():
             try:
                 return fn(*args, **kwargs)
             finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+                spent[PHASES[name]] = spent.get(PHASES[name], 0.0) + (
+                    time.perf_counter() - started)
         return wrapper
 
     originals = {name: getattr(snapshot, name) for name in PHASES}
@@ -80,35 +123,22 @@ def phase_clock():
             setattr(snapshot, name, fn)
 
 
-@dataclass
-class FullRun:
-    seconds: float
-    phases: dict[str, float]
-    stats: dict
-    continuing: int
+def vacuum() -> None:
+    """Clear what the runs before left behind (old snapshots' rows, the old versions of the
+    conflicts each run updates), as autovacuum does between two recomputes."""
+    models = (Snapshot, PersonLoad, TeamLoad, Conflict, Conflict.projects.through, PlanState)
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {tables}")
 
 
-def full_recompute(horizon: Horizon, *, profile: cProfile.Profile | None = None) -> FullRun:
-    """One compute_and_publish() under the run lock, with its phases clocked."""
-    with snapshot.exclusive_run() as acquired:
-        if not acquired:
-            raise RuntimeError("Another recompute holds the lock on this database.")
-        with phase_clock() as spent:
-            started = time.perf_counter()
-            if profile:
-                profile.enable()
-            published = snapshot.compute_and_publish(horizon=horizon)
-            if profile:
-                profile.disable()
-            seconds = time.perf_counter() - started
-    stats = published.stats
-    continuing = Conflict.objects.filter(first_seen__lt=published.pk,
-                                         last_seen=published.pk).count()
-    other = seconds - sum(spent.values())  # snapshot rows, refresh, lock
-    return FullRun(seconds, {**spent, "other": other}, stats, continuing)
+def autovacuum_on() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        return cursor.fetchone()[0] == "on"
 
 
-def profile_report(profile: cProfile.Profile, lines: int = 45) -> str:
+def profile_report(profile: cProfile.Profile, lines: int = 40) -> str:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(lines)
     return out.getvalue()

@@ -50,3 +50,13 @@ class Horizon:
         if first > last:
             return 0.0
         return (last - first + 1) / WORKDAYS
+
+    def cover(self, start: date, end: date) -> tuple[range, float, float]:
+        """The weeks [start, end] touches (as span()), with the share of working days inside
+        it of the first and of the last of them (as workday_share()); the weeks between are
+        whole. One call for what a week-by-week loop would ask of every week."""
+        span = self.span(start, end)
+        if not span:
+            return span, 0.0, 0.0
+        return (span, self.workday_share(span.start, start, end),
+                self.workday_share(span.stop - 1, start, end))

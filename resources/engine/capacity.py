@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from .calendar import WORKDAYS, Horizon
 from .records import OPERATIONAL, PROJECT, AbsenceRecord, PersonRecord, WorkRecord
@@ -32,24 +31,25 @@ def absent_days(horizon: Horizon, absences: list[AbsenceRecord]
                 ) -> tuple[dict[int, list[int]], list[int]]:
     """Working days away per week: per person, and for everyone (public holidays).
     Overlapping absences count a day once."""
-    dates: dict[int | None, set[date]] = defaultdict(set)
+    # Days as ordinals: date(1, 1, 1), day 1, was a Monday, so (day + 6) % 7 is the weekday.
+    first, last = horizon.start.toordinal(), horizon.end.toordinal()
+    days: dict[int | None, set[int]] = defaultdict(set)
     for absence in absences:
-        day = max(absence.start, horizon.start)
-        last = min(absence.end, horizon.end)
-        while day <= last:
-            if day.weekday() < WORKDAYS:
-                dates[absence.person_id].add(day)
-            day += timedelta(days=1)
-    everyone = dates.pop(None, set())
+        days[absence.person_id].update(
+            day for day in range(max(absence.start.toordinal(), first),
+                                 min(absence.end.toordinal(), last) + 1)
+            if (day + 6) % 7 < WORKDAYS)
+    everyone = days.pop(None, set())
+    holidays = [0] * horizon.weeks
+    for day in everyone:
+        holidays[(day - first) // 7] += 1
 
-    def per_week(days: set[date]) -> list[int]:
-        counts = [0] * horizon.weeks
-        for day in days:
-            counts[horizon.index(day)] += 1
-        return counts
-
-    return {person: per_week(days | everyone) for person, days in dates.items()}, \
-        per_week(everyone)
+    away = {}
+    for person_id, own in days.items():
+        counts = away[person_id] = holidays[:]
+        for day in own - everyone:
+            counts[(day - first) // 7] += 1
+    return away, holidays
 
 
 def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[AbsenceRecord],
@@ -69,35 +69,33 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
         capacity = loads.capacity.get(item.person_id)
         if capacity is None:
             continue  # someone who left: their work no longer loads anyone
-        span = horizon.span(item.start, item.end)
+        span, first_share, last_share = horizon.cover(item.start, item.end)
         if not span:
             continue
         targets = [(loads.project if item.source == PROJECT else loads.operational)
                    [item.person_id]]
         if item.tentative:
             targets.append(loads.tentative[item.person_id])
+        hours, full = item.hours_per_week, contracted[item.person_id]
         first, last = span.start, span.stop - 1
-        hours = item.hours_per_week
-        full = contracted[item.person_id]
-        scales = item.scales_with_availability
         # The first and last weeks may be partial: a share of their working days.
-        for week in {first, last}:
-            share = horizon.workday_share(week, item.start, item.end)
-            if scales:
+        for week, share in {first: first_share, last: last_share}.items():
+            if item.scales_with_availability:
                 share *= capacity[week] / full if full else 0.0
             for target in targets:
                 target[week] += hours * share
         # The weeks in between are whole, the bulk of the work: one list operation each.
         if last - first > 1:
             middle = slice(first + 1, last)
-            if not scales:
-                added = [hours] * (last - first - 1)
-            elif full:
-                added = [hours * (c / full) for c in capacity[middle]]
-            else:
-                added = [hours * 0.0] * (last - first - 1)
             for target in targets:
-                target[middle] = [t + h for t, h in zip(target[middle], added, strict=True)]
+                if not item.scales_with_availability:
+                    target[middle] = [t + hours for t in target[middle]]
+                elif full:
+                    target[middle] = [t + hours * (c / full)
+                                      for t, c in zip(target[middle], capacity[middle],
+                                                      strict=True)]
+                else:
+                    target[middle] = [t + hours * 0.0 for t in target[middle]]
 
     for person in people:
         for mine, team in ((loads.capacity, loads.team_capacity),
