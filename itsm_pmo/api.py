@@ -23,6 +23,19 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+class DatesInOrder:
+    """Serializer mixin: `end_date` may not be before `start_date` (either may be partial)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise exceptions.ValidationError(
+                {"end_date": "The end date is before the start date."})
+        return attrs
+
+
 class Conflict(exceptions.APIException):
     """409: the request is valid but the object's state does not allow it now."""
 

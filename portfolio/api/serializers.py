@@ -1,6 +1,8 @@
 from django.db import transaction
 from rest_framework import serializers
 
+from itsm_pmo.api import DatesInOrder
+
 from ..choices import Stage
 from ..models import (
     Benefit,
@@ -48,7 +50,7 @@ class ObjectiveLinkSerializer(serializers.ModelSerializer):
         extra_kwargs = {"contribution": {"required": True}}
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(DatesInOrder, serializers.ModelSerializer):
     stage = serializers.CharField(read_only=True, help_text="Moves only with transition/.")
     objectives = ObjectiveLinkSerializer(source="objective_links", many=True, required=False)
 
@@ -63,11 +65,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": "The end date is before the start date."})
+        attrs = super().validate(attrs)
         links = attrs.get("objective_links") or []
         ids = [link["objective"].pk for link in links]
         if len(ids) != len(set(ids)):

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from itsm_pmo.api import DatesInOrder
+
 from ..models import (
     Absence,
     Allocation,
@@ -50,17 +52,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class _DatesValidation:
-    def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": "The end date is before the start date."})
-        return attrs
-
-
-class AbsenceSerializer(_DatesValidation, serializers.ModelSerializer):
+class AbsenceSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Absence
         fields = ["id", "person", "kind", "start_date", "end_date", "note"]
@@ -75,7 +67,7 @@ class AbsenceSerializer(_DatesValidation, serializers.ModelSerializer):
         return attrs
 
 
-class AllocationSerializer(_DatesValidation, serializers.ModelSerializer):
+class AllocationSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Allocation
         fields = ["id", "person", "kind", "project", "hours_per_week", "start_date",
@@ -93,7 +85,7 @@ class AllocationSerializer(_DatesValidation, serializers.ModelSerializer):
         return attrs
 
 
-class DemandSerializer(_DatesValidation, serializers.ModelSerializer):
+class DemandSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Demand
         fields = ["id", "project", "skill", "min_level", "hours_per_week", "start_date",
