@@ -32,3 +32,11 @@ def test_healthz_reports_an_unreachable_broker_as_503(settings):
     assert response.status_code == 503
     assert response.json()["broker"]["status"] == "error"
     assert response.json()["database"]["status"] == "ok"
+
+
+def test_healthz_reports_the_age_of_the_capacity_snapshot():
+    from resources.snapshot import compute_and_publish
+
+    compute_and_publish()
+    age = Client().get("/healthz").json()["capacity_snapshot_age_seconds"]
+    assert isinstance(age, float) and 0 <= age < 60
