@@ -4,8 +4,8 @@ same rows with the same ids (the tables are truncated with their sequences first
 
 The set lives in a database of its own: `check_dedicated()` refuses one that holds people,
 teams or projects the bench did not make. A description in the first team records how the
-set was built (seed, size, first Monday), so a later run can reuse it and time exactly the
-same horizon.
+set was built (seed, size, first Monday of the horizon), so a later run can reuse it and time
+exactly the same horizon.
 """
 
 import json
@@ -40,6 +40,9 @@ EMAIL_DOMAIN = "@bench.invalid"
 CODE_PREFIX = "BENCH-"
 TEAM_PREFIX = "Bench "
 BATCH = 2000
+# The horizon's first week: fixed, so that a set is the same whenever and wherever it is built
+# (the bench passes this horizon to the recompute rather than the one of today).
+FIRST_MONDAY = date(2027, 1, 4)
 
 # What the set is made of; the default is the enterprise size of the issue.
 FIRST_NAMES = ("Ana", "Ben", "Chloé", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas",
@@ -167,9 +170,9 @@ def clear_conflicts() -> None:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
 
 
-def build(*, size: Size = ENTERPRISE, seed: int = 1, start: date | None = None) -> Built:
+def build(*, size: Size = ENTERPRISE, seed: int = 1, start: date = FIRST_MONDAY) -> Built:
     """Truncate and build the set in one transaction; returns how it was built."""
-    built = Built(seed, size, monday_of(start or date.today()))
+    built = Built(seed, size, monday_of(start))
     with transaction.atomic():
         clear()
         _Builder(built).run()

@@ -94,7 +94,7 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
                     target[middle] = [t + hours * (c / full)
                                       for t, c in zip(target[middle], capacity[middle],
                                                       strict=True)]
-                else:
+                else:  # no contract: work that scales with it comes to nothing
                     target[middle] = [t + hours * 0.0 for t in target[middle]]
 
     for person in people:

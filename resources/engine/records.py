@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 PROJECT = "project"
 OPERATIONAL = "operational"
@@ -70,6 +71,6 @@ class ConflictRecord:
     person_id: int | None = None
     team_id: int | None = None
 
-    @property
+    @cached_property  # read by the run, then by publishing, for thousands of conflicts
     def key(self) -> str:
         return f"{self.kind}:{self.subject_type}:{self.subject_id}:{self.period_start.isoformat()}"
