@@ -93,7 +93,7 @@ def full_recompute(horizon: Horizon, *, profile: cProfile.Profile | None = None)
                 profile.disable()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     continuing = Conflict.objects.filter(first_seen__lt=published.pk,
-                                         last_seen=published.pk).count()
+                                         resolved_at__isnull=True).count()
     return FullRun(wall, cpu, {**spent, OTHER: wall - sum(spent.values())}, published.stats,
                    continuing)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .engine.calendar import monday_of
@@ -163,11 +163,12 @@ def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list
 
 
 def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
-    """The conflicts of a snapshot: found by it (first seen at or before, last seen at or
-    after), whatever has been published since."""
+    """The conflicts of a snapshot: first found at or before it and not resolved by it,
+    whatever has been published since."""
     if snapshot is None:
         return Conflict.objects.none()
-    return Conflict.objects.filter(first_seen__lte=snapshot.pk, last_seen__gte=snapshot.pk)
+    return Conflict.objects.filter(first_seen__lte=snapshot.pk).filter(
+        Q(resolved_in__isnull=True) | Q(resolved_in__gt=snapshot.pk))
 
 
 def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
@@ -183,7 +184,6 @@ def open_conflict_counts(project_ids) -> dict[int, int]:
         return {}
     through = Conflict.projects.through
     rows = (through.objects.filter(project_id__in=list(project_ids),
-                                   conflict__first_seen__lte=snapshot.pk,
-                                   conflict__last_seen__gte=snapshot.pk)
+                                   conflict__in=conflicts_in(snapshot))
             .values("project_id").annotate(n=Count("conflict_id")).values_list("project_id", "n"))
     return dict(rows)

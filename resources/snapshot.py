@@ -176,9 +176,9 @@ def _publish(snapshot: Snapshot, found: Iterable[ConflictRecord], started: float
 
         vanished = [pk for key, (pk, *_) in open_rows.items() if key not in found]
         for chunk in _chunks(vanished):
-            Conflict.objects.filter(pk__in=chunk).update(resolved_at=now)
-        # The open conflicts left are the ones found again: they continue into this snapshot.
-        Conflict.objects.filter(resolved_at__isnull=True).update(last_seen=n)
+            Conflict.objects.filter(pk__in=chunk).update(resolved_at=now, resolved_in=n)
+        # The open conflicts left are the ones found again: they continue into this snapshot
+        # without a write (membership is first_seen <= N and not resolved by N).
 
         changed, through = [], Conflict.projects.through
         projects_of = _open_conflict_projects()
@@ -203,7 +203,7 @@ def _publish(snapshot: Snapshot, found: Iterable[ConflictRecord], started: float
                       subject_id=r.subject_id, subject_label=r.subject_label[:200],
                       period_start=r.period_start, period_end=r.period_end, message=r.message,
                       details=r.details, person_id=r.person_id, team_id=r.team_id,
-                      first_seen=n, last_seen=n) for r in new), batch_size=1000)
+                      first_seen=n) for r in new), batch_size=1000)
         if not all(c.pk for c in created):  # backends that do not return ids
             by_key = dict(Conflict.objects.filter(first_seen=n).values_list("key", "pk"))
         else:

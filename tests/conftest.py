@@ -126,3 +126,16 @@ def _worker(settings):
 def fast_password_hashing(settings):
     """Hashing with the production hasher costs ~0.3 s a password; tests don't need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def in_process_tasks(settings):
+    """Run tasks in this process, as the embedded default does, even where a broker is set
+    (the worker path has its own tests)."""
+    from itsm_pmo.celery import app
+
+    before = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -101,7 +101,7 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = Conflict
         fields = ["id", "key", "kind", "severity", "state", "subject_type", "subject_id",
                   "subject_label", "period_start", "period_end", "message", "details",
-                  "person", "team", "projects", "first_seen", "last_seen", "opened_at",
+                  "person", "team", "projects", "first_seen", "resolved_in", "opened_at",
                   "resolved_at", "acknowledged_by", "acknowledged_at", "acknowledgement"]
 
     def get_state(self, conflict) -> str:

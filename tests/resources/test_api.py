@@ -70,7 +70,7 @@ def test_resources_api_allocation_validation(api):
 
 
 def test_resources_api_saving_an_allocation_recomputes_in_process(
-        api, django_capture_on_commit_callbacks):
+        api, django_capture_on_commit_callbacks, in_process_tasks):
     # given no broker (the embedded default runs the task in-process after the commit)
     person = PersonFactory(contracted_hours=Decimal(40))
     # when
@@ -86,7 +86,8 @@ def test_resources_api_saving_an_allocation_recomputes_in_process(
     assert PlanState.objects.get().dirty is False
 
 
-def test_resources_api_conflict_acknowledge(api_clients, django_capture_on_commit_callbacks):
+def test_resources_api_conflict_acknowledge(api_clients, django_capture_on_commit_callbacks,
+                                           in_process_tasks):
     person = PersonFactory(contracted_hours=Decimal(40))
     with django_capture_on_commit_callbacks(execute=True):
         api_clients("pmo_lead").post("/api/resources/allocations/", booking(person, 50),
@@ -124,7 +125,8 @@ def test_resources_api_load_filters_by_person_and_week(api):
 
 
 def test_resources_api_snapshot_latest_and_recompute(api_clients,
-                                                    django_capture_on_commit_callbacks):
+                                                    django_capture_on_commit_callbacks,
+                                                    in_process_tasks):
     client = api_clients("executive")
     assert client.get("/api/resources/snapshots/latest/").status_code == 404
     assert client.post("/api/resources/recompute/").status_code == 403

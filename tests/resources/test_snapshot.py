@@ -58,7 +58,8 @@ def test_snapshot_conflict_keeps_identity_and_acknowledgement(ana, role_user):
     second = compute_and_publish()
     # then the same row continues, still acknowledged
     again = selectors.conflicts_in(second).get(key=conflict.key)
-    assert again.pk == conflict.pk and again.first_seen < second.pk == again.last_seen
+    assert again.pk == conflict.pk and again.first_seen < second.pk
+    assert again.resolved_in is None
     assert again.acknowledgement == "Ana drops BAU those weeks"
 
 

@@ -74,9 +74,12 @@ def test_worker_burst_of_100_edits_yields_at_most_two_runs(celery_worker_process
             "end_date": str(MONDAY + timedelta(days=4))}, format="json")
         assert response.status_code == 201
     # then the final picture has all of them …
-    wait_for(lambda: PersonLoad.objects.filter(
-        snapshot=selectors.current_snapshot(), person=person, project__0=100.0).exists()
-        if selectors.current_snapshot() else False)
+    def all_counted():
+        snapshot = selectors.current_snapshot()
+        row = PersonLoad.objects.filter(snapshot=snapshot, person=person).first()
+        return row is not None and row.project[0] == 100.0
+
+    wait_for(all_counted)
     time.sleep(3)  # … and no further run was queued behind it
     runs = Snapshot.objects.count() - before
     assert 1 <= runs <= 2, runs
