@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from .models import PlanState
 
-QUEUE_STALE_AFTER = timedelta(minutes=10)  # a queued run that never started is re-queued
+# A queued run that has not started by then is presumed lost (a purged queue, a broker
+# restart) and is queued again; debouncing never holds a run back longer than 30 s.
+QUEUE_STALE_AFTER = timedelta(minutes=3)
 
 
 def plan_state() -> PlanState:

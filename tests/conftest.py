@@ -95,7 +95,12 @@ def _worker(settings):
                                f"{db['PORT'] or 5432}/{db['NAME']}")
     else:
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    app.control.purge()  # messages left by earlier runs belong to no database of ours
+    # Messages left by earlier runs belong to no database of ours; a run they stood for is
+    # no longer queued, so the plan may ask for a new one.
+    app.control.purge()
+    from resources.models import PlanState
+
+    PlanState.objects.filter(pk=1).update(queued_at=None)
     hostname = f"test-{os.getpid()}@%h"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "itsm_pmo", "worker", "--pool=solo",
