@@ -11,11 +11,13 @@ class ResourcesConfig(AppConfig):
         from . import conflicts, providers
         from .choices import ConflictKind
         from .engine.registry import register_provider, register_rule
-        from .home import my_team_panel
+        from .home import conflicts_panel, my_load_panel, my_team_panel
         from .models import Absence, Allocation, Demand, Person, PersonSkill, Team
         from .planning import watch_inputs
 
         register_work_provider(my_team_panel)
+        register_work_provider(conflicts_panel)
+        register_work_provider(my_load_panel)
         register_provider("resources.people", providers.people)
         register_provider("resources.absences", providers.absences)
         register_provider("resources.allocations", providers.allocations)

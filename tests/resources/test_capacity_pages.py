@@ -164,3 +164,16 @@ def test_status_poll_tells_the_page_when_a_newer_snapshot_is_published(page_clie
     newer = client.get(f"/resources/status/?shown={first.pk}")
     assert newer["HX-Trigger"] == "snapshot-published"
     assert f'data-snapshot="{second.pk}"' in newer.content.decode()
+
+
+def test_home_shows_conflicts_to_managers_and_overbooking_to_the_person(page_clients,
+                                                                         role_user):
+    me = PersonFactory(user=role_user("engineer"), contracted_hours=Decimal(40),
+                       name="Elena")
+    overbook(me, 60)
+    compute_and_publish()
+    manager_home = page_clients("itsm_manager").get("/").content.decode()
+    assert "Conflicts to look at" in manager_home and "Elena is booked 60.0 h" in manager_home
+    mine = page_clients("engineer").get("/").content.decode()
+    assert "I am over-booked" in mine and "Conflicts to look at" not in mine
+    assert "I am over-booked" not in page_clients("executive").get("/").content.decode()
