@@ -1,0 +1,224 @@
+"""Change control: configuration items, change requests, approvals, freezes and reviews."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
+
+
+class ConfigurationItem(models.Model):
+    """Enough of a CMDB to analyse impact: what an item is, which service it carries and
+    what it depends on."""
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=CIKind.choices, default=CIKind.SERVER)
+    service = models.ForeignKey("portfolio.Service", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="items")
+    criticality = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="1 (mission critical) to 4 (administrative), as service tiers.")
+    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
+                                        related_name="dependents")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="ci_name_unique_ci"),
+            models.CheckConstraint(condition=Q(criticality__gte=1, criticality__lte=4),
+                                   name="ci_criticality_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeTemplate(models.Model):
+    """A pre-approved standard change: raised from it, it skips the CAB."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="templates")
+    effort_hours = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("2"))
+    backout_plan = models.TextField(blank=True)
+    test_plan = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalPolicy(models.Model):
+    """Which role approves which type (and risk) of change, and how many must approve."""
+
+    change_type = models.CharField(max_length=20, choices=ChangeType.choices)
+    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True,
+                            help_text="Empty: any risk.")
+    approver_group = models.ForeignKey("auth.Group", on_delete=models.PROTECT,
+                                       related_name="change_policies")
+    quorum = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["change_type", "risk"]
+        verbose_name_plural = "approval policies"
+        constraints = [
+            models.UniqueConstraint(fields=["change_type", "risk"], name="one_policy_per_case"),
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="quorum_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        risk = self.get_risk_display() if self.risk else "any risk"
+        return (f"{self.get_change_type_display()}, {risk}: {self.quorum} of "
+                f"{self.approver_group.name}")
+
+
+class ChangeRequest(models.Model):
+    """A request for change (RFC): what, where, when, who, and how it can be undone."""
+
+    number = models.CharField(max_length=12, unique=True, null=True, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    change_type = models.CharField(max_length=20, choices=ChangeType.choices,
+                                   default=ChangeType.NORMAL)
+    category = models.CharField(max_length=60, blank=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="requested_changes")
+    implementer = models.ForeignKey("resources.Person", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="changes")
+    team = models.ForeignKey("resources.Team", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="changes")
+    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="changes")
+    template = models.ForeignKey(ChangeTemplate, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="changes")
+    items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="changes")
+    planned_start = models.DateTimeField(null=True, blank=True)
+    planned_end = models.DateTimeField(null=True, blank=True)
+    effort_hours = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("4"),
+                                       validators=[MinValueValidator(Decimal("0"))])
+    backout_plan = models.TextField(blank=True)
+    test_plan = models.TextField(blank=True)
+    risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MODERATE,
+                            help_text="As assessed from the factors, unless overridden.")
+    risk_override = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    risk_override_reason = models.TextField(blank=True)
+    freeze_exception = models.BooleanField(default=False)
+    freeze_exception_reason = models.TextField(blank=True)
+    freeze_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=20, choices=ChangeState.choices,
+                             default=ChangeState.NEW, editable=False, db_index=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True,
+                               editable=False)
+    approval_round = models.PositiveSmallIntegerField(default=1, editable=False,
+                                                      help_text="Starts again after a rejection.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-planned_start", "-pk"]
+        permissions = [("transition_changerequest", "Can move a change between states"),
+                       ("approve_changerequest", "Can approve or reject changes (CAB)"),
+                       ("grant_freeze_exception", "Can grant a freeze exception")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True) | Q(planned_end__isnull=True)
+                | Q(planned_end__gt=F("planned_start")),
+                name="change_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or 'CHG (new)'} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("changes:change_detail", args=[self.pk])
+
+    @property
+    def effective_risk(self) -> str:
+        return self.risk_override or self.risk
+
+
+class Approval(models.Model):
+    """One approver's decision on a change. One per approver: a second click is refused."""
+
+    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
+                               related_name="approvals")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="change_approvals")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    # Approvals count for one round of authorisation; a rejection starts a new round.
+    round = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["change", "approver", "round"],
+                                               name="one_decision_per_approver_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.approver} {self.decision}s {self.change}"
+
+
+class FreezeWindow(models.Model):
+    """A period without changes (e.g. the year-end freeze), for all services or some."""
+
+    name = models.CharField(max_length=120)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    all_services = models.BooleanField(default=True)
+    services = models.ManyToManyField("portfolio.Service", blank=True, related_name="freezes")
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")),
+                                              name="freeze_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostImplementationReview(models.Model):
+    """How a change went, and what it caused."""
+
+    change = models.OneToOneField(ChangeRequest, on_delete=models.CASCADE,
+                                  related_name="review")
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    incidents_caused = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Review of {self.change}: {self.get_outcome_display()}"
+
+
+class ChangeTransition(models.Model):
+    """One move of a change between states: who, when, from, to and why."""
+
+    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
+                               related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=ChangeState.choices)
+    to_state = models.CharField(max_length=20, choices=ChangeState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.change}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,235 @@
+"""Change workflow, CAB approval pathways, freezes and impact, on small inputs."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from changes import selectors, services
+from changes.impact import impacted_items
+from changes.models import (
+    ApprovalPolicy,
+    ChangeRequest,
+    ChangeTemplate,
+    ConfigurationItem,
+    FreezeWindow,
+)
+from itsm_pmo.domain import TransitionRefused
+from tests.factories import PersonFactory, ServiceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+SOON = timezone.now().replace(microsecond=0) + timedelta(days=7)
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "requester": UserFactory(username="req", roles=["engineer"]),
+        "cab1": UserFactory(username="cab1", roles=["itsm_manager"]),
+        "cab2": UserFactory(username="cab2", roles=["itsm_manager"]),
+        "cab3": UserFactory(username="cab3", roles=["itsm_manager"]),
+        "engineer": UserFactory(username="eng2", roles=["engineer"]),
+    }
+
+
+def raise_change(people, *, change_type="normal", window=True, **fields):
+    item = ConfigurationItem.objects.create(name=f"db-{ChangeRequest.objects.count()}",
+                                            service=ServiceFactory())
+    defaults = dict(title="Patch the database", change_type=change_type,
+                    backout_plan="Restore snapshot", implementer=PersonFactory(),
+                    planned_start=SOON if window else None,
+                    planned_end=SOON + timedelta(hours=2) if window else None)
+    defaults.update(fields)
+    return services.change_create(requester=people["requester"], items=[item], **defaults)
+
+
+def to_authorize(change, by):
+    services.change_transition(change=change, to="assess", by=by)
+    return services.change_transition(change=change, to="authorize", by=by)
+
+
+def test_change_gets_a_chg_number(people):
+    change = raise_change(people)
+    assert change.number == f"CHG{change.pk:07d}" and len(change.number) == 10
+
+
+def test_normal_change_needs_quorum_of_the_policy_group(people):
+    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=2,
+                                  approver_group=Group.objects.get(name="itsm_manager"))
+    change = to_authorize(raise_change(people), people["requester"])
+    # refused before the quorum, with the allowed moves
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=change, to="scheduled", by=people["cab1"])
+    assert "quorum" in refused.value.detail
+    services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    change.refresh_from_db()
+    assert change.state == "authorize"
+    services.change_approve(change=change, approver=people["cab2"], decision="approve")
+    change.refresh_from_db()
+    assert change.state == "scheduled"
+    assert change.transitions.first().comment == "Quorum of approvals reached."
+
+
+def test_one_rejection_sends_the_change_back_to_new_with_the_reason(people):
+    change = to_authorize(raise_change(people), people["requester"])
+    with pytest.raises(ValidationError):
+        services.change_approve(change=change, approver=people["cab1"], decision="reject")
+    services.change_approve(change=change, approver=people["cab1"], decision="reject",
+                            comment="No rollback tested")
+    change.refresh_from_db()
+    assert change.state == "new" and change.approval_round == 2
+    assert change.transitions.first().comment == "Rejected: No rollback tested"
+    # a new round: the same CAB member may decide again
+    to_authorize(change, people["requester"])
+    services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    change.refresh_from_db()
+    assert change.state == "scheduled"
+
+
+def test_nobody_approves_their_own_change(people):
+    own = raise_change(people, title="Mine")
+    own.requester = people["cab1"]
+    own.save()
+    to_authorize(own, people["cab1"])
+    with pytest.raises(PermissionDenied):
+        services.change_approve(change=own, approver=people["cab1"], decision="approve")
+    implementer = PersonFactory(user=people["cab2"])
+    change = to_authorize(raise_change(people, implementer=implementer), people["requester"])
+    with pytest.raises(PermissionDenied):
+        services.change_approve(change=change, approver=people["cab2"], decision="approve")
+
+
+def test_only_the_policy_group_approves_and_once(people):
+    change = to_authorize(raise_change(people), people["requester"])
+    with pytest.raises(PermissionDenied):
+        services.change_approve(change=change, approver=people["engineer"], decision="approve")
+    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=3,
+                                  approver_group=Group.objects.get(name="itsm_manager"))
+    services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    with pytest.raises(TransitionRefused):
+        services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    assert change.approvals.count() == 1
+
+
+def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
+    ApprovalPolicy.objects.create(change_type="emergency", risk="", quorum=3,
+                                  approver_group=Group.objects.get(name="itsm_manager"))
+    change = to_authorize(raise_change(people, change_type="emergency"), people["requester"])
+    services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    change.refresh_from_db()
+    assert change.state == "scheduled"
+    services.change_transition(change=change, to="implement", by=people["requester"])
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=change, to="closed", by=people["requester"])
+    assert "always reviewed" in refused.value.detail and refused.value.allowed == ["review"]
+    services.change_transition(change=change, to="review", by=people["requester"])
+    with pytest.raises(TransitionRefused):
+        services.change_transition(change=change, to="closed", by=people["requester"])
+    services.review_record(change=change, by=people["cab1"], outcome="successful")
+    assert services.change_transition(change=change, to="closed",
+                                      by=people["cab1"]).state == "closed"
+
+
+def test_standard_change_from_a_template_skips_authorize(people):
+    template = ChangeTemplate.objects.create(name="Restart app pool", backout_plan="Restart")
+    change = raise_change(people, change_type="standard", template=template)
+    services.change_transition(change=change, to="assess", by=people["requester"])
+    with pytest.raises(TransitionRefused):
+        services.change_transition(change=change, to="authorize", by=people["requester"])
+    assert services.change_transition(change=change, to="scheduled",
+                                      by=people["requester"]).state == "scheduled"
+    not_templated = raise_change(people, change_type="standard")
+    services.change_transition(change=not_templated, to="assess", by=people["requester"])
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=not_templated, to="scheduled", by=people["requester"])
+    assert "template" in refused.value.detail
+
+
+def test_normal_change_in_a_freeze_needs_an_exception(people):
+    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
+                                end=SOON + timedelta(days=10))
+    change = to_authorize(raise_change(people), people["requester"])
+    services.change_approve(change=change, approver=people["cab1"], decision="approve")
+    change.refresh_from_db()
+    assert change.state == "authorize"  # approved, but held by the freeze
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=change, to="scheduled", by=people["cab1"])
+    assert "freeze" in refused.value.detail
+    with pytest.raises(ValidationError):
+        services.freeze_exception_grant(change=change, by=people["cab1"], reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.freeze_exception_grant(change=change, by=people["engineer"], reason="x")
+    services.freeze_exception_grant(change=change, by=people["cab1"],
+                                    reason="Regulatory deadline")
+    assert services.change_transition(change=change, to="scheduled",
+                                      by=people["cab1"]).state == "scheduled"
+
+
+def test_freeze_for_some_services_only_catches_changes_on_them(people):
+    frozen, other = ServiceFactory(name="Payments"), ServiceFactory(name="Intranet")
+    freeze = FreezeWindow.objects.create(name="Payments freeze", all_services=False,
+                                         start=SOON - timedelta(days=1),
+                                         end=SOON + timedelta(days=1))
+    freeze.services.add(frozen)
+    on_frozen = raise_change(people)
+    on_frozen.items.update(service=frozen)
+    on_other = raise_change(people)
+    on_other.items.update(service=other)
+    assert selectors.freezes_overlapping(on_frozen) == [freeze]
+    assert selectors.freezes_overlapping(on_other) == []
+
+
+def test_collisions_on_the_same_item_or_service(people):
+    first = raise_change(people)
+    same_item = raise_change(people)
+    same_item.items.set(first.items.all())
+    later = raise_change(people, planned_start=SOON + timedelta(days=3),
+                         planned_end=SOON + timedelta(days=3, hours=1))
+    later.items.set(first.items.all())
+    assert selectors.colliding_changes(first) == [same_item]
+
+
+def test_cancel_needs_a_comment_and_moves_outside_the_table_are_refused(people):
+    change = raise_change(people)
+    with pytest.raises(ValidationError):
+        services.change_transition(change=change, to="cancelled", by=people["requester"])
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=change, to="implement", by=people["requester"])
+    assert set(refused.value.allowed) == {"assess", "cancelled"}
+    assert services.change_transition(change=change, to="cancelled", by=people["requester"],
+                                      comment="Superseded").state == "cancelled"
+
+
+def test_assess_needs_items_and_a_backout_plan(people):
+    change = services.change_create(requester=people["requester"], title="Bare")
+    with pytest.raises(TransitionRefused) as refused:
+        services.change_transition(change=change, to="assess", by=people["requester"])
+    assert "configuration item" in refused.value.detail
+    assert "backout plan" in refused.value.detail
+
+
+def test_impact_follows_dependencies_to_services():
+    # app -> db -> storage: changing the storage reaches the db and the app
+    dependents = {3: [2], 2: [1], 4: []}
+    assert impacted_items([3], dependents) == {1, 2, 3}
+    assert impacted_items([2], dependents) == {1, 2}
+    assert impacted_items([4], dependents) == {4}
+    # a cycle does not loop forever
+    assert impacted_items([1], {1: [2], 2: [1]}) == {1, 2}
+
+
+def test_impact_of_a_change_lists_services_most_critical_first(people):
+    payments = ServiceFactory(name="Payments", tier=1)
+    reporting = ServiceFactory(name="Reporting", tier=3)
+    storage = ConfigurationItem.objects.create(name="san-01", kind="storage")
+    db = ConfigurationItem.objects.create(name="pg-01", kind="database", service=reporting)
+    app = ConfigurationItem.objects.create(name="pay-app", service=payments, criticality=1)
+    db.depends_on.add(storage)
+    app.depends_on.add(db)
+    change = services.change_create(requester=people["requester"], title="SAN firmware",
+                                    items=[storage])
+    items, svcs = selectors.impact_of(change)
+    assert {i.name for i in items} == {"san-01", "pg-01", "pay-app"}
+    assert [s.name for s in svcs] == ["Payments", "Reporting"]
