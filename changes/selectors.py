@@ -59,3 +59,37 @@ def impact_of(change: ChangeRequest) -> tuple[list[ConfigurationItem], list]:
     items = list(ConfigurationItem.objects.filter(pk__in=reached).select_related("service")
                  .order_by("criticality", "name"))
     return items, services
+
+
+def implementer_peak_load(change: ChangeRequest) -> float | None:
+    """The implementer's highest utilisation in the weeks of the window (current snapshot)."""
+    from resources.models import PersonLoad
+    from resources.selectors import current_snapshot
+
+    snapshot = current_snapshot()
+    if not (snapshot and change.implementer_id and change.planned_start and change.planned_end):
+        return None
+    row = PersonLoad.objects.filter(snapshot=snapshot, person_id=change.implementer_id).first()
+    if row is None:
+        return None
+    first = (change.planned_start.date() - snapshot.week_start).days // 7
+    last = (change.planned_end.date() - snapshot.week_start).days // 7
+    weeks = [w for w in range(max(first, 0), min(last, snapshot.weeks - 1) + 1)]
+    ratios = [(row.project[w] + row.operational[w]) / row.capacity[w]
+              for w in weeks if row.capacity[w]]
+    return max(ratios, default=None)
+
+
+def risk_of(change: ChangeRequest, *, services=None, collisions=None, freezes=None):
+    """The risk assessment of a change from its factors."""
+    from .risk import assess
+
+    if services is None:
+        _items, services = impact_of(change)
+    return assess(
+        change_type=change.change_type,
+        most_critical_tier=min((s.tier for s in services), default=None),
+        collisions=len(colliding_changes(change) if collisions is None else collisions),
+        in_freeze=bool(freezes_overlapping(change) if freezes is None else freezes),
+        has_backout_plan=bool(change.backout_plan.strip()),
+        implementer_peak_load=implementer_peak_load(change))

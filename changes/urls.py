@@ -1,9 +1,10 @@
 from django.urls import path
 
-from itsm_pmo.views import area_overview
+from . import views
 
 app_name = "changes"
 
 urlpatterns = [
-    path("", area_overview, {"area": "changes"}, name="index"),
+    path("", views.ChangeListView.as_view(), name="index"),
+    path("<int:pk>/", views.ChangeDetailView.as_view(), name="change_detail"),
 ]

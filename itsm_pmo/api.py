@@ -6,6 +6,7 @@ where `fields` appears for input errors and an error may add keys of its own
 (a refused transition adds "allowed": [...]).
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -71,6 +72,8 @@ def error_body(status_code: int, code: str, detail: str, **extra) -> dict:
 
 def exception_handler(exc, context):
     """DRF's handler, reshaped so every 4xx has the same body."""
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

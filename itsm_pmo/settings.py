@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set used by several fields.
     "ENUM_NAME_OVERRIDES": {
         "CoverEnum": "portfolio.choices.Cover",
+        "ChangeRiskEnum": "changes.choices.Risk",
     },
 }
 

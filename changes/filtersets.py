@@ -1,0 +1,55 @@
+"""FilterSets shared by the change pages and API."""
+
+import django_filters
+from django.db.models import Q
+
+from itsm_pmo.filters import PortalFilterSet
+from portfolio.models import Project, Service
+from resources.models import Person, Team
+
+from .choices import ChangeState, ChangeType, CIKind, Risk
+from .models import ChangeRequest, ConfigurationItem, FreezeWindow
+
+
+class ChangeFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
+    change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
+    risk = django_filters.ChoiceFilter(choices=Risk.choices)
+    implementer = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(
+        changes__isnull=False).distinct())
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(),
+                                               field_name="items__service", distinct=True)
+    starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
+    starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["q", "state", "change_type", "risk", "implementer", "team", "project",
+                  "service", "starts_after", "starts_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(description__icontains=value))
+
+
+class ItemFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search")
+    kind = django_filters.ChoiceFilter(choices=CIKind.choices)
+
+    class Meta:
+        model = ConfigurationItem
+        fields = ["q", "kind", "service", "criticality"]
+
+
+class FreezeFilterSet(PortalFilterSet):
+    active_on = django_filters.DateTimeFilter(method="active", label="Active on")
+
+    class Meta:
+        model = FreezeWindow
+        fields = ["active_on", "all_services"]
+
+    def active(self, queryset, name, value):
+        return queryset.filter(start__lte=value, end__gt=value)

@@ -1,0 +1,82 @@
+"""The change API: role rules, the transition and approvals endpoints."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from changes.models import ChangeRequest, ConfigurationItem
+from tests.factories import PersonFactory
+from tests.support.permissions import assert_matrix
+
+pytestmark = pytest.mark.django_db
+SOON = timezone.now().replace(microsecond=0) + timedelta(days=5)
+
+
+@pytest.mark.parametrize("endpoint", ["items", "changes", "templates", "policies", "freezes",
+                                      "reviews"])
+def test_changes_api_every_role_reads(api_clients, endpoint):
+    assert_matrix(api_clients, "get", f"/api/changes/{endpoint}/", anonymous=401,
+                  pmo_lead=200, itsm_manager=200, engineer=200, executive=200)
+
+
+def body(**extra):
+    item = ConfigurationItem.objects.create(name=f"ci-{ConfigurationItem.objects.count()}")
+    return {"title": "Patch", "change_type": "normal", "items": [item.pk],
+            "backout_plan": "Roll back", "implementer": PersonFactory().pk,
+            "planned_start": SOON.isoformat(),
+            "planned_end": (SOON + timedelta(hours=2)).isoformat(), **extra}
+
+
+def test_changes_api_engineers_and_itsm_managers_raise_changes(api_clients):
+    assert_matrix(api_clients, "post", "/api/changes/changes/", body(), anonymous=401,
+                  pmo_lead=403, itsm_manager=201, engineer=201, executive=403)
+    numbers = list(ChangeRequest.objects.values_list("number", flat=True))
+    assert all(n.startswith("CHG") and len(n) == 10 for n in numbers)
+
+
+def test_changes_api_bad_window_is_400_and_saves_nothing(api_clients):
+    client = api_clients("engineer")
+    backwards = client.post("/api/changes/changes/", body(
+        planned_end=(SOON - timedelta(hours=1)).isoformat()), format="json")
+    assert backwards.status_code == 400
+    assert backwards.json()["fields"]["planned_end"] == ["The window ends before it starts."]
+    unexplained = client.post("/api/changes/changes/", body(risk_override="high"),
+                              format="json")
+    assert unexplained.status_code == 400
+    assert "risk_override_reason" in unexplained.json()["fields"]
+    assert not ChangeRequest.objects.exists()
+
+
+def test_changes_api_transition_409_with_allowed_moves_and_403_for_others(api_clients):
+    engineer = api_clients("engineer")
+    change = engineer.post("/api/changes/changes/", body(), format="json").json()
+    url = f"/api/changes/changes/{change['id']}/transition/"
+    refused = engineer.post(url, {"to": "scheduled"}, format="json")
+    assert refused.status_code == 409
+    assert set(refused.json()["allowed"]) == {"assess", "cancelled"}
+    # another engineer may not move it; an ITSM manager may
+    other = api_clients("executive")
+    assert other.post(url, {"to": "assess"}, format="json").status_code == 403
+    assert engineer.post(url, {"to": "assess"}, format="json").json()["state"] == "assess"
+    assert api_clients("itsm_manager").post(url, {"to": "authorize"},
+                                            format="json").json()["state"] == "authorize"
+
+
+def test_changes_api_approvals_endpoint(api_clients):
+    engineer = api_clients("engineer")
+    change = engineer.post("/api/changes/changes/", body(), format="json").json()
+    for to in ("assess", "authorize"):
+        engineer.post(f"/api/changes/changes/{change['id']}/transition/", {"to": to},
+                      format="json")
+    url = f"/api/changes/changes/{change['id']}/approvals/"
+    assert engineer.post(url, {"decision": "approve"}, format="json").status_code == 403
+    bad = api_clients("itsm_manager").post(url, {"decision": "maybe"}, format="json")
+    assert bad.status_code == 400 and "decision" in bad.json()["fields"]
+    ok = api_clients("itsm_manager").post(url, {"decision": "approve", "comment": "Fine"},
+                                          format="json")
+    assert ok.status_code == 201
+    again = api_clients("itsm_manager").post(url, {"decision": "approve"}, format="json")
+    assert again.status_code == 409
+    assert engineer.get(url).json()[0]["decision"] == "approve"
+    assert engineer.get(f"/api/changes/changes/{change['id']}/").json()["state"] == "scheduled"

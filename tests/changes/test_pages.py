@@ -1,0 +1,62 @@
+"""Change pages and the risk factors."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from changes import services
+from changes.models import ConfigurationItem, FreezeWindow
+from changes.risk import assess
+from tests.factories import PersonFactory, ServiceFactory, UserFactory
+from tests.support.permissions import assert_matrix
+from tests.support.queries import assert_constant_queries
+
+SOON = timezone.now().replace(microsecond=0) + timedelta(days=4)
+
+
+@pytest.mark.parametrize(("kwargs", "score", "level"), [
+    (dict(change_type="standard", most_critical_tier=4, collisions=0, in_freeze=False,
+          has_backout_plan=True, implementer_peak_load=0.5), 0, "low"),
+    (dict(change_type="normal", most_critical_tier=2, collisions=0, in_freeze=False,
+          has_backout_plan=True, implementer_peak_load=1.1), 4, "moderate"),
+    (dict(change_type="emergency", most_critical_tier=1, collisions=1, in_freeze=True,
+          has_backout_plan=False, implementer_peak_load=1.4), 13, "high"),
+])
+def test_risk_factors_add_up(kwargs, score, level):
+    result = assess(**kwargs)
+    assert (result.score, result.level) == (score, level)
+    assert all(f.label for f in result.factors)
+
+
+def raise_change(title="Patch", **fields):
+    requester = UserFactory(roles=["engineer"])
+    item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
+    return services.change_create(requester=requester, title=title, items=[item],
+                                  backout_plan="Roll back", planned_start=SOON,
+                                  planned_end=SOON + timedelta(hours=1), **fields)
+
+
+@pytest.mark.django_db
+def test_change_pages_role_rules_and_bounded_list(page_clients):
+    change = raise_change()
+    for path in ["/changes/", change.get_absolute_url()]:
+        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
+                      itsm_manager=200, engineer=200, executive=200)
+    client = page_clients("itsm_manager")
+    assert_constant_queries(lambda: client.get("/changes/"),
+                            lambda: [raise_change(f"c{i}") for i in range(12)])
+
+
+@pytest.mark.django_db
+def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
+    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
+                                end=SOON + timedelta(days=1))
+    change = raise_change("Storage firmware", implementer=PersonFactory())
+    other = raise_change("Other")
+    other.items.set(change.items.all())
+    html = page_clients("executive").get(change.get_absolute_url()).content.decode()
+    assert "Year-end freeze" in html and "needs an exception" in html
+    assert other.number in html
+    assert "Touches a tier 1 service" in html and "Collides with 1 other change" in html
+    assert "Window inside a change freeze" in html
