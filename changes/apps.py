@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class ChangesConfig(AppConfig):
     name = "changes"
     verbose_name = "Changes"
+
+    def ready(self) -> None:
+        from resources.choices import ConflictKind
+        from resources.engine.registry import register_provider, register_rule
+        from resources.planning import watch_inputs
+
+        from . import conflicts, providers
+        from .models import ChangeRequest, FreezeWindow
+
+        register_provider("changes.changes", providers.changes)
+        register_provider("changes.freezes", providers.freezes)
+        register_rule(ConflictKind.CHANGE_IN_FREEZE, conflicts.change_in_freeze)
+        register_rule(ConflictKind.CHANGE_COLLISION, conflicts.change_collision)
+        register_rule(ConflictKind.IMPLEMENTER_OVERBOOKED, conflicts.implementer_overbooked)
+        watch_inputs(ChangeRequest, FreezeWindow)
