@@ -1,11 +1,18 @@
-"""The resources discipline's conflict rules: pure functions over the engine's plan."""
+"""The resources discipline's conflict rules: pure functions over the engine's plan.
+
+The screening is done on the engine's arrays (numpy); what a conflict says (its figures, its
+message) is worked out in plain Python floats from the same lists and in the same order of
+additions as ever, so the conflicts are the same to the last digit.
+"""
 
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import cache
 
+import numpy as np
+
 from .choices import ConflictKind, Severity, severity_for_ratio
-from .engine.calendar import Horizon
+from .engine.calendar import WORKDAYS, Horizon
 from .engine.records import ConflictRecord
 from .engine.run import Plan
 
@@ -16,21 +23,29 @@ def overallocation(plan: Plan):
     """A person loaded over the threshold (100 % by default) of their capacity in a week."""
     threshold = float(plan.settings.get("overallocation_threshold", 1.0))
     loads, week_of = plan.loads, _weeks(plan.horizon)
+    rows, capacity_m = loads.matrix("capacity")
+    project_m, operational_m = loads.matrix("project")[1], loads.matrix("operational")[1]
+    # The same comparison, cell by cell, as a loop over the Python floats would make.
+    over_rows, over_weeks = np.nonzero(project_m + operational_m >
+                                       capacity_m * threshold + EPSILON)
+    over_by_row: dict[int, list[int]] = defaultdict(list)
+    for row, week in zip(over_rows.tolist(), over_weeks.tolist(), strict=True):
+        over_by_row[row].append(week)
     work_by_person = defaultdict(list)
     for item in plan.work:
         work_by_person[item.person_id].append(item)
     for person in plan.people:
+        over = over_by_row.get(rows[person.id])
+        if not over:
+            continue
         capacity, project, operational = (loads.capacity[person.id], loads.project[person.id],
                                           loads.operational[person.id])
-        over = [week for week, (c, p, o) in enumerate(zip(capacity, project, operational,
-                                                          strict=True))
-                if p + o > c * threshold + EPSILON]
+        work = work_by_person[person.id]
         for week in over:
             load = project[week] + operational[week]
             monday, sunday, label = week_of(week)
             ratio = load / capacity[week] if capacity[week] else float("inf")
-            sources = [w for w in work_by_person[person.id]
-                       if w.start <= sunday and w.end >= monday]
+            sources = [w for w in work if w.start <= sunday and w.end >= monday]
             percent = f"{ratio:.0%}" if capacity[week] else "away all week"
             yield ConflictRecord(
                 kind=ConflictKind.OVERALLOCATION, subject_type="person", subject_id=person.id,
@@ -59,45 +74,96 @@ def _weeks(horizon: Horizon):
 def skill_gap(plan: Plan):
     """Unnamed demand for a skill in a week beyond the free hours of the people who have it
     at the level asked. With several levels, demand at level L and above must fit in the
-    free hours of people at L and above, for every L (the worst shortfall is reported)."""
+    free hours of people at L and above, for every L (the worst shortfall is reported).
+
+    Every (skill, week) with demand is screened at once on arrays, with a margin far wider
+    than the rounding of the array sums; the few that may be short are then worked out as
+    before, in Python floats summed in the order of the demands and of the people."""
     loads, horizon, week_of = plan.loads, plan.horizon, _weeks(plan.horizon)
-    demand = defaultdict(lambda: defaultdict(float))  # (skill, week) -> level -> hours
-    projects = defaultdict(set)
-    for item in plan.demands:
-        span = horizon.span(item.start, item.end)
-        for week in span:
-            share = 1.0 if week not in (span.start, span.stop - 1) else \
-                horizon.workday_share(week, item.start, item.end)
-            demand[(item.skill_id, week)][item.min_level] += item.hours_per_week * share
-            projects[(item.skill_id, week)].add(item.project_id)
-    holders = defaultdict(list)  # skill -> [(level, person id)]
+    weeks, first = horizon.weeks, horizon.start.toordinal()
+    demands = plan.demands
+    if not demands:
+        return
+    skills = {skill: i for i, skill in enumerate(dict.fromkeys(d.skill_id for d in demands))}
+    levels = sorted({d.min_level for d in demands})
+    level_at = {level: i for i, level in enumerate(levels)}
+    nskills, nlevels = len(skills), len(levels)
+
+    # One entry per (demand, week it touches), in the order of the demands (as span()).
+    start = np.array([d.start.toordinal() for d in demands], dtype=np.int64)
+    end = np.array([d.end.toordinal() for d in demands], dtype=np.int64)
+    first_week = np.maximum(0, (start - first) // 7)
+    last_week = np.minimum(weeks - 1, (end - first) // 7)
+    lengths = np.where(first_week <= last_week, last_week - first_week + 1, 0)
+    entry = np.repeat(np.arange(len(demands)), lengths)
+    if not len(entry):
+        return
+    week = first_week[entry] + np.arange(len(entry)) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths)
+    monday = first + 7 * week
+    inside = np.minimum(end[entry], monday + WORKDAYS - 1) - np.maximum(start[entry],
+                                                                         monday) + 1
+    edge = (week == first_week[entry]) | (week == last_week[entry])
+    share = np.where(edge, np.where(inside > 0, inside, 0) / WORKDAYS, 1.0)
+    hours = np.array([float(d.hours_per_week) for d in demands])[entry] * share
+    skill = np.array([skills[d.skill_id] for d in demands], dtype=np.int64)[entry]
+    level = np.array([level_at[d.min_level] for d in demands], dtype=np.int64)[entry]
+
+    # Demand per skill, level and week, and at each level and above.
+    cell = skill * weeks + week
+    asked = np.bincount((skill * nlevels + level) * weeks + week, weights=hours,
+                        minlength=nskills * nlevels * weeks).reshape(nskills, nlevels, weeks)
+    needed = np.cumsum(asked[:, ::-1], axis=1)[:, ::-1]
+
+    # Free hours per skill, level and week of the people at that level or above.
+    rows, capacity_m = loads.matrix("capacity")
+    load_m = loads.matrix("project")[1] + loads.matrix("operational")[1]
+    free_m = np.maximum(0.0, capacity_m - load_m)
+    holds = np.zeros((nskills, nlevels, len(rows)))
+    holders = defaultdict(list)  # skill -> [(level, person id)], in the order of the people
     for person in plan.people:
-        for skill_id, level in person.skills:
-            holders[skill_id].append((level, person.id))
+        for skill_id, held in person.skills:
+            holders[skill_id].append((held, person.id))
+            if skill_id in skills:
+                for i, lvl in enumerate(levels):
+                    if held >= lvl:
+                        holds[skills[skill_id], i, rows[person.id]] += 1
+    free = (holds.reshape(nskills * nlevels, len(rows)) @ free_m).reshape(
+        nskills, nlevels, weeks)
+
+    # Short, give or take the rounding of the sums above: the only cells worth a closer look.
+    margin = 1e-6 + 1e-9 * (np.abs(needed[:, 0]) + free[:, 0])
+    maybe = (np.bincount(cell, minlength=nskills * weeks).reshape(nskills, weeks) > 0) & (
+        (needed - free).max(axis=1) > EPSILON - margin)
+    if not maybe.any():
+        return
+    look = maybe.reshape(-1)[cell]
+    by_cell: dict[int, list[int]] = defaultdict(list)  # first seen first, as the demands go
+    for c, d in zip(cell[look].tolist(), entry[look].tolist(), strict=True):
+        by_cell[c].append(d)
+
     names = plan.settings.get("skill_names", {})
+    capacity, project, operational = loads.capacity, loads.project, loads.operational
 
-    free_by_person: dict[int, list[float]] = {}
+    def free_of(person_id: int, week: int) -> float:
+        return max(0.0, capacity[person_id][week] - (project[person_id][week] +
+                                                     operational[person_id][week]))
 
-    def free_of(person_id: int) -> list[float]:
-        if person_id not in free_by_person:
-            free_by_person[person_id] = [
-                max(0.0, c - (p + o)) for c, p, o in zip(
-                    loads.capacity[person_id], loads.project[person_id],
-                    loads.operational[person_id], strict=True)]
-        return free_by_person[person_id]
-
-    @cache
-    def free_at_level(skill_id: int, level: int) -> list[float]:
-        """Free hours per week of the people with the skill at `level` or above, summed in
-        the order of the people (the same sum, to the last bit, whatever the caller)."""
-        rows = [free_of(pid) for lvl, pid in holders[skill_id] if lvl >= level]
-        return [sum(week) for week in zip(*rows, strict=True)] if rows else [0] * horizon.weeks
-
-    for (skill_id, week), by_level in demand.items():
+    for c, entries in by_cell.items():
+        week = c % weeks
+        skill_id = demands[entries[0]].skill_id
+        by_level: dict[int, float] = defaultdict(float)
+        projects = set()
+        for d in (demands[i] for i in entries):
+            span = horizon.span(d.start, d.end)
+            share = 1.0 if week not in (span.start, span.stop - 1) else \
+                horizon.workday_share(week, d.start, d.end)
+            by_level[d.min_level] += d.hours_per_week * share
+            projects.add(d.project_id)
         worst, worst_level = 0.0, None
         for level in sorted(by_level):
             needed = sum(h for lvl, h in by_level.items() if lvl >= level)
-            free = free_at_level(skill_id, level)[week]
+            free = sum(free_of(pid, week) for lvl, pid in holders[skill_id] if lvl >= level)
             if needed - free > worst:
                 worst, worst_level = needed - free, level
         if worst <= EPSILON:
@@ -116,5 +182,5 @@ def skill_gap(plan: Plan):
                     f"{label}: {total:.1f} h needed.",
             details={"short": round(worst, 1), "needed": round(total, 1),
                      "level": worst_level},
-            project_ids=tuple(sorted(projects[(skill_id, week)])),
+            project_ids=tuple(sorted(projects)),
         )

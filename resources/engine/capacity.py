@@ -1,7 +1,15 @@
-"""Capacity (contracted hours less absences) and load per person-week and team-week."""
+"""Capacity (contracted hours less absences) and load per person-week and team-week.
 
-from collections import defaultdict
+Computed on numpy arrays (a row per person, a column per week), then handed out as the
+dict-of-lists of Python floats every reader uses. Each cell's additions happen one by one in
+the order of the input, as a loop over the records would make them (np.bincount and
+np.add.at add in index order, never pairwise), so every float is the same to the last bit
+as the plain-Python computation gives.
+"""
+
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .calendar import WORKDAYS, Horizon
 from .records import OPERATIONAL, PROJECT, AbsenceRecord, PersonRecord, WorkRecord
@@ -19,6 +27,10 @@ class Loads:
     team_capacity: dict[int, list[float]] = field(default_factory=dict)
     team_project: dict[int, list[float]] = field(default_factory=dict)
     team_operational: dict[int, list[float]] = field(default_factory=dict)
+    # The person-week figures as arrays (people x weeks) for rules that work on whole rows,
+    # and the row of each person id: see matrix(). Read them, do not change them.
+    rows: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def load(self, person_id: int, week: int) -> float:
         return self.project[person_id][week] + self.operational[person_id][week]
@@ -26,84 +38,133 @@ class Loads:
     def free(self, person_id: int, week: int) -> float:
         return max(0.0, self.capacity[person_id][week] - self.load(person_id, week))
 
+    def matrix(self, name: str) -> tuple[dict[int, int], np.ndarray]:
+        """(person id -> row, array) of a person-week field: the arrays compute_loads() kept,
+        or built from the lists when the Loads was made some other way."""
+        if name not in self.arrays:
+            rows = getattr(self, name)
+            if self.rows.keys() != rows.keys():
+                self.rows, self.arrays = {pid: i for i, pid in enumerate(rows)}, {}
+            self.arrays[name] = np.array(list(rows.values()), dtype=float).reshape(
+                len(rows), self.horizon.weeks)
+        return self.rows, self.arrays[name]
 
-def absent_days(horizon: Horizon, absences: list[AbsenceRecord]
-                ) -> tuple[dict[int, list[int]], list[int]]:
-    """Working days away per week: per person, and for everyone (public holidays).
-    Overlapping absences count a day once."""
-    # Days as ordinals: date(1, 1, 1), day 1, was a Monday, so (day + 6) % 7 is the weekday.
+
+def absent_days(horizon: Horizon, absences: list[AbsenceRecord],
+                rows: dict[int, int]) -> np.ndarray:
+    """Working days away per week for the people in `rows` (person id -> row), public
+    holidays (person None) included: an array of people x weeks. Overlapping absences count a
+    day once; absences of people not in `rows` are left out."""
     first, last = horizon.start.toordinal(), horizon.end.toordinal()
-    days: dict[int | None, set[int]] = defaultdict(set)
-    for absence in absences:
-        days[absence.person_id].update(
-            day for day in range(max(absence.start.toordinal(), first),
-                                 min(absence.end.toordinal(), last) + 1)
-            if (day + 6) % 7 < WORKDAYS)
-    everyone = days.pop(None, set())
-    holidays = [0] * horizon.weeks
-    for day in everyone:
-        holidays[(day - first) // 7] += 1
-
-    away = {}
-    for person_id, own in days.items():
-        counts = away[person_id] = holidays[:]
-        for day in own - everyone:
-            counts[(day - first) // 7] += 1
-    return away, holidays
+    ndays, everyone = 7 * horizon.weeks, len(rows)
+    marks = [(everyone if a.person_id is None else rows[a.person_id],
+              max(a.start.toordinal(), first) - first, min(a.end.toordinal(), last) - first)
+             for a in absences if a.person_id is None or a.person_id in rows]
+    # +1 on an absence's first day and -1 after its last, per row: a running sum > 0 is away.
+    starts = np.zeros((everyone + 1, ndays + 1), dtype=np.int32)
+    marks = [m for m in marks if m[1] <= m[2]]
+    if marks:
+        who, a, b = (np.array(x, dtype=np.int64) for x in zip(*marks, strict=True))
+        np.add.at(starts, (who, a), 1)
+        np.add.at(starts, (who, b + 1), -1)
+    away = np.cumsum(starts[:, :ndays], axis=1) > 0
+    away = away[:everyone] | away[everyone]  # own days or a public holiday, once
+    away &= (np.arange(ndays) % 7) < WORKDAYS  # the horizon starts on a Monday
+    return away.reshape(everyone, horizon.weeks, 7).sum(axis=2)
 
 
 def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[AbsenceRecord],
                   work: list[WorkRecord]) -> Loads:
     weeks = horizon.weeks
-    loads = Loads(horizon)
-    away, holidays = absent_days(horizon, absences)
+    # One row per person id, in the order they first come (a repeated id: the last record).
+    rows: dict[int, int] = {}
+    latest: dict[int, PersonRecord] = {}
     for person in people:
-        days = away.get(person.id, holidays)
-        loads.capacity[person.id] = [person.hours * (WORKDAYS - d) / WORKDAYS for d in days]
-        loads.project[person.id] = [0.0] * weeks
-        loads.operational[person.id] = [0.0] * weeks
-        loads.tentative[person.id] = [0.0] * weeks
+        rows.setdefault(person.id, len(rows))
+        latest[person.id] = person
+    hours = np.array([float(latest[pid].hours) for pid in rows], dtype=float)
+    away = absent_days(horizon, absences, rows)
+    capacity = hours[:, None] * (WORKDAYS - away) / WORKDAYS
 
-    contracted = {person.id: person.hours for person in people}
-    for item in work:
-        capacity = loads.capacity.get(item.person_id)
-        if capacity is None:
-            continue  # someone who left: their work no longer loads anyone
-        span, first_share, last_share = horizon.cover(item.start, item.end)
-        if not span:
-            continue
-        targets = [(loads.project if item.source == PROJECT else loads.operational)
-                   [item.person_id]]
-        if item.tentative:
-            targets.append(loads.tentative[item.person_id])
-        hours, full = item.hours_per_week, contracted[item.person_id]
-        first, last = span.start, span.stop - 1
-        # The first and last weeks may be partial: a share of their working days.
-        for week, share in {first: first_share, last: last_share}.items():
-            if item.scales_with_availability:
-                share *= capacity[week] / full if full else 0.0
-            for target in targets:
-                target[week] += hours * share
-        # The weeks in between are whole, the bulk of the work: one list operation each.
-        if last - first > 1:
-            middle = slice(first + 1, last)
-            for target in targets:
-                if not item.scales_with_availability:
-                    target[middle] = [t + hours for t in target[middle]]
-                elif full:
-                    target[middle] = [t + hours * (c / full)
-                                      for t, c in zip(target[middle], capacity[middle],
-                                                      strict=True)]
-                else:  # no contract: work that scales with it comes to nothing
-                    target[middle] = [t + hours * 0.0 for t in target[middle]]
+    project, operational, tentative = _work_loads(horizon, rows, hours, capacity, work)
 
-    for person in people:
-        for mine, team in ((loads.capacity, loads.team_capacity),
-                           (loads.project, loads.team_project),
-                           (loads.operational, loads.team_operational)):
-            row = team.get(person.team_id, [0.0] * weeks)
-            team[person.team_id] = [t + h for t, h in zip(row, mine[person.id], strict=True)]
+    # Team sums: each person's row added to their team's, in the order of the people.
+    teams: dict[int, int] = {}
+    team_of = np.array([teams.setdefault(p.team_id, len(teams)) for p in people],
+                       dtype=np.int64)
+    row_of = np.array([rows[p.id] for p in people], dtype=np.int64)
+    team_sums = []
+    for mine in (capacity, project, operational):
+        sums = np.zeros((len(teams), weeks))
+        np.add.at(sums, team_of, mine[row_of])
+        team_sums.append(sums)
+
+    ids, team_ids = list(rows), list(teams)
+    loads = Loads(horizon, rows=rows, arrays={
+        "capacity": capacity, "project": project, "operational": operational,
+        "tentative": tentative})
+    for name, array in loads.arrays.items():
+        setattr(loads, name, dict(zip(ids, array.tolist(), strict=True)))
+    for name, array in zip(("team_capacity", "team_project", "team_operational"), team_sums,
+                           strict=True):
+        setattr(loads, name, dict(zip(team_ids, array.tolist(), strict=True)))
     return loads
+
+
+def _work_loads(horizon: Horizon, rows: dict[int, int], hours: np.ndarray,
+                capacity: np.ndarray, work: list[WorkRecord]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Project, operational and tentative hours per person-week from the work records.
+
+    A work item adds, to every week it touches, hours x the share of the week's working days
+    inside it (1 for the whole weeks between its first and last); work that scales with
+    availability, times capacity / contract as well (nothing without a contract). Someone not
+    in `rows` (who has left) is loaded with nothing."""
+    weeks, n = horizon.weeks, len(rows)
+    first = horizon.start.toordinal()
+    items = [(row, w.start.toordinal(), w.end.toordinal(), w.hours_per_week,
+              w.source == PROJECT, w.tentative, w.scales_with_availability)
+             for w in work if (row := rows.get(w.person_id)) is not None]
+    if not items:
+        return np.zeros((n, weeks)), np.zeros((n, weeks)), np.zeros((n, weeks))
+    columns = list(zip(*items, strict=True))
+    row, start, end = (np.array(c, dtype=np.int64) for c in columns[:3])
+    per_week = np.array([float(h) for h in columns[3]], dtype=float)
+    is_project, is_tentative, scales = (np.array(c, dtype=bool) for c in columns[4:])
+
+    # The weeks each item touches, clipped to the horizon (as Horizon.cover()).
+    first_week = np.maximum(0, (start - first) // 7)
+    last_week = np.minimum(weeks - 1, (end - first) // 7)
+    keep = first_week <= last_week
+
+    def share(week):  # of the week's working days inside [start, end] (workday_share())
+        monday = first + 7 * week
+        inside = np.minimum(end, monday + WORKDAYS - 1) - np.maximum(start, monday) + 1
+        return np.where(inside > 0, inside, 0) / WORKDAYS
+
+    first_share, last_share = share(first_week), share(last_week)
+
+    # One entry per (item, week), in the order of the items.
+    lengths = np.where(keep, last_week - first_week + 1, 0)
+    item = np.repeat(np.arange(len(items)), lengths)
+    week = first_week[item] + np.arange(len(item)) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths)
+    # The last week takes the last share, also when it is the first too; between: whole.
+    part = np.where(week == last_week[item], last_share[item],
+                    np.where(week == first_week[item], first_share[item], 1.0))
+    who, h = row[item], per_week[item]
+    contract = hours[who]
+    factor = np.zeros(len(item))
+    np.divide(capacity[who, week], contract, out=factor, where=contract != 0)
+    value = np.where(scales[item], h * (part * factor), h * part)
+    cell = who * weeks + week
+
+    def total(mask):  # bincount adds in the order of the entries (and, given none, ints)
+        return np.bincount(cell[mask], weights=value[mask], minlength=n * weeks).astype(
+            float, copy=False).reshape(n, weeks)
+
+    in_project = is_project[item]
+    return total(in_project), total(~in_project), total(is_tentative[item])
 
 
 __all__ = ["Loads", "compute_loads", "OPERATIONAL", "PROJECT"]
