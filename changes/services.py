@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.domain import TransitionRefused, guard_transition
 
 from . import selectors
 from .choices import TRANSITIONS, ChangeState, ChangeType, Decision
@@ -83,23 +83,15 @@ def _move(change: ChangeRequest, to: str, by, comment: str) -> None:
 
 def change_transition(*, change: ChangeRequest, to: str, by, comment: str = "") -> ChangeRequest:
     """Move a change if the table and its rules allow it (409 with the allowed moves if not)."""
-    if to not in ChangeState.values:
-        raise ValidationError({"to": f"'{to}' is not a state. States: "
-                                     f"{', '.join(ChangeState.values)}."})
     comment = (comment or "").strip()
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         facts = facts_for(change)
-        here, there = ChangeState(change.state).label, ChangeState(to).label
-        if to not in TRANSITIONS[change.state]:
-            raise TransitionRefused(f"A change cannot move from {here} to {there}.",
-                                    allowed=allowed_moves(facts), current=change.state)
-        reasons = blockers(facts, to)
-        if reasons:
-            raise TransitionRefused(" ".join(reasons), allowed=allowed_moves(facts),
-                                    current=change.state)
-        if to in COMMENT_REQUIRED and not comment:
-            raise ValidationError({"comment": f"Say why the change is {there.lower()}."})
+        guard_transition(noun="change", states=ChangeState, table=TRANSITIONS,
+                         current=change.state, to=to,
+                         blockers=blockers(facts, to) if to in ChangeState.values else [],
+                         allowed=allowed_moves(facts), needs_comment=to in COMMENT_REQUIRED,
+                         comment=comment)
         _move(change, to, by, comment)
     return change
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.domain import guard_transition
 from resources.planning import mark_dirty
 
 from .choices import TRANSITIONS, CriterionKind, Stage
@@ -16,22 +16,15 @@ from .workflow import COMMENT_REQUIRED, allowed_moves, blockers, facts_for
 def project_transition(*, project: Project, to: str, by, comment: str = "") -> Project:
     """Move a project to stage `to` if the transition table and the stage's rules allow it,
     recording who, when, from, to and why."""
-    if to not in Stage.values:
-        raise ValidationError({"to": f"'{to}' is not a stage. Stages: {', '.join(Stage.values)}."})
     comment = (comment or "").strip()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         facts = facts_for(project)
-        allowed = allowed_moves(facts)
+        guard_transition(noun="project", states=Stage, table=TRANSITIONS, current=project.stage,
+                         to=to, blockers=blockers(facts, to) if to in Stage.values else [],
+                         allowed=allowed_moves(facts), needs_comment=to in COMMENT_REQUIRED,
+                         comment=comment)
         here, there = Stage(project.stage).label, Stage(to).label
-        if to not in TRANSITIONS[project.stage]:
-            raise TransitionRefused(f"A project cannot move from {here} to {there}.",
-                                    allowed=allowed, current=project.stage)
-        reasons = blockers(facts, to)
-        if reasons:
-            raise TransitionRefused(" ".join(reasons), allowed=allowed, current=project.stage)
-        if to in COMMENT_REQUIRED and not comment:
-            raise ValidationError({"comment": f"Say why the project is moving to {there}."})
         ProjectTransition.objects.create(project=project, from_stage=project.stage,
                                          to_stage=to, by=by, comment=comment)
         project.stage = to

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
+from itsm_pmo.api import error_body
 from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
 
@@ -156,15 +157,15 @@ def project_transition_view(request, pk):
                                               comment=form.cleaned_data["comment"])
     except TransitionRefused as exc:
         if wants_json:
-            return JsonResponse({"status": 409, "code": "transition_not_allowed",
-                                 "detail": exc.detail, "current": exc.current,
-                                 "allowed": exc.allowed}, status=409)
+            return JsonResponse(error_body(409, "transition_not_allowed", exc.detail,
+                                           current=exc.current, allowed=exc.allowed),
+                                status=409)
         messages.error(request, exc.detail)
     except ValidationError as exc:
         detail = " ".join(" ".join(v) for v in exc.message_dict.values())
         if wants_json:
-            return JsonResponse({"status": 400, "code": "invalid", "detail": detail,
-                                 "fields": exc.message_dict}, status=400)
+            return JsonResponse(error_body(400, "invalid", detail, fields=exc.message_dict),
+                                status=400)
         messages.error(request, detail)
     else:
         text = f"{project.code} moved to {project.get_stage_display()}."
