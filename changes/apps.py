@@ -6,11 +6,12 @@ class ChangesConfig(AppConfig):
     verbose_name = "Changes"
 
     def ready(self) -> None:
+        from itsm_pmo.home import register_work_provider
         from resources.choices import ConflictKind
         from resources.engine.registry import register_provider, register_rule
         from resources.planning import watch_inputs
 
-        from . import conflicts, providers
+        from . import conflicts, home, providers
         from .models import ChangeRequest, FreezeWindow
 
         register_provider("changes.changes", providers.changes)
@@ -19,3 +20,5 @@ class ChangesConfig(AppConfig):
         register_rule(ConflictKind.CHANGE_COLLISION, conflicts.change_collision)
         register_rule(ConflictKind.IMPLEMENTER_OVERBOOKED, conflicts.implementer_overbooked)
         watch_inputs(ChangeRequest, FreezeWindow)
+        register_work_provider(home.cab_panel)
+        register_work_provider(home.my_changes_panel)

@@ -1,5 +1,6 @@
 """Change control: configuration items, change requests, approvals, freezes and reviews."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -222,3 +223,20 @@ class ChangeTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change}: {self.from_state} → {self.to_state}"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's calendar feed URL: calendar clients cannot sign in, so the key
+    stands for the user. Resetting it replaces the key, and the old URL stops working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed_token")
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from itsm_pmo.domain import TransitionRefused, guard_transition
 
-from . import selectors
-from .choices import TRANSITIONS, ChangeState, ChangeType, Decision
+from . import tasks
+from .choices import TRANSITIONS, ChangeState, ChangeType, Decision, Risk
+from .insight import in_freeze, insight_for
 from .models import (
     Approval,
     ApprovalPolicy,
@@ -15,7 +15,13 @@ from .models import (
     ChangeTransition,
     PostImplementationReview,
 )
-from .workflow import COMMENT_REQUIRED, ChangeFacts, allowed_moves, blockers
+from .workflow import (
+    COMMENT_REQUIRED,
+    ChangeFacts,
+    allowed_moves,
+    approval_rule,
+    blockers,
+)
 
 
 def change_number(pk: int) -> str:
@@ -34,32 +40,44 @@ def change_create(*, requester, items=(), **fields) -> ChangeRequest:
         if not items:
             items = list(template.items.all())
     change = ChangeRequest.objects.create(requester=requester, **fields)
-    change.number = change_number(change.pk)
-    change.save(update_fields=["number"])
     change.items.set(items)
+    change.number = change_number(change.pk)
+    change.risk = insight_for(change).assessment.level
+    change.save(update_fields=["number", "risk"])
     return change
 
 
-def policy_for(change: ChangeRequest) -> ApprovalPolicy | None:
-    """The policy for the change's type and risk, or for its type at any risk."""
+@transaction.atomic
+def change_update(*, change: ChangeRequest, by, items=None, **fields) -> ChangeRequest:
+    """Edit a change while it is still a draft (new or assess); the risk is re-assessed."""
+    if change.state not in (ChangeState.NEW, ChangeState.ASSESS):
+        raise TransitionRefused("Only a new change or one in assessment is edited; send it "
+                                "back to new first.", allowed=[], current=change.state)
+    for name, value in fields.items():
+        setattr(change, name, value)
+    change.save()
+    if items is not None:
+        change.items.set(items)
+    change.risk = insight_for(change).assessment.level
+    change.save(update_fields=["risk"])
+    return change
+
+
+def approval_needed(change: ChangeRequest) -> tuple[str, int]:
+    """(approving role, quorum) for the change under the current policies."""
     policies = ApprovalPolicy.objects.select_related("approver_group").filter(
-        Q(risk=change.effective_risk) | Q(risk=""), change_type=change.change_type)
-    return min(policies, key=lambda p: p.risk == "", default=None)
+        change_type=change.change_type)
+    return approval_rule(change.change_type, change.effective_risk, policies)
 
 
-def _quorum(change: ChangeRequest) -> tuple[int, int, str]:
-    """(approvals that count, approvals needed, approving group) in the current round."""
-    policy = policy_for(change)
-    group, needed = (policy.approver_group.name, policy.quorum) if policy else ("itsm_manager", 1)
-    if change.change_type == ChangeType.EMERGENCY:
-        group, needed = "itsm_manager", 1  # the emergency path: one ITSM manager is enough
-    counted = change.approvals.filter(round=change.approval_round, decision=Decision.APPROVE,
-                                      approver__groups__name=group).count()
-    return counted, needed, group
+def approvals_counted(change: ChangeRequest, group: str) -> int:
+    """Approvals of the current round from members of the approving role."""
+    return change.approvals.filter(round=change.approval_round, decision=Decision.APPROVE,
+                                   approver__groups__name=group).count()
 
 
 def facts_for(change: ChangeRequest) -> ChangeFacts:
-    counted, needed, _ = _quorum(change)
+    group, needed = approval_needed(change)
     return ChangeFacts(
         state=change.state, change_type=change.change_type,
         has_items=change.items.exists(),
@@ -67,8 +85,8 @@ def facts_for(change: ChangeRequest) -> ChangeFacts:
         has_backout_plan=bool(change.backout_plan.strip()),
         has_implementer=change.implementer_id is not None,
         from_template=change.template_id is not None,
-        quorum_reached=counted >= needed,
-        in_freeze=bool(selectors.freezes_overlapping(change)),
+        quorum_reached=approvals_counted(change, group) >= needed,
+        in_freeze=in_freeze(change),
         freeze_exception=change.freeze_exception,
         has_review=hasattr(change, "review"),
     )
@@ -77,8 +95,13 @@ def facts_for(change: ChangeRequest) -> ChangeFacts:
 def _move(change: ChangeRequest, to: str, by, comment: str) -> None:
     ChangeTransition.objects.create(change=change, from_state=change.state, to_state=to,
                                     by=by, comment=comment)
+    if to == ChangeState.AUTHORIZE:
+        # The assessed risk is fixed as the change goes to the CAB: it picks the policy.
+        change.risk = insight_for(change).assessment.level
     change.state = to
-    change.save(update_fields=["state", "approval_round", "updated_at"])
+    change.save(update_fields=["state", "risk", "approval_round", "updated_at"])
+    if to == ChangeState.AUTHORIZE:
+        notify_later(tasks.notify_approvers, change.pk)
 
 
 def change_transition(*, change: ChangeRequest, to: str, by, comment: str = "") -> ChangeRequest:
@@ -114,7 +137,7 @@ def change_approve(*, change: ChangeRequest, approver, decision: str,
         implementer_user = change.implementer.user_id if change.implementer else None
         if approver.pk in (change.requester_id, implementer_user):
             raise PermissionDenied("Nobody approves a change they requested or implement.")
-        _counted, _needed, group = _quorum(change)
+        group, _needed = approval_needed(change)
         if not approver.is_superuser and not approver.groups.filter(name=group).exists():
             raise PermissionDenied(f"This change needs approval from the {group} role.")
         try:
@@ -130,11 +153,35 @@ def change_approve(*, change: ChangeRequest, approver, decision: str,
         if decision == Decision.REJECT:
             change.approval_round += 1
             _move(change, ChangeState.NEW, approver, f"Rejected: {comment}")
+            notify_later(tasks.notify_requester, change.pk, approval.pk)
             return approval
         facts = facts_for(change)
         if not blockers(facts, ChangeState.SCHEDULED):
             _move(change, ChangeState.SCHEDULED, approver, "Quorum of approvals reached.")
+            notify_later(tasks.notify_requester, change.pk, approval.pk)
     return approval
+
+
+def notify_later(task, *args) -> None:
+    """Queue an email once the transaction that caused it has committed."""
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def risk_override_set(*, change: ChangeRequest, by, level: str, reason: str) -> ChangeRequest:
+    """An ITSM manager's judgement over the assessed risk, with the reason; an empty level
+    returns the change to its assessed risk."""
+    reason = (reason or "").strip()
+    if level and level not in Risk.values:
+        raise ValidationError({"level": f"Choose one of {', '.join(Risk.values)}."})
+    if level and not reason:
+        raise ValidationError({"reason": "Say why the assessed risk is overridden."})
+    if not by.has_perm("changes.approve_changerequest"):
+        raise PermissionDenied("Only an ITSM manager overrides the assessed risk.")
+    with transaction.atomic():
+        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        change.risk_override, change.risk_override_reason = level, reason if level else ""
+        change.save(update_fields=["risk_override", "risk_override_reason", "updated_at"])
+    return change
 
 
 def freeze_exception_grant(*, change: ChangeRequest, by, reason: str) -> ChangeRequest:

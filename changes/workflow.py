@@ -6,6 +6,9 @@ from .choices import TRANSITIONS, ChangeState, ChangeType
 
 COMMENT_REQUIRED = {ChangeState.CANCELLED}
 
+# Without a policy for its case a change needs one ITSM manager, as does any emergency.
+DEFAULT_APPROVAL = ("itsm_manager", 1)
+
 
 @dataclass(frozen=True)
 class ChangeFacts:
@@ -61,3 +64,13 @@ def blockers(facts: ChangeFacts, to: str) -> list[str]:
 
 def allowed_moves(facts: ChangeFacts) -> list[str]:
     return [to for to in TRANSITIONS[facts.state] if not blockers(facts, to)]
+
+
+def approval_rule(change_type: str, risk: str, policies) -> tuple[str, int]:
+    """(approving role, quorum) for a change: the policy for its type and risk, else for its
+    type at any risk; emergencies need one ITSM manager whatever the policies say."""
+    if change_type == ChangeType.EMERGENCY:
+        return DEFAULT_APPROVAL
+    matching = [p for p in policies if p.change_type == change_type and p.risk in (risk, "")]
+    policy = min(matching, key=lambda p: p.risk == "", default=None)
+    return (policy.approver_group.name, policy.quorum) if policy else DEFAULT_APPROVAL

@@ -266,6 +266,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Where the portal is reached, for links in emails (which have no request to build them from).
+PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -68,8 +68,10 @@ class ChangeSerializer(serializers.ModelSerializer):
                   "risk", "risk_override", "risk_override_reason", "freeze_exception",
                   "freeze_exception_reason", "state", "outcome", "approval_round", "approvals",
                   "created_at", "updated_at"]
-        read_only_fields = ["number", "risk", "freeze_exception", "freeze_exception_reason",
-                            "state", "outcome", "approval_round", "created_at", "updated_at"]
+        # The risk override has its own action (ITSM managers only), as does the exception.
+        read_only_fields = ["number", "risk", "risk_override", "risk_override_reason",
+                            "freeze_exception", "freeze_exception_reason", "state", "outcome",
+                            "approval_round", "created_at", "updated_at"]
 
     def validate(self, attrs):
         start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
@@ -77,9 +79,6 @@ class ChangeSerializer(serializers.ModelSerializer):
         if start and end and end <= start:
             raise serializers.ValidationError(
                 {"planned_end": "The window ends before it starts."})
-        if attrs.get("risk_override") and not attrs.get("risk_override_reason", "").strip():
-            raise serializers.ValidationError(
-                {"risk_override_reason": "Say why the assessed risk is overridden."})
         return attrs
 
 

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from .. import selectors, services
+from ..choices import Risk
 from ..filtersets import ChangeFilterSet, FreezeFilterSet, ItemFilterSet
 from ..models import (
     ApprovalPolicy,
@@ -14,6 +15,7 @@ from ..models import (
     FreezeWindow,
     PostImplementationReview,
 )
+from ..slots import suggest_slots
 from .serializers import (
     ApprovalSerializer,
     ChangeSerializer,
@@ -57,6 +59,17 @@ class ReasonSerializer(drf_serializers.Serializer):
     reason = drf_serializers.CharField(allow_blank=True)
 
 
+class RiskOverrideSerializer(drf_serializers.Serializer):
+    level = drf_serializers.ChoiceField(choices=Risk.choices, allow_blank=True)
+    reason = drf_serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class SlotSerializer(drf_serializers.Serializer):
+    start = drf_serializers.DateTimeField()
+    end = drf_serializers.DateTimeField()
+    implementer_load = drf_serializers.FloatField(allow_null=True)
+
+
 class ChangeViewSet(viewsets.ModelViewSet):
     """Requests for change. The state moves only with `transition/`; the CAB decides with
     `approvals/`."""
@@ -66,7 +79,9 @@ class ChangeViewSet(viewsets.ModelViewSet):
     filterset_class = ChangeFilterSet
     ordering_fields = ["planned_start", "number", "updated_at"]
     action_permissions = {"transition": "changes.transition_changerequest",
-                          "freeze_exception": "changes.grant_freeze_exception"}
+                          "freeze_exception": "changes.grant_freeze_exception",
+                          "risk_override": "changes.approve_changerequest",
+                          "slots": "changes.view_changerequest"}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -74,13 +89,20 @@ class ChangeViewSet(viewsets.ModelViewSet):
         serializer.instance = services.change_create(requester=self.request.user, items=items,
                                                      **data)
 
+    def perform_update(self, serializer):
+        if not selectors.may_work_on(self.request.user, serializer.instance):
+            raise PermissionDenied("Engineers edit the changes they raised or implement.")
+        data = dict(serializer.validated_data)
+        serializer.instance = services.change_update(
+            change=serializer.instance, by=self.request.user, items=data.pop("items", None),
+            **data)
+
     @extend_schema(request=ChangeTransitionSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the change: 409 with the allowed moves when the workflow refuses."""
         change = self.get_object()
-        if not request.user.has_perm("changes.approve_changerequest") and request.user.pk not in (
-                change.requester_id, getattr(change.implementer, "user_id", None)):
+        if not selectors.may_work_on(request.user, change):
             raise PermissionDenied("Engineers move the changes they raised or implement.")
         body = ChangeTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -114,6 +136,23 @@ class ChangeViewSet(viewsets.ModelViewSet):
         change = services.freeze_exception_grant(change=self.get_object(), by=request.user,
                                                  reason=body.validated_data["reason"])
         return Response(self.get_serializer(change).data)
+
+
+    @extend_schema(request=RiskOverrideSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="risk-override")
+    def risk_override(self, request, pk=None):
+        """Override the assessed risk (ITSM managers, with a reason); an empty level clears."""
+        body = RiskOverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        change = services.risk_override_set(change=self.get_object(), by=request.user,
+                                            **body.validated_data)
+        return Response(self.get_serializer(change).data)
+
+    @extend_schema(responses=SlotSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def slots(self, request, pk=None):
+        """The next free windows of the same length in the coming four weeks."""
+        return Response(SlotSerializer(suggest_slots(self.get_object()), many=True).data)
 
 
 class ReviewViewSet(viewsets.ModelViewSet):

@@ -41,11 +41,47 @@ def test_changes_api_bad_window_is_400_and_saves_nothing(api_clients):
         planned_end=(SOON - timedelta(hours=1)).isoformat()), format="json")
     assert backwards.status_code == 400
     assert backwards.json()["fields"]["planned_end"] == ["The window ends before it starts."]
-    unexplained = client.post("/api/changes/changes/", body(risk_override="high"),
-                              format="json")
-    assert unexplained.status_code == 400
-    assert "risk_override_reason" in unexplained.json()["fields"]
     assert not ChangeRequest.objects.exists()
+
+
+def test_changes_api_risk_override_is_for_itsm_managers_with_a_reason(api_clients):
+    engineer = api_clients("engineer")
+    # the override is not writable with the change itself
+    change = engineer.post("/api/changes/changes/", body(risk_override="low"),
+                           format="json").json()
+    assert change["risk_override"] == ""
+    url = f"/api/changes/changes/{change['id']}/risk-override/"
+    assert engineer.post(url, {"level": "low", "reason": "Mine"},
+                         format="json").status_code == 403
+    manager = api_clients("itsm_manager")
+    unexplained = manager.post(url, {"level": "high"}, format="json")
+    assert unexplained.status_code == 400 and "reason" in unexplained.json()["fields"]
+    assert manager.post(url, {"level": "bogus", "reason": "x"},
+                        format="json").status_code == 400
+    assert ChangeRequest.objects.get().risk_override == ""
+    done = manager.post(url, {"level": "high", "reason": "Payments peak week"}, format="json")
+    assert done.status_code == 200
+    assert (done.json()["risk_override"], done.json()["risk_override_reason"]) == (
+        "high", "Payments peak week")
+    cleared = manager.post(url, {"level": ""}, format="json").json()
+    assert cleared["risk_override"] == "" and cleared["risk"] == change["risk"]
+
+
+def test_changes_api_slots_and_draft_only_edits(api_clients):
+    engineer = api_clients("engineer")
+    change = engineer.post("/api/changes/changes/", body(), format="json").json()
+    slots = engineer.get(f"/api/changes/changes/{change['id']}/slots/")
+    assert slots.status_code == 200 and len(slots.json()) == 5
+    assert api_clients("executive").get(
+        f"/api/changes/changes/{change['id']}/slots/").status_code == 200
+    url = f"/api/changes/changes/{change['id']}/"
+    assert engineer.patch(url, {"title": "Patch v2"}, format="json").json()["title"] == "Patch v2"
+    assert api_clients("pmo_lead").patch(url, {"title": "x"}, format="json").status_code == 403
+    for to in ("assess", "authorize"):
+        engineer.post(f"{url}transition/", {"to": to}, format="json")
+    late = engineer.patch(url, {"title": "Patch v3"}, format="json")
+    assert late.status_code == 409 and "new change" in late.json()["detail"]
+    assert ChangeRequest.objects.get().title == "Patch v2"
 
 
 def test_changes_api_transition_409_with_allowed_moves_and_403_for_others(api_clients):

@@ -14,7 +14,8 @@ from tests.factories import PersonFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once():
+def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once(
+        in_process_tasks, mailoutbox):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and races are tested on PostgreSQL")
     # given a normal change waiting for two approvals, and twenty CAB members
@@ -54,3 +55,5 @@ def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once
     assert sorted(change.approvals.values_list("approver__username", flat=True)) == \
         sorted(u.username for u in cab)
     assert ChangeTransition.objects.filter(change=change, to_state="scheduled").count() == 1
+    # and the requester hears of it once
+    assert [m.to for m in mailoutbox if "approved" in m.subject] == [["requester@example.org"]]

@@ -60,3 +60,62 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
     assert other.number in html
     assert "Touches a tier 1 service" in html and "Collides with 1 other change" in html
     assert "Window inside a change freeze" in html
+
+
+@pytest.mark.django_db
+def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_user):
+    engineer = role_user("engineer")
+    change = services.change_create(
+        requester=engineer, title="Kernel update", backout_plan="Boot the old kernel",
+        items=[ConfigurationItem.objects.create(name="app-01")], planned_start=SOON,
+        planned_end=SOON + timedelta(hours=1))
+    url = f"/changes/{change.pk}/transition/"
+    client = page_clients("engineer")
+    page = client.get(change.get_absolute_url()).content.decode()
+    assert 'data-testid="move-assess"' in page
+    client.post(url, {"to": "assess"})
+    change.refresh_from_db()
+    assert change.state == "assess"
+    # refused by the workflow: a message, no move
+    refused = client.post(url, {"to": "authorize"}, follow=True).content.decode()
+    assert "Name the implementer." in refused
+    change.refresh_from_db()
+    assert change.state == "assess"
+    # another engineer may not move it; GET is refused
+    other = UserFactory(roles=["engineer"])
+    client.force_login(other)
+    assert client.post(url, {"to": "new"}).status_code == 403
+    assert page_clients("itsm_manager").get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_risk_override_and_freeze_exception_from_the_page(page_clients):
+    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
+                                end=SOON + timedelta(days=1))
+    change = raise_change()
+    manager = page_clients("itsm_manager")
+    assert page_clients("engineer").post(f"/changes/{change.pk}/risk/", {
+        "level": "low", "reason": "x"}).status_code == 403
+    manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
+    change.refresh_from_db()
+    assert change.risk_override == ""
+    manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": "Peak week"})
+    change.refresh_from_db()
+    assert (change.effective_risk, change.risk_override_reason) == ("high", "Peak week")
+    assert page_clients("engineer").post(f"/changes/{change.pk}/freeze-exception/", {
+        "reason": "Please"}).status_code == 403
+    page = manager.post(f"/changes/{change.pk}/freeze-exception/", {"reason": "Regulator"},
+                        follow=True).content.decode()
+    assert "Exception granted by" in page and "Regulator" in page
+
+
+@pytest.mark.django_db
+def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
+    change = raise_change("Storage firmware")
+    other = raise_change("Other")
+    other.items.set(change.items.all())
+    page = page_clients("engineer").get(change.get_absolute_url()).content.decode()
+    assert 'data-testid="slots"' in page and "Next free slots" in page
+    lonely = raise_change("Lonely")
+    assert 'data-testid="slots"' not in page_clients("engineer").get(
+        lonely.get_absolute_url()).content.decode()

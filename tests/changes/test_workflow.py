@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from changes import selectors, services
+from changes import services
 from changes.impact import impacted_items
+from changes.insight import in_freeze, insight_for
 from changes.models import (
     ApprovalPolicy,
     ChangeRequest,
@@ -177,8 +178,8 @@ def test_freeze_for_some_services_only_catches_changes_on_them(people):
     on_frozen.items.update(service=frozen)
     on_other = raise_change(people)
     on_other.items.update(service=other)
-    assert selectors.freezes_overlapping(on_frozen) == [freeze]
-    assert selectors.freezes_overlapping(on_other) == []
+    assert insight_for(on_frozen).freezes == [freeze] and in_freeze(on_frozen)
+    assert insight_for(on_other).freezes == [] and not in_freeze(on_other)
 
 
 def test_collisions_on_the_same_item_or_service(people):
@@ -188,7 +189,8 @@ def test_collisions_on_the_same_item_or_service(people):
     later = raise_change(people, planned_start=SOON + timedelta(days=3),
                          planned_end=SOON + timedelta(days=3, hours=1))
     later.items.set(first.items.all())
-    assert selectors.colliding_changes(first) == [same_item]
+    assert insight_for(first).collisions == [same_item]
+    assert insight_for(later).collisions == []
 
 
 def test_cancel_needs_a_comment_and_moves_outside_the_table_are_refused(people):
@@ -230,6 +232,6 @@ def test_impact_of_a_change_lists_services_most_critical_first(people):
     app.depends_on.add(db)
     change = services.change_create(requester=people["requester"], title="SAN firmware",
                                     items=[storage])
-    items, svcs = selectors.impact_of(change)
-    assert {i.name for i in items} == {"san-01", "pg-01", "pay-app"}
-    assert [s.name for s in svcs] == ["Payments", "Reporting"]
+    insight = insight_for(change)
+    assert {i.name for i in insight.impacted_items} == {"san-01", "pg-01", "pay-app"}
+    assert [s.name for s in insight.impacted_services] == ["Payments", "Reporting"]
