@@ -89,8 +89,8 @@ def change_decide_view(request, pk):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"Your {approval.get_decision_display().lower()} of "
-                                  f"{change.number} is recorded.")
+        noun = "approval" if approval.decision == "approve" else "rejection"
+        messages.success(request, f"Your {noun} of {change.number} is recorded.")
     return _back(request, change)
 
 

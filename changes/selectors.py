@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from itsm_pmo.roles import role_label
+
 from .choices import ChangeState
 from .models import Approval, ApprovalPolicy, ChangeRequest
 from .workflow import approval_rule
@@ -37,6 +39,7 @@ def cab_queue(user, changes: QuerySet[ChangeRequest] | None = None) -> list[Chan
     for change in waiting:
         change.approving_role, change.quorum = approval_rule(
             change.change_type, change.effective_risk, policies)
+        change.approving_role_label = role_label(change.approving_role)
         change.approved_so_far = sum(
             1 for a in change.approvals.all()
             if a.round == change.approval_round and a.decision == "approve"

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.roles import role_label
 from portfolio.choices import MilestoneKind
 
 from . import prefill, selectors, services
@@ -57,7 +58,7 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
             and change.state in (ChangeState.NEW, ChangeState.ASSESS),
             can_decide=bool(selectors.cab_queue(user, ChangeRequest.objects.filter(
                 pk=change.pk))),
-            approving_role=role, quorum=quorum,
+            approving_role=role_label(role), quorum=quorum,
             approved=services.approvals_counted(change, role),
             risk_form=RiskOverrideForm(initial={"level": change.risk_override,
                                                 "reason": change.risk_override_reason})

@@ -18,6 +18,11 @@ class Role(TextChoices):
     EXECUTIVE = "executive", "Executive"
 
 
+def role_label(name: str) -> str:
+    """"ITSM manager" for "itsm_manager"; any other group by its own name."""
+    return Role(name).label if name in Role.values else name
+
+
 VIEW = ("view",)
 MANAGE = ("view", "add", "change", "delete")
 
