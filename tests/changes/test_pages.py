@@ -119,3 +119,20 @@ def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
     lonely = raise_change("Lonely")
     assert 'data-testid="slots"' not in page_clients("engineer").get(
         lonely.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_change_page_queries_stay_flat_as_its_history_grows(page_clients):
+    change = raise_change("Busy change", implementer=PersonFactory())
+    services.change_transition(change=change, to="assess", by=change.requester)
+    client = page_clients("itsm_manager")
+
+    def grow():
+        for i in range(5):
+            item = ConfigurationItem.objects.create(name=f"dep-{i}", service=ServiceFactory())
+            item.depends_on.add(*change.items.all())
+            change.items.add(ConfigurationItem.objects.create(name=f"more-{i}"))
+        services.change_transition(change=change, to="new", by=change.requester)
+        services.change_transition(change=change, to="assess", by=change.requester)
+
+    assert_constant_queries(lambda: client.get(change.get_absolute_url()), grow)

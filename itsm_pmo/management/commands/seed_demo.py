@@ -2,7 +2,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from itsm_pmo.demo import DEMO_USERS, seed_demo
+from itsm_pmo.demo import seed_demo
+from itsm_pmo.roles import role_label
 
 
 class Command(BaseCommand):
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         for name, count in ctx.counts.items():
             self.stdout.write(f"  {name:<12} {count}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
-        for username, first, last, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<13} / {password}   ({role.label}, {first} {last})")
+        for username, user in ctx.users.items():  # the demo users and any an app added
+            if user.is_superuser:
+                continue
+            roles = ", ".join(role_label(g.name) for g in user.groups.all())
+            self.stdout.write(f"  {username:<13} / {password}   ({roles}, "
+                              f"{user.get_full_name()})")
         self.stdout.write(f"  {'admin':<13} / {password}   (superuser)")
