@@ -55,7 +55,8 @@ def freezes(horizon: Horizon):
     rows = FreezeWindow.objects.filter(start__lt=end, end__gt=start).prefetch_related(
         "services")
     for freeze in rows:
-        yield FreezeRecord(freeze.pk, freeze.name, freeze.start, freeze.end,
+        yield FreezeRecord(freeze.pk, freeze.name, timezone.localtime(freeze.start),
+                           timezone.localtime(freeze.end),
                            freeze.all_services, frozenset(s.pk for s in freeze.services.all()))
 
 

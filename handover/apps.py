@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class HandoverConfig(AppConfig):
     name = "handover"
     verbose_name = "Handover"
+
+    def ready(self):
+        from portfolio.signals import project_approved
+
+        from .services import on_project_approved
+
+        # An approved project opens its handover (inside the approval's transaction).
+        project_approved.connect(on_project_approved, dispatch_uid="handover_open_on_approval")
+        self._register_with_the_engine()
+
+    def _register_with_the_engine(self) -> None:
+        from portfolio.models import Milestone
+        from resources.choices import ConflictKind
+        from resources.engine.registry import register_provider, register_rule
+        from resources.planning import watch_inputs
+
+        from . import conflicts, providers
+        from .models import Handover, ReadinessCheck, WorkLog
+
+        register_provider("handover.go_lives", providers.go_lives)
+        register_provider("handover.handovers", providers.handovers)
+        register_provider("handover.incident_work", providers.incident_work)
+        register_rule(ConflictKind.GO_LIVE_IN_FREEZE, conflicts.go_live_in_freeze)
+        register_rule(ConflictKind.HANDOVER_NOT_READY, conflicts.handover_not_ready)
+        register_rule(ConflictKind.SUPPORT_OVERLOAD, conflicts.support_overload)
+        watch_inputs(Handover, ReadinessCheck, WorkLog, Milestone)

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from itsm_pmo.views import area_overview
+from . import views
 
 app_name = "handover"
 
 urlpatterns = [
-    path("", area_overview, {"area": "handover"}, name="index"),
+    path("", views.HandoverListView.as_view(), name="index"),
+    path("<int:pk>/", views.HandoverDetailView.as_view(), name="handover_detail"),
+    path("<int:pk>/edit/", views.HandoverUpdateView.as_view(), name="handover_update"),
+    path("<int:pk>/transition/", views.handover_transition_view, name="handover_transition"),
+    path("<int:pk>/checks/<int:check_pk>/", views.check_update_view, name="check_update"),
 ]

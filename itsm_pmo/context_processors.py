@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Portfolio", "portfolio:index", "kanban", "/portfolio/"),
     ("Resources", "resources:index", "people", "/resources/"),
     ("Changes", "changes:index", "arrow-repeat", "/changes/"),
+    ("Incidents", "incidents:index", "life-preserver", "/incidents/"),
     ("Handover", "handover:index", "box-arrow-in-right", "/handover/"),
     ("Knowledge", "knowledge:index", "journal-text", "/knowledge/"),
 ]

@@ -16,7 +16,8 @@ from django.db import transaction
 from .roles import Role
 
 # Apps whose demo data is loaded, in dependency order.
-SEEDERS = ["resources.demo", "portfolio.demo", "changes.demo", "resources.demo_plan"]
+SEEDERS = ["resources.demo", "portfolio.demo", "changes.demo", "handover.demo",
+           "resources.demo_plan"]
 
 DEMO_USERS = [
     # username, first, last, role

@@ -35,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portfolio.project": ("transition_project",),
         "resources.*": MANAGE,
         "resources.conflict": ("acknowledge_conflict",),
+        # PMO leads plan the handover with operations (not accept it).
+        "handover.handover": ("add", "change", "transition_handover"),
+        "handover.readinesscheck": ("add", "change"),
     },
     Role.ITSM_MANAGER: {
         "*": VIEW,
@@ -43,12 +46,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "changes.changerequest": ("transition_changerequest", "approve_changerequest",
                                   "grant_freeze_exception"),
         "handover.*": MANAGE,
+        "handover.handover": ("transition_handover", "accept_handover"),
+        "handover.incident": ("transition_incident",),
     },
     Role.ENGINEER: {
         "*": VIEW,
         # Engineers raise changes and carry them through; the CAB is the ITSM managers'.
         "changes.changerequest": ("add", "change", "transition_changerequest"),
         "changes.postimplementationreview": ("add", "change"),
+        # Engineers log and work incidents and tick the readiness checks they own.
+        "handover.incident": ("add", "change", "transition_incident"),
+        "handover.worklog": ("add", "change"),
+        "handover.readinesscheck": ("change",),
     },
     Role.EXECUTIVE: {
         "*": VIEW,

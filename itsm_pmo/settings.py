@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CoverEnum": "portfolio.choices.Cover",
         "ChangeRiskEnum": "changes.choices.Risk",
+        "HandoverStateEnum": "handover.choices.HandoverState",
+        "IncidentLevelEnum": "handover.choices.Level",
     },
 }
 
@@ -240,6 +242,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 # --- Capacity engine
 PLAN_HORIZON_WEEKS = env_int("PLAN_HORIZON_WEEKS", 104)
+# A handover with mandatory checks open this many days before go-live is a conflict.
+HANDOVER_READY_DAYS = env_int("HANDOVER_READY_DAYS", 14)
 OVERALLOCATION_THRESHOLD = float(env_str("OVERALLOCATION_THRESHOLD", "1.0"))  # 1.0 = 100 %
 SNAPSHOTS_KEPT = env_int("SNAPSHOTS_KEPT", 3)
 # A burst of edits yields one run: the worker waits for this many quiet seconds (but never

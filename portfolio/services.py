@@ -10,6 +10,7 @@ from resources.planning import mark_dirty
 
 from .choices import TRANSITIONS, CriterionKind, Stage
 from .models import Criterion, Project, ProjectTransition, Score
+from .signals import project_approved
 from .workflow import COMMENT_REQUIRED, allowed_moves, blockers, facts_for
 
 
@@ -32,6 +33,8 @@ def project_transition(*, project: Project, to: str, by, comment: str = "") -> P
         project.save(update_fields=["stage", "updated_at"])
         # Which allocations and demands count depends on the stage.
         mark_dirty()
+        if to == Stage.APPROVED:
+            project_approved.send(sender=Project, project=project, by=by)
     return project
 
 

@@ -1,5 +1,15 @@
 from rest_framework.routers import DefaultRouter
 
+from . import views
+from .incident_views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
+
 router = DefaultRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("worklogs", WorkLogViewSet, basename="worklog")
+
+router.register("handovers", views.HandoverViewSet, basename="handover")
+router.register("criteria", views.CriterionViewSet, basename="criterion")
+router.register("checks", views.CheckViewSet, basename="check")
 
 urlpatterns = router.urls

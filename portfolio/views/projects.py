@@ -62,7 +62,35 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             history=_history_with_changes(project),
             can_edit=self.request.user.has_perm("portfolio.change_project"),
             can_move=self.request.user.has_perm("portfolio.transition_project"),
+            incidents=_latest_incidents(project, self.request.user),
+            handover=_handover_of(project, self.request.user),
             **kwargs)
+
+
+def _handover_of(project, user):
+    """The project's handover with its readiness counts (one query), or None."""
+    if not user.has_perm("handover.view_handover"):
+        return None
+    from handover.selectors import handover_list
+
+    handover = handover_list().filter(project=project).first()
+    if handover is not None:
+        handover.checks_settled = handover.checks_done + handover.checks_waived
+        handover.readiness_percent = round(100 * handover.checks_settled
+                                           / handover.checks_total) \
+            if handover.checks_total else 0
+    return handover
+
+
+def _latest_incidents(project, user, limit: int = 8) -> list | None:
+    """The project's latest incidents with the changes that caused them (one query), or None
+    for a role that does not read incidents."""
+    if not user.has_perm("handover.view_incident"):
+        return None
+    from handover.models import Incident
+
+    return list(Incident.objects.filter(project=project)
+                .select_related("caused_by_change").order_by("-opened_at", "-pk")[:limit])
 
 
 def _history_with_changes(project, limit: int = 15) -> list[tuple]:

@@ -1,0 +1,70 @@
+"""Serializers of the incident API: incidents, their transition, work logs and problems."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from portfolio.selectors import projects_visible_to
+
+from ..choices import IncidentState, ProblemState
+from ..models import Incident, Problem, WorkLog
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    reporter = serializers.StringRelatedField()
+    priority_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "number", "title", "description", "service", "project",
+                  "caused_by_change", "problem", "impact", "urgency", "priority",
+                  "priority_label", "major", "state", "reporter", "assignee",
+                  "resolution_notes", "opened_at", "in_progress_at", "on_hold_at",
+                  "resolved_at", "closed_at"]
+        read_only_fields = ["number", "priority", "state", "in_progress_at", "on_hold_at",
+                            "resolved_at", "closed_at"]
+        # The service is checked by the service layer, which says why it is needed.
+        extra_kwargs = {"service": {"required": False},
+                        "opened_at": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "project" in self.fields:
+            # Only projects the caller may see (an engineer's own or supported ones).
+            self.fields["project"].queryset = projects_visible_to(request.user)
+
+    def validate(self, attrs):
+        opened = attrs.get("opened_at")
+        if opened and opened > timezone.now():
+            raise serializers.ValidationError({"opened_at": "An incident opens in the past."})
+        return attrs
+
+
+class IncidentTransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text=f"One of {', '.join(IncidentState.values)}.")
+    resolution_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkLog
+        fields = ["id", "incident", "person", "day", "hours", "note"]
+        extra_kwargs = {"person": {"required": False}, "day": {"required": False}}
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = ["id", "number", "title", "root_cause", "workaround", "state", "incidents",
+                  "created_at"]
+        read_only_fields = ["number", "created_at"]
+
+    def validate(self, attrs):
+        state = attrs.get("state", getattr(self.instance, "state", None))
+        workaround = attrs.get("workaround", getattr(self.instance, "workaround", ""))
+        if state == ProblemState.KNOWN_ERROR and not (workaround or "").strip():
+            raise serializers.ValidationError(
+                {"workaround": "A known error has a workaround; describe it."})
+        return attrs

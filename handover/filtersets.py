@@ -1,0 +1,49 @@
+"""FilterSets shared by the handover pages and API."""
+
+import django_filters
+from django.db.models import Q
+
+from itsm_pmo.filters import PortalFilterSet
+from portfolio.models import Project
+from resources.models import Person, Team
+
+from .choices import CheckStatus, HandoverState
+from .models import Handover, ReadinessCheck, ReadinessCriterion
+
+
+class HandoverFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
+    receiving_team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(),
+                                                      label="Receiving team")
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+
+    class Meta:
+        model = Handover
+        fields = ["q", "state", "receiving_team", "project"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(project__code__icontains=value)
+                               | Q(project__name__icontains=value)
+                               | Q(new_service_name__icontains=value)
+                               | Q(service__name__icontains=value))
+
+
+class CheckFilterSet(PortalFilterSet):
+    handover = django_filters.ModelChoiceFilter(queryset=Handover.objects.all())
+    status = django_filters.MultipleChoiceFilter(choices=CheckStatus.choices)
+    owner = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    criterion = django_filters.ModelChoiceFilter(queryset=ReadinessCriterion.objects.all())
+    mandatory = django_filters.BooleanFilter(field_name="criterion__mandatory")
+
+    class Meta:
+        model = ReadinessCheck
+        fields = ["handover", "status", "owner", "criterion", "mandatory"]
+
+
+class CriterionFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search")
+
+    class Meta:
+        model = ReadinessCriterion
+        fields = ["q", "mandatory", "active"]

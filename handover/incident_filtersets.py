@@ -1,0 +1,56 @@
+"""FilterSets shared by the incident pages and API."""
+
+import django_filters
+from django.db.models import Q
+
+from itsm_pmo.filters import PortalFilterSet
+from portfolio.models import Project, Service
+from resources.models import Person
+
+from .choices import IncidentState, ProblemState
+from .models import Incident, Problem
+from .priority import LABELS
+
+
+class IncidentFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
+    priority = django_filters.TypedChoiceFilter(choices=sorted(LABELS.items()), coerce=int)
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+    assignee = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    major = django_filters.BooleanFilter(label="Major only", method="major_only",
+                                         widget=django_filters.widgets.BooleanWidget())
+    mine = django_filters.BooleanFilter(label="Mine", method="mine_only",
+                                        widget=django_filters.widgets.BooleanWidget())
+
+    class Meta:
+        model = Incident
+        fields = ["q", "state", "priority", "service", "project", "assignee", "major", "mine"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(description__icontains=value))
+
+    def major_only(self, queryset, name, value):
+        return queryset.filter(major=value) if value is not None else queryset
+
+    def mine_only(self, queryset, name, value):
+        """Assigned to me or reported by me."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.is_authenticated:
+            return queryset
+        return queryset.filter(Q(reporter=user) | Q(assignee__user=user))
+
+
+class ProblemFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.ChoiceFilter(choices=ProblemState.choices)
+
+    class Meta:
+        model = Problem
+        fields = ["q", "state"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(root_cause__icontains=value))

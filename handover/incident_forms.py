@@ -1,0 +1,89 @@
+"""Forms of the incident pages: the quick log form, moves, work logs, problem links."""
+
+from django import forms
+from django.utils import timezone
+
+from changes.choices import ChangeState
+from changes.models import ChangeRequest
+from itsm_pmo.forms import BootstrapMixin
+from portfolio.models import Service
+from portfolio.selectors import projects_visible_to
+
+from .choices import Level
+from .models import Incident, Problem
+
+# Changes that can have caused an incident: ones that ran, or are running.
+RAN = (ChangeState.IMPLEMENT, ChangeState.REVIEW, ChangeState.CLOSED)
+
+
+class ChangeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number} {obj.title}"
+
+
+class IncidentForm(BootstrapMixin, forms.ModelForm):
+    """The short form: what broke, where, how bad. Everything else comes later."""
+
+    impact = forms.TypedChoiceField(
+        choices=Level.choices, coerce=int, initial=Level.MEDIUM,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text="How widely does it hurt? 1 is many users or a whole service.")
+    urgency = forms.TypedChoiceField(
+        choices=Level.choices, coerce=int, initial=Level.MEDIUM,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text="How soon must it be fixed? 1 is now.")
+    caused_by_change = ChangeChoiceField(
+        queryset=ChangeRequest.objects.none(), required=False, label="Caused by change",
+        help_text="If a change broke it; its project is taken when you leave project empty.")
+
+    class Meta:
+        model = Incident
+        fields = ["title", "service", "project", "impact", "urgency", "description",
+                  "caused_by_change", "major"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "title": forms.TextInput(attrs={"autofocus": True,
+                                                   "placeholder": "What is broken?"})}
+        labels = {"major": "Major incident"}
+        help_texts = {"major": "Service-wide outage or serious business impact: it runs the "
+                               "major-incident process."}
+        error_messages = {"service": {"required": "Say which service is affected."},
+                          "title": {"required": "Give the incident a short title."}}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.order_by("name")
+        self.fields["project"].queryset = (projects_visible_to(user).order_by("code")
+                                           if user is not None else
+                                           self.fields["project"].queryset.none())
+        self.fields["project"].empty_label = "No project"
+        self.fields["caused_by_change"].queryset = ChangeRequest.objects.filter(
+            state__in=RAN).order_by("-pk")
+        self.fields["caused_by_change"].empty_label = "No change"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("project") and "service" in self.errors:
+            self.errors["service"] = self.error_class(
+                ["Say which of the project's services is affected."])
+        return data
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField()
+    resolution_notes = forms.CharField(required=False, max_length=5000)
+
+
+class WorkLogForm(BootstrapMixin, forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(min_value=0.25, max_value=24, decimal_places=2,
+                               widget=forms.NumberInput(attrs={"step": "0.25"}))
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"day": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ProblemLinkForm(BootstrapMixin, forms.Form):
+    problem = forms.ModelChoiceField(queryset=Problem.objects.all(), required=False,
+                                     empty_label="No problem")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import incident_views as views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", views.IncidentListView.as_view(), name="index"),
+    path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
+    path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
+    path("<int:pk>/transition/", views.incident_transition_view, name="incident_transition"),
+    path("<int:pk>/work/", views.incident_work_view, name="incident_work"),
+    path("<int:pk>/problem/", views.incident_problem_view, name="incident_problem"),
+]

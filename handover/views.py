@@ -1,0 +1,166 @@
+"""Handover pages: the list by state with readiness, one handover with its checklist, sign-off,
+early-life support and incidents; the POSTs that move it and tick its checks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, UpdateView
+
+from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.generic import FilteredListView
+from resources.models import Person
+
+from . import selectors, services
+from .choices import HANDOVER_TRANSITIONS, CheckStatus, HandoverState
+from .filtersets import HandoverFilterSet
+from .forms import CheckForm, HandoverForm
+from .models import Handover, ReadinessCheck
+from .readiness import readiness_summary
+from .workflow import blockers, needs_comment
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(" ".join(v) for v in exc.message_dict.values()) \
+            if hasattr(exc, "error_dict") else " ".join(exc.messages)
+    return getattr(exc, "detail", None) or str(exc)
+
+
+def _attempt(request, action):
+    try:
+        return action()
+    except (TransitionRefused, ValidationError, PermissionDenied) as exc:
+        messages.error(request, _refusal(exc))
+        return None
+
+
+def relative_days(days: int | None) -> str:
+    """"in 3 days", "today", "2 days ago"; empty without a date."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    n = abs(days)
+    text = f"{n} day{'' if n == 1 else 's'}"
+    return f"in {text}" if days > 0 else f"{text} ago"
+
+
+def incident_url(incident) -> str:
+    try:
+        return incident.get_absolute_url()
+    except NoReverseMatch:  # the incident pages are not wired in
+        return f"/incidents/{incident.pk}/"
+
+
+class HandoverListView(FilteredListView):
+    permission_required = "handover.view_handover"
+    filterset_class = HandoverFilterSet
+    template_name = "handover/handover_list.html"
+    queryset = selectors.handover_list().order_by(F("go_live_on").asc(nulls_last=True), "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for handover in context["object_list"]:
+            handover.checks_settled = handover.checks_done + handover.checks_waived
+            handover.readiness_percent = round(100 * handover.checks_settled
+                                               / handover.checks_total) \
+                if handover.checks_total else 0
+            handover.go_live_hint = relative_days(
+                (handover.go_live_on - today).days if handover.go_live_on else None)
+        counts = dict(Handover.objects.values_list("state").annotate(n=Count("pk"))
+                      .values_list("state", "n"))
+        chosen = self.request.GET.getlist("state")
+        context["state_tabs"] = [(state.value, state.label, counts.get(state.value, 0),
+                                  chosen == [state.value]) for state in HandoverState]
+        context["total_count"] = sum(counts.values())
+        return context
+
+
+class HandoverDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "handover.view_handover"
+    template_name = "handover/handover_detail.html"
+    context_object_name = "handover"
+    queryset = selectors.handover_detail()
+
+    def get_context_data(self, **kwargs):
+        handover, user = self.object, self.request.user
+        today = timezone.localdate()
+        checks = list(handover.checks.all())
+        editable_state = handover.state in services.CHECKS_EDITABLE
+        for check in checks:
+            check.editable = editable_state and services.may_update_check(user, check)
+        readiness = readiness_summary(checks)
+        incidents = list(handover.project.incidents.select_related("service")
+                         .order_by("-opened_at", "-pk"))
+        for incident in incidents:
+            incident.url = incident_url(incident)
+        els = services.els_for(handover, today=today, go_live=handover.go_live_on,
+                               incidents=[(i.opened_at, i.priority) for i in incidents])
+        facts = services.facts_from(handover, go_live=handover.go_live_on,
+                                    readiness=readiness, els=els, today=today)
+        may_accept = user.has_perm("handover.accept_handover")
+        moves = []
+        for to in HANDOVER_TRANSITIONS[handover.state]:
+            reasons = blockers(facts, to)
+            if to == HandoverState.ACCEPTED and not may_accept:
+                reasons = ["Only an ITSM manager accepts a handover.", *reasons]
+            moves.append((to, HandoverState(to).label, needs_comment(handover.state, to),
+                          reasons))
+        planner = user.has_perm("handover.change_handover")
+        return super().get_context_data(
+            checks=checks, readiness=readiness, facts=facts, els=els, incidents=incidents,
+            moves=moves, can_move=user.has_perm("handover.transition_handover"),
+            can_edit=planner, owner_choices=Person.objects.order_by("name").only("pk", "name")
+            if planner and editable_state and checks else None,
+            status_choices=CheckStatus.choices, today=today,
+            go_live_hint=relative_days((handover.go_live_on - today).days
+                                       if handover.go_live_on else None),
+            **kwargs)
+
+
+class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "handover.change_handover"
+    form_class = HandoverForm
+    template_name = "handover/handover_form.html"
+    queryset = Handover.objects.select_related("project")
+    context_object_name = "handover"
+
+    def form_valid(self, form):
+        messages.success(self.request, "Handover saved.")
+        return super().form_valid(form)
+
+
+@require_POST
+@permission_required("handover.transition_handover", raise_exception=True)
+def handover_transition_view(request, pk):
+    handover = get_object_or_404(Handover, pk=pk)
+    to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
+    if _attempt(request, lambda: services.handover_transition(handover=handover, to=to,
+                                                              by=request.user,
+                                                              comment=comment)):
+        messages.success(request, f"Handover moved to {HandoverState(to).label.lower()}.")
+    return redirect(handover)
+
+
+@require_POST
+@permission_required("handover.change_readinesscheck", raise_exception=True)
+def check_update_view(request, pk, check_pk):
+    check = get_object_or_404(ReadinessCheck.objects.select_related("owner", "criterion"),
+                              pk=check_pk, handover_id=pk)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(check.handover)
+    data = dict(form.cleaned_data)
+    if "owner" not in request.POST or not request.user.has_perm("handover.change_handover"):
+        data.pop("owner")
+    if _attempt(request, lambda: services.check_update(check=check, by=request.user, **data)):
+        messages.success(request, f"“{check.criterion.name}” updated.")
+    return redirect(f"{check.handover.get_absolute_url()}#check-{check.pk}")

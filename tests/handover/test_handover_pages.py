@@ -1,0 +1,136 @@
+"""The handover pages: role rules, the checklist form, the sign-off panel, bounded queries."""
+
+import pytest
+
+from handover.choices import CheckStatus, HandoverState
+from handover.models import Handover
+from tests.factories import MilestoneFactory, PersonFactory
+from tests.support.permissions import assert_matrix
+from tests.support.queries import assert_constant_queries
+
+from .handover_helpers import days, force_state, incident, open_handover, settle_checks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_are_read_by_every_role_and_anonymous_goes_to_login(page_clients):
+    handover = open_handover(go_live=days(30))
+    for url in ("/handover/", f"/handover/{handover.pk}/"):
+        assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
+                      itsm_manager=200, engineer=200, executive=200)
+    assert_matrix(page_clients, "get", f"/handover/{handover.pk}/edit/", anonymous=302,
+                  pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
+
+
+def test_list_shows_readiness_and_go_live_and_filters_by_state(page_clients):
+    handover = open_handover(go_live=days(12))
+    settle_checks(handover)
+    handover.checks.filter(criterion__name="Runbook published").update(status="todo")
+    force_state(open_handover(), HandoverState.ACCEPTED)
+    page = page_clients("executive").get("/handover/")
+    html = page.content.decode()
+    assert "9/10" in html and "1 mandatory open" in html and "in 12 days" in html
+    assert len(page.context["object_list"]) == 2
+    only = page_clients("executive").get("/handover/?state=accepted")
+    assert [h.state for h in only.context["object_list"]] == ["accepted"]
+
+
+def test_list_query_count_is_constant(page_clients):
+    client = page_clients("pmo_lead")
+    open_handover(go_live=days(5))
+
+    def grow():
+        for n in range(6):
+            handover = open_handover()
+            MilestoneFactory(project=handover.project, due_date=days(n))
+            settle_checks(handover)
+
+    # session, user, permissions ×2, roles, count, page, state tabs, filter choices ×2
+    assert_constant_queries(lambda: client.get("/handover/"), grow, expected=10)
+
+
+def test_detail_query_count_is_constant(page_clients):
+    client = page_clients("itsm_manager")
+    handover = open_handover(go_live=days(-20))
+    force_state(handover, HandoverState.EARLY_LIFE_SUPPORT, els_started_on=days(-20))
+    url = f"/handover/{handover.pk}/"
+
+    def grow():
+        for n in range(5):
+            incident(handover.project, days(-n), priority=2 + n % 3)
+        handover.checks.update(owner=PersonFactory())
+
+    assert_constant_queries(lambda: client.get(url), grow)
+
+
+def test_detail_sign_off_names_open_mandatory_checks_and_acceptance_is_for_managers(
+        page_clients):
+    handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
+    settle_checks(handover)
+    handover.checks.filter(criterion__name="Runbook published").update(status="in_progress")
+    lead_view = page_clients("pmo_lead").get(f"/handover/{handover.pk}/").content.decode()
+    assert "Mandatory checks still open: Runbook published." in lead_view
+    assert "Only an ITSM manager accepts a handover." in lead_view
+
+    manager = page_clients("itsm_manager")
+    refused = manager.post(f"/handover/{handover.pk}/transition/", {"to": "accepted"},
+                           follow=True)
+    assert "Mandatory checks still open: Runbook published." in refused.content.decode()
+    handover.refresh_from_db()
+    assert handover.state == HandoverState.READINESS_REVIEW
+
+    assert page_clients("pmo_lead").post(f"/handover/{handover.pk}/transition/",
+                                         {"to": "accepted"}).status_code == 302
+    handover.refresh_from_db()
+    assert handover.state == HandoverState.READINESS_REVIEW  # refused with a message
+    assert page_clients("engineer").post(f"/handover/{handover.pk}/transition/",
+                                         {"to": "accepted"}).status_code == 403
+
+
+def test_check_form_waives_with_a_reason_and_refuses_without(page_clients, role_user):
+    handover = open_handover(go_live=days(30))
+    check = handover.checks.get(criterion__name="Runbook published")
+    url = f"/handover/{handover.pk}/checks/{check.pk}/"
+    lead = page_clients("pmo_lead")
+    refused = lead.post(url, {"status": "waived", "evidence_url": "", "waiver_reason": ""},
+                        follow=True)
+    assert "Say why this check is waived." in refused.content.decode()
+    check.refresh_from_db()
+    assert check.status == CheckStatus.TODO
+    lead.post(url, {"status": "waived", "waiver_reason": "Vendor-run for a year"})
+    check.refresh_from_db()
+    assert check.status == CheckStatus.WAIVED and check.waiver_reason == "Vendor-run for a year"
+
+    # an engineer updates the checks they own, and only those
+    engineer = page_clients("engineer")
+    other = handover.checks.get(criterion__name="Support team trained")
+    assert engineer.post(f"/handover/{handover.pk}/checks/{other.pk}/",
+                         {"status": "done"}).status_code == 302
+    other.refresh_from_db()
+    assert other.status == CheckStatus.TODO
+    other.owner = PersonFactory(user=role_user("engineer"))
+    other.save()
+    engineer.post(f"/handover/{handover.pk}/checks/{other.pk}/",
+                  {"status": "done", "evidence_url": "https://lms.example.org/course/7"})
+    other.refresh_from_db()
+    assert other.status == CheckStatus.DONE and other.owner is not None
+    assert page_clients("executive").post(f"/handover/{handover.pk}/checks/{other.pk}/",
+                                          {"status": "todo"}).status_code == 403
+
+
+def test_detail_shows_early_life_support_and_its_incidents(page_clients):
+    handover = open_handover(go_live=days(-20))
+    force_state(handover, HandoverState.EARLY_LIFE_SUPPORT, els_started_on=days(-20))
+    incident(handover.project, days(-10), priority=2)
+    html = page_clients("engineer").get(f"/handover/{handover.pk}/").content.decode()
+    assert "P2 on" in html
+    assert f"Ends on {days(4):%-d %b %Y}" in html
+    assert "quiet for <strong>10</strong> of 14 days" in html
+
+
+def test_project_page_shows_its_handover(page_clients):
+    handover = open_handover(go_live=days(30))
+    html = page_clients("executive").get(handover.project.get_absolute_url()).content.decode()
+    assert 'data-testid="project-handover"' in html
+    assert handover.get_absolute_url() in html
+    assert Handover.objects.count() == 1
