@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _catalogue_after_migrate(sender, **kwargs) -> None:
+    from .catalogue import ensure_catalogue
+    from .models import ReadinessCriterion
+
+    ensure_catalogue(ReadinessCriterion)
 
 
 class HandoverConfig(AppConfig):
@@ -12,6 +20,8 @@ class HandoverConfig(AppConfig):
 
         # An approved project opens its handover (inside the approval's transaction).
         project_approved.connect(on_project_approved, dispatch_uid="handover_open_on_approval")
+        post_migrate.connect(_catalogue_after_migrate, sender=self,
+                             dispatch_uid="handover_catalogue")
         self._register_with_the_engine()
 
     def _register_with_the_engine(self) -> None:
