@@ -10,27 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.page_actions import attempt, refusal_text
 
 from . import selectors, services
 from .choices import ChangeState
 from .forms import DecisionForm, ReasonForm, ReviewForm, RiskOverrideForm
 from .insight import insights
 from .models import ChangeRequest
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(" ".join(v) for v in exc.message_dict.values())
-    return getattr(exc, "detail", None) or str(exc)
-
-
-def _attempt(request, action) -> object | None:
-    """Run a service call; on refusal, say why and return None."""
-    try:
-        return action()
-    except (TransitionRefused, ValidationError, PermissionDenied) as exc:
-        messages.error(request, _refusal(exc))
-        return None
 
 
 def _back(request, change: ChangeRequest):
@@ -52,7 +38,7 @@ def change_transition_view(request, pk):
     if not selectors.may_work_on(request.user, change):
         raise PermissionDenied("Engineers move the changes they raised or implement.")
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
-    if _attempt(request, lambda: services.change_transition(change=change, to=to,
+    if attempt(request, lambda: services.change_transition(change=change, to=to,
                                                             by=request.user, comment=comment)):
         label = ChangeState(to).label.lower()
         messages.success(request, f"{change.number} moved to {label}.")
@@ -73,7 +59,7 @@ def change_decide_view(request, pk):
             approval = services.change_approve(change=change, approver=request.user,
                                                **form.cleaned_data)
         except (TransitionRefused, ValidationError, PermissionDenied) as exc:
-            error = _refusal(exc)
+            error = refusal_text(exc)
     if request.htmx:
         change = selectors.change_list().get(pk=pk)
         if approval is not None:
@@ -101,7 +87,7 @@ def change_risk_view(request, pk):
     form = RiskOverrideForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
-    elif _attempt(request, lambda: services.risk_override_set(change=change, by=request.user,
+    elif attempt(request, lambda: services.risk_override_set(change=change, by=request.user,
                                                               **form.cleaned_data)):
         messages.success(request, f"Risk of {change.number} updated.")
     return _back(request, change)
@@ -114,7 +100,7 @@ def change_freeze_exception_view(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why this change may run during the freeze.")
-    elif _attempt(request, lambda: services.freeze_exception_grant(
+    elif attempt(request, lambda: services.freeze_exception_grant(
             change=change, by=request.user, reason=form.cleaned_data["reason"])):
         messages.success(request, f"{change.number} may run during the freeze.")
     return _back(request, change)
@@ -129,7 +115,7 @@ def change_review_view(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
-    elif _attempt(request, lambda: services.review_record(change=change, by=request.user,
+    elif attempt(request, lambda: services.review_record(change=change, by=request.user,
                                                           **form.cleaned_data)):
         messages.success(request, f"Review of {change.number} recorded.")
     return _back(request, change)

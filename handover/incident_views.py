@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView
 
 from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.page_actions import refusal_text
 from portfolio.selectors import projects_visible_to
 
 from . import incident_services as services
@@ -115,7 +116,7 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
 
 def _say_refusal(request, exc) -> None:
     if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+        messages.error(request, refusal_text(exc))
     else:
         allowed = ", ".join(IncidentState(s).label.lower() for s in exc.allowed) or "none"
         messages.error(request, f"{exc.detail} Allowed now: {allowed}.")

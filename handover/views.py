@@ -4,7 +4,6 @@ early-life support and incidents; the POSTs that move it and tick its checks."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
 
-from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.page_actions import attempt
 from resources.models import Person
 
 from . import selectors, services
@@ -23,21 +22,6 @@ from .forms import CheckForm, HandoverForm
 from .models import Handover, ReadinessCheck
 from .readiness import readiness_summary
 from .workflow import blockers, needs_comment
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(" ".join(v) for v in exc.message_dict.values()) \
-            if hasattr(exc, "error_dict") else " ".join(exc.messages)
-    return getattr(exc, "detail", None) or str(exc)
-
-
-def _attempt(request, action):
-    try:
-        return action()
-    except (TransitionRefused, ValidationError, PermissionDenied) as exc:
-        messages.error(request, _refusal(exc))
-        return None
 
 
 def relative_days(days: int | None) -> str:
@@ -142,7 +126,7 @@ class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
 def handover_transition_view(request, pk):
     handover = get_object_or_404(Handover, pk=pk)
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
-    if _attempt(request, lambda: services.handover_transition(handover=handover, to=to,
+    if attempt(request, lambda: services.handover_transition(handover=handover, to=to,
                                                               by=request.user,
                                                               comment=comment)):
         messages.success(request, f"Handover moved to {HandoverState(to).label.lower()}.")
@@ -161,6 +145,6 @@ def check_update_view(request, pk, check_pk):
     data = dict(form.cleaned_data)
     if "owner" not in request.POST or not request.user.has_perm("handover.change_handover"):
         data.pop("owner")
-    if _attempt(request, lambda: services.check_update(check=check, by=request.user, **data)):
+    if attempt(request, lambda: services.check_update(check=check, by=request.user, **data)):
         messages.success(request, f"“{check.criterion.name}” updated.")
     return redirect(f"{check.handover.get_absolute_url()}#check-{check.pk}")

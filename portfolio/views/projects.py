@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from itsm_pmo.api import error_body
 from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.page_actions import refusal_text
 
 from .. import selectors, services
 from ..choices import TRANSITIONS, CriterionKind, Stage
@@ -190,7 +191,7 @@ def project_transition_view(request, pk):
                                 status=409)
         messages.error(request, exc.detail)
     except ValidationError as exc:
-        detail = " ".join(" ".join(v) for v in exc.message_dict.values())
+        detail = refusal_text(exc)
         if wants_json:
             return JsonResponse(error_body(400, "invalid", detail, fields=exc.message_dict),
                                 status=400)

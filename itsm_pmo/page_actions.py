@@ -1,0 +1,25 @@
+"""What every page POST that calls a service shares: a refusal becomes a message the user
+reads, not an error page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from .domain import TransitionRefused
+
+
+def refusal_text(exc: Exception) -> str:
+    """One readable sentence from a refused service call."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return " ".join(" ".join(v) for v in exc.message_dict.values())
+        return " ".join(exc.messages)
+    return getattr(exc, "detail", None) or str(exc)
+
+
+def attempt(request, action):
+    """Run a service call; on refusal, say why as a message and return None."""
+    try:
+        return action()
+    except (TransitionRefused, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_text(exc))
+        return None
