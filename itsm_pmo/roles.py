@@ -26,6 +26,19 @@ def role_label(name: str) -> str:
 VIEW = ("view",)
 MANAGE = ("view", "add", "change", "delete")
 
+# Everyone writes and edits lessons and articles and marks lessons applied; publishing,
+# unpublishing and archiving are the PMO leads' and ITSM managers' (see PUBLISH_KNOWLEDGE).
+WRITE_KNOWLEDGE = {
+    "knowledge.lesson": ("add", "change"),
+    "knowledge.article": ("add", "change"),
+    "knowledge.lessonapplication": ("add",),
+}
+PUBLISH_KNOWLEDGE = {
+    "knowledge.lesson": ("add", "change", "publish_lesson"),
+    "knowledge.article": ("add", "change", "publish_article"),
+    "knowledge.lessonapplication": ("add",),
+}
+
 # role -> {"app_label.model" or "app_label.*" or "*": actions or custom codenames}.
 # Every role reads everything; row scoping (e.g. an engineer's own work) lives in selectors.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -38,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # PMO leads plan the handover with operations (not accept it).
         "handover.handover": ("add", "change", "transition_handover"),
         "handover.readinesscheck": ("add", "change"),
+        **PUBLISH_KNOWLEDGE,
     },
     Role.ITSM_MANAGER: {
         "*": VIEW,
@@ -48,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "handover.*": MANAGE,
         "handover.handover": ("transition_handover", "accept_handover"),
         "handover.incident": ("transition_incident",),
+        **PUBLISH_KNOWLEDGE,
     },
     Role.ENGINEER: {
         "*": VIEW,
@@ -58,9 +73,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "handover.incident": ("add", "change", "transition_incident"),
         "handover.worklog": ("add", "change"),
         "handover.readinesscheck": ("change",),
+        **WRITE_KNOWLEDGE,
     },
     Role.EXECUTIVE: {
         "*": VIEW,
+        **WRITE_KNOWLEDGE,
     },
 }
 

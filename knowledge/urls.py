@@ -1,9 +1,9 @@
-from django.urls import path
+"""Knowledge pages: search, lessons and articles (page_urls), and the panels that surface
+lessons on other apps' pages (surfacing_urls)."""
 
-from itsm_pmo.views import area_overview
+from .page_urls import urlpatterns as page_urlpatterns
+from .surfacing_urls import urlpatterns as surfacing_urlpatterns
 
 app_name = "knowledge"
 
-urlpatterns = [
-    path("", area_overview, {"area": "knowledge"}, name="index"),
-]
+urlpatterns = [*page_urlpatterns, *surfacing_urlpatterns]

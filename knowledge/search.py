@@ -1,0 +1,131 @@
+"""Search over lessons and articles: ranked full-text search on PostgreSQL, plain matching
+on SQLite.
+
+On PostgreSQL a query is a web-search query ("dns cutover", "\"vendor delay\"", "-test") over
+the stored weighted vectors (title A, recommendation B, body C) with English stemming, ranked
+by ts_rank, with a highlighted snippet cut by ts_headline. When no row holds every word the
+search widens to any word, still ranked, so a long query is not a dead end. On SQLite (the
+embedded default) rows must contain every word somewhere; a title match counts most.
+"""
+
+import operator
+import re
+from dataclasses import dataclass
+from functools import reduce
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import Case
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+CONFIG = "english"
+# ts_headline marks matches with these; the snippet is escaped, then they become <mark>.
+START, STOP = "\x02", "\x03"
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """How a model is searched: its text fields with their weights, and the snippet's fields."""
+
+    weights: dict[str, int]
+    snippet_fields: tuple[str, ...]
+
+
+LESSONS = Searchable(weights={"title": 3, "recommendation": 2, "what_happened": 1},
+                     snippet_fields=("what_happened", "recommendation"))
+ARTICLES = Searchable(weights={"title": 3, "body": 1}, snippet_fields=("body",))
+
+
+def full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def words_of(text: str, limit: int = 40) -> list[str]:
+    """The distinct words of `text`, lower-cased, in order; at most `limit`."""
+    seen: dict[str, None] = {}
+    for word in WORD.findall((text or "").lower()):
+        if len(word) > 1:
+            seen.setdefault(word, None)
+    return list(seen)[:limit]
+
+
+def any_word_query(text: str) -> SearchQuery | None:
+    """A query matching any word of `text` (each stemmed); None when it has no words."""
+    words = words_of(text)
+    if not words:
+        return None
+    return reduce(operator.or_, (SearchQuery(w, config=CONFIG) for w in words))
+
+
+def ranked(queryset: QuerySet, q: str, how: Searchable) -> QuerySet:
+    """The rows of `queryset` matching `q`, best first, each with `rank` (and, on
+    PostgreSQL, `headline`)."""
+    if not words_of(q):
+        return queryset.none()
+    if full_text():
+        return _ranked_full_text(queryset, q, how)
+    return _ranked_plain(queryset, q, how)
+
+
+def _ranked_full_text(queryset, q, how):
+    query = SearchQuery(q, config=CONFIG, search_type="websearch")
+    matched = queryset.filter(search_vector=query)
+    if not matched.exists():
+        query = any_word_query(q)
+        matched = queryset.filter(search_vector=query)
+    text = _text_of(how.snippet_fields)
+    return matched.annotate(
+        rank=SearchRank(F("search_vector"), query),
+        headline=SearchHeadline(text, query, config=CONFIG, start_sel=START, stop_sel=STOP,
+                                max_words=28, min_words=12, max_fragments=2,
+                                fragment_delimiter=" … "),
+    ).order_by("-rank", "-pk")
+
+
+def _text_of(fields: tuple[str, ...]):
+    """The snippet's text: one field, or several joined by new lines."""
+    if len(fields) == 1:
+        return F(fields[0])
+    parts: list = []
+    for name in fields:
+        parts.extend([F(name), Value("\n")])
+    return Concat(*parts[:-1], output_field=TextField())
+
+
+def _ranked_plain(queryset, q, how):
+    words = words_of(q, limit=8)
+    for word in words:
+        queryset = queryset.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": word})
+                                                         for f in how.weights)))
+    score = reduce(operator.add, (
+        Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0),
+             output_field=IntegerField())
+        for word in words for field, weight in how.weights.items()))
+    return queryset.annotate(rank=score).order_by("-rank", "-pk")
+
+
+def snippet(obj, q: str, how: Searchable, *, width: int = 220) -> SafeString:
+    """A short excerpt of `obj` around what `q` matched, with the matches in <mark>; escaped,
+    so the author's text never becomes markup."""
+    headline = getattr(obj, "headline", None)
+    if headline is None:
+        headline = _plain_headline(" ".join(getattr(obj, f) for f in how.snippet_fields),
+                                   words_of(q, limit=8), width)
+    html = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only <mark> is added
+
+
+def _plain_headline(text: str, words: list[str], width: int) -> str:
+    text = " ".join(text.split())
+    lower = text.lower()
+    hits = [i for w in words if (i := lower.find(w)) >= 0]
+    start = max(0, min(hits) - width // 4) if hits else 0
+    excerpt = text[start:start + width]
+    if words:
+        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
+    return ("… " if start else "") + excerpt + (" …" if start + width < len(text) else "")

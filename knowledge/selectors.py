@@ -1,0 +1,70 @@
+"""Reads of the knowledge base that the pages and the API share.
+
+Visibility: published lessons and articles are for everyone; a draft or an archived one is for
+its author (owner) and for those who publish (PMO leads, ITSM managers)."""
+
+from django.db.models import Q, QuerySet
+
+from .choices import KnowledgeState
+from .models import Article, Lesson, LessonApplication
+
+SOURCE_RELATED = ("project", "change", "incident", "handover", "handover__project")
+
+
+def may_publish_lessons(user) -> bool:
+    return user.has_perm("knowledge.publish_lesson")
+
+
+def may_publish_articles(user) -> bool:
+    return user.has_perm("knowledge.publish_article")
+
+
+def lessons_visible_to(user) -> QuerySet:
+    """The lessons `user` may read, with what the lists show, tags in one more query."""
+    lessons = _lessons().prefetch_related("tags")
+    if may_publish_lessons(user):
+        return lessons
+    return lessons.filter(Q(state=KnowledgeState.PUBLISHED) | Q(author_id=user.pk))
+
+
+def articles_visible_to(user) -> QuerySet:
+    """The articles `user` may read, with owner, service and source incident."""
+    articles = Article.objects.select_related("owner", "service", "incident")
+    if may_publish_articles(user):
+        return articles
+    return articles.filter(Q(state=KnowledgeState.PUBLISHED) | Q(owner_id=user.pk))
+
+
+def _lessons() -> QuerySet:
+    return Lesson.objects.select_related("author", "service", *SOURCE_RELATED)
+
+
+def published_lessons() -> QuerySet:
+    return _lessons().filter(state=KnowledgeState.PUBLISHED)
+
+
+def lessons_from(*, source_kind: str, source_id: int) -> QuerySet:
+    """The lessons written at one project, change, incident or handover, any state."""
+    return _lessons().filter(**{f"{source_kind}_id": source_id})
+
+
+def handover_lessons(handover, *, limit: int = 5) -> list[Lesson]:
+    """Published lessons of earlier handovers into the same service (or, for a new service,
+    into one of the project's services), most applied first."""
+    service_ids = ([handover.service_id] if handover.service_id
+                   else list(handover.project.services.values_list("pk", flat=True)))
+    if not service_ids:
+        return []
+    into_same_service = (Q(handover__service_id__in=service_ids)
+                         | Q(handover__isnull=False, service_id__in=service_ids))
+    return list(published_lessons().filter(into_same_service).exclude(handover=handover)
+                .order_by("-applied_count", "-published_at", "-pk")[:limit])
+
+
+def applied_by(user, lessons, context: str) -> set[int]:
+    """The ids among `lessons` that `user` has already marked applied in `context`."""
+    ids = [lesson.pk for lesson in lessons]
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(LessonApplication.objects.filter(by=user, context=context, lesson_id__in=ids)
+               .values_list("lesson_id", flat=True))
