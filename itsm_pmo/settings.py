@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "ChangeRiskEnum": "changes.choices.Risk",
         "HandoverStateEnum": "handover.choices.HandoverState",
         "IncidentLevelEnum": "handover.choices.Level",
+        "KnowledgeStateEnum": "knowledge.choices.KnowledgeState",
+        "KnowledgeImpactEnum": "knowledge.choices.Impact",
     },
 }
 

@@ -3,7 +3,7 @@
 Visibility: published lessons and articles are for everyone; a draft or an archived one is for
 its author (owner) and for those who publish (PMO leads, ITSM managers)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .choices import KnowledgeState
 from .models import Article, Lesson, LessonApplication
@@ -20,16 +20,19 @@ def may_publish_articles(user) -> bool:
 
 
 def lessons_visible_to(user) -> QuerySet:
-    """The lessons `user` may read, with what the lists show, tags in one more query."""
-    lessons = _lessons().prefetch_related("tags")
+    """The lessons `user` may read, newest published first (drafts after), with what the lists
+    show; tags in one more query. A search orders by rank instead."""
+    lessons = _lessons().prefetch_related("tags").order_by(
+        F("published_at").desc(nulls_last=True), "-created_at", "-pk")
     if may_publish_lessons(user):
         return lessons
     return lessons.filter(Q(state=KnowledgeState.PUBLISHED) | Q(author_id=user.pk))
 
 
 def articles_visible_to(user) -> QuerySet:
-    """The articles `user` may read, with owner, service and source incident."""
-    articles = Article.objects.select_related("owner", "service", "incident")
+    """The articles `user` may read, last edited first, with owner, service and incident."""
+    articles = (Article.objects.select_related("owner", "service", "incident")
+                .order_by("-updated_at", "-pk"))
     if may_publish_articles(user):
         return articles
     return articles.filter(Q(state=KnowledgeState.PUBLISHED) | Q(owner_id=user.pk))

@@ -1,0 +1,1 @@
+"""The knowledge REST API, mounted at /api/knowledge/."""

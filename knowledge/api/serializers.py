@@ -1,0 +1,201 @@
+"""Serializers of the knowledge API: lessons, articles, their moves, marks and similar lessons.
+
+Writes go through knowledge.services, which owns the rules (one source, ten tags, the review
+date); these serializers only shape the input and the output."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from changes.models import ChangeRequest
+from handover.models import Handover
+from portfolio.models import Project, Service
+from portfolio.selectors import projects_visible_to
+
+from .. import search
+from ..choices import KnowledgeState, LessonCategory, SourceKind
+from ..models import Article, Lesson
+from ..rendering import render_markdown
+
+STATES = ", ".join(KnowledgeState.values)
+
+
+class PersonSummarySerializer(serializers.ModelSerializer):
+    display = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "display"]
+
+    def get_display(self, user) -> str:
+        return user.get_full_name() or user.username
+
+
+class TagsField(serializers.ListField):
+    """Tag names: read from the prefetched tags, written as a list of strings."""
+
+    child = serializers.CharField(max_length=60)
+
+    def get_attribute(self, instance):
+        return [tag.name for tag in instance.tags.all()]
+
+
+class WebUrlField(serializers.CharField):
+    """The object's page in the portal."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="get_absolute_url", **kwargs)
+
+
+class _SearchHitMixin(serializers.Serializer):
+    """`rank` and `snippet` when the list was searched with `?q=`, null otherwise."""
+
+    searchable: search.Searchable
+
+    rank = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField()
+
+    def get_rank(self, obj) -> float | None:
+        rank = getattr(obj, "rank", None)
+        return None if rank is None else float(rank)
+
+    @extend_schema_field(serializers.CharField(
+        allow_null=True, help_text="HTML: an excerpt with the matches in <mark>."))
+    def get_snippet(self, obj):
+        q = self.context.get("q", "")
+        if not q or getattr(obj, "rank", None) is None:
+            return None
+        return str(search.snippet(obj, q, self.searchable))
+
+
+class LessonSerializer(_SearchHitMixin, serializers.ModelSerializer):
+    """A lesson learned; `rank` and `snippet` are set when the list was searched (`?q=`)."""
+
+    searchable = search.LESSONS
+
+    url = serializers.HyperlinkedIdentityField(view_name="lesson-detail")
+    web_url = WebUrlField()
+    what_happened_html = serializers.SerializerMethodField()
+    recommendation_html = serializers.SerializerMethodField()
+    tags = TagsField(required=False, help_text="Lower-case labels, at most ten.")
+    author = PersonSummarySerializer(read_only=True)
+    source_kind = serializers.ChoiceField(
+        choices=[("", "None"), *SourceKind.choices], read_only=True,
+        help_text="Which of project, change, incident or handover the lesson came from.")
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "url", "web_url", "title", "what_happened", "recommendation",
+                  "what_happened_html", "recommendation_html", "category", "tags", "impact",
+                  "state", "author", "service", "source_kind", "project", "change",
+                  "incident", "handover", "applied_count", "published_at", "created_at",
+                  "updated_at", "rank", "snippet"]
+        read_only_fields = ["state", "applied_count", "published_at", "created_at",
+                            "updated_at"]
+        extra_kwargs = {"service": {"help_text": "Defaults to the source's service."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "project" in self.fields:
+            # Only projects the caller may see (an engineer's own or supported ones).
+            self.fields["project"].queryset = projects_visible_to(request.user)
+
+    def get_what_happened_html(self, lesson) -> str:
+        return str(render_markdown(lesson.what_happened))
+
+    def get_recommendation_html(self, lesson) -> str:
+        return str(render_markdown(lesson.recommendation))
+
+
+class ArticleSerializer(_SearchHitMixin, serializers.ModelSerializer):
+    """A runbook, how-to or known error; `rank` and `snippet` are set when searched."""
+
+    searchable = search.ARTICLES
+
+    url = serializers.HyperlinkedIdentityField(view_name="article-detail")
+    web_url = WebUrlField()
+    body_html = serializers.SerializerMethodField()
+    owner = PersonSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "web_url", "title", "body", "body_html", "kind", "service",
+                  "owner", "next_review", "state", "incident", "published_at", "created_at",
+                  "updated_at", "rank", "snippet"]
+        read_only_fields = ["state", "published_at", "created_at", "updated_at"]
+        extra_kwargs = {"next_review": {"required": False,
+                                        "help_text": "Defaults to six months from today."}}
+
+    def get_body_html(self, article) -> str:
+        return str(render_markdown(article.body))
+
+
+class KnowledgeMoveSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text=f"One of {STATES}.")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApplySerializer(serializers.Serializer):
+    """Where the lesson was applied: exactly one of a project, a change, a handover or the
+    title of a proposal not yet saved."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(),
+                                                 required=False, allow_null=True)
+    change = serializers.PrimaryKeyRelatedField(queryset=ChangeRequest.objects.all(),
+                                                required=False, allow_null=True)
+    handover = serializers.PrimaryKeyRelatedField(queryset=Handover.objects.all(),
+                                                  required=False, allow_null=True)
+    proposal = serializers.CharField(required=False, allow_blank=True, default="",
+                                     max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = projects_visible_to(request.user)
+
+    def validate(self, attrs):
+        given = [name for name in ("project", "change", "handover", "proposal")
+                 if attrs.get(name) not in (None, "")]
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                {"context": f"Say one place the lesson was applied, not {len(given)} "
+                            f"({', '.join(given)})."})
+        return attrs
+
+
+class ApplyResultSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    context = serializers.CharField(help_text='e.g. "project:12" or "proposal:<title>".')
+    applied_count = serializers.IntegerField()
+    created = serializers.BooleanField(help_text="False when you had already marked it here.")
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000,
+                                 help_text="What is being written: a title and summary.")
+    services = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all(), many=True,
+                                                  required=False)
+    category = serializers.ChoiceField(choices=LessonCategory.choices, required=False,
+                                       allow_blank=True, default="")
+    exclude_project = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                               help_text="Leave out this project's lessons.")
+
+
+class SimilarLessonSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="lesson-detail")
+    web_url = WebUrlField()
+    source_kind = serializers.ChoiceField(choices=[("", "None"), *SourceKind.choices],
+                                          read_only=True)
+    score = serializers.FloatField(read_only=True, help_text="Higher is more relevant.")
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "url", "web_url", "title", "recommendation", "category", "impact",
+                  "service", "source_kind", "applied_count", "published_at", "score"]
+        read_only_fields = fields
+
+
+class SimilarResultSerializer(serializers.Serializer):
+    results = SimilarLessonSerializer(many=True)

@@ -1,0 +1,91 @@
+"""What the lesson and article pages share: service errors onto forms, excerpts, the moves
+of the shared life cycle and the history of a text."""
+
+import html
+import re
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from ..choices import KNOWLEDGE_TRANSITIONS, KnowledgeState
+from ..rendering import render_markdown
+
+MARKDOWN_MARKS = re.compile(r"\*\*|__|`")
+# (button label, Bootstrap button style) of each move, by target state.
+MOVE_BUTTONS = {
+    KnowledgeState.PUBLISHED: ("Publish", "btn-success"),
+    KnowledgeState.DRAFT: ("Unpublish (back to draft)", "btn-outline-secondary"),
+    KnowledgeState.ARCHIVED: ("Archive", "btn-outline-danger"),
+}
+DONE_TEXT = {
+    KnowledgeState.PUBLISHED: "published: everyone can find it now",
+    KnowledgeState.DRAFT: "moved back to draft: only its author and the publishers see it",
+    KnowledgeState.ARCHIVED: "archived: it no longer shows in searches",
+}
+HISTORY_WORDS = {
+    KnowledgeState.PUBLISHED: "Published",
+    KnowledgeState.DRAFT: "Moved back to draft",
+    KnowledgeState.ARCHIVED: "Archived",
+}
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal onto the form: each message on its field, the rest on top."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def plain_excerpt(text: str, width: int = 240) -> str:
+    """The first lines of a Markdown text as plain text, cut at a word."""
+    plain = html.unescape(strip_tags(render_markdown(text)))
+    return Truncator(" ".join(plain.split())).chars(width)
+
+
+def tidy_snippet(snippet: SafeString) -> SafeString:
+    """A search snippet without Markdown's emphasis and code marks, which read as noise in a
+    one-line excerpt. Taking characters out of escaped text cannot make markup."""
+    return mark_safe(MARKDOWN_MARKS.sub("", snippet))  # noqa: S308 - see above
+
+
+def moves_for(state: str) -> list[tuple[str, str, str]]:
+    """(target state, label, button style) of every move from `state`, publish first."""
+    moves = []
+    for to in sorted(KNOWLEDGE_TRANSITIONS[state], key=list(MOVE_BUTTONS).index):
+        label, style = MOVE_BUTTONS[to]
+        if state == KnowledgeState.ARCHIVED and to == KnowledgeState.PUBLISHED:
+            label = "Restore and publish"
+        elif state == KnowledgeState.ARCHIVED:
+            label = "Restore as draft"
+        moves.append((to, label, style))
+    return moves
+
+
+def history_of(obj, limit: int = 12) -> list[dict]:
+    """Who wrote, edited, published or archived `obj`, newest first, in one query."""
+    records = list(obj.history.select_related("history_user")
+                   .order_by("history_date", "history_id"))
+    entries, previous = [], None
+    for record in records:
+        if previous is None:
+            what = "Written"
+        elif record.state != previous.state:
+            what = HISTORY_WORDS[record.state]
+        else:
+            what = "Edited"
+        entries.append({"what": what, "who": record.history_user, "when": record.history_date})
+        previous = record
+    return entries[::-1][:limit]
+
+
+def without_blanks(params) -> QueryDict:
+    """A query string without its page and empty values: an empty select means "any"."""
+    kept = QueryDict(mutable=True)
+    for key in params:
+        values = [v for v in params.getlist(key) if v.strip()]
+        if values and key != "page":
+            kept.setlist(key, values)
+    return kept
