@@ -13,7 +13,7 @@ from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.page_actions import attempt, refusal_text
 
 from . import selectors, services
-from .choices import ChangeState
+from .choices import ChangeState, Outcome
 from .forms import DecisionForm, ReasonForm, ReviewForm, RiskOverrideForm
 from .insight import insights
 from .models import ChangeRequest
@@ -115,7 +115,13 @@ def change_review_view(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
-    elif attempt(request, lambda: services.review_record(change=change, by=request.user,
-                                                          **form.cleaned_data)):
+    elif review := attempt(request, lambda: services.review_record(
+            change=change, by=request.user, **form.cleaned_data)):
         messages.success(request, f"Review of {change.number} recorded.")
+        if review.outcome in (Outcome.FAILED, Outcome.BACKED_OUT):
+            # What went wrong is clearest now: ask for the lesson before the page is left.
+            from knowledge.surfacing import ask_for_lesson
+
+            if lesson_form := ask_for_lesson("change", change.pk, request.user):
+                return redirect(lesson_form)
     return _back(request, change)

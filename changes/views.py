@@ -11,7 +11,7 @@ from itsm_pmo.roles import role_label
 from portfolio.choices import MilestoneKind
 
 from . import prefill, selectors, services
-from .choices import TRANSITIONS, ChangeState
+from .choices import TRANSITIONS, ChangeState, Outcome
 from .filtersets import ChangeFilterSet
 from .forms import ChangeForm, ReasonForm, ReviewForm, RiskOverrideForm
 from .insight import insight_for
@@ -20,6 +20,8 @@ from .slots import suggest_slots
 from .workflow import COMMENT_REQUIRED, blockers
 
 PLANNING_STATES = (ChangeState.NEW, ChangeState.ASSESS, ChangeState.AUTHORIZE)
+# Outcomes that ask the people who ran the change for a lesson.
+WENT_WRONG = (Outcome.FAILED, Outcome.BACKED_OUT)
 
 
 class ChangeListView(FilteredListView):
@@ -69,7 +71,21 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
                                                          ChangeState.REVIEW)
             and may_work and user.has_perm("changes.add_postimplementationreview") else None,
             slots=suggest_slots(change) if needs_slot else None,
+            **_knowledge_of(change, self.request),
             **kwargs)
+
+
+def _knowledge_of(change, request) -> dict:
+    """Lessons of earlier changes like this one, and the ask for a lesson once it failed."""
+    from knowledge import surfacing
+
+    went_wrong = change.outcome in WENT_WRONG
+    return {
+        "lessons_panel": surfacing.lessons_for_change(change, request.user,
+                                                      next_url=request.get_full_path()),
+        "lesson_ask_url": surfacing.ask_for_lesson("change", change.pk, request.user)
+        if went_wrong else "",
+    }
 
 
 class ChangeCreateView(PermissionRequiredMixin, CreateView):

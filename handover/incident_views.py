@@ -111,7 +111,24 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             has_person=getattr(user, "person", None) is not None,
             problem_form=ProblemLinkForm(initial={"problem": incident.problem_id})
             if user.has_perm("handover.change_incident") else None,
+            **_knowledge_of(incident, user),
             **kwargs)
+
+
+def _knowledge_of(incident, user) -> dict:
+    """What was written from this incident, and, once it is resolved, the known error to
+    publish so the next one is solved faster."""
+    from knowledge import surfacing
+
+    settled = incident.state in (IncidentState.RESOLVED, IncidentState.CLOSED)
+    return {
+        "known_errors": surfacing.articles_of_incident(incident, user),
+        "incident_lessons": surfacing.lessons_of("incident", incident.pk, user),
+        "known_error_url": surfacing.known_error_form_url(incident.pk)
+        if settled and user.has_perm("knowledge.add_article") else "",
+        "lesson_form_url": surfacing.lesson_form_url("incident", incident.pk)
+        if surfacing.may_write(user) else "",
+    }
 
 
 def _say_refusal(request, exc) -> None:

@@ -106,7 +106,23 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             status_choices=CheckStatus.choices, today=today,
             go_live_hint=relative_days((handover.go_live_on - today).days
                                        if handover.go_live_on else None),
+            **_knowledge_of(handover, self.request),
             **kwargs)
+
+
+def _knowledge_of(handover, request) -> dict:
+    """Lessons of earlier handovers into the same service, and, once operations run it, the ask
+    for what they learnt (a hint during early-life support, a prompt once closed)."""
+    from knowledge import surfacing
+
+    user = request.user
+    ending = handover.state in (HandoverState.EARLY_LIFE_SUPPORT, HandoverState.CLOSED)
+    return {
+        "lessons_panel": surfacing.lessons_for_handover(handover, user,
+                                                        next_url=request.get_full_path()),
+        "lesson_ask_url": surfacing.ask_for_lesson("handover", handover.pk, user)
+        if ending else "",
+    }
 
 
 class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
@@ -130,6 +146,12 @@ def handover_transition_view(request, pk):
                                                               by=request.user,
                                                               comment=comment)):
         messages.success(request, f"Handover moved to {HandoverState(to).label.lower()}.")
+        if to == HandoverState.CLOSED:
+            # Operations know now what the handover missed: ask them while they remember.
+            from knowledge.surfacing import ask_for_lesson
+
+            if lesson_form := ask_for_lesson("handover", handover.pk, request.user):
+                return redirect(lesson_form)
     return redirect(handover)
 
 

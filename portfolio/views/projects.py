@@ -65,7 +65,26 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_move=self.request.user.has_perm("portfolio.transition_project"),
             incidents=_latest_incidents(project, self.request.user),
             handover=_handover_of(project, self.request.user),
+            **_knowledge_of(project, self.request),
             **kwargs)
+
+
+def _knowledge_of(project, request) -> dict:
+    """The lessons of earlier work like this project, and the lessons it taught (with the ask
+    for one once it is closed)."""
+    from knowledge import surfacing
+
+    user = request.user
+    own = surfacing.lessons_of("project", project.pk, user)
+    return {
+        "lessons_panel": surfacing.lessons_for_project(project, user,
+                                                       next_url=request.get_full_path()),
+        "own_lessons": own,
+        "lesson_form_url": surfacing.lesson_form_url("project", project.pk)
+        if own is not None and surfacing.may_write(user) else "",
+        "ask_for_lesson": project.stage == Stage.CLOSED and own == []
+        and bool(surfacing.ask_for_lesson("project", project.pk, user)),
+    }
 
 
 def _handover_of(project, user):
@@ -201,6 +220,12 @@ def project_transition_view(request, pk):
         if wants_json:
             return JsonResponse({"stage": project.stage, "detail": text})
         messages.success(request, text)
+        if project.stage == Stage.CLOSED:
+            # A closed project is where its lessons are still fresh: ask for them now.
+            from knowledge.surfacing import ask_for_lesson
+
+            if lesson_form := ask_for_lesson("project", project.pk, request.user):
+                return redirect(lesson_form)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = reverse("portfolio:project_detail", args=[pk])
