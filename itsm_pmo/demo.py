@@ -17,7 +17,7 @@ from .roles import Role
 
 # Apps whose demo data is loaded, in dependency order.
 SEEDERS = ["resources.demo", "portfolio.demo", "changes.demo", "handover.demo",
-           "resources.demo_plan"]
+           "knowledge.demo", "resources.demo_plan"]
 
 DEMO_USERS = [
     # username, first, last, role

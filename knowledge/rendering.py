@@ -18,7 +18,9 @@ EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 def render_markdown(text: str) -> SafeString:
     """The HTML of `text` (Markdown), cleaned of anything that could run or phone home."""
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html",
+                                 # align="…" rather than a style attribute, which is cleaned
+                                 extension_configs={"tables": {"use_align_attribute": True}})
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel="noopener noreferrer nofollow")
     return mark_safe(clean)  # noqa: S308 - cleaned by the allow-list above

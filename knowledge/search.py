@@ -53,6 +53,25 @@ def words_of(text: str, limit: int = 40) -> list[str]:
     return list(seen)[:limit]
 
 
+# A light stemmer for the SQLite fallback, so "certificates" finds "certificate" and
+# "overbooking" finds "overbooked"; PostgreSQL's Snowball stemmer does this properly.
+SUFFIXES = ("ations", "ation", "ates", "ated", "ate", "ings", "ing", "ies", "ied", "ed", "es",
+            "e", "s", "y")
+
+
+def stem(word: str) -> str:
+    """`word` without its first matching English suffix, keeping a stem of 3 letters or more."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems_of(text: str, limit: int = 40) -> list[str]:
+    """The distinct stems of the words of `text`, in order."""
+    return list(dict.fromkeys(stem(w) for w in words_of(text, limit=limit)))
+
+
 def any_word_query(text: str) -> SearchQuery | None:
     """A query matching any word of `text` (each stemmed); None when it has no words."""
     words = words_of(text)
@@ -97,7 +116,7 @@ def _text_of(fields: tuple[str, ...]):
 
 
 def _ranked_plain(queryset, q, how):
-    words = words_of(q, limit=8)
+    words = stems_of(q, limit=8)
     for word in words:
         queryset = queryset.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": word})
                                                          for f in how.weights)))
@@ -113,8 +132,9 @@ def snippet(obj, q: str, how: Searchable, *, width: int = 220) -> SafeString:
     so the author's text never becomes markup."""
     headline = getattr(obj, "headline", None)
     if headline is None:
-        headline = _plain_headline(" ".join(getattr(obj, f) for f in how.snippet_fields),
-                                   words_of(q, limit=8), width)
+        text = " ".join(getattr(obj, f) for f in how.snippet_fields)
+        headline = _plain_headline(text.replace(START, "").replace(STOP, ""),
+                                   stems_of(q, limit=8), width)
     html = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped above; only <mark> is added
 
@@ -126,6 +146,8 @@ def _plain_headline(text: str, words: list[str], width: int) -> str:
     start = max(0, min(hits) - width // 4) if hits else 0
     excerpt = text[start:start + width]
     if words:
-        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        # Mark whole words that start with a stem: "certificate" for "certificates".
+        alternatives = "|".join(map(re.escape, words))
+        pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
         excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
     return ("… " if start else "") + excerpt + (" …" if start + width < len(text) else "")

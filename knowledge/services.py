@@ -84,7 +84,7 @@ def lesson_create(*, author, tags=(), **fields) -> Lesson:
     fields.setdefault("category", "")
     _check_lesson(fields)
     source = next((fields[f] for f in SOURCE_FIELDS if fields.get(f) is not None), None)
-    if fields.get("service") is None and source is not None:
+    if fields.get("service") is None and not fields.get("service_id") and source is not None:
         fields["service_id"] = service_of_source(source)
         fields.pop("service", None)
     names = parse_tags(tags)

@@ -10,7 +10,6 @@ the published lessons (a TF-IDF weighted word overlap), which is plenty for a de
 """
 
 import math
-import re
 from collections import Counter
 
 from django.contrib.postgres.search import SearchRank
@@ -19,7 +18,7 @@ from django.db.models.expressions import Case, ExpressionWrapper
 
 from .choices import KnowledgeState
 from .models import Lesson
-from .search import any_word_query, full_text, words_of
+from .search import any_word_query, full_text, stem, words_of
 
 SERVICE_BOOST = 0.6
 CATEGORY_BOOST = 0.3
@@ -65,14 +64,8 @@ def _similar_full_text(candidates, text, service_ids, category, limit):
                 .order_by("-score", "-applied_count", "-pk")[:limit])
 
 
-# A light stemmer for the fallback: enough that "migrations" meets "migration" and "failed"
-# meets "fails"; PostgreSQL's Snowball stemmer does this properly.
-SUFFIXES = re.compile(r"(ations|ation|ings|ing|ies|ed|es|s)$")
-
-
 def _stems(text: str) -> list[str]:
-    return [SUFFIXES.sub("", w) or w for w in words_of(text, limit=10_000)
-            if w not in STOP_WORDS]
+    return [stem(w) for w in words_of(text, limit=10_000) if w not in STOP_WORDS]
 
 
 def _similar_plain(candidates, text, service_ids, category, limit):
@@ -85,8 +78,8 @@ def _similar_plain(candidates, text, service_ids, category, limit):
     for pk, title, recommendation, body, *_ in rows:
         weights: Counter = Counter()
         for field_text, weight in ((title, 3), (recommendation, 2), (body, 1)):
-            for stem in set(_stems(field_text)) & wanted:
-                weights[stem] = max(weights[stem], weight)
+            for shared in set(_stems(field_text)) & wanted:
+                weights[shared] = max(weights[shared], weight)
         documents[pk] = weights
     frequency = Counter(stem for weights in documents.values() for stem in weights)
     scores = {}
