@@ -76,7 +76,8 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
 
 
 def _knowledge_of(change, request) -> dict:
-    """Lessons of earlier changes like this one, and the ask for a lesson once it failed."""
+    """Lessons of earlier changes like this one, those written from this one, and the ask for
+    a lesson once it failed."""
     from knowledge import surfacing
 
     went_wrong = change.outcome in WENT_WRONG
@@ -85,6 +86,7 @@ def _knowledge_of(change, request) -> dict:
                                                       next_url=request.get_full_path()),
         "lesson_ask_url": surfacing.ask_for_lesson("change", change.pk, request.user)
         if went_wrong else "",
+        "own_lessons": surfacing.lessons_of("change", change.pk, request.user),
     }
 
 

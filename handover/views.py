@@ -122,6 +122,7 @@ def _knowledge_of(handover, request) -> dict:
                                                         next_url=request.get_full_path()),
         "lesson_ask_url": surfacing.ask_for_lesson("handover", handover.pk, user)
         if ending else "",
+        "own_lessons": surfacing.lessons_of("handover", handover.pk, user),
     }
 
 

@@ -156,7 +156,7 @@ LESSONS = [
       "Size early-life support from the incident rate of the last comparable go-live on the "
       "service, not from a default; review the effort at the first weekly check-in.",
       ("early-life-support", "hypercare", "capacity"), MEDIUM, ("handover", "PRJ-0102"),
-      state=DRAFT, days=2),
+      days=6, applied=1),
     L("Check settlement files end to end after a platform move", Cat.TECHNICAL, "engineer",
       "After the cut-over the settlement file reached the bank two hours late: the new "
       "cluster's scheduler ran in UTC while the old servers ran in local time.",

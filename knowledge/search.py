@@ -25,6 +25,8 @@ CONFIG = "english"
 # ts_headline marks matches with these; the snippet is escaped, then they become <mark>.
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+")
+# Markdown's emphasis, code and heading marks read as noise in a one-line snippet.
+MARKDOWN_MARKS = re.compile(r"\*\*|__|`|(?:^|(?<=\s))#{1,6}\s")
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,9 @@ def snippet(obj, q: str, how: Searchable, *, width: int = 220) -> SafeString:
         text = " ".join(getattr(obj, f) for f in how.snippet_fields)
         headline = _plain_headline(text.replace(START, "").replace(STOP, ""),
                                    stems_of(q, limit=8), width)
-    html = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped above; only <mark> is added
+    # Escaped first; taking characters out cannot make markup; only <mark> is added.
+    text = MARKDOWN_MARKS.sub("", escape(headline))
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
 def _plain_headline(text: str, words: list[str], width: int) -> str:

@@ -12,12 +12,11 @@ from django.urls import reverse
 
 from . import selectors, services
 from .choices import SourceKind
+from .rendering import plain_text
 from .similar import similar_lessons
 
 SHOWN = 5
-FIRST_LINE = 160
-# Markdown a recommendation's first line may start with: the panel shows plain text.
-MARKUP_PREFIX = "#>*-+ \t"
+FIRST_STEP = 160  # characters of the recommendation a panel shows
 
 
 @dataclass
@@ -68,15 +67,6 @@ def source_label(lesson) -> str:
     return ""
 
 
-def first_line(text: str) -> str:
-    """The first non-empty line of a Markdown text, without its list or heading marks."""
-    for line in (text or "").splitlines():
-        line = line.strip().lstrip(MARKUP_PREFIX).strip()
-        if line:
-            return line
-    return ""
-
-
 def _with_labels(lessons: list) -> list:
     from django.db.models import prefetch_related_objects
 
@@ -85,7 +75,7 @@ def _with_labels(lessons: list) -> list:
     prefetch_related_objects([x for x in lessons if x.handover_id], "handover__project")
     for lesson in lessons:
         lesson.source_label = source_label(lesson)
-        lesson.first_step = first_line(lesson.recommendation)
+        lesson.first_step = plain_text(lesson.recommendation, FIRST_STEP)
     return lessons
 
 

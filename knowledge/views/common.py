@@ -1,19 +1,12 @@
 """What the lesson and article pages share: service errors onto forms, excerpts, the moves
 of the shared life cycle and the history of a text."""
 
-import html
-import re
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils.html import strip_tags
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from ..choices import KNOWLEDGE_TRANSITIONS, KnowledgeState
-from ..rendering import render_markdown
 
-MARKDOWN_MARKS = re.compile(r"\*\*|__|`")
 # (button label, Bootstrap button style) of each move, by target state.
 MOVE_BUTTONS = {
     KnowledgeState.PUBLISHED: ("Publish", "btn-success"),
@@ -37,18 +30,6 @@ def add_service_errors(form, exc: ValidationError) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for field, messages in errors.items():
         form.add_error(field if field in form.fields else None, messages)
-
-
-def plain_excerpt(text: str, width: int = 240) -> str:
-    """The first lines of a Markdown text as plain text, cut at a word."""
-    plain = html.unescape(strip_tags(render_markdown(text)))
-    return Truncator(" ".join(plain.split())).chars(width)
-
-
-def tidy_snippet(snippet: SafeString) -> SafeString:
-    """A search snippet without Markdown's emphasis and code marks, which read as noise in a
-    one-line excerpt. Taking characters out of escaped text cannot make markup."""
-    return mark_safe(MARKDOWN_MARKS.sub("", snippet))  # noqa: S308 - see above
 
 
 def moves_for(state: str) -> list[tuple[str, str, str]]:

@@ -12,7 +12,8 @@ from .. import search, selectors
 from ..choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 from ..filtersets import ArticleFilterSet, LessonFilterSet
 from ..models import SOURCE_FIELDS, Tag
-from .common import plain_excerpt, tidy_snippet, without_blanks
+from ..rendering import plain_text
+from .common import without_blanks
 
 REVIEW_DUE_CHOICES = [("true", "Due for review"), ("false", "Not due")]
 
@@ -52,8 +53,8 @@ class KnowledgeSearchView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for obj in context["object_list"]:
-            obj.excerpt = (tidy_snippet(search.snippet(obj, self.q, self.searchable)) if self.q
-                           else plain_excerpt(getattr(obj, self.excerpt_field)))
+            obj.excerpt = (search.snippet(obj, self.q, self.searchable) if self.q
+                           else plain_text(getattr(obj, self.excerpt_field)))
         errors = self.filterset.form.errors if self.filterset.is_bound else {}
         q_only = QueryDict(mutable=True)
         if self.q:

@@ -4,6 +4,7 @@ workflow as 403/409/400, marks applied, similar lessons, articles and query coun
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from knowledge.choices import KnowledgeState
@@ -128,8 +129,11 @@ def test_lessons_api_search_puts_the_best_match_first_with_a_snippet(api):
     assert isinstance(rows[0]["rank"], float) and rows[0]["rank"] > rows[1]["rank"]
     snippet = rows[0]["snippet"]
     assert "<mark>dns</mark>" in snippet.lower()
-    # the author's markup is escaped; only <mark> is added
-    assert "&lt;b&gt;" in snippet and "<b>" not in snippet
+    # the author's markup never comes through as markup: PostgreSQL's headline drops the tags,
+    # the plain fallback escapes them; either way only <mark> is added
+    assert "<b>" not in snippet
+    if connection.vendor != "postgresql":
+        assert "&lt;b&gt;" in snippet
 
 
 def test_lessons_api_search_without_words_finds_nothing(api):

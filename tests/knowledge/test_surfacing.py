@@ -334,6 +334,22 @@ def test_change_page_shows_lessons_from_earlier_changes(page_clients):
     assert f'name="context" value="change:{change.pk}"' in html
 
 
+def test_change_page_lists_the_lessons_written_from_it(page_clients, role_user):
+    # given a change with a published lesson from it and an engineer's draft from it
+    change = raise_change("Upgrade the payroll database", service=ServiceFactory())
+    taught = LessonFactory(published=True, change=change, title="Rehearse the payroll upgrade")
+    draft = LessonFactory(change=change, title="Half-written payroll note",
+                          author=role_user("engineer"))
+    # when a PMO lead opens the change
+    html = page_clients("pmo_lead").get(change.get_absolute_url()).content.decode()
+    # then both show under "Lessons from this change" (a publisher reads drafts) ...
+    assert "Lessons from this change" in html
+    assert taught.title in html and draft.title in html
+    # ... and an executive, who may not read another's draft, sees only the published one
+    html = page_clients("executive").get(change.get_absolute_url()).content.decode()
+    assert taught.title in html and draft.title not in html
+
+
 def test_handover_page_lists_lessons_of_earlier_handovers_into_the_same_service(page_clients):
     # given an earlier handover into payroll and one into another service, each with a lesson
     payroll, other = ServiceFactory(name="Payroll"), ServiceFactory(name="Printing")
