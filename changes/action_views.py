@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itsm_pmo.domain import TransitionRefused
-from itsm_pmo.page_actions import attempt, refusal_text
+from itsm_pmo.page_actions import attempt, redirect_back, refusal_text
 
 from . import selectors, services
 from .choices import ChangeState, Outcome
@@ -20,11 +19,7 @@ from .models import ChangeRequest
 
 
 def _back(request, change: ChangeRequest):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
-        target = change.get_absolute_url()
-    return redirect(target)
+    return redirect_back(request, change.get_absolute_url())
 
 
 def _form_error(request, form) -> None:

@@ -3,6 +3,8 @@ reads, not an error page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .domain import TransitionRefused
 
@@ -23,3 +25,13 @@ def attempt(request, action):
     except (TransitionRefused, ValidationError, PermissionDenied) as exc:
         messages.error(request, refusal_text(exc))
         return None
+
+
+def redirect_back(request, fallback: str):
+    """Back to the page the form came from (its `next` field) when that is on this site,
+    otherwise to `fallback`: a POST never becomes an open redirect."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                           require_https=request.is_secure()):
+        target = fallback
+    return redirect(target)

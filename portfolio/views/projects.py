@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
 from itsm_pmo.api import error_body
 from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
-from itsm_pmo.page_actions import refusal_text
+from itsm_pmo.page_actions import redirect_back, refusal_text
 
 from .. import selectors, services
 from ..choices import TRANSITIONS, CriterionKind, Stage
@@ -226,10 +225,7 @@ def project_transition_view(request, pk):
 
             if lesson_form := ask_for_lesson("project", project.pk, request.user):
                 return redirect(lesson_form)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("portfolio:project_detail", args=[pk])
-    return redirect(target)
+    return redirect_back(request, reverse("portfolio:project_detail", args=[pk]))
 
 
 class _ProjectChildCreateView(PermissionRequiredMixin, CreateView):

@@ -3,11 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.page_actions import redirect_back
 
 from .. import selectors, services
 from ..filtersets import ConflictFilterSet
@@ -49,7 +48,4 @@ def acknowledge_view(request):
             messages.error(request, " ".join(problems))
     else:
         messages.success(request, f"{count} conflict{'s' if count != 1 else ''} acknowledged.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = "/resources/conflicts/"
-    return redirect(target)
+    return redirect_back(request, "/resources/conflicts/")
