@@ -781,7 +781,8 @@ def _seed_lesson(spec: L, copy: int, users: dict, services_by_name: dict, now,
     source = _source(spec, copy)
     service = services_by_name.get(spec.service) if spec.service else original_service
     if service is None and any(source.values()):
-        service_id = services.service_of_source(next(v for v in source.values() if v))
+        kind, obj = next((kind, obj) for kind, obj in source.items() if obj)
+        service_id = services.service_of_source(kind, obj)
         service = Service.objects.filter(pk=service_id).first()
     fields = {"what_happened": spec.what, "recommendation": spec.rec,
               "category": spec.category, "impact": spec.impact, "service": service, **source}

@@ -14,15 +14,20 @@ from .models import Article, Lesson, Tag
 
 
 class _RankedSearchFilterSet(PortalFilterSet):
+    """`q` ranks; without a `state` filter only published texts are listed (drafts and the
+    archive are asked for by name, e.g. `?state=draft`)."""
+
     searchable: search.Searchable
 
-    q = django_filters.CharFilter(method="rank_last", label="Search")
+    q = django_filters.CharFilter(method="rank_last", label="Search", max_length=200)
 
     def rank_last(self, queryset, name, value):
         return queryset  # ranked in filter_queryset, once the other filters have run
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.filter(state=KnowledgeState.PUBLISHED)
         q = (self.form.cleaned_data.get("q") or "").strip()
         return search.ranked(queryset, q, self.searchable) if q else queryset
 

@@ -1,5 +1,5 @@
 """Forms of the knowledge pages. They check the input's shape; the services own the rules, and
-their ValidationErrors come back onto these fields (see views.form_errors_from)."""
+their ValidationErrors come back onto these fields (views.common.add_service_errors)."""
 
 from django import forms
 
@@ -7,7 +7,7 @@ from itsm_pmo.forms import BootstrapMixin
 from portfolio.models import Service
 
 from .choices import ArticleKind, Impact, LessonCategory, SourceKind
-from .models import SOURCE_FIELDS
+from .models import LONGEST_TEXT, SOURCE_FIELDS
 
 MARKDOWN_HINT = "Markdown: **bold**, _italic_, lists with -, headings with ##, links."
 
@@ -30,10 +30,12 @@ class LessonForm(BootstrapMixin, forms.Form):
     tags = forms.CharField(required=False, max_length=500, widget=forms.TextInput(attrs={
         "placeholder": "dns, cutover, vendor"}),
         help_text="Comma-separated; at most ten. They become links others can browse.")
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(
-        attrs={"rows": 6}), help_text=MARKDOWN_HINT)
-    recommendation = forms.CharField(label="What to do next time", widget=forms.Textarea(
-        attrs={"rows": 6}), help_text=MARKDOWN_HINT)
+    what_happened = forms.CharField(label="What happened", max_length=LONGEST_TEXT,
+                                    widget=forms.Textarea(attrs={"rows": 6}),
+                                    help_text=MARKDOWN_HINT)
+    recommendation = forms.CharField(label="What to do next time", max_length=LONGEST_TEXT,
+                                     widget=forms.Textarea(attrs={"rows": 6}),
+                                     help_text=MARKDOWN_HINT)
 
     def __init__(self, *args, sources: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +71,9 @@ class ArticleForm(BootstrapMixin, forms.Form):
     next_review = forms.DateField(widget=forms.DateInput(attrs={"type": "date"},
                                                          format="%Y-%m-%d"),
                                   help_text="When you check it is still true.")
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "class":
-                                                        "form-control font-monospace"}),
-                           help_text=MARKDOWN_HINT)
+    body = forms.CharField(max_length=LONGEST_TEXT, help_text=MARKDOWN_HINT,
+                           widget=forms.Textarea(attrs={"rows": 18,
+                                                        "class": "form-control font-monospace"}))
 
     def __init__(self, *args, incidents=None, **kwargs):
         super().__init__(*args, **kwargs)

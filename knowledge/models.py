@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 
 SOURCE_FIELDS = tuple(SourceKind.values)
+# A lesson or article is read, not archived: 20,000 characters is ten pages, and keeps every
+# text well inside PostgreSQL's limit for a search vector.
+LONGEST_TEXT = 20_000
 
 
 def _at_most_one_source() -> Q:
@@ -43,9 +46,10 @@ class Lesson(models.Model):
     next decision is made. One source at most (a project, change, incident or handover)."""
 
     title = models.CharField(max_length=200)
-    what_happened = models.TextField(help_text="Markdown. The facts: what went wrong or well.")
+    what_happened = models.TextField(max_length=LONGEST_TEXT,
+                                     help_text="Markdown. The facts: what went wrong or well.")
     recommendation = models.TextField(
-        verbose_name="what to do next time",
+        max_length=LONGEST_TEXT, verbose_name="what to do next time",
         help_text="Markdown. What the next team should do differently.")
     category = models.CharField(max_length=20, choices=LessonCategory.choices)
     tags = models.ManyToManyField(Tag, blank=True, related_name="lessons")
@@ -121,7 +125,7 @@ class Article(models.Model):
     """A knowledge article: a runbook, a how-to or a known error, owned and reviewed."""
 
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(max_length=LONGEST_TEXT, help_text="Markdown.")
     kind = models.CharField(max_length=20, choices=ArticleKind.choices,
                             default=ArticleKind.HOW_TO)
     service = models.ForeignKey("portfolio.Service", null=True, blank=True,

@@ -36,7 +36,7 @@ def source_from_query(params, user) -> tuple[str, object | None, str]:
         raw = (params.get(kind) or "").strip()
         if not raw:
             continue
-        found = rows.filter(pk=raw).first() if raw.isdigit() else None
+        found = rows.filter(pk=raw).first() if raw.isascii() and raw.isdigit() else None
         if found is None:
             label = SourceKind(kind).label.lower()
             return kind, None, f"There is no {label} {raw} that you can see, so this lesson " \
@@ -86,7 +86,7 @@ def lesson_initial(kind: str, obj) -> dict:
         kind: obj,
         "source": obj,
         "category": CATEGORY_FOR_SOURCE[kind],
-        "service": service_of_source(obj),
+        "service": service_of_source(kind, obj),
         "title": lesson_title(kind, obj)[:200],
         "prompt": lesson_prompt(kind, obj),
     }

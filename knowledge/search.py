@@ -17,7 +17,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Case
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,11 +46,14 @@ def full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
+LONGEST_WORD = 40  # longer "words" are pasted noise (hashes, base64), not search terms
+
+
 def words_of(text: str, limit: int = 40) -> list[str]:
     """The distinct words of `text`, lower-cased, in order; at most `limit`."""
     seen: dict[str, None] = {}
     for word in WORD.findall((text or "").lower()):
-        if len(word) > 1:
+        if 1 < len(word) <= LONGEST_WORD:
             seen.setdefault(word, None)
     return list(seen)[:limit]
 
@@ -108,13 +111,13 @@ def _ranked_full_text(queryset, q, how):
 
 
 def _text_of(fields: tuple[str, ...]):
-    """The snippet's text: one field, or several joined by new lines."""
-    if len(fields) == 1:
-        return F(fields[0])
+    """The snippet's text: one field, or several joined by new lines, without the markers."""
     parts: list = []
     for name in fields:
         parts.extend([F(name), Value("\n")])
-    return Concat(*parts[:-1], output_field=TextField())
+    text = Concat(*parts[:-1], output_field=TextField()) if len(fields) > 1 else F(fields[0])
+    # The author's text must not carry the markers ts_headline puts around matches.
+    return Replace(Replace(text, Value(START), Value("")), Value(STOP), Value(""))
 
 
 def _ranked_plain(queryset, q, how):

@@ -19,6 +19,18 @@ def may_publish_articles(user) -> bool:
     return user.has_perm("knowledge.publish_article")
 
 
+def may_edit_lesson(user, lesson) -> bool:
+    """Its author and the publishers edit a lesson; everyone else suggests by writing one."""
+    return user.has_perm("knowledge.change_lesson") and (
+        lesson.author_id == user.pk or may_publish_lessons(user))
+
+
+def may_edit_article(user, article) -> bool:
+    """Its owner and the publishers edit an article."""
+    return user.has_perm("knowledge.change_article") and (
+        article.owner_id == user.pk or may_publish_articles(user))
+
+
 def lessons_visible_to(user) -> QuerySet:
     """The lessons `user` may read, newest published first (drafts after), with what the lists
     show; tags in one more query. A search orders by rank instead."""

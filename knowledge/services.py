@@ -11,8 +11,16 @@ from django.utils.text import slugify
 
 from itsm_pmo.domain import guard_transition
 
-from .choices import KNOWLEDGE_TRANSITIONS, ArticleKind, Impact, KnowledgeState, LessonCategory
-from .models import SOURCE_FIELDS, Article, Lesson, LessonApplication, Tag
+from .choices import (
+    KNOWLEDGE_TRANSITIONS,
+    ArticleKind,
+    Impact,
+    KnowledgeState,
+    LessonCategory,
+    SourceKind,
+)
+from .models import LONGEST_TEXT, SOURCE_FIELDS, Article, Lesson, LessonApplication, Tag
+from .selectors import may_edit_article, may_edit_lesson
 
 MAX_TAGS = 10
 REVIEW_AFTER = timedelta(days=180)
@@ -43,6 +51,9 @@ def _set_tags(lesson: Lesson, names: list[str]) -> None:
 def _require_text(fields: dict, required: dict[str, str]) -> None:
     errors = {name: message for name, message in required.items()
               if name in fields and not (fields[name] or "").strip()}
+    errors.update({name: f"At most {LONGEST_TEXT:,} characters; this has {len(value):,}."
+                   for name in required if len(value := fields.get(name) or "") > LONGEST_TEXT
+                   and name not in errors})
     if errors:
         raise ValidationError(errors)
 
@@ -52,16 +63,17 @@ def _require_choice(fields: dict, name: str, choices) -> None:
         raise ValidationError({name: f"Choose one of: {', '.join(choices.values)}."})
 
 
-def service_of_source(source) -> int | None:
-    """The service a lesson about `source` concerns, when the source says so."""
-    if getattr(source, "service_id", None):  # an incident; a handover into a running service
+def service_of_source(kind: str, source) -> int | None:
+    """The service a lesson about `source` (a SourceKind) concerns, when the source says so:
+    an incident's service, a handover's, a change's first item's, else the project's first."""
+    if kind in (SourceKind.INCIDENT, SourceKind.HANDOVER) and source.service_id:
         return source.service_id
-    if hasattr(source, "items"):  # a change: the service of the first item it touches
+    if kind == SourceKind.CHANGE:
         first_item_service = (source.items.exclude(service=None).order_by("pk")
                               .values_list("service_id", flat=True).first())
         if first_item_service:
             return first_item_service
-    project = source if hasattr(source, "services") else getattr(source, "project", None)
+    project = source if kind == SourceKind.PROJECT else source.project
     if project is None:
         return None
     return project.services.order_by("name").values_list("pk", flat=True).first()
@@ -83,10 +95,9 @@ def lesson_create(*, author, tags=(), **fields) -> Lesson:
     fields = {**{name: "" for name in LESSON_TEXT}, **fields}
     fields.setdefault("category", "")
     _check_lesson(fields)
-    source = next((fields[f] for f in SOURCE_FIELDS if fields.get(f) is not None), None)
-    if fields.get("service") is None and not fields.get("service_id") and source is not None:
-        fields["service_id"] = service_of_source(source)
-        fields.pop("service", None)
+    kind = next((f for f in SOURCE_FIELDS if fields.get(f) is not None), None)
+    if kind and "service" not in fields and "service_id" not in fields:
+        fields["service_id"] = service_of_source(kind, fields[kind])
     names = parse_tags(tags)
     lesson = Lesson.objects.create(author=author, **fields)
     _set_tags(lesson, names)
@@ -95,9 +106,12 @@ def lesson_create(*, author, tags=(), **fields) -> Lesson:
 
 @transaction.atomic
 def lesson_update(*, lesson: Lesson, by, tags=None, **fields) -> Lesson:
-    """Edit a lesson's text, category, impact, service or source; its state moves only by
-    lesson_transition."""
+    """Edit a lesson's text, category, impact, service or source: its author or a publisher.
+    A published lesson that someone else than a publisher edits goes back to draft, so what
+    everyone reads has always passed a publisher. Its state moves only by lesson_transition."""
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if not may_edit_lesson(by, lesson):
+        raise PermissionDenied("Only its author, a PMO lead or an ITSM manager edits a lesson.")
     for name in ("state", "author", "applied_count", "published_at"):
         fields.pop(name, None)
     if any(name in fields for name in SOURCE_FIELDS):
@@ -108,10 +122,17 @@ def lesson_update(*, lesson: Lesson, by, tags=None, **fields) -> Lesson:
         _check_lesson(fields)
     for name, value in fields.items():
         setattr(lesson, name, value)
+    _unpublish_unless_publisher(lesson, by, "knowledge.publish_lesson")
     lesson.save()
     if tags is not None:
         _set_tags(lesson, parse_tags(tags))
     return lesson
+
+
+def _unpublish_unless_publisher(obj, by, permission: str) -> None:
+    if obj.state == KnowledgeState.PUBLISHED and not by.has_perm(permission):
+        obj.state, obj.published_at = KnowledgeState.DRAFT, None
+        obj._change_reason = "Edited: back to draft until a publisher publishes it again"
 
 
 def _move(obj, *, noun: str, to: str, by, comment: str, permission: str):
@@ -124,6 +145,9 @@ def _move(obj, *, noun: str, to: str, by, comment: str, permission: str):
     obj.state = to
     if to == KnowledgeState.PUBLISHED:
         obj.published_at = timezone.now()
+    elif to == KnowledgeState.DRAFT:
+        obj.published_at = None  # a draft is not published; archiving keeps the date
+    obj._change_reason = comment or None  # kept in the text's history
     obj.save(update_fields=["state", "published_at", "updated_at"])
     return obj
 
@@ -186,8 +210,12 @@ def article_create(*, owner, **fields) -> Article:
 
 @transaction.atomic
 def article_update(*, article: Article, by, **fields) -> Article:
-    """Edit an article; its state moves only by article_transition."""
+    """Edit an article: its owner or a publisher; like a lesson, a published article edited by
+    someone else than a publisher goes back to draft."""
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if not may_edit_article(by, article):
+        raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an "
+                               "article.")
     for name in ("state", "published_at"):
         fields.pop(name, None)
     if fields.get("next_review") == article.next_review:
@@ -195,6 +223,7 @@ def article_update(*, article: Article, by, **fields) -> Article:
     _check_article(fields, today=timezone.localdate())
     for name, value in fields.items():
         setattr(article, name, value)
+    _unpublish_unless_publisher(article, by, "knowledge.publish_article")
     article.save()
     return article
 

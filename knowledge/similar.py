@@ -13,7 +13,7 @@ import math
 from collections import Counter
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import F, FloatField, Value, When
+from django.db.models import F, FloatField, Q, Value, When
 from django.db.models.expressions import Case, ExpressionWrapper
 
 from .choices import KnowledgeState
@@ -31,12 +31,19 @@ new project projects""".split())
 
 
 def similar_lessons(*, text: str, service_ids=(), category: str = "",
-                    exclude_project_id: int | None = None, limit: int = 5) -> list[Lesson]:
-    """Up to `limit` published lessons, most relevant to `text` first."""
+                    exclude_project_id: int | None = None, exclude_change_id: int | None = None,
+                    limit: int = 5) -> list[Lesson]:
+    """Up to `limit` published lessons, most relevant to `text` first; not those a project
+    taught itself (through its changes, incidents and handover too), nor a change's own."""
     candidates = (Lesson.objects.filter(state=KnowledgeState.PUBLISHED)
                   .select_related("service", "project", "change", "incident", "handover"))
     if exclude_project_id:
-        candidates = candidates.exclude(project_id=exclude_project_id)
+        candidates = candidates.exclude(
+            Q(project_id=exclude_project_id) | Q(change__project_id=exclude_project_id)
+            | Q(incident__project_id=exclude_project_id)
+            | Q(handover__project_id=exclude_project_id))
+    if exclude_change_id:
+        candidates = candidates.exclude(change_id=exclude_change_id)
     service_ids = [int(s) for s in service_ids if s]
     if full_text():
         return _similar_full_text(candidates, text, service_ids, category, limit)

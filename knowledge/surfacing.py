@@ -128,10 +128,9 @@ def lessons_for_change(change, user, *, next_url: str = "") -> LessonsPanel | No
     service_ids = {item.service_id for item in change.items.all() if item.service_id}
     if change.project_id:
         service_ids.update(change.project.services.values_list("pk", flat=True))
-    found = similar_lessons(text=f"{change.title} {change.description}",
-                            service_ids=sorted(service_ids), category="change",
-                            limit=SHOWN + 1)
-    lessons = [x for x in found if x.change_id != change.pk][:SHOWN]
+    lessons = similar_lessons(text=f"{change.title} {change.description}",
+                              service_ids=sorted(service_ids), category="change",
+                              exclude_change_id=change.pk, limit=SHOWN)
     return panel(user, lessons, context=services.application_context(change=change),
                  title="Lessons from earlier changes", next=next_url)
 

@@ -9,11 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from itsm_pmo.page_actions import refusal_text
+from itsm_pmo.page_actions import redirect_back, refusal_text
 
 from . import selectors, services
 from .choices import LessonCategory
@@ -33,7 +32,7 @@ class IdsField(forms.Field):
 
     def to_python(self, value):
         values = [str(v).strip() for v in value or () if str(v).strip()]
-        if bad := [v for v in values if not v.isdigit()]:
+        if bad := [v for v in values if not (v.isascii() and v.isdigit())]:
             raise ValidationError(f"Ids are whole numbers, not “{bad[0]}”.")
         # An unknown id is harmless: it boosts nothing.
         return [int(v) for v in values]
@@ -92,14 +91,6 @@ def _context_of(request) -> str:
     return services.application_context(**{kind: get_object_or_404(model, pk=pk)})
 
 
-def _back(request, lesson):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
-        target = lesson.get_absolute_url()
-    return redirect(target)
-
-
 @require_POST
 @permission_required("knowledge.add_lessonapplication", raise_exception=True)
 def lesson_apply_view(request, pk):
@@ -115,7 +106,7 @@ def lesson_apply_view(request, pk):
             return render(request, "knowledge/_apply_button.html",
                           {**button, "error": refusal_text(exc)}, status=400)
         messages.error(request, refusal_text(exc))
-        return _back(request, lesson)
+        return redirect_back(request, lesson.get_absolute_url())
     if request.htmx:
         return render(request, "knowledge/_apply_button.html",
                       {**button, "lesson": lesson, "applied": True})
@@ -124,4 +115,4 @@ def lesson_apply_view(request, pk):
                                   f"({lesson.applied_count}×).")
     else:
         messages.info(request, f"You had already marked “{lesson.title}” as applied here.")
-    return _back(request, lesson)
+    return redirect_back(request, lesson.get_absolute_url())

@@ -40,6 +40,11 @@ class _KnowledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return {**super().get_serializer_context(),
                 "q": self.request.query_params.get("q", "").strip()}
 
+    def filter_queryset(self, queryset):
+        # The FilterSet (published only unless `state` says otherwise, `q`) shapes the list;
+        # one lesson or article is found by its id among those the caller may read.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def _fresh(self, obj):
         """The object again from the visible queryset, with what the serializer reads."""
         return self.get_queryset().get(pk=obj.pk)

@@ -4,7 +4,7 @@ archives it. An article the user may not read is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -37,7 +37,7 @@ class ArticleDetailView(PermissionRequiredMixin, DetailView):
         today = timezone.localdate()
         return super().get_context_data(
             may_publish=selectors.may_publish_articles(user),
-            can_edit=user.has_perm("knowledge.change_article"),
+            can_edit=selectors.may_edit_article(user, article),
             review_due=article.next_review <= today,
             review_days=(article.next_review - today).days,
             moves=moves_for(article.state), history=history_of(article), **kwargs)
@@ -79,7 +79,8 @@ class ArticleCreateView(ArticleFormMixin, FormView):
         raw = (self.request.GET.get("incident") or "").strip()
         if not raw:
             return None, ""
-        incident = self.incidents().filter(pk=raw).first() if raw.isdigit() else None
+        is_id = raw.isascii() and raw.isdigit()
+        incident = self.incidents().filter(pk=raw).first() if is_id else None
         if incident is None:
             return None, f"There is no incident {raw}, so this article starts without a source."
         return incident, ""
@@ -123,6 +124,9 @@ class ArticleEditView(ArticleFormMixin, FormView):
             return self.handle_no_permission()
         self.article = get_object_or_404(selectors.articles_visible_to(request.user),
                                          pk=kwargs["pk"])
+        if not selectors.may_edit_article(request.user, self.article):
+            raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an "
+                                   "article.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

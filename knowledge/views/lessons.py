@@ -4,7 +4,7 @@ archives it. A lesson the user may not read is a 404, as if it did not exist."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -37,7 +37,7 @@ class LessonDetailView(PermissionRequiredMixin, DetailView):
             if other.pk != lesson.pk][:4]
         return super().get_context_data(
             may_publish=selectors.may_publish_lessons(user),
-            can_edit=user.has_perm("knowledge.change_lesson"),
+            can_edit=selectors.may_edit_lesson(user, lesson),
             moves=moves_for(lesson.state), history=history_of(lesson), related=related,
             **kwargs)
 
@@ -118,6 +118,9 @@ class LessonEditView(LessonFormMixin, FormView):
             return self.handle_no_permission()
         self.lesson = get_object_or_404(selectors.lessons_visible_to(request.user),
                                         pk=kwargs["pk"])
+        if not selectors.may_edit_lesson(request.user, self.lesson):
+            raise PermissionDenied("Only its author, a PMO lead or an ITSM manager edits a "
+                                   "lesson. Write your own to add to it.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

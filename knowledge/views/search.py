@@ -46,16 +46,17 @@ class KnowledgeSearchView(FilteredListView):
     def get_queryset(self):
         self.params = without_blanks(self.request.GET)
         self.q = " ".join(self.params.get("q", "").split())
-        self.filterset = self.filterset_class(self.params or None, queryset=self.visible(),
+        # Always bound: with no filter at all the FilterSet still lists the published only.
+        self.filterset = self.filterset_class(self.params, queryset=self.visible(),
                                               request=self.request)
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for obj in context["object_list"]:
             obj.excerpt = (search.snippet(obj, self.q, self.searchable) if self.q
                            else plain_text(getattr(obj, self.excerpt_field)))
-        errors = self.filterset.form.errors if self.filterset.is_bound else {}
+        errors = self.filterset.form.errors
         q_only = QueryDict(mutable=True)
         if self.q:
             q_only["q"] = self.q
@@ -94,7 +95,7 @@ class LessonSearchView(KnowledgeSearchView):
         ]
         if may_publish:
             controls.append(choice_control(params, "state", "State", KnowledgeState.choices,
-                                           "Any state"))
+                                           "Published"))
         # A publisher sees every draft waiting; anyone else sees only their own.
         drafts = selectors.lessons_visible_to(user).filter(state=KnowledgeState.DRAFT)
         article_search = ArticleFilterSet(context["q_only"] or None,
@@ -138,7 +139,7 @@ class ArticleSearchView(KnowledgeSearchView):
         ]
         if may_publish:
             controls.append(choice_control(params, "state", "State", KnowledgeState.choices,
-                                           "Any state"))
+                                           "Published"))
         for article in context["object_list"]:
             article.review_due = article.next_review <= today
         # Drafts: every one for a publisher, their own for anyone else (see the selector).

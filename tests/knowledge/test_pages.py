@@ -58,16 +58,20 @@ def article_post(**fields):
 
 
 def test_pages_every_role_reads_and_writes_and_anonymous_goes_to_login(page_clients):
-    # given
+    # given a lesson and an article by someone else
     lesson = LessonFactory(published=True)
     article = ArticleFactory(published=True)
     urls = [INDEX, ARTICLES, "/knowledge/lessons/new/", "/knowledge/articles/new/",
-            f"/knowledge/lessons/{lesson.pk}/", f"/knowledge/lessons/{lesson.pk}/edit/",
-            f"/knowledge/articles/{article.pk}/", f"/knowledge/articles/{article.pk}/edit/"]
-    # when / then
+            f"/knowledge/lessons/{lesson.pk}/", f"/knowledge/articles/{article.pk}/"]
+    # when / then: everyone reads and writes ...
     for url in urls:
         assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
                       itsm_manager=200, engineer=200, executive=200)
+    # ... and another's text is edited by the publishers only
+    for url in (f"/knowledge/lessons/{lesson.pk}/edit/",
+                f"/knowledge/articles/{article.pk}/edit/"):
+        assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
+                      itsm_manager=200, engineer=403, executive=403)
 
 
 def test_pages_anonymous_is_sent_to_login(page_clients):
@@ -169,12 +173,13 @@ def test_index_shows_published_lessons_and_hides_another_users_draft(page_client
     LessonFactory(title="My own draft", author=role_user("engineer"))
     # when
     engineer = page_clients("engineer").get(INDEX)
-    lead = page_clients("pmo_lead").get(INDEX)
-    # then
-    assert sorted(titles(engineer)) == ["Freeze the DNS the week before cutover",
-                                        "My own draft"]
-    assert len(titles(lead)) == 3
-    assert "Someone else&#x27;s draft" not in engineer.content.decode()
+    engineer_drafts = page_clients("engineer").get(f"{INDEX}?state=draft")
+    lead_drafts = page_clients("pmo_lead").get(f"{INDEX}?state=draft")
+    # then: the search lists the published; drafts are asked for, and only visible ones come
+    assert titles(engineer) == ["Freeze the DNS the week before cutover"]
+    assert titles(engineer_drafts) == ["My own draft"]
+    assert sorted(titles(lead_drafts)) == ["My own draft", "Someone else's draft"]
+    assert "Someone else&#x27;s draft" not in engineer_drafts.content.decode()
 
 
 def test_index_state_filter_is_shown_to_publishers_only(page_clients):
@@ -373,7 +378,8 @@ def test_lesson_create_from_a_project_saves_its_source_and_service(page_clients,
     project.services.set([service])
     # when
     response = page_clients("pmo_lead").post(f"/knowledge/lessons/new/?project={project.pk}",
-                                             lesson_post(project=project.pk))
+                                             lesson_post(project=project.pk,
+                                                         service=service.pk))
     # then
     lesson = Lesson.objects.get()
     assert response.status_code == 302 and response["Location"] == lesson.get_absolute_url()
@@ -456,7 +462,8 @@ def test_lesson_create_save_and_publish_is_for_publishers(page_clients):
         "/knowledge/lessons/new/").content.decode()
 
 
-def test_lesson_edit_changes_text_and_tags_and_keeps_state(page_clients, role_user):
+def test_lesson_edit_by_its_author_changes_text_and_tags_and_asks_for_publishing_again(
+        page_clients, role_user):
     # given
     lesson = tagged(LessonFactory(published=True, author=role_user("engineer")), "old")
     url = f"/knowledge/lessons/{lesson.pk}/edit/"
@@ -467,7 +474,8 @@ def test_lesson_edit_changes_text_and_tags_and_keeps_state(page_clients, role_us
     # then
     assert response.status_code == 302
     lesson.refresh_from_db()
-    assert lesson.title == "Sharper title" and lesson.state == KnowledgeState.PUBLISHED
+    # (a published lesson edited by someone who does not publish waits for a publisher again)
+    assert lesson.title == "Sharper title" and lesson.state == KnowledgeState.DRAFT
     assert sorted(lesson.tags.values_list("name", flat=True)) == ["dns", "new"]
 
 
@@ -475,8 +483,8 @@ def test_lesson_edit_refuses_blank_text_and_keeps_the_lesson(page_clients):
     # given
     lesson = LessonFactory(published=True, title="Kept")
     # when
-    response = page_clients("executive").post(f"/knowledge/lessons/{lesson.pk}/edit/",
-                                              lesson_post(title=""))
+    response = page_clients("itsm_manager").post(f"/knowledge/lessons/{lesson.pk}/edit/",
+                                                 lesson_post(title=""))
     # then
     assert response.status_code == 200 and "title" in response.context["form"].errors
     lesson.refresh_from_db()
