@@ -156,7 +156,7 @@ def test_search_headline_marks_the_match_and_escapes_the_lesson_text():
 @postgres_only
 def test_search_trigger_refreshes_the_vector_after_an_edit():
     # given
-    editor = UserFactory()
+    editor = UserFactory(roles=["pmo_lead"])
     lesson = LessonFactory(published=True, title="Firewall rule missing")
     assert titles("firewall") == [lesson.title]
 
