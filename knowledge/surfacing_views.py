@@ -19,7 +19,7 @@ from .choices import LessonCategory
 from .surfacing import lessons_for_proposal
 
 # The contexts a lesson is applied in, besides a proposal's title: "project:12" and friends.
-CONTEXT = re.compile(r"^(project|change|handover):(\d+)$")
+CONTEXT = re.compile(r"^(project|change|handover):([0-9]+)$")
 CONTEXT_MODELS = {"project": "portfolio.Project", "change": "changes.ChangeRequest",
                   "handover": "handover.Handover"}
 MAX_TEXT = 2000

@@ -118,3 +118,15 @@ def test_pages_answer_a_non_ascii_digit_id_without_an_error(page_clients, url):
     response = page_clients("pmo_lead").get(url)
     # then: a page that says so, or a 400 naming the field; never a 500
     assert response.status_code in (200, 400)
+
+
+def test_apply_with_a_non_ascii_digit_context_is_a_400_not_an_error(page_clients):
+    # given
+    lesson = LessonFactory(published=True)
+    # when
+    response = page_clients("engineer").post(f"/knowledge/lessons/{lesson.pk}/apply/",
+                                             {"context": "project:²"}, HTTP_HX_REQUEST="true")
+    # then
+    assert response.status_code == 400
+    lesson.refresh_from_db()
+    assert lesson.applied_count == 0
