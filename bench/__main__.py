@@ -21,18 +21,28 @@ AIM_RATIO = 3.0  # ... within three times the bare read
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--rebuild", action="store_true",
-                        help="build the set afresh even if the database holds one")
-    parser.add_argument("--runs", type=int, default=5,
-                        help="timed runs of each measurement; the median is reported (5)")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="size of the set against the enterprise one (1.0)")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the set afresh even if the database holds one"
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="timed runs of each measurement; the median is reported (5)",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="size of the set against the enterprise one (1.0)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (1)")
-    parser.add_argument("--no-vacuum", action="store_true",
-                        help="no VACUUM before each full recompute: runs back to back on "
-                             "the rows the runs before left behind")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of the last full recompute")
+    parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="no VACUUM before each full recompute: runs back to back on "
+        "the rows the runs before left behind",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of the last full recompute"
+    )
     return parser.parse_args(argv)
 
 
@@ -46,11 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import OperationalError, connection
 
     if connection.vendor != "postgresql":
-        print(f"The bench runs on PostgreSQL only; this database is {connection.vendor}.\n"
-              "Create one for it and point DATABASE_URL at it, e.g.\n"
-              "  createdb itsm_pmo_bench\n"
-              "  DATABASE_URL=postgres://user@host:5432/itsm_pmo_bench make bench",
-              file=sys.stderr)
+        print(
+            f"The bench runs on PostgreSQL only; this database is {connection.vendor}.\n"
+            "Create one for it and point DATABASE_URL at it, e.g.\n"
+            "  createdb itsm_pmo_bench\n"
+            "  DATABASE_URL=postgres://user@host:5432/itsm_pmo_bench make bench",
+            file=sys.stderr,
+        )
         return 2
     # The recompute runs in a worker with DEBUG off; with DEBUG on (make's default for the
     # bench) Django would also keep and time every query, which is not what production pays.
@@ -93,14 +105,18 @@ def describe(built, how: str) -> None:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0].split()[0]
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"Capacity engine bench: PostgreSQL {server}, Python {platform.python_version()}, "
-          f"{cpus} CPUs ({_cpu_name()}), load average {_load()}")
+    print(
+        f"Capacity engine bench: PostgreSQL {server}, Python {platform.python_version()}, "
+        f"{cpus} CPUs ({_cpu_name()}), load average {_load()}"
+    )
     s = built.size
-    print(f"Set (seed {built.seed}, {how}): {s.people:,} people "
-          f"({Person.objects.filter(active=True).count():,} active), {s.teams} teams, "
-          f"{s.projects} projects, {s.skills} skills ({PersonSkill.objects.count():,} held), "
-          f"{Allocation.objects.count():,} allocations, {Absence.objects.count():,} absences, "
-          f"{Demand.objects.count():,} demands; {s.weeks} weeks from {built.start}")
+    print(
+        f"Set (seed {built.seed}, {how}): {s.people:,} people "
+        f"({Person.objects.filter(active=True).count():,} active), {s.teams} teams, "
+        f"{s.projects} projects, {s.skills} skills ({PersonSkill.objects.count():,} held), "
+        f"{Allocation.objects.count():,} allocations, {Absence.objects.count():,} absences, "
+        f"{Demand.objects.count():,} demands; {s.weeks} weeks from {built.start}"
+    )
 
 
 def measure(built, args) -> None:
@@ -112,16 +128,22 @@ def measure(built, args) -> None:
     horizon = Horizon(built.start, built.size.weeks)
     runs = max(1, args.runs)
     timing.bare_read(horizon)  # warm the database's cache and Django's, as a worker's are
-    read, records = timing.clock("bare read (gather)",
-                                 lambda: timing.bare_read(horizon), runs)
+    read, records = timing.clock("bare read (gather)", lambda: timing.bare_read(horizon), runs)
     kinds = Counter(type(r).__name__.removesuffix("Record").lower() for r in records)
     print("Records read: " + ", ".join(f"{n:,} {kind}" for kind, n in kinds.items()))
     settings = engine_settings()
     engine, (_, conflicts) = timing.clock(
-        "engine (loads, rules)", lambda: timing.engine_only(horizon, records, settings), runs)
-    print("Conflicts found: " + (", ".join(
-        f"{n:,} {kind}" for kind, n in sorted(Counter(c.kind for c in conflicts).items()))
-        or "none"))
+        "engine (loads, rules)", lambda: timing.engine_only(horizon, records, settings), runs
+    )
+    print(
+        "Conflicts found: "
+        + (
+            ", ".join(
+                f"{n:,} {kind}" for kind, n in sorted(Counter(c.kind for c in conflicts).items())
+            )
+            or "none"
+        )
+    )
 
     # The first run publishes every conflict as new; the runs after it find them again.
     dataset.clear_conflicts()
@@ -135,30 +157,43 @@ def measure(built, args) -> None:
             profile = cProfile.Profile()
         full_runs.append(timing.full_recompute(horizon, profile=profile))
     first, steady_runs = full_runs[0], full_runs[1:]
-    steady = timing.Timing("full recompute, steady", [r.seconds for r in steady_runs],
-                           [r.cpu for r in steady_runs])
+    steady = timing.Timing(
+        "full recompute, steady", [r.seconds for r in steady_runs], [r.cpu for r in steady_runs]
+    )
 
     print(f"\n{'':26}{'runs':>5}{'median':>9}{'min':>8}{'max':>8}{'CPU here':>10}")
-    for t in (read, engine, timing.Timing("full recompute, first", [first.seconds],
-                                          [first.cpu]), steady):
-        print(f"{t.label:26}{len(t.seconds):>5}{t.median:>8.3f}s{min(t.seconds):>7.3f}s"
-              f"{max(t.seconds):>7.3f}s{t.median_cpu:>9.3f}s")
+    for t in (
+        read,
+        engine,
+        timing.Timing("full recompute, first", [first.seconds], [first.cpu]),
+        steady,
+    ):
+        print(
+            f"{t.label:26}{len(t.seconds):>5}{t.median:>8.3f}s{min(t.seconds):>7.3f}s"
+            f"{max(t.seconds):>7.3f}s{t.median_cpu:>9.3f}s"
+        )
     ratio = steady.median / read.median
-    print(f"\nfull / read: {ratio:.2f}x (aim <= {AIM_RATIO:g}x: "
-          f"{'met' if ratio <= AIM_RATIO else 'missed'}); full: {steady.median:.2f} s "
-          f"(aim <= {AIM_SECONDS:g} s: {'met' if steady.median <= AIM_SECONDS else 'missed'})")
+    print(
+        f"\nfull / read: {ratio:.2f}x (aim <= {AIM_RATIO:g}x: "
+        f"{'met' if ratio <= AIM_RATIO else 'missed'}); full: {steady.median:.2f} s "
+        f"(aim <= {AIM_SECONDS:g} s: {'met' if steady.median <= AIM_SECONDS else 'missed'})"
+    )
 
     if args.no_vacuum:
         print("\nFull runs back to back: no VACUUM in between (--no-vacuum).")
     else:
         off = "" if timing.autovacuum_on() else "; autovacuum is off on this server"
-        print(f"\nEach full run starts on tables as autovacuum leaves them (VACUUM ANALYZE "
-              f"first{off}).")
+        print(
+            f"\nEach full run starts on tables as autovacuum leaves them (VACUUM ANALYZE "
+            f"first{off})."
+        )
     print("Conflicts per full run (the first after forgetting them all, then in a row):")
     for n, r in enumerate(full_runs, start=1):
-        print(f"  run {n}: {r.seconds:6.3f} s  found {r.stats['conflicts']:,}: "
-              f"opened {r.stats['opened']:,}, continuing {r.continuing:,}, "
-              f"resolved {r.stats['resolved']:,}")
+        print(
+            f"  run {n}: {r.seconds:6.3f} s  found {r.stats['conflicts']:,}: "
+            f"opened {r.stats['opened']:,}, continuing {r.continuing:,}, "
+            f"resolved {r.stats['resolved']:,}"
+        )
 
     print("\nWhere a full run goes (wall clock, median of the steady runs; first run after):")
     for label in [*timing.PHASES.values(), timing.OTHER]:

@@ -18,23 +18,65 @@ import time
 
 AIM_MS = 100  # a search page's query, and the intake panel's, on 2 cores
 
-TOPICS = ["payments gateway", "core banking", "dns", "certificate", "load balancer",
-          "database failover", "backup restore", "identity provider", "network firewall",
-          "mobile app", "data warehouse", "message queue", "storage array", "vpn",
-          "service desk", "monitoring", "patching", "kubernetes cluster", "cdn", "email"]
-WHAT = ["cutover slipped past the freeze", "vendor delivered late", "runbook was missing",
-        "rollback took four hours", "capacity was not booked", "the on-call team was not "
-        "trained", "testing skipped the batch jobs", "the change collided with another",
-        "alerts went to a retired mailbox", "the licence expired during go-live"]
-NEXT = ["book the change window at approval", "ask vendors for lead times during assessment",
-        "write the runbook before readiness review", "rehearse the rollback in staging",
-        "put support effort in the intake", "train operations a month before go-live",
-        "include batch jobs in the test plan", "check the change calendar for collisions",
-        "route alerts through the service catalogue", "track licence renewals as risks"]
-QUERIES = ["dns cutover", "vendor late delivery", "rollback rehearsal", "certificate expired",
-           "database failover runbook", "licence renewal", "batch jobs testing"]
-PROPOSAL = ("Migrate the payments gateway to the new kubernetes cluster before year end; "
-            "cutover over a weekend with the vendor on site.")
+TOPICS = [
+    "payments gateway",
+    "core banking",
+    "dns",
+    "certificate",
+    "load balancer",
+    "database failover",
+    "backup restore",
+    "identity provider",
+    "network firewall",
+    "mobile app",
+    "data warehouse",
+    "message queue",
+    "storage array",
+    "vpn",
+    "service desk",
+    "monitoring",
+    "patching",
+    "kubernetes cluster",
+    "cdn",
+    "email",
+]
+WHAT = [
+    "cutover slipped past the freeze",
+    "vendor delivered late",
+    "runbook was missing",
+    "rollback took four hours",
+    "capacity was not booked",
+    "the on-call team was not trained",
+    "testing skipped the batch jobs",
+    "the change collided with another",
+    "alerts went to a retired mailbox",
+    "the licence expired during go-live",
+]
+NEXT = [
+    "book the change window at approval",
+    "ask vendors for lead times during assessment",
+    "write the runbook before readiness review",
+    "rehearse the rollback in staging",
+    "put support effort in the intake",
+    "train operations a month before go-live",
+    "include batch jobs in the test plan",
+    "check the change calendar for collisions",
+    "route alerts through the service catalogue",
+    "track licence renewals as risks",
+]
+QUERIES = [
+    "dns cutover",
+    "vendor late delivery",
+    "rollback rehearsal",
+    "certificate expired",
+    "database failover runbook",
+    "licence renewal",
+    "batch jobs testing",
+]
+PROPOSAL = (
+    "Migrate the payments gateway to the new kubernetes cluster before year end; "
+    "cutover over a weekend with the vendor on site."
+)
 
 
 def build(n: int, seed: int) -> None:
@@ -50,12 +92,17 @@ def build(n: int, seed: int) -> None:
     batch = []
     for i in range(n):
         topic, what, nxt = rng.choice(TOPICS), rng.choice(WHAT), rng.choice(NEXT)
-        batch.append(Lesson(
-            title=f"{topic.capitalize()}: {what} (#{i})",
-            what_happened=f"During the {topic} work the {what}. " * rng.randint(2, 6),
-            recommendation=f"Next time, {nxt} for {topic}.",
-            category=rng.choice(categories), impact=rng.choice(impacts), author=author,
-            state=KnowledgeState.PUBLISHED))
+        batch.append(
+            Lesson(
+                title=f"{topic.capitalize()}: {what} (#{i})",
+                what_happened=f"During the {topic} work the {what}. " * rng.randint(2, 6),
+                recommendation=f"Next time, {nxt} for {topic}.",
+                category=rng.choice(categories),
+                impact=rng.choice(impacts),
+                author=author,
+                state=KnowledgeState.PUBLISHED,
+            )
+        )
         if len(batch) == 2000:
             Lesson.objects.bulk_create(batch)  # the trigger fills each search vector
             batch = []
@@ -71,8 +118,10 @@ def clock(label: str, action, runs: int) -> float:
         times.append((time.perf_counter() - started) * 1000)
     median = statistics.median(times)
     verdict = "met" if median <= AIM_MS else "MISSED"
-    print(f"{label:<62} median {median:6.1f} ms  (min {min(times):.1f}, max {max(times):.1f})"
-          f"  aim {AIM_MS} ms: {verdict}")
+    print(
+        f"{label:<62} median {median:6.1f} ms  (min {min(times):.1f}, max {max(times):.1f})"
+        f"  aim {AIM_MS} ms: {verdict}"
+    )
     return median
 
 
@@ -96,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.similar import similar_lessons
 
     if Lesson.objects.exclude(author__username="bench-author").exists():
-        print(f"The database {connection.settings_dict['NAME']!r} holds lessons the bench did "
-              "not make; give it a database of its own.", file=sys.stderr)
+        print(
+            f"The database {connection.settings_dict['NAME']!r} holds lessons the bench did "
+            "not make; give it a database of its own.",
+            file=sys.stderr,
+        )
         return 2
     if Lesson.objects.count() != args.lessons:
         started = time.perf_counter()
@@ -113,8 +165,11 @@ def main(argv: list[str] | None = None) -> int:
 
     for q in QUERIES:
         clock(f"search page of 25 with snippets: {q!r}", lambda q=q: page_of(q), args.runs)
-    clock("similar lessons for a typed proposal",
-          lambda: similar_lessons(text=PROPOSAL, category="scheduling"), args.runs)
+    clock(
+        "similar lessons for a typed proposal",
+        lambda: similar_lessons(text=PROPOSAL, category="scheduling"),
+        args.runs,
+    )
     return 0
 
 

@@ -92,10 +92,12 @@ def full_recompute(horizon: Horizon, *, profile: cProfile.Profile | None = None)
             if profile:
                 profile.disable()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    continuing = Conflict.objects.filter(first_seen__lt=published.pk,
-                                         resolved_at__isnull=True).count()
-    return FullRun(wall, cpu, {**spent, OTHER: wall - sum(spent.values())}, published.stats,
-                   continuing)
+    continuing = Conflict.objects.filter(
+        first_seen__lt=published.pk, resolved_at__isnull=True
+    ).count()
+    return FullRun(
+        wall, cpu, {**spent, OTHER: wall - sum(spent.values())}, published.stats, continuing
+    )
 
 
 @contextmanager
@@ -109,8 +111,8 @@ def _phase_clock():
             try:
                 return fn(*args, **kwargs)
             finally:
-                spent[PHASES[name]] = spent.get(PHASES[name], 0.0) + (
-                    time.perf_counter() - started)
+                spent[PHASES[name]] = spent.get(PHASES[name], 0.0) + (time.perf_counter() - started)
+
         return wrapper
 
     originals = {name: getattr(snapshot, name) for name in PHASES}

@@ -33,8 +33,10 @@ def change_transition_view(request, pk):
     if not selectors.may_work_on(request.user, change):
         raise PermissionDenied("Engineers move the changes they raised or implement.")
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
-    if attempt(request, lambda: services.change_transition(change=change, to=to,
-                                                            by=request.user, comment=comment)):
+    if attempt(
+        request,
+        lambda: services.change_transition(change=change, to=to, by=request.user, comment=comment),
+    ):
         label = ChangeState(to).label.lower()
         messages.success(request, f"{change.number} moved to {label}.")
     return _back(request, change)
@@ -51,22 +53,26 @@ def change_decide_view(request, pk):
         error = "Choose approve or reject."
     else:
         try:
-            approval = services.change_approve(change=change, approver=request.user,
-                                               **form.cleaned_data)
+            approval = services.change_approve(
+                change=change, approver=request.user, **form.cleaned_data
+            )
         except (TransitionRefused, ValidationError, PermissionDenied) as exc:
             error = refusal_text(exc)
     if request.htmx:
         change = selectors.change_list().get(pk=pk)
         if approval is not None:
-            return render(request, "changes/_cab_decided.html",
-                          {"change": change, "approval": approval})
+            return render(
+                request, "changes/_cab_decided.html", {"change": change, "approval": approval}
+            )
         card = selectors.cab_queue(request.user, ChangeRequest.objects.filter(pk=pk))
         if not card:  # decided elsewhere meanwhile: nothing left to decide here
-            return render(request, "changes/_cab_decided.html", {"change": change,
-                                                                 "error": error})
-        return render(request, "changes/_cab_card.html",
-                      {"change": card[0], "insight": insights(card)[pk], "error": error},
-                      status=409 if "already" in (error or "") else 400)
+            return render(request, "changes/_cab_decided.html", {"change": change, "error": error})
+        return render(
+            request,
+            "changes/_cab_card.html",
+            {"change": card[0], "insight": insights(card)[pk], "error": error},
+            status=409 if "already" in (error or "") else 400,
+        )
     if error:
         messages.error(request, error)
     else:
@@ -82,8 +88,10 @@ def change_risk_view(request, pk):
     form = RiskOverrideForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
-    elif attempt(request, lambda: services.risk_override_set(change=change, by=request.user,
-                                                              **form.cleaned_data)):
+    elif attempt(
+        request,
+        lambda: services.risk_override_set(change=change, by=request.user, **form.cleaned_data),
+    ):
         messages.success(request, f"Risk of {change.number} updated.")
     return _back(request, change)
 
@@ -95,8 +103,12 @@ def change_freeze_exception_view(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why this change may run during the freeze.")
-    elif attempt(request, lambda: services.freeze_exception_grant(
-            change=change, by=request.user, reason=form.cleaned_data["reason"])):
+    elif attempt(
+        request,
+        lambda: services.freeze_exception_grant(
+            change=change, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+    ):
         messages.success(request, f"{change.number} may run during the freeze.")
     return _back(request, change)
 
@@ -110,8 +122,9 @@ def change_review_view(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
-    elif review := attempt(request, lambda: services.review_record(
-            change=change, by=request.user, **form.cleaned_data)):
+    elif review := attempt(
+        request, lambda: services.review_record(change=change, by=request.user, **form.cleaned_data)
+    ):
         messages.success(request, f"Review of {change.number} recorded.")
         if review.outcome in (Outcome.FAILED, Outcome.BACKED_OUT):
             # What went wrong is clearest now: ask for the lesson before the page is left.

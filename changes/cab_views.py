@@ -13,7 +13,11 @@ from .insight import insights
 def cab_queue_view(request):
     queue = selectors.cab_queue(request.user)
     found = insights(queue)
-    return render(request, "changes/cab_queue.html", {
-        "cards": [(change, found[change.pk]) for change in queue],
-        "plan": plan_status(),
-    })
+    return render(
+        request,
+        "changes/cab_queue.html",
+        {
+            "cards": [(change, found[change.pk]) for change in queue],
+            "plan": plan_status(),
+        },
+    )

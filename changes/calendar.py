@@ -96,20 +96,31 @@ def _change_events(since: datetime, until: datetime) -> list[CalendarEvent]:
         # A change with a start and no end yet is shown at its start.
         .filter(Q(planned_end__gt=since) | Q(planned_end__isnull=True, planned_start__gte=since))
         .select_related("implementer", "project")
-        .order_by("planned_start", "number"))
+        .order_by("planned_start", "number")
+    )
     messages = _conflict_messages()
     events = []
     for change in changes:
         start = timezone.localtime(change.planned_start)
         end = timezone.localtime(change.planned_end) if change.planned_end else start
-        events.append(CalendarEvent(
-            kind=CHANGE, key=change.number or f"change-{change.pk}", title=change.title,
-            start=start, end=end, url=change.get_absolute_url(), label=change.number or "",
-            state=change.state, state_label=change.get_state_display(),
-            change_type=change.change_type, type_label=change.get_change_type_display(),
-            implementer=change.implementer.name if change.implementer else "",
-            detail=f"{change.project.code} {change.project.name}" if change.project else "",
-            conflict_messages=tuple(messages.get(change.pk, ()))))
+        events.append(
+            CalendarEvent(
+                kind=CHANGE,
+                key=change.number or f"change-{change.pk}",
+                title=change.title,
+                start=start,
+                end=end,
+                url=change.get_absolute_url(),
+                label=change.number or "",
+                state=change.state,
+                state_label=change.get_state_display(),
+                change_type=change.change_type,
+                type_label=change.get_change_type_display(),
+                implementer=change.implementer.name if change.implementer else "",
+                detail=f"{change.project.code} {change.project.name}" if change.project else "",
+                conflict_messages=tuple(messages.get(change.pk, ())),
+            )
+        )
     return events
 
 
@@ -117,8 +128,12 @@ def _conflict_messages() -> dict[int, list[str]]:
     """Messages of the current snapshot's open conflicts per change id, in one query. All of
     them rather than those of the range's changes: they are few (only active changes have
     any) and a long list of ids would not fit SQLite's limit on query parameters."""
-    rows = (conflicts_in(current_snapshot()).filter(subject_type="change")
-            .order_by("kind", "pk").values_list("subject_id", "message"))
+    rows = (
+        conflicts_in(current_snapshot())
+        .filter(subject_type="change")
+        .order_by("kind", "pk")
+        .values_list("subject_id", "message")
+    )
     found: dict[int, list[str]] = {}
     for change_id, message in rows:
         found.setdefault(change_id, []).append(message)
@@ -126,30 +141,54 @@ def _conflict_messages() -> dict[int, list[str]]:
 
 
 def _freeze_events(since: datetime, until: datetime) -> list[CalendarEvent]:
-    freezes = (FreezeWindow.objects.filter(start__lt=until, end__gt=since)
-               .prefetch_related("services").order_by("start"))
+    freezes = (
+        FreezeWindow.objects.filter(start__lt=until, end__gt=since)
+        .prefetch_related("services")
+        .order_by("start")
+    )
     events = []
     for freeze in freezes:
-        scope = ("All services" if freeze.all_services
-                 else ", ".join(s.name for s in freeze.services.all()) or "No service")
-        events.append(CalendarEvent(
-            kind=FREEZE, key=f"freeze-{freeze.pk}", title=freeze.name,
-            start=timezone.localtime(freeze.start), end=timezone.localtime(freeze.end),
-            detail=f"{scope}. {freeze.reason}".strip()))
+        scope = (
+            "All services"
+            if freeze.all_services
+            else ", ".join(s.name for s in freeze.services.all()) or "No service"
+        )
+        events.append(
+            CalendarEvent(
+                kind=FREEZE,
+                key=f"freeze-{freeze.pk}",
+                title=freeze.name,
+                start=timezone.localtime(freeze.start),
+                end=timezone.localtime(freeze.end),
+                detail=f"{scope}. {freeze.reason}".strip(),
+            )
+        )
     return events
 
 
 def _go_live_events(start: date, end: date) -> list[CalendarEvent]:
-    milestones = (Milestone.objects.filter(kind=MilestoneKind.GO_LIVE,
-                                           due_date__range=(start, end))
-                  .select_related("project").order_by("due_date", "pk"))
-    return [CalendarEvent(kind=GO_LIVE, key=f"go-live-{m.pk}",
-                          title=f"{m.project.name} go-live", start=m.due_date, end=m.due_date,
-                          url=m.project.get_absolute_url(), label=m.project.code, detail=m.name)
-            for m in milestones]
+    milestones = (
+        Milestone.objects.filter(kind=MilestoneKind.GO_LIVE, due_date__range=(start, end))
+        .select_related("project")
+        .order_by("due_date", "pk")
+    )
+    return [
+        CalendarEvent(
+            kind=GO_LIVE,
+            key=f"go-live-{m.pk}",
+            title=f"{m.project.name} go-live",
+            start=m.due_date,
+            end=m.due_date,
+            url=m.project.get_absolute_url(),
+            label=m.project.code,
+            detail=m.name,
+        )
+        for m in milestones
+    ]
 
 
 # --- the days to show -----------------------------------------------------------------------
+
 
 def month_grid(year: int, month: int) -> list[list[date]]:
     """The weeks of a month, Monday first, with the days of the neighbouring months that
@@ -184,12 +223,19 @@ class CalendarDay:
 BUCKETS = {CHANGE: "changes", FREEZE: "freezes", GO_LIVE: "go_lives"}
 
 
-def place_on_days(events: Iterable[CalendarEvent], days: list[date], *,
-                  month: int | None = None, today: date | None = None) -> list[CalendarDay]:
+def place_on_days(
+    events: Iterable[CalendarEvent],
+    days: list[date],
+    *,
+    month: int | None = None,
+    today: date | None = None,
+) -> list[CalendarDay]:
     """Put each event on every one of `days` (consecutive) that it covers: a change over
     midnight shows on both days, a freeze shades each day of its period."""
-    cells = {d: CalendarDay(d, in_month=month is None or d.month == month, is_today=d == today)
-             for d in days}
+    cells = {
+        d: CalendarDay(d, in_month=month is None or d.month == month, is_today=d == today)
+        for d in days
+    }
     first, last = days[0], days[-1]
     for event in events:
         day = max(event.first_day, first)
@@ -202,6 +248,7 @@ def place_on_days(events: Iterable[CalendarEvent], days: list[date], *,
 
 
 # --- the feed --------------------------------------------------------------------------------
+
 
 def feed_token_for(user) -> CalendarFeedToken:
     """The user's feed token, made on first use."""
@@ -255,8 +302,11 @@ def feed_ical(events: Iterable[CalendarEvent], *, absolute: Callable[[str], str]
 
 def _add_change(entry, event: CalendarEvent, absolute: Callable[[str], str]) -> None:
     url = absolute(event.url)
-    lines = [f"State: {event.state_label}", f"Type: {event.type_label}",
-             f"Implementer: {event.implementer or 'not assigned'}"]
+    lines = [
+        f"State: {event.state_label}",
+        f"Type: {event.type_label}",
+        f"Implementer: {event.implementer or 'not assigned'}",
+    ]
     if event.detail:
         lines.append(f"Project: {event.detail}")
     lines += [f"Conflict: {message}" for message in event.conflict_messages]

@@ -49,8 +49,9 @@ def parse_query(params) -> tuple[str, date | None]:
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        raise BadCalendarQuery(f"“{raw}” is not a date: use YYYY-MM-DD, "
-                               "e.g. date=2026-03-16.") from None
+        raise BadCalendarQuery(
+            f"“{raw}” is not a date: use YYYY-MM-DD, e.g. date=2026-03-16."
+        ) from None
     if not EARLIEST <= day <= LATEST:
         raise BadCalendarQuery(f"The calendar covers {EARLIEST.year} to {LATEST.year}.")
     return mode, day
@@ -66,8 +67,12 @@ class ChangeCalendarView(PermissionRequiredMixin, View):
         try:
             mode, day = parse_query(request.GET)
         except BadCalendarQuery as exc:
-            return render(request, self.template_name,
-                          {"error": str(exc), "today_url": self.url("month")}, status=400)
+            return render(
+                request,
+                self.template_name,
+                {"error": str(exc), "today_url": self.url("month")},
+                status=400,
+            )
         today = timezone.localdate()
         day = day or today
         context = self.month(day, today) if mode == "month" else self.week(day, today)
@@ -75,12 +80,20 @@ class ChangeCalendarView(PermissionRequiredMixin, View):
         feed_path = f"{reverse('changes:calendar_feed')}?{urlencode({'token': token.key})}"
         feed_url = request.build_absolute_uri(feed_path)
         context.update(
-            mode=mode, day=day, weekdays=WEEKDAYS, feed_url=feed_url,
+            mode=mode,
+            day=day,
+            weekdays=WEEKDAYS,
+            feed_url=feed_url,
             webcal_url="webcal://" + feed_url.split("://", 1)[1],
-            today_url=self.url(mode), month_url=self.url("month", day),
+            today_url=self.url(mode),
+            month_url=self.url("month", day),
             week_url=self.url("week", day),
-            states=[(value, label) for value, label in ChangeState.choices
-                    if value != ChangeState.CANCELLED])
+            states=[
+                (value, label)
+                for value, label in ChangeState.choices
+                if value != ChangeState.CANCELLED
+            ],
+        )
         return render(request, self.template_name, context)
 
     @staticmethod
@@ -95,22 +108,28 @@ class ChangeCalendarView(PermissionRequiredMixin, View):
         cells = place_on_days(events, days, month=first.month, today=today)
         previous = (first - timedelta(days=1)).replace(day=1)
         following = (first + timedelta(days=31)).replace(day=1)
-        return {"heading": date_format(first, "F Y"), "span": "month",
-                "weeks": [cells[i:i + 7] for i in range(0, len(cells), 7)],
-                "has_events": any(not c.is_empty for c in cells),
-                "prev_url": self.url("month", previous),
-                "next_url": self.url("month", following)}
+        return {
+            "heading": date_format(first, "F Y"),
+            "span": "month",
+            "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
+            "has_events": any(not c.is_empty for c in cells),
+            "prev_url": self.url("month", previous),
+            "next_url": self.url("month", following),
+        }
 
     def week(self, day: date, today: date) -> dict:
         days = week_days(day)
         cells = place_on_days(calendar_events(days[0], days[-1]), days, today=today)
         monday, sunday = days[0], days[-1]
-        return {"heading": f"Week {monday.isocalendar().week}, "
-                           f"{date_format(monday, 'j M')} – {date_format(sunday, 'j M Y')}",
-                "span": "week", "days": cells,
-                "has_events": any(not c.is_empty for c in cells),
-                "prev_url": self.url("week", monday - timedelta(weeks=1)),
-                "next_url": self.url("week", monday + timedelta(weeks=1))}
+        return {
+            "heading": f"Week {monday.isocalendar().week}, "
+            f"{date_format(monday, 'j M')} – {date_format(sunday, 'j M Y')}",
+            "span": "week",
+            "days": cells,
+            "has_events": any(not c.is_empty for c in cells),
+            "prev_url": self.url("week", monday - timedelta(weeks=1)),
+            "next_url": self.url("week", monday + timedelta(weeks=1)),
+        }
 
 
 @login_not_required  # calendar clients cannot sign in: the token in the URL stands for the user
@@ -118,8 +137,13 @@ class ChangeCalendarView(PermissionRequiredMixin, View):
 def calendar_feed(request):
     """The change calendar as iCalendar, 60 days back to 180 days ahead, for the token's user."""
     key = request.GET.get("token", "")
-    token = (CalendarFeedToken.objects.select_related("user")
-             .filter(key=key, user__is_active=True).first() if key else None)
+    token = (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(key=key, user__is_active=True)
+        .first()
+        if key
+        else None
+    )
     if token is None:
         raise Http404("No such calendar feed.")
     if not token.user.has_perm("changes.view_changerequest"):
@@ -139,6 +163,9 @@ def calendar_feed(request):
 def calendar_feed_reset(request):
     """Replace the user's feed key, e.g. after the URL was shared by mistake."""
     feed_token_reset(request.user)
-    messages.success(request, "Your calendar feed has a new address. The old one no longer "
-                              "works: subscribe again with the address below.")
+    messages.success(
+        request,
+        "Your calendar feed has a new address. The old one no longer "
+        "works: subscribe again with the address below.",
+    )
     return redirect("changes:calendar")

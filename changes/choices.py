@@ -53,8 +53,12 @@ class CIKind(models.TextChoices):
 # emergency cannot skip review, quorum, freezes) live in changes.workflow.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     ChangeState.NEW: (ChangeState.ASSESS, ChangeState.CANCELLED),
-    ChangeState.ASSESS: (ChangeState.AUTHORIZE, ChangeState.SCHEDULED, ChangeState.NEW,
-                         ChangeState.CANCELLED),
+    ChangeState.ASSESS: (
+        ChangeState.AUTHORIZE,
+        ChangeState.SCHEDULED,
+        ChangeState.NEW,
+        ChangeState.CANCELLED,
+    ),
     ChangeState.AUTHORIZE: (ChangeState.SCHEDULED, ChangeState.NEW, ChangeState.CANCELLED),
     ChangeState.SCHEDULED: (ChangeState.IMPLEMENT, ChangeState.CANCELLED),
     ChangeState.IMPLEMENT: (ChangeState.REVIEW, ChangeState.CLOSED),
@@ -64,5 +68,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 # States in which a change holds its window on the calendar.
-ACTIVE_STATES = (ChangeState.NEW, ChangeState.ASSESS, ChangeState.AUTHORIZE,
-                 ChangeState.SCHEDULED, ChangeState.IMPLEMENT)
+ACTIVE_STATES = (
+    ChangeState.NEW,
+    ChangeState.ASSESS,
+    ChangeState.AUTHORIZE,
+    ChangeState.SCHEDULED,
+    ChangeState.IMPLEMENT,
+)

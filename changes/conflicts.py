@@ -31,13 +31,18 @@ def change_in_freeze(plan):
         start, end = _week(change)
         emergency = change.change_type == ChangeType.EMERGENCY
         yield ConflictRecord(
-            kind=ConflictKind.CHANGE_IN_FREEZE, subject_type="change", subject_id=change.id,
-            subject_label=f"{change.number} {change.title}", period_start=start,
-            period_end=end, severity=Severity.MEDIUM if emergency else Severity.HIGH,
+            kind=ConflictKind.CHANGE_IN_FREEZE,
+            subject_type="change",
+            subject_id=change.id,
+            subject_label=f"{change.number} {change.title}",
+            period_start=start,
+            period_end=end,
+            severity=Severity.MEDIUM if emergency else Severity.HIGH,
             message=f"{change.number} is planned {change.start:%d %b %H:%M} inside "
-                    f"{', '.join(f.name for f in hits)} without an exception.",
+            f"{', '.join(f.name for f in hits)} without an exception.",
             details={"freezes": [f.id for f in hits]},
-            project_ids=(change.project_id,) if change.project_id else ())
+            project_ids=(change.project_id,) if change.project_id else (),
+        )
 
 
 def change_collision(plan):
@@ -45,7 +50,7 @@ def change_collision(plan):
     the later-raised change)."""
     changes = sorted(_changes(plan), key=lambda c: c.start)
     for i, change in enumerate(changes):
-        for other in changes[i + 1:]:
+        for other in changes[i + 1 :]:
             if other.start >= change.end:
                 break
             shared_items = change.item_ids & other.item_ids
@@ -56,16 +61,22 @@ def change_collision(plan):
             start, end = _week(second)
             what = "configuration item" if shared_items else "service"
             yield ConflictRecord(
-                kind=ConflictKind.CHANGE_COLLISION, subject_type="change",
-                subject_id=second.id, subject_label=f"{second.number} {second.title}",
-                period_start=start, period_end=end,
+                kind=ConflictKind.CHANGE_COLLISION,
+                subject_type="change",
+                subject_id=second.id,
+                subject_label=f"{second.number} {second.title}",
+                period_start=start,
+                period_end=end,
                 severity=Severity.HIGH if shared_items else Severity.MEDIUM,
                 message=f"{second.number} and {first.number} overlap on the same {what} "
-                        f"({max(change.start, other.start):%d %b %H:%M}).",
-                details={"with": first.id, "items": sorted(shared_items),
-                         "services": sorted(shared_services)},
-                project_ids=tuple(sorted({p for p in (first.project_id, second.project_id)
-                                          if p})))
+                f"({max(change.start, other.start):%d %b %H:%M}).",
+                details={
+                    "with": first.id,
+                    "items": sorted(shared_items),
+                    "services": sorted(shared_services),
+                },
+                project_ids=tuple(sorted({p for p in (first.project_id, second.project_id) if p})),
+            )
 
 
 def implementer_overbooked(plan):
@@ -90,12 +101,17 @@ def implementer_overbooked(plan):
         monday = horizon.week(week)
         name = plan.person(person).name
         yield ConflictRecord(
-            kind=ConflictKind.IMPLEMENTER_OVERBOOKED, subject_type="change",
-            subject_id=change.id, subject_label=f"{change.number} {change.title}",
-            period_start=monday, period_end=monday + timedelta(days=6),
+            kind=ConflictKind.IMPLEMENTER_OVERBOOKED,
+            subject_type="change",
+            subject_id=change.id,
+            subject_label=f"{change.number} {change.title}",
+            period_start=monday,
+            period_end=monday + timedelta(days=6),
             severity=severity_for_ratio(ratio),
             message=f"{name}, implementer of {change.number}, is booked {load:.1f} h against "
-                    f"{capacity:.1f} h in the week of {monday:%d %b %Y}.",
+            f"{capacity:.1f} h in the week of {monday:%d %b %Y}.",
             details={"person": person, "load": round(load, 1), "capacity": round(capacity, 1)},
-            project_ids=(change.project_id,) if change.project_id else (), person_id=person,
-            team_id=plan.person(person).team_id)
+            project_ids=(change.project_id,) if change.project_id else (),
+            person_id=person,
+            team_id=plan.person(person).team_id,
+        )

@@ -16,23 +16,36 @@ class ChangeFilterSet(PortalFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
     change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
-    implementer = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(
-        changes__isnull=False).distinct())
+    implementer = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(changes__isnull=False).distinct()
+    )
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(),
-                                               field_name="items__service", distinct=True)
+    service = django_filters.ModelChoiceFilter(
+        queryset=Service.objects.all(), field_name="items__service", distinct=True
+    )
     starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")
 
     class Meta:
         model = ChangeRequest
-        fields = ["q", "state", "change_type", "risk", "implementer", "team", "project",
-                  "service", "starts_after", "starts_before"]
+        fields = [
+            "q",
+            "state",
+            "change_type",
+            "risk",
+            "implementer",
+            "team",
+            "project",
+            "service",
+            "starts_after",
+            "starts_before",
+        ]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
-                               | Q(description__icontains=value))
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
 
 
 class ItemFilterSet(PortalFilterSet):

@@ -21,16 +21,36 @@ class WindowInput(forms.DateTimeInput):
 class ChangeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = ChangeRequest
-        fields = ["title", "change_type", "template", "category", "description", "project",
-                  "implementer", "team", "items", "planned_start", "planned_end",
-                  "effort_hours", "backout_plan", "test_plan"]
-        widgets = {"planned_start": WindowInput(), "planned_end": WindowInput(),
-                   "description": forms.Textarea(attrs={"rows": 3}),
-                   "backout_plan": forms.Textarea(attrs={"rows": 3}),
-                   "test_plan": forms.Textarea(attrs={"rows": 3}),
-                   "items": forms.SelectMultiple(attrs={"size": 8})}
-        labels = {"planned_start": "Window starts", "planned_end": "Window ends",
-                  "items": "Configuration items touched", "template": "Standard template"}
+        fields = [
+            "title",
+            "change_type",
+            "template",
+            "category",
+            "description",
+            "project",
+            "implementer",
+            "team",
+            "items",
+            "planned_start",
+            "planned_end",
+            "effort_hours",
+            "backout_plan",
+            "test_plan",
+        ]
+        widgets = {
+            "planned_start": WindowInput(),
+            "planned_end": WindowInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "backout_plan": forms.Textarea(attrs={"rows": 3}),
+            "test_plan": forms.Textarea(attrs={"rows": 3}),
+            "items": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        labels = {
+            "planned_start": "Window starts",
+            "planned_end": "Window ends",
+            "items": "Configuration items touched",
+            "template": "Standard template",
+        }
         help_texts = {
             "template": "A standard change comes from a pre-approved template and skips the CAB.",
             "items": "The impact follows their dependencies to the services they carry.",
@@ -43,15 +63,18 @@ class ChangeForm(BootstrapMixin, forms.ModelForm):
         for name in ("planned_start", "planned_end"):
             self.fields[name].input_formats = [LOCAL_MINUTES, "%Y-%m-%d %H:%M"]
         self.fields["items"].queryset = self.fields["items"].queryset.select_related("service")
-        self.fields["implementer"].queryset = (self.fields["implementer"].queryset
-                                               .select_related("team").order_by("name"))
+        self.fields["implementer"].queryset = (
+            self.fields["implementer"].queryset.select_related("team").order_by("name")
+        )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("planned_start"), data.get("planned_end")
         if bool(start) != bool(end):
-            self.add_error("planned_end" if start else "planned_start",
-                           "Give both the start and the end of the window, or neither.")
+            self.add_error(
+                "planned_end" if start else "planned_start",
+                "Give both the start and the end of the window, or neither.",
+            )
         elif start and end and end <= start:
             self.add_error("planned_end", "The window must end after it starts.")
         elif start and not self.instance.pk and start < timezone.now():
@@ -69,10 +92,12 @@ class DecisionForm(forms.Form):
 
 
 class RiskOverrideForm(BootstrapMixin, forms.Form):
-    level = forms.ChoiceField(choices=[("", "Assessed (no override)"), *Risk.choices],
-                              required=False, label="Risk")
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=2000)
+    level = forms.ChoiceField(
+        choices=[("", "Assessed (no override)"), *Risk.choices], required=False, label="Risk"
+    )
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

@@ -42,24 +42,31 @@ class ChangeInsight:
         return bool(self.implementer_load and self.implementer_load.ratio > 1.0)
 
 
-def freeze_covers(freeze: FreezeWindow, start: datetime, end: datetime,
-                  service_ids: set[int]) -> bool:
+def freeze_covers(
+    freeze: FreezeWindow, start: datetime, end: datetime, service_ids: set[int]
+) -> bool:
     """The freeze overlaps the window and covers one of the services (freeze.services must
     be prefetched)."""
     overlaps = freeze.start < end and freeze.end > start
-    return overlaps and (freeze.all_services
-                         or bool(service_ids & {s.pk for s in freeze.services.all()}))
+    return overlaps and (
+        freeze.all_services or bool(service_ids & {s.pk for s in freeze.services.all()})
+    )
 
 
 def freezes_between(start: datetime, end: datetime) -> list[FreezeWindow]:
-    return list(FreezeWindow.objects.filter(start__lt=end, end__gt=start)
-                .prefetch_related("services"))
+    return list(
+        FreezeWindow.objects.filter(start__lt=end, end__gt=start).prefetch_related("services")
+    )
 
 
 def active_changes_between(start: datetime, end: datetime) -> list[ChangeRequest]:
-    return list(ChangeRequest.objects.filter(state__in=ACTIVE_STATES, planned_start__lt=end,
-                                             planned_end__gt=start)
-                .prefetch_related("items").order_by("planned_start"))
+    return list(
+        ChangeRequest.objects.filter(
+            state__in=ACTIVE_STATES, planned_start__lt=end, planned_end__gt=start
+        )
+        .prefetch_related("items")
+        .order_by("planned_start")
+    )
 
 
 def service_ids_of(change: ChangeRequest) -> set[int]:
@@ -70,29 +77,37 @@ def _has_window(change: ChangeRequest) -> bool:
     return bool(change.planned_start and change.planned_end)
 
 
-def occupies(other: ChangeRequest, start: datetime, end: datetime, item_ids: set[int],
-             service_ids: set[int]) -> bool:
+def occupies(
+    other: ChangeRequest, start: datetime, end: datetime, item_ids: set[int], service_ids: set[int]
+) -> bool:
     """Whether `other` (items prefetched) holds a shared item or service in the window."""
     if not (_has_window(other) and other.planned_start < end and other.planned_end > start):
         return False
     return bool(item_ids & {i.pk for i in other.items.all()}) or bool(
-        service_ids & service_ids_of(other))
+        service_ids & service_ids_of(other)
+    )
 
 
 def collides(change: ChangeRequest, other: ChangeRequest) -> bool:
     """Overlapping windows on a shared configuration item or service (items prefetched)."""
     if other.pk == change.pk or not _has_window(change):
         return False
-    return occupies(other, change.planned_start, change.planned_end,
-                    {i.pk for i in change.items.all()}, service_ids_of(change))
+    return occupies(
+        other,
+        change.planned_start,
+        change.planned_end,
+        {i.pk for i in change.items.all()},
+        service_ids_of(change),
+    )
 
 
 def _graph() -> tuple[dict[int, ConfigurationItem], dict[int, list[int]]]:
     items = {i.pk: i for i in ConfigurationItem.objects.select_related("service")}
     dependents: dict[int, list[int]] = {}
     through = ConfigurationItem.depends_on.through
-    for dependent, dependency in through.objects.values_list("from_configurationitem_id",
-                                                             "to_configurationitem_id"):
+    for dependent, dependency in through.objects.values_list(
+        "from_configurationitem_id", "to_configurationitem_id"
+    ):
         dependents.setdefault(dependency, []).append(dependent)
     return items, dependents
 
@@ -102,9 +117,13 @@ def _impact(change, items, dependents) -> tuple[list, list]:
     reached = impacted_items((i.pk for i in change.items.all()), dependents)
     service_ids = impacted_services(reached, nodes)
     services = {i.service.pk: i.service for i in items.values() if i.service_id in service_ids}
-    return (sorted((items[pk] for pk in reached if pk in items),
-                   key=lambda i: (i.criticality, i.name.lower())),
-            sorted(services.values(), key=lambda s: (s.tier, s.name.lower())))
+    return (
+        sorted(
+            (items[pk] for pk in reached if pk in items),
+            key=lambda i: (i.criticality, i.name.lower()),
+        ),
+        sorted(services.values(), key=lambda s: (s.tier, s.name.lower())),
+    )
 
 
 def implementer_loads(changes) -> tuple[object, dict]:
@@ -115,8 +134,10 @@ def implementer_loads(changes) -> tuple[object, dict]:
     people = {c.implementer_id for c in changes if c.implementer_id}
     if snapshot is None or not people:
         return snapshot, {}
-    return snapshot, {row.person_id: row for row in PersonLoad.objects.filter(
-        snapshot=snapshot, person_id__in=people)}
+    return snapshot, {
+        row.person_id: row
+        for row in PersonLoad.objects.filter(snapshot=snapshot, person_id__in=people)
+    }
 
 
 def implementer_load_in(row, snapshot, start: datetime, end: datetime) -> ImplementerLoad | None:
@@ -130,8 +151,9 @@ def implementer_load_in(row, snapshot, start: datetime, end: datetime) -> Implem
         if not capacity:
             continue
         if worst is None or booked / capacity > worst.ratio:
-            worst = ImplementerLoad(booked / capacity,
-                                    snapshot.week_start + timedelta(weeks=week), booked, capacity)
+            worst = ImplementerLoad(
+                booked / capacity, snapshot.week_start + timedelta(weeks=week), booked, capacity
+            )
     return worst
 
 
@@ -139,8 +161,7 @@ def _open_conflicts(snapshot, change_ids) -> dict[int, list]:
     from resources.selectors import conflicts_in
 
     found: dict[int, list] = {}
-    for conflict in conflicts_in(snapshot).filter(subject_type="change",
-                                                  subject_id__in=change_ids):
+    for conflict in conflicts_in(snapshot).filter(subject_type="change", subject_id__in=change_ids):
         found.setdefault(conflict.subject_id, []).append(conflict)
     return found
 
@@ -167,20 +188,26 @@ def insights(changes: Iterable[ChangeRequest]) -> dict[int, ChangeInsight]:
         if _has_window(change):
             services = service_ids_of(change)
             insight.collisions = [o for o in neighbours if collides(change, o)]
-            insight.freezes = [f for f in freezes if freeze_covers(
-                f, change.planned_start, change.planned_end, services)]
+            insight.freezes = [
+                f
+                for f in freezes
+                if freeze_covers(f, change.planned_start, change.planned_end, services)
+            ]
             row = loads.get(change.implementer_id)
             if row is not None:
-                insight.implementer_load = implementer_load_in(row, snapshot,
-                                                               change.planned_start,
-                                                               change.planned_end)
+                insight.implementer_load = implementer_load_in(
+                    row, snapshot, change.planned_start, change.planned_end
+                )
         insight.assessment = assess(
             change_type=change.change_type,
             most_critical_tier=min((s.tier for s in insight.impacted_services), default=None),
-            collisions=len(insight.collisions), in_freeze=bool(insight.freezes),
+            collisions=len(insight.collisions),
+            in_freeze=bool(insight.freezes),
             has_backout_plan=bool(change.backout_plan.strip()),
-            implementer_peak_load=(insight.implementer_load.ratio
-                                   if insight.implementer_load else None))
+            implementer_peak_load=(
+                insight.implementer_load.ratio if insight.implementer_load else None
+            ),
+        )
         result[change.pk] = insight
     return result
 
@@ -193,8 +220,8 @@ def in_freeze(change: ChangeRequest) -> bool:
     """Whether the window falls in a freeze covering the change's services (two queries)."""
     if not _has_window(change):
         return False
-    services = set(change.items.exclude(service__isnull=True).values_list("service_id",
-                                                                          flat=True))
-    return any(freeze_covers(f, change.planned_start, change.planned_end, services)
-               for f in freezes_between(change.planned_start, change.planned_end))
-
+    services = set(change.items.exclude(service__isnull=True).values_list("service_id", flat=True))
+    return any(
+        freeze_covers(f, change.planned_start, change.planned_end, services)
+        for f in freezes_between(change.planned_start, change.planned_end)
+    )

@@ -19,21 +19,26 @@ class ConfigurationItem(models.Model):
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=CIKind.choices, default=CIKind.SERVER)
-    service = models.ForeignKey("portfolio.Service", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="items")
+    service = models.ForeignKey(
+        "portfolio.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
     criticality = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="1 (mission critical) to 4 (administrative), as service tiers.")
-    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
-                                        related_name="dependents")
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="1 (mission critical) to 4 (administrative), as service tiers.",
+    )
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents"
+    )
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="ci_name_unique_ci"),
-            models.CheckConstraint(condition=Q(criticality__gte=1, criticality__lte=4),
-                                   name="ci_criticality_1_4"),
+            models.CheckConstraint(
+                condition=Q(criticality__gte=1, criticality__lte=4), name="ci_criticality_1_4"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -63,10 +68,12 @@ class ApprovalPolicy(models.Model):
     """Which role approves which type (and risk) of change, and how many must approve."""
 
     change_type = models.CharField(max_length=20, choices=ChangeType.choices)
-    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True,
-                            help_text="Empty: any risk.")
-    approver_group = models.ForeignKey("auth.Group", on_delete=models.PROTECT,
-                                       related_name="change_policies")
+    risk = models.CharField(
+        max_length=10, choices=Risk.choices, blank=True, help_text="Empty: any risk."
+    )
+    approver_group = models.ForeignKey(
+        "auth.Group", on_delete=models.PROTECT, related_name="change_policies"
+    )
     quorum = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
 
     class Meta:
@@ -79,8 +86,9 @@ class ApprovalPolicy(models.Model):
 
     def __str__(self) -> str:
         risk = self.get_risk_display() if self.risk else "any risk"
-        return (f"{self.get_change_type_display()}, {risk}: {self.quorum} of "
-                f"{self.approver_group.name}")
+        return (
+            f"{self.get_change_type_display()}, {risk}: {self.quorum} of {self.approver_group.name}"
+        )
 
 
 class ChangeRequest(models.Model):
@@ -89,53 +97,81 @@ class ChangeRequest(models.Model):
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    change_type = models.CharField(max_length=20, choices=ChangeType.choices,
-                                   default=ChangeType.NORMAL)
+    change_type = models.CharField(
+        max_length=20, choices=ChangeType.choices, default=ChangeType.NORMAL
+    )
     category = models.CharField(max_length=60, blank=True)
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="requested_changes")
-    implementer = models.ForeignKey("resources.Person", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="changes")
-    team = models.ForeignKey("resources.Team", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="changes")
-    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="changes")
-    template = models.ForeignKey(ChangeTemplate, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="changes")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_changes"
+    )
+    implementer = models.ForeignKey(
+        "resources.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    team = models.ForeignKey(
+        "resources.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    project = models.ForeignKey(
+        "portfolio.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
+    template = models.ForeignKey(
+        ChangeTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
     items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="changes")
     planned_start = models.DateTimeField(null=True, blank=True)
     planned_end = models.DateTimeField(null=True, blank=True)
-    effort_hours = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("4"),
-                                       validators=[MinValueValidator(Decimal("0"))])
+    effort_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("4"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     backout_plan = models.TextField(blank=True)
     test_plan = models.TextField(blank=True)
-    risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MODERATE,
-                            help_text="As assessed from the factors, unless overridden.")
+    risk = models.CharField(
+        max_length=10,
+        choices=Risk.choices,
+        default=Risk.MODERATE,
+        help_text="As assessed from the factors, unless overridden.",
+    )
     risk_override = models.CharField(max_length=10, choices=Risk.choices, blank=True)
     risk_override_reason = models.TextField(blank=True)
     freeze_exception = models.BooleanField(default=False)
     freeze_exception_reason = models.TextField(blank=True)
-    freeze_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+")
-    state = models.CharField(max_length=20, choices=ChangeState.choices,
-                             default=ChangeState.NEW, editable=False, db_index=True)
-    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True,
-                               editable=False)
-    approval_round = models.PositiveSmallIntegerField(default=1, editable=False,
-                                                      help_text="Starts again after a rejection.")
+    freeze_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        max_length=20,
+        choices=ChangeState.choices,
+        default=ChangeState.NEW,
+        editable=False,
+        db_index=True,
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, editable=False)
+    approval_round = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="Starts again after a rejection."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-planned_start", "-pk"]
-        permissions = [("transition_changerequest", "Can move a change between states"),
-                       ("approve_changerequest", "Can approve or reject changes (CAB)"),
-                       ("grant_freeze_exception", "Can grant a freeze exception")]
+        permissions = [
+            ("transition_changerequest", "Can move a change between states"),
+            ("approve_changerequest", "Can approve or reject changes (CAB)"),
+            ("grant_freeze_exception", "Can grant a freeze exception"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_start__isnull=True) | Q(planned_end__isnull=True)
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
                 | Q(planned_end__gt=F("planned_start")),
-                name="change_end_after_start"),
+                name="change_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,10 +188,10 @@ class ChangeRequest(models.Model):
 class Approval(models.Model):
     """One approver's decision on a change. One per approver: a second click is refused."""
 
-    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
-                               related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="change_approvals")
+    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_approvals"
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
@@ -164,8 +200,11 @@ class Approval(models.Model):
 
     class Meta:
         ordering = ["decided_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["change", "approver", "round"],
-                                               name="one_decision_per_approver_per_round")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "approver", "round"], name="one_decision_per_approver_per_round"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.approver} {self.decision}s {self.change}"
@@ -183,8 +222,9 @@ class FreezeWindow(models.Model):
 
     class Meta:
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")),
-                                              name="freeze_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="freeze_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -193,13 +233,13 @@ class FreezeWindow(models.Model):
 class PostImplementationReview(models.Model):
     """How a change went, and what it caused."""
 
-    change = models.OneToOneField(ChangeRequest, on_delete=models.CASCADE,
-                                  related_name="review")
+    change = models.OneToOneField(ChangeRequest, on_delete=models.CASCADE, related_name="review")
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     incidents_caused = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -209,12 +249,12 @@ class PostImplementationReview(models.Model):
 class ChangeTransition(models.Model):
     """One move of a change between states: who, when, from, to and why."""
 
-    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
-                               related_name="transitions")
+    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=ChangeState.choices)
     to_state = models.CharField(max_length=20, choices=ChangeState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
 
@@ -233,8 +273,9 @@ class CalendarFeedToken(models.Model):
     """The secret in a user's calendar feed URL: calendar clients cannot sign in, so the key
     stands for the user. Resetting it replaces the key, and the old URL stops working."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="calendar_feed_token")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
     key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,8 +17,12 @@ def likely_implementer(project, around):
 
     allocations = Allocation.objects.filter(project=project, tentative=False)
     for scope in (allocations.filter(start_date__lte=around, end_date__gte=around), allocations):
-        top = (scope.values("person").annotate(hours=Sum("hours_per_week"))
-               .order_by("-hours", "person").first())
+        top = (
+            scope.values("person")
+            .annotate(hours=Sum("hours_per_week"))
+            .order_by("-hours", "person")
+            .first()
+        )
         if top:
             return Person.objects.select_related("team").get(pk=top["person"])
     return None
@@ -33,7 +37,7 @@ def from_go_live(milestone) -> dict:
     return {
         "title": f"Go-live: {project.name}",
         "description": f"Deploys {project.code} {project.name} to production for the "
-                       f"milestone “{milestone.name}” on {milestone.due_date:%d %b %Y}.",
+        f"milestone “{milestone.name}” on {milestone.due_date:%d %b %Y}.",
         "category": "Project go-live",
         "project": project,
         "items": list(ConfigurationItem.objects.filter(service__in=project.services.all())),

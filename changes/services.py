@@ -54,8 +54,11 @@ def change_create(*, requester, items=(), **fields) -> ChangeRequest:
 def change_update(*, change: ChangeRequest, by, items=None, **fields) -> ChangeRequest:
     """Edit a change while it is still a draft (new or assess); the risk is re-assessed."""
     if change.state not in (ChangeState.NEW, ChangeState.ASSESS):
-        raise TransitionRefused("Only a new change or one in assessment is edited; send it "
-                                "back to new first.", allowed=[], current=change.state)
+        raise TransitionRefused(
+            "Only a new change or one in assessment is edited; send it back to new first.",
+            allowed=[],
+            current=change.state,
+        )
     for name, value in fields.items():
         setattr(change, name, value)
     change.save()
@@ -69,20 +72,23 @@ def change_update(*, change: ChangeRequest, by, items=None, **fields) -> ChangeR
 def approval_needed(change: ChangeRequest) -> tuple[str, int]:
     """(approving role, quorum) for the change under the current policies."""
     policies = ApprovalPolicy.objects.select_related("approver_group").filter(
-        change_type=change.change_type)
+        change_type=change.change_type
+    )
     return approval_rule(change.change_type, change.effective_risk, policies)
 
 
 def approvals_counted(change: ChangeRequest, group: str) -> int:
     """Approvals of the current round from members of the approving role."""
-    return change.approvals.filter(round=change.approval_round, decision=Decision.APPROVE,
-                                   approver__groups__name=group).count()
+    return change.approvals.filter(
+        round=change.approval_round, decision=Decision.APPROVE, approver__groups__name=group
+    ).count()
 
 
 def facts_for(change: ChangeRequest) -> ChangeFacts:
     group, needed = approval_needed(change)
     return ChangeFacts(
-        state=change.state, change_type=change.change_type,
+        state=change.state,
+        change_type=change.change_type,
         has_items=change.items.exists(),
         has_window=bool(change.planned_start and change.planned_end),
         has_backout_plan=bool(change.backout_plan.strip()),
@@ -96,8 +102,9 @@ def facts_for(change: ChangeRequest) -> ChangeFacts:
 
 
 def _move(change: ChangeRequest, to: str, by, comment: str) -> None:
-    ChangeTransition.objects.create(change=change, from_state=change.state, to_state=to,
-                                    by=by, comment=comment)
+    ChangeTransition.objects.create(
+        change=change, from_state=change.state, to_state=to, by=by, comment=comment
+    )
     if to == ChangeState.AUTHORIZE:
         # The assessed risk is fixed as the change goes to the CAB: it picks the policy.
         change.risk = insight_for(change).assessment.level
@@ -113,17 +120,24 @@ def change_transition(*, change: ChangeRequest, to: str, by, comment: str = "") 
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         facts = facts_for(change)
-        guard_transition(noun="change", states=ChangeState, table=TRANSITIONS,
-                         current=change.state, to=to,
-                         blockers=blockers(facts, to) if to in ChangeState.values else [],
-                         allowed=allowed_moves(facts), needs_comment=to in COMMENT_REQUIRED,
-                         comment=comment)
+        guard_transition(
+            noun="change",
+            states=ChangeState,
+            table=TRANSITIONS,
+            current=change.state,
+            to=to,
+            blockers=blockers(facts, to) if to in ChangeState.values else [],
+            allowed=allowed_moves(facts),
+            needs_comment=to in COMMENT_REQUIRED,
+            comment=comment,
+        )
         _move(change, to, by, comment)
     return change
 
 
-def change_approve(*, change: ChangeRequest, approver, decision: str,
-                   comment: str = "") -> Approval:
+def change_approve(
+    *, change: ChangeRequest, approver, decision: str, comment: str = ""
+) -> Approval:
     """Record a CAB decision. The change row is locked first, so simultaneous approvers are
     serialised: each decision is recorded once and the move to scheduled happens once."""
     if decision not in Decision.values:
@@ -134,9 +148,11 @@ def change_approve(*, change: ChangeRequest, approver, decision: str,
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         if change.state not in (ChangeState.AUTHORIZE, ChangeState.SCHEDULED):
-            raise TransitionRefused("This change is not waiting for approval.",
-                                    allowed=allowed_moves(facts_for(change)),
-                                    current=change.state)
+            raise TransitionRefused(
+                "This change is not waiting for approval.",
+                allowed=allowed_moves(facts_for(change)),
+                current=change.state,
+            )
         implementer_user = change.implementer.user_id if change.implementer else None
         if approver.pk in (change.requester_id, implementer_user):
             raise PermissionDenied("Nobody approves a change they requested or implement.")
@@ -145,12 +161,17 @@ def change_approve(*, change: ChangeRequest, approver, decision: str,
             raise PermissionDenied(f"This change needs approval from the {group} role.")
         try:
             with transaction.atomic():
-                approval = Approval.objects.create(change=change, approver=approver,
-                                                   decision=decision, comment=comment,
-                                                   round=change.approval_round)
+                approval = Approval.objects.create(
+                    change=change,
+                    approver=approver,
+                    decision=decision,
+                    comment=comment,
+                    round=change.approval_round,
+                )
         except IntegrityError as exc:
-            raise TransitionRefused("You have already decided on this change.",
-                                    allowed=[], current=change.state) from exc
+            raise TransitionRefused(
+                "You have already decided on this change.", allowed=[], current=change.state
+            ) from exc
         if change.state != ChangeState.AUTHORIZE:
             return approval  # late approvals are recorded, the change has moved on
         if decision == Decision.REJECT:
@@ -212,23 +233,38 @@ def freeze_exception_grant(*, change: ChangeRequest, by, reason: str) -> ChangeR
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         change.freeze_exception, change.freeze_exception_reason = True, reason
         change.freeze_exception_by = by
-        change.save(update_fields=["freeze_exception", "freeze_exception_reason",
-                                   "freeze_exception_by", "updated_at"])
+        change.save(
+            update_fields=[
+                "freeze_exception",
+                "freeze_exception_reason",
+                "freeze_exception_by",
+                "updated_at",
+            ]
+        )
     return change
 
 
-def review_record(*, change: ChangeRequest, by, outcome: str, incidents_caused: int = 0,
-                  notes: str = "") -> PostImplementationReview:
+def review_record(
+    *, change: ChangeRequest, by, outcome: str, incidents_caused: int = 0, notes: str = ""
+) -> PostImplementationReview:
     """The post-implementation review; the change takes its outcome."""
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         if change.state not in (ChangeState.IMPLEMENT, ChangeState.REVIEW):
-            raise TransitionRefused("Only an implemented change is reviewed.",
-                                    allowed=allowed_moves(facts_for(change)),
-                                    current=change.state)
+            raise TransitionRefused(
+                "Only an implemented change is reviewed.",
+                allowed=allowed_moves(facts_for(change)),
+                current=change.state,
+            )
         review, _ = PostImplementationReview.objects.update_or_create(
-            change=change, defaults={"outcome": outcome, "incidents_caused": incidents_caused,
-                                     "notes": notes, "reviewed_by": by})
+            change=change,
+            defaults={
+                "outcome": outcome,
+                "incidents_caused": incidents_caused,
+                "notes": notes,
+                "reviewed_by": by,
+            },
+        )
         change.outcome = outcome
         change.save(update_fields=["outcome", "updated_at"])
     return review

@@ -45,8 +45,9 @@ def _own_weekly_effort(change: ChangeRequest, snapshot) -> dict[int, float]:
     return {week: share for week in range(first, last + 1)}
 
 
-def suggest_slots(change: ChangeRequest, *, weeks: int = 4, count: int = 5,
-                  today=None) -> list[Slot]:
+def suggest_slots(
+    change: ChangeRequest, *, weeks: int = 4, count: int = 5, today=None
+) -> list[Slot]:
     """At most one slot a day, from tomorrow, at the change's usual time of day."""
     today = today or timezone.localdate()
     at = timezone.localtime(change.planned_start).time() if change.planned_start else EVENING
@@ -67,16 +68,19 @@ def suggest_slots(change: ChangeRequest, *, weeks: int = 4, count: int = 5,
         end = start + duration
         if any(freeze_covers(f, start, end, services) for f in freezes):
             continue
-        if any(o.pk != change.pk and occupies(o, start, end, item_ids, services)
-               for o in others):
+        if any(o.pk != change.pk and occupies(o, start, end, item_ids, services) for o in others):
             continue
         load = None
         if row is not None:
             week = (day - snapshot.week_start).days // 7
             if not 0 <= week < snapshot.weeks or not row.capacity[week]:
                 continue
-            booked = (row.project[week] + row.operational[week] - own.get(week, 0.0)
-                      + float(change.effort_hours))
+            booked = (
+                row.project[week]
+                + row.operational[week]
+                - own.get(week, 0.0)
+                + float(change.effort_hours)
+            )
             load = booked / row.capacity[week]
             if load > 1.0:
                 continue

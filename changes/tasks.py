@@ -18,5 +18,6 @@ def notify_requester(change_id: int, approval_id: int) -> int:
     from .notifications import send_decision
 
     approval = Approval.objects.select_related("approver", "change__requester").get(
-        pk=approval_id, change_id=change_id)
+        pk=approval_id, change_id=change_id
+    )
     return send_decision(approval.change, approval)

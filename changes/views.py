@@ -37,8 +37,11 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "change"
 
     def get_queryset(self):
-        return selectors.change_list().select_related("freeze_exception_by").prefetch_related(
-            "approvals__approver", "transitions__by")
+        return (
+            selectors.change_list()
+            .select_related("freeze_exception_by")
+            .prefetch_related("approvals__approver", "transitions__by")
+        )
 
     def get_context_data(self, **kwargs):
         change, user = self.object, self.request.user
@@ -46,33 +49,47 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
         facts = services.facts_for(change)
         role, quorum = services.approval_needed(change)
         needs_slot = change.state in PLANNING_STATES and (
-            not (change.planned_start and change.planned_end) or insight.collisions
-            or (insight.freezes and not change.freeze_exception) or insight.overbooked)
+            not (change.planned_start and change.planned_end)
+            or insight.collisions
+            or (insight.freezes and not change.freeze_exception)
+            or insight.overbooked
+        )
         may_work = selectors.may_work_on(user, change)
         return super().get_context_data(
-            insight=insight, assessment=insight.assessment,
-            moves=[(to, ChangeState(to).label, to in COMMENT_REQUIRED, blockers(facts, to))
-                   for to in TRANSITIONS[change.state]
-                   if not (change.state == ChangeState.AUTHORIZE
-                           and to == ChangeState.SCHEDULED)],  # the CAB's quorum moves it
+            insight=insight,
+            assessment=insight.assessment,
+            moves=[
+                (to, ChangeState(to).label, to in COMMENT_REQUIRED, blockers(facts, to))
+                for to in TRANSITIONS[change.state]
+                if not (change.state == ChangeState.AUTHORIZE and to == ChangeState.SCHEDULED)
+            ],  # the CAB's quorum moves it
             can_move=may_work and user.has_perm("changes.transition_changerequest"),
-            can_edit=may_work and user.has_perm("changes.change_changerequest")
+            can_edit=may_work
+            and user.has_perm("changes.change_changerequest")
             and change.state in (ChangeState.NEW, ChangeState.ASSESS),
-            can_decide=bool(selectors.cab_queue(user, ChangeRequest.objects.filter(
-                pk=change.pk))),
-            approving_role=role_label(role), quorum=quorum,
+            can_decide=bool(selectors.cab_queue(user, ChangeRequest.objects.filter(pk=change.pk))),
+            approving_role=role_label(role),
+            quorum=quorum,
             approved=services.approvals_counted(change, role),
-            risk_form=RiskOverrideForm(initial={"level": change.risk_override,
-                                                "reason": change.risk_override_reason})
-            if user.has_perm("changes.approve_changerequest") else None,
-            freeze_form=ReasonForm() if insight.freezes and not change.freeze_exception
-            and user.has_perm("changes.grant_freeze_exception") else None,
-            review_form=ReviewForm() if change.state in (ChangeState.IMPLEMENT,
-                                                         ChangeState.REVIEW)
-            and may_work and user.has_perm("changes.add_postimplementationreview") else None,
+            risk_form=RiskOverrideForm(
+                initial={"level": change.risk_override, "reason": change.risk_override_reason}
+            )
+            if user.has_perm("changes.approve_changerequest")
+            else None,
+            freeze_form=ReasonForm()
+            if insight.freezes
+            and not change.freeze_exception
+            and user.has_perm("changes.grant_freeze_exception")
+            else None,
+            review_form=ReviewForm()
+            if change.state in (ChangeState.IMPLEMENT, ChangeState.REVIEW)
+            and may_work
+            and user.has_perm("changes.add_postimplementationreview")
+            else None,
             slots=suggest_slots(change) if needs_slot else None,
             **_knowledge_of(change, self.request),
-            **kwargs)
+            **kwargs,
+        )
 
 
 def _knowledge_of(change, request) -> dict:
@@ -82,10 +99,12 @@ def _knowledge_of(change, request) -> dict:
 
     went_wrong = change.outcome in WENT_WRONG
     return {
-        "lessons_panel": surfacing.lessons_for_change(change, request.user,
-                                                      next_url=request.get_full_path()),
+        "lessons_panel": surfacing.lessons_for_change(
+            change, request.user, next_url=request.get_full_path()
+        ),
         "lesson_ask_url": surfacing.ask_for_lesson("change", change.pk, request.user)
-        if went_wrong else "",
+        if went_wrong
+        else "",
         "own_lessons": surfacing.lessons_of("change", change.pk, request.user),
     }
 
@@ -103,17 +122,21 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
             return super().get_initial()
         from portfolio.models import Milestone
 
-        milestone = get_object_or_404(Milestone.objects.select_related("project"),
-                                      pk=milestone_id if milestone_id.isdigit() else 0,
-                                      kind=MilestoneKind.GO_LIVE)
+        milestone = get_object_or_404(
+            Milestone.objects.select_related("project"),
+            pk=milestone_id if milestone_id.isdigit() else 0,
+            kind=MilestoneKind.GO_LIVE,
+        )
         return prefill.from_go_live(milestone)
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", [])
         self.object = services.change_create(requester=self.request.user, items=items, **data)
-        messages.success(self.request, f"{self.object.number} raised. Move it to assessment "
-                                       "when it is ready for review.")
+        messages.success(
+            self.request,
+            f"{self.object.number} raised. Move it to assessment when it is ready for review.",
+        )
         return redirect(self.object)
 
 
@@ -134,7 +157,8 @@ class ChangeUpdateView(PermissionRequiredMixin, UpdateView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", None)
-        self.object = services.change_update(change=self.object, by=self.request.user,
-                                             items=items, **data)
+        self.object = services.change_update(
+            change=self.object, by=self.request.user, items=items, **data
+        )
         messages.success(self.request, f"{self.object.number} saved.")
         return redirect(self.object)

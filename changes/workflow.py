@@ -50,12 +50,20 @@ def blockers(facts: ChangeFacts, to: str) -> list[str]:
             reasons.append("The approvals have not reached the policy's quorum.")
         if not facts.has_window:
             reasons.append("Plan a window (start and end).")
-        if facts.in_freeze and not facts.freeze_exception and \
-                facts.change_type != ChangeType.EMERGENCY:
-            reasons.append("The window falls in a change freeze: an ITSM manager must grant "
-                           "an exception with a reason.")
-    if to == ChangeState.CLOSED and facts.state == ChangeState.IMPLEMENT and \
-            facts.change_type == ChangeType.EMERGENCY:
+        if (
+            facts.in_freeze
+            and not facts.freeze_exception
+            and facts.change_type != ChangeType.EMERGENCY
+        ):
+            reasons.append(
+                "The window falls in a change freeze: an ITSM manager must grant "
+                "an exception with a reason."
+            )
+    if (
+        to == ChangeState.CLOSED
+        and facts.state == ChangeState.IMPLEMENT
+        and facts.change_type == ChangeType.EMERGENCY
+    ):
         reasons.append("An emergency change is always reviewed after implementation.")
     if to == ChangeState.CLOSED and facts.state == ChangeState.REVIEW and not facts.has_review:
         reasons.append("Record the post-implementation review first.")

@@ -20,8 +20,9 @@ class HandoverConfig(AppConfig):
 
         # An approved project opens its handover (inside the approval's transaction).
         project_approved.connect(on_project_approved, dispatch_uid="handover_open_on_approval")
-        post_migrate.connect(_catalogue_after_migrate, sender=self,
-                             dispatch_uid="handover_catalogue")
+        post_migrate.connect(
+            _catalogue_after_migrate, sender=self, dispatch_uid="handover_catalogue"
+        )
         self._register_with_the_engine()
 
     def _register_with_the_engine(self) -> None:

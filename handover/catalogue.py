@@ -18,10 +18,10 @@ CATALOGUE = [
 ]
 
 
-
 def ensure_catalogue(criterion_model) -> None:
     if criterion_model.objects.exists():
         return
     for order, (name, mandatory, description) in enumerate(CATALOGUE, start=1):
-        criterion_model.objects.create(name=name, mandatory=mandatory,
-                                       description=description, order=order * 10)
+        criterion_model.objects.create(
+            name=name, mandatory=mandatory, description=description, order=order * 10
+        )

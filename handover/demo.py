@@ -20,16 +20,25 @@ from .models import Handover, Incident, Problem
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})
 HANDOVERS = {
-    "PRJ-0101": ("readiness_review",
-                 ["Runbook", "Monitoring", "Service levels", "Security", "Knowledge"], {}),
+    "PRJ-0101": (
+        "readiness_review",
+        ["Runbook", "Monitoring", "Service levels", "Security", "Knowledge"],
+        {},
+    ),
     "PRJ-0113": ("planning", ["Runbook", "Monitoring"], {}),
-    "PRJ-0104": ("readiness_review", ["Runbook", "Support team", "Service levels",
-                                      "Backup", "Security"], {}),
+    "PRJ-0104": (
+        "readiness_review",
+        ["Runbook", "Support team", "Service levels", "Backup", "Security"],
+        {},
+    ),
     "PRJ-0103": ("planning", [], {}),
     "PRJ-0111": ("planning", [], {}),
     "PRJ-0118": ("planning", ["Security"], {}),
-    "PRJ-0102": ("early_life_support", "all",
-                 {"Known errors": "No open defects at cut-over; the release notes list none."}),
+    "PRJ-0102": (
+        "early_life_support",
+        "all",
+        {"Known errors": "No open defects at cut-over; the release notes list none."},
+    ),
     "PRJ-0106": ("closed", "all", {}),
     "PRJ-0117": ("closed", "all", {}),
 }
@@ -42,35 +51,169 @@ PILOT = ("PRJ-0101", "Pilot go-live (500 customers)", 10)  # days from today
 # title, service, project, change title prefix, impact, urgency, days ago, state,
 # assignee, hours worked, major
 INCIDENTS = [
-    ("Card payments declined after the v4.2 release", "Payments Gateway", "PRJ-0102",
-     "Payments API v4.2", 1, 1, 9, "closed", "Rosa Ivanova", 6, True),
-    ("Refund API timing out (connection pool exhausted)", "Payments Gateway", "PRJ-0102",
-     "Payments API v4.2", 2, 1, 9, "resolved", "Rosa Ivanova", 4, False),
-    ("Settlement file late to the bank", "Payments Gateway", "PRJ-0102", None, 2, 2, 5,
-     "in_progress", "Elena Novak", 5, False),
-    ("Payments dashboard shows stale figures", "Payments Gateway", "PRJ-0102", None, 3, 2, 3,
-     "on_hold", "Elena Novak", 2, False),
-    ("Intermittent 502s on the payments API", "Payments Gateway", "PRJ-0102", None, 2, 1, 2,
-     "in_progress", "Elena Novak", 7, False),
-    ("Password reset emails not arriving", "Identity & SSO", "PRJ-0106", None, 2, 2, 20,
-     "closed", None, 1, False),
-    ("VPN drops every 30 minutes for branch staff", "Corporate Network", None, None, 2, 2, 6,
-     "resolved", None, 3, False),
-    ("HR system slow on Monday mornings", "HR System", None, None, 3, 3, 12, "closed", None, 1,
-     False),
-    ("Backup job failed for the core banking standby", "Backup Service", "PRJ-0104", None, 1, 2,
-     4, "in_progress", None, 3, False),
-    ("Service desk tool search returns nothing", "Service Desk Tooling", "PRJ-0117", None, 3, 2,
-     26, "closed", None, 1, False),
-    ("Kubernetes node pool at 95 % memory", "Kubernetes Platform", "PRJ-0113", None, 2, 2, 1,
-     "new", None, 0, False),
-    ("Email delays to external recipients", "Email & Collaboration", None, None, 2, 3, 1, "new",
-     None, 0, False),
+    (
+        "Card payments declined after the v4.2 release",
+        "Payments Gateway",
+        "PRJ-0102",
+        "Payments API v4.2",
+        1,
+        1,
+        9,
+        "closed",
+        "Rosa Ivanova",
+        6,
+        True,
+    ),
+    (
+        "Refund API timing out (connection pool exhausted)",
+        "Payments Gateway",
+        "PRJ-0102",
+        "Payments API v4.2",
+        2,
+        1,
+        9,
+        "resolved",
+        "Rosa Ivanova",
+        4,
+        False,
+    ),
+    (
+        "Settlement file late to the bank",
+        "Payments Gateway",
+        "PRJ-0102",
+        None,
+        2,
+        2,
+        5,
+        "in_progress",
+        "Elena Novak",
+        5,
+        False,
+    ),
+    (
+        "Payments dashboard shows stale figures",
+        "Payments Gateway",
+        "PRJ-0102",
+        None,
+        3,
+        2,
+        3,
+        "on_hold",
+        "Elena Novak",
+        2,
+        False,
+    ),
+    (
+        "Intermittent 502s on the payments API",
+        "Payments Gateway",
+        "PRJ-0102",
+        None,
+        2,
+        1,
+        2,
+        "in_progress",
+        "Elena Novak",
+        7,
+        False,
+    ),
+    (
+        "Password reset emails not arriving",
+        "Identity & SSO",
+        "PRJ-0106",
+        None,
+        2,
+        2,
+        20,
+        "closed",
+        None,
+        1,
+        False,
+    ),
+    (
+        "VPN drops every 30 minutes for branch staff",
+        "Corporate Network",
+        None,
+        None,
+        2,
+        2,
+        6,
+        "resolved",
+        None,
+        3,
+        False,
+    ),
+    (
+        "HR system slow on Monday mornings",
+        "HR System",
+        None,
+        None,
+        3,
+        3,
+        12,
+        "closed",
+        None,
+        1,
+        False,
+    ),
+    (
+        "Backup job failed for the core banking standby",
+        "Backup Service",
+        "PRJ-0104",
+        None,
+        1,
+        2,
+        4,
+        "in_progress",
+        None,
+        3,
+        False,
+    ),
+    (
+        "Service desk tool search returns nothing",
+        "Service Desk Tooling",
+        "PRJ-0117",
+        None,
+        3,
+        2,
+        26,
+        "closed",
+        None,
+        1,
+        False,
+    ),
+    (
+        "Kubernetes node pool at 95 % memory",
+        "Kubernetes Platform",
+        "PRJ-0113",
+        None,
+        2,
+        2,
+        1,
+        "new",
+        None,
+        0,
+        False,
+    ),
+    (
+        "Email delays to external recipients",
+        "Email & Collaboration",
+        None,
+        None,
+        2,
+        3,
+        1,
+        "new",
+        None,
+        0,
+        False,
+    ),
 ]
-PROBLEM = ("Connection pool exhaustion on the payments API",
-           "The v4.2 pool settings cap connections at 20 per pod; peak needs 45.",
-           "Scale the API to 6 pods during peak hours; raise the pool in v4.3.",
-           ["Refund API timing out", "Intermittent 502s"])
+PROBLEM = (
+    "Connection pool exhaustion on the payments API",
+    "The v4.2 pool settings cap connections at 20 per pod; peak needs 45.",
+    "Scale the API to 6 pods during peak hours; raise the pool in v4.3.",
+    ["Refund API timing out", "Intermittent 502s"],
+)
 
 
 def seed(ctx) -> None:
@@ -82,8 +225,11 @@ def seed(ctx) -> None:
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
     incidents = _incidents(engineer, projects)
-    handovers = [_handover(projects[code], plan, pmo, manager)
-                 for code, plan in HANDOVERS.items() if code in projects]
+    handovers = [
+        _handover(projects[code], plan, pmo, manager)
+        for code, plan in HANDOVERS.items()
+        if code in projects
+    ]
     ctx.counts.update(handovers=len(handovers), incidents=len(incidents))
 
 
@@ -91,9 +237,13 @@ def _pilot(projects) -> None:
     code, name, days = PILOT
     if code in projects:
         Milestone.objects.update_or_create(
-            project=projects[code], name=name,
-            defaults={"kind": MilestoneKind.GO_LIVE,
-                      "due_date": timezone.localdate() + timedelta(days=days)})
+            project=projects[code],
+            name=name,
+            defaults={
+                "kind": MilestoneKind.GO_LIVE,
+                "due_date": timezone.localdate() + timedelta(days=days),
+            },
+        )
 
 
 def _matches(name: str, done) -> bool:
@@ -108,63 +258,119 @@ def _handover(project, plan, pmo, manager) -> Handover:
     for i, check in enumerate(handover.checks.select_related("criterion")):
         name = check.criterion.name
         reason = next((r for prefix, r in waived.items() if name.startswith(prefix)), "")
-        status = (CheckStatus.WAIVED if reason else CheckStatus.DONE if _matches(name, done)
-                  else CheckStatus.IN_PROGRESS if i % 3 == 0 else CheckStatus.TODO)
+        status = (
+            CheckStatus.WAIVED
+            if reason
+            else CheckStatus.DONE
+            if _matches(name, done)
+            else CheckStatus.IN_PROGRESS
+            if i % 3 == 0
+            else CheckStatus.TODO
+        )
         services.check_update(
-            check=check, by=manager, status=status, owner=owners[i % len(owners)],
+            check=check,
+            by=manager,
+            status=status,
+            owner=owners[i % len(owners)],
             evidence_url=f"https://wiki.example.org/ops/{project.code.lower()}/{check.pk}"
-            if status == CheckStatus.DONE else "", waiver_reason=reason)
+            if status == CheckStatus.DONE
+            else "",
+            waiver_reason=reason,
+        )
     path = ["readiness_review", "accepted", "early_life_support", "closed"]
-    for to in path[:path.index(state) + 1] if state != "planning" else []:
+    for to in path[: path.index(state) + 1] if state != "planning" else []:
         by = manager if to in ("accepted", "early_life_support", "closed") else pmo
-        handover = services.handover_transition(handover=handover, to=to, by=by,
-                                                comment="Demo walk-through.")
+        handover = services.handover_transition(
+            handover=handover, to=to, by=by, comment="Demo walk-through."
+        )
     if state == HandoverState.CLOSED:
         went_live = handover.els_started_on
         days = CLOSED_AFTER_DAYS.get(project.code, 14)
-        closed = timezone.make_aware(datetime.combine(went_live + timedelta(days=days),
-                                                      time(16)))
+        closed = timezone.make_aware(datetime.combine(went_live + timedelta(days=days), time(16)))
         Handover.objects.filter(pk=handover.pk).update(
-            closed_at=closed, transition_days=days, els_ended_on=went_live + timedelta(days=14),
-            accepted_at=closed - timedelta(days=days + 2))
+            closed_at=closed,
+            transition_days=days,
+            els_ended_on=went_live + timedelta(days=14),
+            accepted_at=closed - timedelta(days=days + 2),
+        )
     return handover
 
 
 def _incidents(reporter, projects) -> list[Incident]:
     services_by_name = {s.name: s for s in Service.objects.all()}
-    people = {p.name: p for p in Person.objects.filter(
-        name__in={i[8] for i in INCIDENTS if i[8]})}
+    people = {p.name: p for p in Person.objects.filter(name__in={i[8] for i in INCIDENTS if i[8]})}
     made = []
     now = timezone.now()
-    for (title, service, code, change_prefix, impact, urgency, days, state, assignee, hours,
-         major) in INCIDENTS:
+    for (
+        title,
+        service,
+        code,
+        change_prefix,
+        impact,
+        urgency,
+        days,
+        state,
+        assignee,
+        hours,
+        major,
+    ) in INCIDENTS:
         if service not in services_by_name:
             continue
-        change = (ChangeRequest.objects.filter(title__startswith=change_prefix).first()
-                  if change_prefix else None)
+        change = (
+            ChangeRequest.objects.filter(title__startswith=change_prefix).first()
+            if change_prefix
+            else None
+        )
         person = people.get(assignee) if assignee else None
         incident = incident_services.incident_log(
-            reporter=reporter, title=title, service=services_by_name[service],
-            project=projects.get(code), caused_by_change=change, impact=impact,
-            urgency=urgency, major=major, assignee=person,
-            opened_at=now - timedelta(days=days, hours=3))
-        moves = {"new": [], "in_progress": ["in_progress"], "on_hold": ["in_progress", "on_hold"],
-                 "resolved": ["in_progress", "resolved"],
-                 "closed": ["in_progress", "resolved", "closed"]}[state]
+            reporter=reporter,
+            title=title,
+            service=services_by_name[service],
+            project=projects.get(code),
+            caused_by_change=change,
+            impact=impact,
+            urgency=urgency,
+            major=major,
+            assignee=person,
+            opened_at=now - timedelta(days=days, hours=3),
+        )
+        moves = {
+            "new": [],
+            "in_progress": ["in_progress"],
+            "on_hold": ["in_progress", "on_hold"],
+            "resolved": ["in_progress", "resolved"],
+            "closed": ["in_progress", "resolved", "closed"],
+        }[state]
         for to in moves:
             incident = incident_services.incident_transition(
-                incident=incident, to=to, by=reporter,
-                resolution_notes="Restored service; root cause recorded on the problem.")
-        worker = person or Person.objects.filter(team=services_by_name[service].owning_team
-                                                 ).order_by("pk").first()
+                incident=incident,
+                to=to,
+                by=reporter,
+                resolution_notes="Restored service; root cause recorded on the problem.",
+            )
+        worker = (
+            person
+            or Person.objects.filter(team=services_by_name[service].owning_team)
+            .order_by("pk")
+            .first()
+        )
         if hours and worker:
-            incident_services.work_log(incident=incident, person=worker,
-                                       day=timezone.localdate() - timedelta(days=min(days, 4)),
-                                       hours=hours, note="Investigation and fix")
+            incident_services.work_log(
+                incident=incident,
+                person=worker,
+                day=timezone.localdate() - timedelta(days=min(days, 4)),
+                hours=hours,
+                note="Investigation and fix",
+            )
         made.append(incident)
     title, cause, workaround, prefixes = PROBLEM
     grouped = [i for i in made if any(i.title.startswith(p) for p in prefixes)]
     if grouped:
-        incident_services.problem_create(incidents=grouped, title=title, root_cause=cause,
-                                         workaround=workaround, state="known_error")
+        incident_services.problem_create(
+            incidents=grouped,
+            title=title,
+            root_cause=cause,
+            workaround=workaround,
+            state="known_error",
+        )
     return made

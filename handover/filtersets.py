@@ -14,8 +14,9 @@ from .models import Handover, ReadinessCheck, ReadinessCriterion
 class HandoverFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
-    receiving_team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(),
-                                                      label="Receiving team")
+    receiving_team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.all(), label="Receiving team"
+    )
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
 
     class Meta:
@@ -23,10 +24,12 @@ class HandoverFilterSet(PortalFilterSet):
         fields = ["q", "state", "receiving_team", "project"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(project__code__icontains=value)
-                               | Q(project__name__icontains=value)
-                               | Q(new_service_name__icontains=value)
-                               | Q(service__name__icontains=value))
+        return queryset.filter(
+            Q(project__code__icontains=value)
+            | Q(project__name__icontains=value)
+            | Q(new_service_name__icontains=value)
+            | Q(service__name__icontains=value)
+        )
 
 
 class CheckFilterSet(PortalFilterSet):

@@ -12,11 +12,20 @@ from .models import Handover
 class HandoverForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Handover
-        fields = ["service", "new_service_name", "receiving_team", "els_quiet_days",
-                  "els_max_priority", "els_effort_hours"]
-        labels = {"service": "Existing service", "els_quiet_days": "Quiet days to exit",
-                  "els_max_priority": "Counting priority (1–N)",
-                  "els_effort_hours": "ELS effort (h/week)"}
+        fields = [
+            "service",
+            "new_service_name",
+            "receiving_team",
+            "els_quiet_days",
+            "els_max_priority",
+            "els_effort_hours",
+        ]
+        labels = {
+            "service": "Existing service",
+            "els_quiet_days": "Quiet days to exit",
+            "els_max_priority": "Counting priority (1–N)",
+            "els_effort_hours": "ELS effort (h/week)",
+        }
 
     def clean_els_max_priority(self):
         value = self.cleaned_data["els_max_priority"]

@@ -19,18 +19,21 @@ class IncidentFilterSet(PortalFilterSet):
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
     assignee = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
-    major = django_filters.BooleanFilter(label="Major only", method="major_only",
-                                         widget=django_filters.widgets.BooleanWidget())
-    mine = django_filters.BooleanFilter(label="Mine", method="mine_only",
-                                        widget=django_filters.widgets.BooleanWidget())
+    major = django_filters.BooleanFilter(
+        label="Major only", method="major_only", widget=django_filters.widgets.BooleanWidget()
+    )
+    mine = django_filters.BooleanFilter(
+        label="Mine", method="mine_only", widget=django_filters.widgets.BooleanWidget()
+    )
 
     class Meta:
         model = Incident
         fields = ["q", "state", "priority", "service", "project", "assignee", "major", "mine"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
-                               | Q(description__icontains=value))
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
 
     def major_only(self, queryset, name, value):
         return queryset.filter(major=value) if value is not None else queryset
@@ -52,5 +55,6 @@ class ProblemFilterSet(PortalFilterSet):
         fields = ["q", "state"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
-                               | Q(root_cause__icontains=value))
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(root_cause__icontains=value)
+        )

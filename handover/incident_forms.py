@@ -25,46 +25,72 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
     """The short form: what broke, where, how bad. Everything else comes later."""
 
     impact = forms.TypedChoiceField(
-        choices=Level.choices, coerce=int, initial=Level.MEDIUM,
+        choices=Level.choices,
+        coerce=int,
+        initial=Level.MEDIUM,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        help_text="How widely does it hurt? 1 is many users or a whole service.")
+        help_text="How widely does it hurt? 1 is many users or a whole service.",
+    )
     urgency = forms.TypedChoiceField(
-        choices=Level.choices, coerce=int, initial=Level.MEDIUM,
+        choices=Level.choices,
+        coerce=int,
+        initial=Level.MEDIUM,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        help_text="How soon must it be fixed? 1 is now.")
+        help_text="How soon must it be fixed? 1 is now.",
+    )
     caused_by_change = ChangeChoiceField(
-        queryset=ChangeRequest.objects.none(), required=False, label="Caused by change",
-        help_text="If a change broke it; its project is taken when you leave project empty.")
+        queryset=ChangeRequest.objects.none(),
+        required=False,
+        label="Caused by change",
+        help_text="If a change broke it; its project is taken when you leave project empty.",
+    )
 
     class Meta:
         model = Incident
-        fields = ["title", "service", "project", "impact", "urgency", "description",
-                  "caused_by_change", "major"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
-                   "title": forms.TextInput(attrs={"autofocus": True,
-                                                   "placeholder": "What is broken?"})}
+        fields = [
+            "title",
+            "service",
+            "project",
+            "impact",
+            "urgency",
+            "description",
+            "caused_by_change",
+            "major",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "title": forms.TextInput(attrs={"autofocus": True, "placeholder": "What is broken?"}),
+        }
         labels = {"major": "Major incident"}
-        help_texts = {"major": "Service-wide outage or serious business impact: it runs the "
-                               "major-incident process."}
-        error_messages = {"service": {"required": "Say which service is affected."},
-                          "title": {"required": "Give the incident a short title."}}
+        help_texts = {
+            "major": "Service-wide outage or serious business impact: it runs the "
+            "major-incident process."
+        }
+        error_messages = {
+            "service": {"required": "Say which service is affected."},
+            "title": {"required": "Give the incident a short title."},
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.order_by("name")
-        self.fields["project"].queryset = (projects_visible_to(user).order_by("code")
-                                           if user is not None else
-                                           self.fields["project"].queryset.none())
+        self.fields["project"].queryset = (
+            projects_visible_to(user).order_by("code")
+            if user is not None
+            else self.fields["project"].queryset.none()
+        )
         self.fields["project"].empty_label = "No project"
         self.fields["caused_by_change"].queryset = ChangeRequest.objects.filter(
-            state__in=RAN).order_by("-pk")
+            state__in=RAN
+        ).order_by("-pk")
         self.fields["caused_by_change"].empty_label = "No change"
 
     def clean(self):
         data = super().clean()
         if data.get("project") and "service" in self.errors:
             self.errors["service"] = self.error_class(
-                ["Say which of the project's services is affected."])
+                ["Say which of the project's services is affected."]
+            )
         return data
 
 
@@ -75,8 +101,12 @@ class TransitionForm(forms.Form):
 
 class WorkLogForm(BootstrapMixin, forms.Form):
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.DecimalField(min_value=0.25, max_value=24, decimal_places=2,
-                               widget=forms.NumberInput(attrs={"step": "0.25"}))
+    hours = forms.DecimalField(
+        min_value=0.25,
+        max_value=24,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25"}),
+    )
     note = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -85,5 +115,6 @@ class WorkLogForm(BootstrapMixin, forms.Form):
 
 
 class ProblemLinkForm(BootstrapMixin, forms.Form):
-    problem = forms.ModelChoiceField(queryset=Problem.objects.all(), required=False,
-                                     empty_label="No problem")
+    problem = forms.ModelChoiceField(
+        queryset=Problem.objects.all(), required=False, empty_label="No problem"
+    )

@@ -16,8 +16,12 @@ from .models import Incident, Problem, WorkLog
 from .priority import priority
 
 # The timestamp each state stamps when an incident enters it.
-STAMPS = {IncidentState.IN_PROGRESS: "in_progress_at", IncidentState.ON_HOLD: "on_hold_at",
-          IncidentState.RESOLVED: "resolved_at", IncidentState.CLOSED: "closed_at"}
+STAMPS = {
+    IncidentState.IN_PROGRESS: "in_progress_at",
+    IncidentState.ON_HOLD: "on_hold_at",
+    IncidentState.RESOLVED: "resolved_at",
+    IncidentState.CLOSED: "closed_at",
+}
 
 
 def incident_number(pk: int) -> str:
@@ -58,8 +62,11 @@ def incident_log(*, reporter, **fields) -> Incident:
         fields.pop("project", None)
     has_project = fields.get("project") is not None or fields.get("project_id")
     if fields.get("service") is None and not fields.get("service_id"):
-        message = ("Say which of the project's services is affected." if has_project
-                   else "Say which service is affected.")
+        message = (
+            "Say which of the project's services is affected."
+            if has_project
+            else "Say which service is affected."
+        )
         raise ValidationError({"service": message})
     if not (fields.get("title") or "").strip():
         raise ValidationError({"title": "Give the incident a short title."})
@@ -93,17 +100,24 @@ def allowed_moves(incident: Incident) -> list[str]:
     return list(INCIDENT_TRANSITIONS[incident.state])
 
 
-def incident_transition(*, incident: Incident, to: str, by,
-                        resolution_notes: str = "") -> Incident:
+def incident_transition(*, incident: Incident, to: str, by, resolution_notes: str = "") -> Incident:
     """Move an incident along new → in progress → on hold → resolved → closed (409 with the
     allowed moves when the table refuses). Resolving needs resolution notes; reopening a
     resolved incident clears its resolution time."""
     notes = (resolution_notes or "").strip()
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        guard_transition(noun="incident", states=IncidentState, table=INCIDENT_TRANSITIONS,
-                         current=incident.state, to=to, blockers=[],
-                         allowed=allowed_moves(incident), needs_comment=False, comment="")
+        guard_transition(
+            noun="incident",
+            states=IncidentState,
+            table=INCIDENT_TRANSITIONS,
+            current=incident.state,
+            to=to,
+            blockers=[],
+            allowed=allowed_moves(incident),
+            needs_comment=False,
+            comment="",
+        )
         if to == IncidentState.RESOLVED:
             notes = notes or incident.resolution_notes.strip()
             if not notes:
@@ -118,8 +132,9 @@ def incident_transition(*, incident: Incident, to: str, by,
 
 
 @transaction.atomic
-def work_log(*, incident: Incident, person, day: date | None = None, hours,
-             note: str = "") -> WorkLog:
+def work_log(
+    *, incident: Incident, person, day: date | None = None, hours, note: str = ""
+) -> WorkLog:
     """Record time worked on an incident (a quarter of an hour to 24 hours a day)."""
     try:
         hours = Decimal(str(hours))
@@ -129,9 +144,13 @@ def work_log(*, incident: Incident, person, day: date | None = None, hours,
         raise ValidationError({"hours": "Between a quarter of an hour and 24 hours."})
     if person is None:
         raise ValidationError({"person": "Say who worked on it."})
-    return WorkLog.objects.create(incident=incident, person=person,
-                                  day=day or timezone.localdate(), hours=hours,
-                                  note=(note or "").strip())
+    return WorkLog.objects.create(
+        incident=incident,
+        person=person,
+        day=day or timezone.localdate(),
+        hours=hours,
+        note=(note or "").strip(),
+    )
 
 
 @transaction.atomic

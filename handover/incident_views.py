@@ -20,13 +20,16 @@ from .incident_forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkL
 from .models import Incident
 
 # Button wording of each move on the incident page.
-MOVE_LABELS = {IncidentState.IN_PROGRESS: "Start work", IncidentState.ON_HOLD: "Put on hold",
-               IncidentState.RESOLVED: "Resolve", IncidentState.CLOSED: "Close"}
+MOVE_LABELS = {
+    IncidentState.IN_PROGRESS: "Start work",
+    IncidentState.ON_HOLD: "Put on hold",
+    IncidentState.RESOLVED: "Resolve",
+    IncidentState.CLOSED: "Close",
+}
 
 
 def incident_list():
-    return Incident.objects.select_related("service", "project", "assignee",
-                                           "caused_by_change")
+    return Incident.objects.select_related("service", "project", "assignee", "caused_by_change")
 
 
 class IncidentListView(FilteredListView):
@@ -50,8 +53,12 @@ class IncidentCreateView(PermissionRequiredMixin, CreateView):
         initial = super().get_initial()
         project_id = self.request.GET.get("project", "")
         if project_id.isdigit():
-            project = (projects_visible_to(self.request.user)
-                       .prefetch_related("services").filter(pk=project_id).first())
+            project = (
+                projects_visible_to(self.request.user)
+                .prefetch_related("services")
+                .filter(pk=project_id)
+                .first()
+            )
             if project is not None:
                 initial["project"] = project
                 services_of = sorted(project.services.all(), key=lambda s: s.name)
@@ -64,23 +71,28 @@ class IncidentCreateView(PermissionRequiredMixin, CreateView):
         picking a project fills both) and every service."""
         form = kwargs.get("form") or self.get_form()
         projects = form.fields["project"].queryset.prefetch_related("services")
-        options = [(str(p), "project", p.pk,
-                    min(p.services.all(), key=lambda s: s.name).pk if p.services.all() else "")
-                   for p in projects]
-        options += [(f"Service: {s}", "service", s.pk, "")
-                    for s in form.fields["service"].queryset]
+        options = [
+            (
+                str(p),
+                "project",
+                p.pk,
+                min(p.services.all(), key=lambda s: s.name).pk if p.services.all() else "",
+            )
+            for p in projects
+        ]
+        options += [(f"Service: {s}", "service", s.pk, "") for s in form.fields["service"].queryset]
         return super().get_context_data(search_options=options, **kwargs)
 
     def form_valid(self, form):
         try:
-            self.object = services.incident_log(reporter=self.request.user,
-                                                **form.cleaned_data)
+            self.object = services.incident_log(reporter=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, f"{self.object.number} logged "
-                                       f"({self.object.priority_label}).")
+        messages.success(
+            self.request, f"{self.object.number} logged ({self.object.priority_label})."
+        )
         return redirect(self.object)
 
 
@@ -90,29 +102,40 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "incident"
 
     def get_queryset(self):
-        return incident_list().select_related("problem", "reporter",
-                                              "caused_by_change__project")
+        return incident_list().select_related("problem", "reporter", "caused_by_change__project")
 
     def get_context_data(self, **kwargs):
         incident, user = self.object, self.request.user
         logs = list(incident.work_logs.select_related("person"))
         timeline = [("Opened", incident.opened_at)] + [
             (IncidentState(state).label, getattr(incident, stamp))
-            for state, stamp in services.STAMPS.items()]
+            for state, stamp in services.STAMPS.items()
+        ]
         return super().get_context_data(
-            moves=[(to, MOVE_LABELS.get(to, IncidentState(to).label) if not (
-                incident.state == IncidentState.RESOLVED and to == IncidentState.IN_PROGRESS)
-                else "Reopen", to == IncidentState.RESOLVED)
-                for to in INCIDENT_TRANSITIONS[incident.state]],
+            moves=[
+                (
+                    to,
+                    MOVE_LABELS.get(to, IncidentState(to).label)
+                    if not (
+                        incident.state == IncidentState.RESOLVED and to == IncidentState.IN_PROGRESS
+                    )
+                    else "Reopen",
+                    to == IncidentState.RESOLVED,
+                )
+                for to in INCIDENT_TRANSITIONS[incident.state]
+            ],
             can_move=user.has_perm("handover.transition_incident"),
-            timeline=timeline, work_logs=logs,
+            timeline=timeline,
+            work_logs=logs,
             total_hours=sum((log.hours for log in logs), start=0),
             work_form=WorkLogForm() if user.has_perm("handover.add_worklog") else None,
             has_person=getattr(user, "person", None) is not None,
             problem_form=ProblemLinkForm(initial={"problem": incident.problem_id})
-            if user.has_perm("handover.change_incident") else None,
+            if user.has_perm("handover.change_incident")
+            else None,
             **_knowledge_of(incident, user),
-            **kwargs)
+            **kwargs,
+        )
 
 
 def _knowledge_of(incident, user) -> dict:
@@ -125,9 +148,11 @@ def _knowledge_of(incident, user) -> dict:
         "known_errors": surfacing.articles_of_incident(incident, user),
         "incident_lessons": surfacing.lessons_of("incident", incident.pk, user),
         "known_error_url": surfacing.known_error_form_url(incident.pk)
-        if settled and user.has_perm("knowledge.add_article") else "",
+        if settled and user.has_perm("knowledge.add_article")
+        else "",
         "lesson_form_url": surfacing.lesson_form_url("incident", incident.pk)
-        if surfacing.may_write(user) else "",
+        if surfacing.may_write(user)
+        else "",
     }
 
 
@@ -147,14 +172,16 @@ def incident_transition_view(request, pk):
     form.is_valid()
     to = form.cleaned_data.get("to", "")
     try:
-        services.incident_transition(incident=incident, to=to, by=request.user,
-                                     resolution_notes=form.cleaned_data.get(
-                                         "resolution_notes", ""))
+        services.incident_transition(
+            incident=incident,
+            to=to,
+            by=request.user,
+            resolution_notes=form.cleaned_data.get("resolution_notes", ""),
+        )
     except (TransitionRefused, ValidationError) as exc:
         _say_refusal(request, exc)
     else:
-        messages.success(request, f"{incident.number} moved to "
-                                  f"{IncidentState(to).label.lower()}.")
+        messages.success(request, f"{incident.number} moved to {IncidentState(to).label.lower()}.")
     return redirect(incident)
 
 
@@ -167,16 +194,23 @@ def incident_work_view(request, pk):
     if person is None:
         messages.error(request, "Only someone with a person record can log time.")
     elif not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[name].label or name}: {e}"
-                                         for name, errs in form.errors.items() for e in errs))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label or name}: {e}"
+                for name, errs in form.errors.items()
+                for e in errs
+            ),
+        )
     else:
         try:
             services.work_log(incident=incident, person=person, **form.cleaned_data)
         except ValidationError as exc:
             _say_refusal(request, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['hours']} h logged on "
-                                      f"{incident.number}.")
+            messages.success(
+                request, f"{form.cleaned_data['hours']} h logged on {incident.number}."
+            )
     return redirect(incident)
 
 
@@ -188,9 +222,12 @@ def incident_problem_view(request, pk):
     if form.is_valid():
         problem = form.cleaned_data["problem"]
         services.problem_link(incident=incident, problem=problem)
-        messages.success(request, f"{incident.number} linked to {problem.number}." if problem
-                         else f"{incident.number} is no longer linked to a problem.")
+        messages.success(
+            request,
+            f"{incident.number} linked to {problem.number}."
+            if problem
+            else f"{incident.number} is no longer linked to a problem.",
+        )
     else:
         messages.error(request, "Choose a problem from the list.")
     return redirect(incident)
-

@@ -32,44 +32,71 @@ class ReadinessCriterion(models.Model):
 class Handover(models.Model):
     """A project's handover to operations, opened when the project is approved."""
 
-    project = models.OneToOneField("portfolio.Project", on_delete=models.CASCADE,
-                                   related_name="handover")
-    service = models.ForeignKey("portfolio.Service", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="handovers",
-                                help_text="The existing service it delivers into.")
-    new_service_name = models.CharField(max_length=120, blank=True,
-                                        help_text="Or the new service it creates.")
-    receiving_team = models.ForeignKey("resources.Team", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="handovers")
-    state = models.CharField(max_length=30, choices=HandoverState.choices,
-                             default=HandoverState.PLANNING, editable=False, db_index=True)
+    project = models.OneToOneField(
+        "portfolio.Project", on_delete=models.CASCADE, related_name="handover"
+    )
+    service = models.ForeignKey(
+        "portfolio.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handovers",
+        help_text="The existing service it delivers into.",
+    )
+    new_service_name = models.CharField(
+        max_length=120, blank=True, help_text="Or the new service it creates."
+    )
+    receiving_team = models.ForeignKey(
+        "resources.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="handovers"
+    )
+    state = models.CharField(
+        max_length=30,
+        choices=HandoverState.choices,
+        default=HandoverState.PLANNING,
+        editable=False,
+        db_index=True,
+    )
     # Early-life support: from go-live until no incident of priority <= els_max_priority
     # has been opened for els_quiet_days.
     els_quiet_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MinValueValidator(1)],
-        help_text="Days without a serious incident before early-life support ends.")
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Days without a serious incident before early-life support ends.",
+    )
     els_max_priority = models.PositiveSmallIntegerField(
-        default=2, help_text="Incidents of this priority or higher (1 is highest) count.")
+        default=2, help_text="Incidents of this priority or higher (1 is highest) count."
+    )
     els_effort_hours = models.DecimalField(
-        max_digits=6, decimal_places=1, default=Decimal("10"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("10"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Hours a week the receiving team spends on early-life support.")
+        help_text="Hours a week the receiving team spends on early-life support.",
+    )
     els_started_on = models.DateField(null=True, blank=True, editable=False)
     els_ended_on = models.DateField(null=True, blank=True, editable=False)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     transition_days = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text="Go-live to closed, in days.")
+        null=True, blank=True, editable=False, help_text="Go-live to closed, in days."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("transition_handover", "Can move a handover between states"),
-                       ("accept_handover", "Can accept a handover into operations")]
+        permissions = [
+            ("transition_handover", "Can move a handover between states"),
+            ("accept_handover", "Can accept a handover into operations"),
+        ]
 
     def __str__(self) -> str:
         return f"Handover of {self.project}"
@@ -86,12 +113,17 @@ class ReadinessCheck(models.Model):
     """One criterion for one handover: who owns it, where it stands, the evidence."""
 
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="checks")
-    criterion = models.ForeignKey(ReadinessCriterion, on_delete=models.PROTECT,
-                                  related_name="checks")
-    owner = models.ForeignKey("resources.Person", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="readiness_checks")
-    status = models.CharField(max_length=20, choices=CheckStatus.choices,
-                              default=CheckStatus.TODO)
+    criterion = models.ForeignKey(
+        ReadinessCriterion, on_delete=models.PROTECT, related_name="checks"
+    )
+    owner = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="readiness_checks",
+    )
+    status = models.CharField(max_length=20, choices=CheckStatus.choices, default=CheckStatus.TODO)
     evidence_url = models.URLField(blank=True, max_length=500)
     waiver_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,10 +131,13 @@ class ReadinessCheck(models.Model):
     class Meta:
         ordering = ["criterion__order", "criterion__name"]
         constraints = [
-            models.UniqueConstraint(fields=["handover", "criterion"],
-                                    name="one_check_per_criterion"),
-            models.CheckConstraint(condition=~Q(status=CheckStatus.WAIVED) | ~Q(waiver_reason=""),
-                                   name="waiver_needs_reason"),
+            models.UniqueConstraint(
+                fields=["handover", "criterion"], name="one_check_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CheckStatus.WAIVED) | ~Q(waiver_reason=""),
+                name="waiver_needs_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,8 +148,9 @@ class HandoverTransition(models.Model):
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=30, choices=HandoverState.choices)
     to_state = models.CharField(max_length=30, choices=HandoverState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
 
@@ -132,8 +168,7 @@ class Problem(models.Model):
     title = models.CharField(max_length=200)
     root_cause = models.TextField(blank=True)
     workaround = models.TextField(blank=True)
-    state = models.CharField(max_length=20, choices=ProblemState.choices,
-                             default=ProblemState.OPEN)
+    state = models.CharField(max_length=20, choices=ProblemState.choices, default=ProblemState.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,25 +185,47 @@ class Incident(models.Model):
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    service = models.ForeignKey("portfolio.Service", on_delete=models.PROTECT,
-                                related_name="incidents")
-    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="incidents")
-    caused_by_change = models.ForeignKey("changes.ChangeRequest", null=True, blank=True,
-                                         on_delete=models.SET_NULL,
-                                         related_name="incidents_caused")
-    problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="incidents")
+    service = models.ForeignKey(
+        "portfolio.Service", on_delete=models.PROTECT, related_name="incidents"
+    )
+    project = models.ForeignKey(
+        "portfolio.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+    )
+    caused_by_change = models.ForeignKey(
+        "changes.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents_caused",
+    )
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
     impact = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
     urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
     priority = models.PositiveSmallIntegerField(default=3, editable=False, db_index=True)
     major = models.BooleanField(default=False, help_text="A major incident (its own process).")
-    state = models.CharField(max_length=20, choices=IncidentState.choices,
-                             default=IncidentState.NEW, editable=False, db_index=True)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="reported_incidents")
-    assignee = models.ForeignKey("resources.Person", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="incidents")
+    state = models.CharField(
+        max_length=20,
+        choices=IncidentState.choices,
+        default=IncidentState.NEW,
+        editable=False,
+        db_index=True,
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
+    )
+    assignee = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+    )
     resolution_notes = models.TextField(blank=True)
     opened_at = models.DateTimeField(db_index=True)
     in_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -180,11 +237,13 @@ class Incident(models.Model):
         ordering = ["-opened_at", "-pk"]
         permissions = [("transition_incident", "Can move an incident between states")]
         constraints = [
-            models.CheckConstraint(condition=Q(impact__gte=1, impact__lte=3)
-                                   & Q(urgency__gte=1, urgency__lte=3),
-                                   name="incident_levels_1_3"),
-            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5),
-                                   name="incident_priority_1_5"),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=3) & Q(urgency__gte=1, urgency__lte=3),
+                name="incident_levels_1_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5), name="incident_priority_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,17 +261,22 @@ class WorkLog(models.Model):
     """Time worked on an incident: operational demand on that person in the capacity picture."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="work_logs")
-    person = models.ForeignKey("resources.Person", on_delete=models.CASCADE,
-                               related_name="incident_work")
+    person = models.ForeignKey(
+        "resources.Person", on_delete=models.CASCADE, related_name="incident_work"
+    )
     day = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0.25"))])
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-day", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24),
-                                              name="worklog_hours_0_24")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24), name="worklog_hours_0_24"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.hours} h on {self.incident} by {self.person}"

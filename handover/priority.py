@@ -2,9 +2,15 @@
 
 # impact (rows) × urgency (columns), 1 = high: priority 1 (critical) … 5 (planning)
 MATRIX = {
-    (1, 1): 1, (1, 2): 2, (1, 3): 3,
-    (2, 1): 2, (2, 2): 3, (2, 3): 4,
-    (3, 1): 3, (3, 2): 4, (3, 3): 5,
+    (1, 1): 1,
+    (1, 2): 2,
+    (1, 3): 3,
+    (2, 1): 2,
+    (2, 2): 3,
+    (2, 3): 4,
+    (3, 1): 3,
+    (3, 2): 4,
+    (3, 3): 5,
 }
 
 LABELS = {1: "P1 Critical", 2: "P2 High", 3: "P3 Moderate", 4: "P4 Low", 5: "P5 Planning"}

@@ -34,9 +34,14 @@ class Readiness:
         return not self.mandatory_open
 
     def as_dict(self) -> dict:
-        return {"done": self.done, "waived": self.waived, "total": self.total,
-                "settled": self.settled, "percent": self.percent,
-                "mandatory_open": list(self.mandatory_open)}
+        return {
+            "done": self.done,
+            "waived": self.waived,
+            "total": self.total,
+            "settled": self.settled,
+            "percent": self.percent,
+            "mandatory_open": list(self.mandatory_open),
+        }
 
 
 def readiness_summary(checks: Iterable) -> Readiness:
@@ -51,8 +56,7 @@ def readiness_summary(checks: Iterable) -> Readiness:
             waived += 1
         elif check.criterion.mandatory:
             open_mandatory.append(check.criterion.name)
-    return Readiness(done=done, waived=waived, total=total,
-                     mandatory_open=tuple(open_mandatory))
+    return Readiness(done=done, waived=waived, total=total, mandatory_open=tuple(open_mandatory))
 
 
 def mandatory_open_message(names: Iterable[str]) -> str:
@@ -75,24 +79,43 @@ class ElsStatus:
     ended: bool
 
 
-def els_status(started_on: date, incidents: Iterable[tuple[date, int]], quiet_days: int,
-               max_priority: int, today: date) -> ElsStatus:
+def els_status(
+    started_on: date,
+    incidents: Iterable[tuple[date, int]],
+    quiet_days: int,
+    max_priority: int,
+    today: date,
+) -> ElsStatus:
     """The ELS state: incidents are (opened date, priority) pairs; those of priority
     `max_priority` or higher (a lower number) opened from go-live on count, later ones too
     (an incident logged today resets the quiet period)."""
-    counting = sorted(opened for opened, priority in incidents
-                      if priority <= max_priority and opened >= started_on)
+    counting = sorted(
+        opened
+        for opened, priority in incidents
+        if priority <= max_priority and opened >= started_on
+    )
     last = counting[-1] if counting else None
     anchor = max(started_on, last) if last else started_on
     exit_on = anchor + timedelta(days=quiet_days)
-    return ElsStatus(started_on=started_on, anchor=anchor, last_incident_on=last,
-                     counting_incidents=len(counting),
-                     quiet_days_so_far=max(0, (today - anchor).days), quiet_days=quiet_days,
-                     exit_on=exit_on, ended=exit_on <= today)
+    return ElsStatus(
+        started_on=started_on,
+        anchor=anchor,
+        last_incident_on=last,
+        counting_incidents=len(counting),
+        quiet_days_so_far=max(0, (today - anchor).days),
+        quiet_days=quiet_days,
+        exit_on=exit_on,
+        ended=exit_on <= today,
+    )
 
 
-def els_exit_date(started_on: date, incidents: Iterable[tuple[date, int]], quiet_days: int,
-                  max_priority: int, today: date) -> date | None:
+def els_exit_date(
+    started_on: date,
+    incidents: Iterable[tuple[date, int]],
+    quiet_days: int,
+    max_priority: int,
+    today: date,
+) -> date | None:
     """The first day on which `quiet_days` have passed since the later of go-live and the last
     counting incident; None while that day is still to come."""
     status = els_status(started_on, incidents, quiet_days, max_priority, today)

@@ -23,8 +23,7 @@ _UNSET = object()
 
 def go_live_of(project):
     """The project's go-live milestone (the earliest if several), or None."""
-    return project.milestones.filter(kind=MilestoneKind.GO_LIVE).order_by("due_date",
-                                                                           "pk").first()
+    return project.milestones.filter(kind=MilestoneKind.GO_LIVE).order_by("due_date", "pk").first()
 
 
 def go_live_date(milestone):
@@ -36,6 +35,7 @@ def go_live_date(milestone):
 
 # --- opening ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def handover_open(*, project, by=None, **fields) -> Handover:
     """The project's handover, opened with a check per active criterion if it has none yet
@@ -43,19 +43,25 @@ def handover_open(*, project, by=None, **fields) -> Handover:
     defaults = {
         "service": project.services.order_by("name").first(),
         "receiving_team": project.support_team,
-        "els_effort_hours": project.support_effort_hours if project.support_effort_hours
-        is not None else DEFAULT_ELS_EFFORT_HOURS,
+        "els_effort_hours": project.support_effort_hours
+        if project.support_effort_hours is not None
+        else DEFAULT_ELS_EFFORT_HOURS,
     }
     defaults.update(fields)
     handover, created = Handover.objects.get_or_create(project=project, defaults=defaults)
     if created and by is not None:
-        HandoverTransition.objects.create(handover=handover, from_state=handover.state,
-                                          to_state=handover.state, by=by,
-                                          comment="Handover opened.")
+        HandoverTransition.objects.create(
+            handover=handover,
+            from_state=handover.state,
+            to_state=handover.state,
+            by=by,
+            comment="Handover opened.",
+        )
     have = set(handover.checks.values_list("criterion_id", flat=True))
     ReadinessCheck.objects.bulk_create(
         ReadinessCheck(handover=handover, criterion=criterion)
-        for criterion in ReadinessCriterion.objects.filter(active=True).exclude(pk__in=have))
+        for criterion in ReadinessCriterion.objects.filter(active=True).exclude(pk__in=have)
+    )
     return handover
 
 
@@ -65,6 +71,7 @@ def on_project_approved(sender, project, by=None, **kwargs) -> None:
 
 
 # --- checks ----------------------------------------------------------------------------------
+
 
 def may_update_check(user, check: ReadinessCheck) -> bool:
     """PMO leads and ITSM managers update any check; engineers the checks they own."""
@@ -76,8 +83,15 @@ def may_update_check(user, check: ReadinessCheck) -> bool:
     return owner_user is not None and owner_user == user.pk
 
 
-def check_update(*, check: ReadinessCheck, by, status=_UNSET, owner=_UNSET,
-                 evidence_url=_UNSET, waiver_reason=_UNSET) -> ReadinessCheck:
+def check_update(
+    *,
+    check: ReadinessCheck,
+    by,
+    status=_UNSET,
+    owner=_UNSET,
+    evidence_url=_UNSET,
+    waiver_reason=_UNSET,
+) -> ReadinessCheck:
     """Update a readiness check. Waiving needs a reason; only planners reassign owners."""
     with transaction.atomic():
         handover = Handover.objects.select_for_update().get(pk=check.handover_id)
@@ -87,7 +101,10 @@ def check_update(*, check: ReadinessCheck, by, status=_UNSET, owner=_UNSET,
         if handover.state not in CHECKS_EDITABLE:
             raise TransitionRefused(
                 "The checklist is frozen once operations have accepted the handover; send it "
-                "back to readiness review first.", allowed=[], current=handover.state)
+                "back to readiness review first.",
+                allowed=[],
+                current=handover.state,
+            )
         if owner is not _UNSET and owner != check.owner:
             if not by.has_perm("handover.change_handover"):
                 raise PermissionDenied("Only PMO leads and ITSM managers assign checks.")
@@ -102,8 +119,7 @@ def check_update(*, check: ReadinessCheck, by, status=_UNSET, owner=_UNSET,
                 try:
                     URLValidator(schemes=["http", "https"])(evidence_url)
                 except ValidationError as exc:
-                    raise ValidationError({"evidence_url": "Enter a valid http(s) link."}) \
-                        from exc
+                    raise ValidationError({"evidence_url": "Enter a valid http(s) link."}) from exc
             check.evidence_url = evidence_url
         if waiver_reason is not _UNSET:
             check.waiver_reason = (waiver_reason or "").strip()
@@ -118,13 +134,19 @@ def check_update(*, check: ReadinessCheck, by, status=_UNSET, owner=_UNSET,
 
 # --- the workflow ----------------------------------------------------------------------------
 
+
 def facts_for(handover: Handover, *, today=None) -> HandoverFacts:
     """The facts the workflow rules need, read from the database."""
     today = today or timezone.localdate()
     go_live = go_live_date(go_live_of(handover.project))
     summary = readiness_summary(handover.checks.select_related("criterion"))
-    return facts_from(handover, go_live=go_live, readiness=summary,
-                      els=els_for(handover, today=today, go_live=go_live), today=today)
+    return facts_from(
+        handover,
+        go_live=go_live,
+        readiness=summary,
+        els=els_for(handover, today=today, go_live=go_live),
+        today=today,
+    )
 
 
 def facts_from(handover: Handover, *, go_live, readiness, els, today) -> HandoverFacts:
@@ -168,15 +190,22 @@ def handover_transition(*, handover: Handover, to: str, by, comment: str = "") -
     if to == HandoverState.ACCEPTED and not by.has_perm("handover.accept_handover"):
         raise PermissionDenied("Only an ITSM manager accepts a handover into operations.")
     with transaction.atomic():
-        handover = Handover.objects.select_for_update().select_related("project").get(
-            pk=handover.pk)
+        handover = (
+            Handover.objects.select_for_update().select_related("project").get(pk=handover.pk)
+        )
         today = timezone.localdate()
         facts = facts_for(handover, today=today)
-        guard_transition(noun="handover", states=HandoverState, table=HANDOVER_TRANSITIONS,
-                         current=handover.state, to=to,
-                         blockers=blockers(facts, to) if to in HandoverState.values else [],
-                         allowed=allowed_moves(facts),
-                         needs_comment=needs_comment(handover.state, to), comment=comment)
+        guard_transition(
+            noun="handover",
+            states=HandoverState,
+            table=HANDOVER_TRANSITIONS,
+            current=handover.state,
+            to=to,
+            blockers=blockers(facts, to) if to in HandoverState.values else [],
+            allowed=allowed_moves(facts),
+            needs_comment=needs_comment(handover.state, to),
+            comment=comment,
+        )
         now = timezone.now()
         fields = ["state", "updated_at"]
         if to == HandoverState.ACCEPTED:
@@ -194,8 +223,9 @@ def handover_transition(*, handover: Handover, to: str, by, comment: str = "") -
             went_live = handover.els_started_on or facts.go_live_on
             handover.transition_days = max(0, (timezone.localdate(now) - went_live).days)
             fields += ["els_ended_on", "closed_at", "transition_days"]
-        HandoverTransition.objects.create(handover=handover, from_state=handover.state,
-                                          to_state=to, by=by, comment=comment)
+        HandoverTransition.objects.create(
+            handover=handover, from_state=handover.state, to_state=to, by=by, comment=comment
+        )
         handover.state = to
         handover.save(update_fields=fields)
     return handover

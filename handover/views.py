@@ -25,7 +25,7 @@ from .workflow import blockers, needs_comment
 
 
 def relative_days(days: int | None) -> str:
-    """"in 3 days", "today", "2 days ago"; empty without a date."""
+    """ "in 3 days", "today", "2 days ago"; empty without a date."""
     if days is None:
         return ""
     if days == 0:
@@ -53,16 +53,22 @@ class HandoverListView(FilteredListView):
         today = timezone.localdate()
         for handover in context["object_list"]:
             handover.checks_settled = handover.checks_done + handover.checks_waived
-            handover.readiness_percent = round(100 * handover.checks_settled
-                                               / handover.checks_total) \
-                if handover.checks_total else 0
+            handover.readiness_percent = (
+                round(100 * handover.checks_settled / handover.checks_total)
+                if handover.checks_total
+                else 0
+            )
             handover.go_live_hint = relative_days(
-                (handover.go_live_on - today).days if handover.go_live_on else None)
-        counts = dict(Handover.objects.values_list("state").annotate(n=Count("pk"))
-                      .values_list("state", "n"))
+                (handover.go_live_on - today).days if handover.go_live_on else None
+            )
+        counts = dict(
+            Handover.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+        )
         chosen = self.request.GET.getlist("state")
-        context["state_tabs"] = [(state.value, state.label, counts.get(state.value, 0),
-                                  chosen == [state.value]) for state in HandoverState]
+        context["state_tabs"] = [
+            (state.value, state.label, counts.get(state.value, 0), chosen == [state.value])
+            for state in HandoverState
+        ]
         context["total_count"] = sum(counts.values())
         return context
 
@@ -81,33 +87,48 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
         for check in checks:
             check.editable = editable_state and services.may_update_check(user, check)
         readiness = readiness_summary(checks)
-        incidents = list(handover.project.incidents.select_related("service")
-                         .order_by("-opened_at", "-pk"))
+        incidents = list(
+            handover.project.incidents.select_related("service").order_by("-opened_at", "-pk")
+        )
         for incident in incidents:
             incident.url = incident_url(incident)
-        els = services.els_for(handover, today=today, go_live=handover.go_live_on,
-                               incidents=[(i.opened_at, i.priority) for i in incidents])
-        facts = services.facts_from(handover, go_live=handover.go_live_on,
-                                    readiness=readiness, els=els, today=today)
+        els = services.els_for(
+            handover,
+            today=today,
+            go_live=handover.go_live_on,
+            incidents=[(i.opened_at, i.priority) for i in incidents],
+        )
+        facts = services.facts_from(
+            handover, go_live=handover.go_live_on, readiness=readiness, els=els, today=today
+        )
         may_accept = user.has_perm("handover.accept_handover")
         moves = []
         for to in HANDOVER_TRANSITIONS[handover.state]:
             reasons = blockers(facts, to)
             if to == HandoverState.ACCEPTED and not may_accept:
                 reasons = ["Only an ITSM manager accepts a handover.", *reasons]
-            moves.append((to, HandoverState(to).label, needs_comment(handover.state, to),
-                          reasons))
+            moves.append((to, HandoverState(to).label, needs_comment(handover.state, to), reasons))
         planner = user.has_perm("handover.change_handover")
         return super().get_context_data(
-            checks=checks, readiness=readiness, facts=facts, els=els, incidents=incidents,
-            moves=moves, can_move=user.has_perm("handover.transition_handover"),
-            can_edit=planner, owner_choices=Person.objects.order_by("name").only("pk", "name")
-            if planner and editable_state and checks else None,
-            status_choices=CheckStatus.choices, today=today,
-            go_live_hint=relative_days((handover.go_live_on - today).days
-                                       if handover.go_live_on else None),
+            checks=checks,
+            readiness=readiness,
+            facts=facts,
+            els=els,
+            incidents=incidents,
+            moves=moves,
+            can_move=user.has_perm("handover.transition_handover"),
+            can_edit=planner,
+            owner_choices=Person.objects.order_by("name").only("pk", "name")
+            if planner and editable_state and checks
+            else None,
+            status_choices=CheckStatus.choices,
+            today=today,
+            go_live_hint=relative_days(
+                (handover.go_live_on - today).days if handover.go_live_on else None
+            ),
             **_knowledge_of(handover, self.request),
-            **kwargs)
+            **kwargs,
+        )
 
 
 def _knowledge_of(handover, request) -> dict:
@@ -118,10 +139,10 @@ def _knowledge_of(handover, request) -> dict:
     user = request.user
     ending = handover.state in (HandoverState.EARLY_LIFE_SUPPORT, HandoverState.CLOSED)
     return {
-        "lessons_panel": surfacing.lessons_for_handover(handover, user,
-                                                        next_url=request.get_full_path()),
-        "lesson_ask_url": surfacing.ask_for_lesson("handover", handover.pk, user)
-        if ending else "",
+        "lessons_panel": surfacing.lessons_for_handover(
+            handover, user, next_url=request.get_full_path()
+        ),
+        "lesson_ask_url": surfacing.ask_for_lesson("handover", handover.pk, user) if ending else "",
         "own_lessons": surfacing.lessons_of("handover", handover.pk, user),
     }
 
@@ -143,9 +164,12 @@ class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
 def handover_transition_view(request, pk):
     handover = get_object_or_404(Handover, pk=pk)
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
-    if attempt(request, lambda: services.handover_transition(handover=handover, to=to,
-                                                              by=request.user,
-                                                              comment=comment)):
+    if attempt(
+        request,
+        lambda: services.handover_transition(
+            handover=handover, to=to, by=request.user, comment=comment
+        ),
+    ):
         messages.success(request, f"Handover moved to {HandoverState(to).label.lower()}.")
         if to == HandoverState.CLOSED:
             # Operations know now what the handover missed: ask them while they remember.
@@ -159,8 +183,9 @@ def handover_transition_view(request, pk):
 @require_POST
 @permission_required("handover.change_readinesscheck", raise_exception=True)
 def check_update_view(request, pk, check_pk):
-    check = get_object_or_404(ReadinessCheck.objects.select_related("owner", "criterion"),
-                              pk=check_pk, handover_id=pk)
+    check = get_object_or_404(
+        ReadinessCheck.objects.select_related("owner", "criterion"), pk=check_pk, handover_id=pk
+    )
     form = CheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

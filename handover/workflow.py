@@ -7,8 +7,10 @@ from .choices import HANDOVER_TRANSITIONS, HandoverState
 from .readiness import mandatory_open_message
 
 # Moving back needs a reason and is never blocked.
-BACKWARDS = {(HandoverState.READINESS_REVIEW, HandoverState.PLANNING),
-             (HandoverState.ACCEPTED, HandoverState.READINESS_REVIEW)}
+BACKWARDS = {
+    (HandoverState.READINESS_REVIEW, HandoverState.PLANNING),
+    (HandoverState.ACCEPTED, HandoverState.READINESS_REVIEW),
+}
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,15 @@ def blockers(facts: HandoverFacts, to: str) -> list[str]:
         if facts.go_live_on is None:
             reasons.append("Plan the project's go-live milestone.")
         elif not facts.go_live_reached:
-            reasons.append(f"Early-life support starts at go-live "
-                           f"({facts.go_live_on:%d %b %Y}).")
+            reasons.append(f"Early-life support starts at go-live ({facts.go_live_on:%d %b %Y}).")
     if to == HandoverState.CLOSED and facts.els_exit_on is None:
         when = f" on {facts.els_projected_exit:%d %b %Y}" if facts.els_projected_exit else ""
-        reasons.append(f"Early-life support ends{when} if no priority 1–"
-                       f"{facts.els_max_priority} incident is opened before then."
-                       if facts.els_max_priority > 1 else
-                       f"Early-life support ends{when} if no priority 1 incident is opened "
-                       "before then.")
+        reasons.append(
+            f"Early-life support ends{when} if no priority 1–"
+            f"{facts.els_max_priority} incident is opened before then."
+            if facts.els_max_priority > 1
+            else f"Early-life support ends{when} if no priority 1 incident is opened before then."
+        )
     return reasons
 
 

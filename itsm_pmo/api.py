@@ -32,8 +32,7 @@ class DatesInOrder:
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise exceptions.ValidationError(
-                {"end_date": "The end date is before the start date."})
+            raise exceptions.ValidationError({"end_date": "The end date is before the start date."})
         return attrs
 
 
@@ -81,8 +80,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         exc = Conflict("That would break a uniqueness or integrity rule.", code="integrity")
     elif isinstance(exc, TransitionRefused):
-        exc = Conflict(exc.detail, code="transition_not_allowed", current=exc.current,
-                       allowed=exc.allowed)
+        exc = Conflict(
+            exc.detail, code="transition_not_allowed", current=exc.current, allowed=exc.allowed
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -90,7 +90,9 @@ def exception_handler(exc, context):
 
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(
-            response.status_code, "invalid", "Some fields are not valid.",
+            response.status_code,
+            "invalid",
+            "Some fields are not valid.",
             fields=_field_errors(exc.detail),
         )
     else:

@@ -16,8 +16,14 @@ from django.db import transaction
 from .roles import Role
 
 # Apps whose demo data is loaded, in dependency order.
-SEEDERS = ["resources.demo", "portfolio.demo", "changes.demo", "handover.demo",
-           "knowledge.demo", "resources.demo_plan"]
+SEEDERS = [
+    "resources.demo",
+    "portfolio.demo",
+    "changes.demo",
+    "handover.demo",
+    "knowledge.demo",
+    "resources.demo_plan",
+]
 
 DEMO_USERS = [
     # username, first, last, role
@@ -43,8 +49,12 @@ def seed_users(ctx: DemoContext) -> None:
     for username, first, last, role in DEMO_USERS:
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@example.org", "is_staff": False},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "is_staff": False,
+            },
         )
         user.set_password(ctx.password)
         user.save(update_fields=["password"])
@@ -52,8 +62,13 @@ def seed_users(ctx: DemoContext) -> None:
         ctx.users[username] = user
     admin, _ = User.objects.update_or_create(
         username="admin",
-        defaults={"first_name": "Portal", "last_name": "Administrator",
-                  "email": "admin@example.org", "is_staff": True, "is_superuser": True},
+        defaults={
+            "first_name": "Portal",
+            "last_name": "Administrator",
+            "email": "admin@example.org",
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     admin.set_password(ctx.password)
     admin.save(update_fields=["password"])

@@ -9,7 +9,13 @@ class PortalFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             widget = field.widget
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else (
-                "form-check-input" if isinstance(widget, forms.CheckboxInput)
-                else "form-control form-control-sm")
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else (
+                    "form-check-input"
+                    if isinstance(widget, forms.CheckboxInput)
+                    else "form-control form-control-sm"
+                )
+            )
             widget.attrs.setdefault("class", css)

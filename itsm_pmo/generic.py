@@ -16,16 +16,20 @@ class FilteredListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset,
-                                              request=self.request)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filterset=self.filterset, query_string=query.urlencode(),
-                       is_filtered=any(v for k, v in self.request.GET.items() if k != "page"))
+        context.update(
+            filterset=self.filterset,
+            query_string=query.urlencode(),
+            is_filtered=any(v for k, v in self.request.GET.items() if k != "page"),
+        )
         return context
 
 

@@ -31,7 +31,8 @@ def redirect_back(request, fallback: str):
     """Back to the page the form came from (its `next` field) when that is on this site,
     otherwise to `fallback`: a POST never becomes an open redirect."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         target = fallback
     return redirect(target)

@@ -19,7 +19,7 @@ class Role(TextChoices):
 
 
 def role_label(name: str) -> str:
-    """"ITSM manager" for "itsm_manager"; any other group by its own name."""
+    """ "ITSM manager" for "itsm_manager"; any other group by its own name."""
     return Role(name).label if name in Role.values else name
 
 
@@ -57,8 +57,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "*": VIEW,
         "resources.conflict": ("acknowledge_conflict",),
         "changes.*": MANAGE,
-        "changes.changerequest": ("transition_changerequest", "approve_changerequest",
-                                  "grant_freeze_exception"),
+        "changes.changerequest": (
+            "transition_changerequest",
+            "approve_changerequest",
+            "grant_freeze_exception",
+        ),
         "handover.*": MANAGE,
         "handover.handover": ("transition_handover", "accept_handover"),
         "handover.incident": ("transition_incident",),

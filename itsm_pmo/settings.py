@@ -238,10 +238,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for celery beat; each app adds its entry here as it gains one.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "capacity-nightly": {"task": "resources.tasks.nightly_recompute",
-                         "schedule": crontab(hour=2, minute=15)},
-    "capacity-sweep": {"task": "resources.tasks.sweep_dirty_plan",
-                       "schedule": crontab(minute="*/5")},
+    "capacity-nightly": {
+        "task": "resources.tasks.nightly_recompute",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "capacity-sweep": {
+        "task": "resources.tasks.sweep_dirty_plan",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Capacity engine

@@ -38,8 +38,9 @@ class LessonFilterSet(_RankedSearchFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=LessonCategory.choices)
     tag = django_filters.CharFilter(method="with_tag", label="Tag")
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.order_by("name"))
-    source = django_filters.ChoiceFilter(choices=SourceKind.choices, method="from_source",
-                                         label="Source", empty_label="Any source")
+    source = django_filters.ChoiceFilter(
+        choices=SourceKind.choices, method="from_source", label="Source", empty_label="Any source"
+    )
     impact = django_filters.MultipleChoiceFilter(choices=Impact.choices)
     state = django_filters.MultipleChoiceFilter(choices=KnowledgeState.choices)
     project = django_filters.NumberFilter(field_name="project_id", label="Project id")
@@ -65,8 +66,7 @@ class ArticleFilterSet(_RankedSearchFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ArticleKind.choices)
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.order_by("name"))
     state = django_filters.MultipleChoiceFilter(choices=KnowledgeState.choices)
-    review_due = django_filters.BooleanFilter(method="due_for_review",
-                                              label="Due for review")
+    review_due = django_filters.BooleanFilter(method="due_for_review", label="Due for review")
 
     class Meta:
         model = Article
@@ -74,5 +74,8 @@ class ArticleFilterSet(_RankedSearchFilterSet):
 
     def due_for_review(self, queryset, name, value):
         today = timezone.localdate()
-        return queryset.filter(next_review__lte=today) if value else \
-            queryset.filter(next_review__gt=today)
+        return (
+            queryset.filter(next_review__lte=today)
+            if value
+            else queryset.filter(next_review__gt=today)
+        )

@@ -46,44 +46,80 @@ class Lesson(models.Model):
     next decision is made. One source at most (a project, change, incident or handover)."""
 
     title = models.CharField(max_length=200)
-    what_happened = models.TextField(max_length=LONGEST_TEXT,
-                                     help_text="Markdown. The facts: what went wrong or well.")
+    what_happened = models.TextField(
+        max_length=LONGEST_TEXT, help_text="Markdown. The facts: what went wrong or well."
+    )
     recommendation = models.TextField(
-        max_length=LONGEST_TEXT, verbose_name="what to do next time",
-        help_text="Markdown. What the next team should do differently.")
+        max_length=LONGEST_TEXT,
+        verbose_name="what to do next time",
+        help_text="Markdown. What the next team should do differently.",
+    )
     category = models.CharField(max_length=20, choices=LessonCategory.choices)
     tags = models.ManyToManyField(Tag, blank=True, related_name="lessons")
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MEDIUM)
-    state = models.CharField(max_length=20, choices=KnowledgeState.choices,
-                             default=KnowledgeState.DRAFT, editable=False, db_index=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="lessons")
-    service = models.ForeignKey("portfolio.Service", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="lessons",
-                                help_text="The service it concerns; similar work on the same "
-                                          "service meets it first.")
-    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="lessons")
-    change = models.ForeignKey("changes.ChangeRequest", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="lessons")
-    incident = models.ForeignKey("handover.Incident", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="lessons")
-    handover = models.ForeignKey("handover.Handover", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="lessons")
-    applied_count = models.PositiveIntegerField(default=0, editable=False,
-                                                help_text="How often it was marked as applied.")
+    state = models.CharField(
+        max_length=20,
+        choices=KnowledgeState.choices,
+        default=KnowledgeState.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lessons"
+    )
+    service = models.ForeignKey(
+        "portfolio.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+        help_text="The service it concerns; similar work on the same service meets it first.",
+    )
+    project = models.ForeignKey(
+        "portfolio.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    change = models.ForeignKey(
+        "changes.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    incident = models.ForeignKey(
+        "handover.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    handover = models.ForeignKey(
+        "handover.Handover",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    applied_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How often it was marked as applied."
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector",
-                                                 "applied_count"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector", "applied_count"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_lesson", "Can publish, unpublish and archive lessons")]
-        constraints = [models.CheckConstraint(condition=_at_most_one_source(),
-                                              name="lesson_at_most_one_source")]
+        constraints = [
+            models.CheckConstraint(
+                condition=_at_most_one_source(), name="lesson_at_most_one_source"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -105,8 +141,9 @@ class LessonApplication(models.Model):
     """One user saying "I applied this lesson" in one context; the lesson counts them."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="applications")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                           related_name="lesson_applications")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_applications"
+    )
     # "project:12", "change:40", "handover:3" or "proposal:<title>": one mark per user and
     # context, so a second click on the same page does not count twice.
     context = models.CharField(max_length=140)
@@ -114,8 +151,11 @@ class LessonApplication(models.Model):
 
     class Meta:
         ordering = ["-applied_at"]
-        constraints = [models.UniqueConstraint(fields=["lesson", "by", "context"],
-                                               name="one_application_per_user_and_context")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "by", "context"], name="one_application_per_user_and_context"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.by} applied {self.lesson} ({self.context})"
@@ -126,18 +166,33 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=LONGEST_TEXT, help_text="Markdown.")
-    kind = models.CharField(max_length=20, choices=ArticleKind.choices,
-                            default=ArticleKind.HOW_TO)
-    service = models.ForeignKey("portfolio.Service", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="articles")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="knowledge_articles")
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.HOW_TO)
+    service = models.ForeignKey(
+        "portfolio.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="knowledge_articles"
+    )
     next_review = models.DateField(help_text="When the owner checks it is still true.")
-    state = models.CharField(max_length=20, choices=KnowledgeState.choices,
-                             default=KnowledgeState.DRAFT, editable=False, db_index=True)
-    incident = models.ForeignKey("handover.Incident", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="articles",
-                                 help_text="The incident a known error was written from.")
+    state = models.CharField(
+        max_length=20,
+        choices=KnowledgeState.choices,
+        default=KnowledgeState.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    incident = models.ForeignKey(
+        "handover.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The incident a known error was written from.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -39,8 +39,12 @@ def source_from_query(params, user) -> tuple[str, object | None, str]:
         found = rows.filter(pk=raw).first() if raw.isascii() and raw.isdigit() else None
         if found is None:
             label = SourceKind(kind).label.lower()
-            return kind, None, f"There is no {label} {raw} that you can see, so this lesson " \
-                               "starts without a source."
+            return (
+                kind,
+                None,
+                f"There is no {label} {raw} that you can see, so this lesson "
+                "starts without a source.",
+            )
         return kind, found, ""
     return "", None, ""
 
@@ -97,10 +101,12 @@ def article_initial_from_incident(incident) -> dict:
     cause and fix left for the writer."""
     symptoms = (incident.description or "").strip() or "_What users saw._"
     workaround = (incident.resolution_notes or "").strip() or "_How to get users going again._"
-    body = (f"## Symptoms\n\n{symptoms}\n\n"
-            "## Cause\n\n_Why it happens._\n\n"
-            f"## Workaround\n\n{workaround}\n\n"
-            "## Fix\n\n_What removes the cause for good, and whether a change is planned._\n")
+    body = (
+        f"## Symptoms\n\n{symptoms}\n\n"
+        "## Cause\n\n_Why it happens._\n\n"
+        f"## Workaround\n\n{workaround}\n\n"
+        "## Fix\n\n_What removes the cause for good, and whether a change is planned._\n"
+    )
     return {
         "kind": ArticleKind.KNOWN_ERROR,
         "service": incident.service_id,
@@ -114,4 +120,3 @@ def article_initial_from_incident(incident) -> dict:
 def default_next_review():
     """Six months from today: when the owner checks an article is still true."""
     return timezone.localdate() + REVIEW_AFTER
-

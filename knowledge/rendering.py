@@ -12,9 +12,36 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del",
-        "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody",
-        "tr", "th", "td"}
+TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "del",
+    "code",
+    "pre",
+    "kbd",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
@@ -22,11 +49,20 @@ EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 def render_markdown(text: str) -> SafeString:
     """The HTML of `text` (Markdown), cleaned of anything that could run or phone home."""
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html",
-                                 # align="…" rather than a style attribute, which is cleaned
-                                 extension_configs={"tables": {"use_align_attribute": True}})
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                      link_rel="noopener noreferrer nofollow")
+    html = markdown_lib.markdown(
+        text or "",
+        extensions=EXTENSIONS,
+        output_format="html",
+        # align="…" rather than a style attribute, which is cleaned
+        extension_configs={"tables": {"use_align_attribute": True}},
+    )
+    clean = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
     return mark_safe(clean)  # noqa: S308 - cleaned by the allow-list above
 
 

@@ -37,8 +37,10 @@ class Searchable:
     snippet_fields: tuple[str, ...]
 
 
-LESSONS = Searchable(weights={"title": 3, "recommendation": 2, "what_happened": 1},
-                     snippet_fields=("what_happened", "recommendation"))
+LESSONS = Searchable(
+    weights={"title": 3, "recommendation": 2, "what_happened": 1},
+    snippet_fields=("what_happened", "recommendation"),
+)
 ARTICLES = Searchable(weights={"title": 3, "body": 1}, snippet_fields=("body",))
 
 
@@ -60,8 +62,22 @@ def words_of(text: str, limit: int = 40) -> list[str]:
 
 # A light stemmer for the SQLite fallback, so "certificates" finds "certificate" and
 # "overbooking" finds "overbooked"; PostgreSQL's Snowball stemmer does this properly.
-SUFFIXES = ("ations", "ation", "ates", "ated", "ate", "ings", "ing", "ies", "ied", "ed", "es",
-            "e", "s", "y")
+SUFFIXES = (
+    "ations",
+    "ation",
+    "ates",
+    "ated",
+    "ate",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "e",
+    "s",
+    "y",
+)
 
 
 def stem(word: str) -> str:
@@ -104,9 +120,17 @@ def _ranked_full_text(queryset, q, how):
     text = _text_of(how.snippet_fields)
     return matched.annotate(
         rank=SearchRank(F("search_vector"), query),
-        headline=SearchHeadline(text, query, config=CONFIG, start_sel=START, stop_sel=STOP,
-                                max_words=28, min_words=12, max_fragments=2,
-                                fragment_delimiter=" … "),
+        headline=SearchHeadline(
+            text,
+            query,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=28,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
     ).order_by("-rank", "-pk")
 
 
@@ -123,12 +147,21 @@ def _text_of(fields: tuple[str, ...]):
 def _ranked_plain(queryset, q, how):
     words = stems_of(q, limit=8)
     for word in words:
-        queryset = queryset.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": word})
-                                                         for f in how.weights)))
-    score = reduce(operator.add, (
-        Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0),
-             output_field=IntegerField())
-        for word in words for field, weight in how.weights.items()))
+        queryset = queryset.filter(
+            reduce(operator.or_, (Q(**{f"{f}__icontains": word}) for f in how.weights))
+        )
+    score = reduce(
+        operator.add,
+        (
+            Case(
+                When(**{f"{field}__icontains": word}, then=Value(weight)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for word in words
+            for field, weight in how.weights.items()
+        ),
+    )
     return queryset.annotate(rank=score).order_by("-rank", "-pk")
 
 
@@ -138,8 +171,9 @@ def snippet(obj, q: str, how: Searchable, *, width: int = 220) -> SafeString:
     headline = getattr(obj, "headline", None)
     if headline is None:
         text = " ".join(getattr(obj, f) for f in how.snippet_fields)
-        headline = _plain_headline(text.replace(START, "").replace(STOP, ""),
-                                   stems_of(q, limit=8), width)
+        headline = _plain_headline(
+            text.replace(START, "").replace(STOP, ""), stems_of(q, limit=8), width
+        )
     # Escaped first; taking characters out cannot make markup; only <mark> is added.
     text = MARKDOWN_MARKS.sub("", escape(headline))
     return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
@@ -150,7 +184,7 @@ def _plain_headline(text: str, words: list[str], width: int) -> str:
     lower = text.lower()
     hits = [i for w in words if (i := lower.find(w)) >= 0]
     start = max(0, min(hits) - width // 4) if hits else 0
-    excerpt = text[start:start + width]
+    excerpt = text[start : start + width]
     if words:
         # Mark whole words that start with a stem: "certificate" for "certificates".
         alternatives = "|".join(map(re.escape, words))

@@ -22,20 +22,25 @@ def may_publish_articles(user) -> bool:
 def may_edit_lesson(user, lesson) -> bool:
     """Its author and the publishers edit a lesson; everyone else suggests by writing one."""
     return user.has_perm("knowledge.change_lesson") and (
-        lesson.author_id == user.pk or may_publish_lessons(user))
+        lesson.author_id == user.pk or may_publish_lessons(user)
+    )
 
 
 def may_edit_article(user, article) -> bool:
     """Its owner and the publishers edit an article."""
     return user.has_perm("knowledge.change_article") and (
-        article.owner_id == user.pk or may_publish_articles(user))
+        article.owner_id == user.pk or may_publish_articles(user)
+    )
 
 
 def lessons_visible_to(user) -> QuerySet:
     """The lessons `user` may read, newest published first (drafts after), with what the lists
     show; tags in one more query. A search orders by rank instead."""
-    lessons = _lessons().prefetch_related("tags").order_by(
-        F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+    lessons = (
+        _lessons()
+        .prefetch_related("tags")
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
     if may_publish_lessons(user):
         return lessons
     return lessons.filter(Q(state=KnowledgeState.PUBLISHED) | Q(author_id=user.pk))
@@ -43,8 +48,9 @@ def lessons_visible_to(user) -> QuerySet:
 
 def articles_visible_to(user) -> QuerySet:
     """The articles `user` may read, last edited first, with owner, service and incident."""
-    articles = (Article.objects.select_related("owner", "service", "incident")
-                .order_by("-updated_at", "-pk"))
+    articles = Article.objects.select_related("owner", "service", "incident").order_by(
+        "-updated_at", "-pk"
+    )
     if may_publish_articles(user):
         return articles
     return articles.filter(Q(state=KnowledgeState.PUBLISHED) | Q(owner_id=user.pk))
@@ -66,14 +72,22 @@ def lessons_from(*, source_kind: str, source_id: int) -> QuerySet:
 def handover_lessons(handover, *, limit: int = 5) -> list[Lesson]:
     """Published lessons of earlier handovers into the same service (or, for a new service,
     into one of the project's services), most applied first."""
-    service_ids = ([handover.service_id] if handover.service_id
-                   else list(handover.project.services.values_list("pk", flat=True)))
+    service_ids = (
+        [handover.service_id]
+        if handover.service_id
+        else list(handover.project.services.values_list("pk", flat=True))
+    )
     if not service_ids:
         return []
-    into_same_service = (Q(handover__service_id__in=service_ids)
-                         | Q(handover__isnull=False, service_id__in=service_ids))
-    return list(published_lessons().filter(into_same_service).exclude(handover=handover)
-                .order_by("-applied_count", "-published_at", "-pk")[:limit])
+    into_same_service = Q(handover__service_id__in=service_ids) | Q(
+        handover__isnull=False, service_id__in=service_ids
+    )
+    return list(
+        published_lessons()
+        .filter(into_same_service)
+        .exclude(handover=handover)
+        .order_by("-applied_count", "-published_at", "-pk")[:limit]
+    )
 
 
 def applied_by(user, lessons, context: str) -> set[int]:
@@ -81,5 +95,8 @@ def applied_by(user, lessons, context: str) -> set[int]:
     ids = [lesson.pk for lesson in lessons]
     if not ids or not getattr(user, "is_authenticated", False):
         return set()
-    return set(LessonApplication.objects.filter(by=user, context=context, lesson_id__in=ids)
-               .values_list("lesson_id", flat=True))
+    return set(
+        LessonApplication.objects.filter(by=user, context=context, lesson_id__in=ids).values_list(
+            "lesson_id", flat=True
+        )
+    )

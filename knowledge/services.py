@@ -24,9 +24,11 @@ from .selectors import may_edit_article, may_edit_lesson
 
 MAX_TAGS = 10
 REVIEW_AFTER = timedelta(days=180)
-LESSON_TEXT = {"title": "Give the lesson a short title.",
-               "what_happened": "Say what happened.",
-               "recommendation": "Say what the next team should do."}
+LESSON_TEXT = {
+    "title": "Give the lesson a short title.",
+    "what_happened": "Say what happened.",
+    "recommendation": "Say what the next team should do.",
+}
 ARTICLE_TEXT = {"title": "Give the article a title.", "body": "Write the article."}
 
 
@@ -43,17 +45,25 @@ def parse_tags(value) -> list[str]:
 
 def _set_tags(lesson: Lesson, names: list[str]) -> None:
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    Tag.objects.bulk_create([Tag(name=n) for n in names if n not in existing],
-                            ignore_conflicts=True)
+    Tag.objects.bulk_create(
+        [Tag(name=n) for n in names if n not in existing], ignore_conflicts=True
+    )
     lesson.tags.set(Tag.objects.filter(name__in=names))
 
 
 def _require_text(fields: dict, required: dict[str, str]) -> None:
-    errors = {name: message for name, message in required.items()
-              if name in fields and not (fields[name] or "").strip()}
-    errors.update({name: f"At most {LONGEST_TEXT:,} characters; this has {len(value):,}."
-                   for name in required if len(value := fields.get(name) or "") > LONGEST_TEXT
-                   and name not in errors})
+    errors = {
+        name: message
+        for name, message in required.items()
+        if name in fields and not (fields[name] or "").strip()
+    }
+    errors.update(
+        {
+            name: f"At most {LONGEST_TEXT:,} characters; this has {len(value):,}."
+            for name in required
+            if len(value := fields.get(name) or "") > LONGEST_TEXT and name not in errors
+        }
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -69,8 +79,12 @@ def service_of_source(kind: str, source) -> int | None:
     if kind in (SourceKind.INCIDENT, SourceKind.HANDOVER) and source.service_id:
         return source.service_id
     if kind == SourceKind.CHANGE:
-        first_item_service = (source.items.exclude(service=None).order_by("pk")
-                              .values_list("service_id", flat=True).first())
+        first_item_service = (
+            source.items.exclude(service=None)
+            .order_by("pk")
+            .values_list("service_id", flat=True)
+            .first()
+        )
         if first_item_service:
             return first_item_service
     project = source if kind == SourceKind.PROJECT else source.project
@@ -85,8 +99,12 @@ def _check_lesson(fields: dict) -> None:
     _require_choice(fields, "impact", Impact)
     sources = [f for f in SOURCE_FIELDS if fields.get(f) is not None]
     if len(sources) > 1:
-        raise ValidationError({"source": "A lesson comes from one project, change, incident "
-                                         f"or handover, not several ({', '.join(sources)})."})
+        raise ValidationError(
+            {
+                "source": "A lesson comes from one project, change, incident "
+                f"or handover, not several ({', '.join(sources)})."
+            }
+        )
 
 
 @transaction.atomic
@@ -139,9 +157,17 @@ def _move(obj, *, noun: str, to: str, by, comment: str, permission: str):
     if not by.has_perm(permission):
         raise PermissionDenied(f"Only PMO leads and ITSM managers publish or archive {noun}s.")
     allowed = list(KNOWLEDGE_TRANSITIONS[obj.state])
-    guard_transition(noun=noun, states=KnowledgeState, table=KNOWLEDGE_TRANSITIONS,
-                     current=obj.state, to=to, blockers=[], allowed=allowed,
-                     needs_comment=False, comment=comment)
+    guard_transition(
+        noun=noun,
+        states=KnowledgeState,
+        table=KNOWLEDGE_TRANSITIONS,
+        current=obj.state,
+        to=to,
+        blockers=[],
+        allowed=allowed,
+        needs_comment=False,
+        comment=comment,
+    )
     obj.state = to
     if to == KnowledgeState.PUBLISHED:
         obj.published_at = timezone.now()
@@ -156,8 +182,9 @@ def _move(obj, *, noun: str, to: str, by, comment: str, permission: str):
 def lesson_transition(*, lesson: Lesson, to: str, by, comment: str = "") -> Lesson:
     """Publish, unpublish (back to draft) or archive a lesson: PMO leads and ITSM managers."""
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    return _move(lesson, noun="lesson", to=to, by=by, comment=comment,
-                 permission="knowledge.publish_lesson")
+    return _move(
+        lesson, noun="lesson", to=to, by=by, comment=comment, permission="knowledge.publish_lesson"
+    )
 
 
 def application_context(*, project=None, change=None, handover=None, proposal: str = "") -> str:
@@ -167,8 +194,12 @@ def application_context(*, project=None, change=None, handover=None, proposal: s
             return f"{kind}:{obj.pk}"
     title = " ".join(proposal.split()).lower()[:120]
     if not title:
-        raise ValidationError({"context": "Say where the lesson was applied: a project, a "
-                                          "change, a handover or the proposal's title."})
+        raise ValidationError(
+            {
+                "context": "Say where the lesson was applied: a project, a "
+                "change, a handover or the proposal's title."
+            }
+        )
     return f"proposal:{title}"
 
 
@@ -214,8 +245,7 @@ def article_update(*, article: Article, by, **fields) -> Article:
     someone else than a publisher goes back to draft."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if not may_edit_article(by, article):
-        raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an "
-                               "article.")
+        raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an article.")
     for name in ("state", "published_at"):
         fields.pop(name, None)
     if fields.get("next_review") == article.next_review:
@@ -232,5 +262,11 @@ def article_update(*, article: Article, by, **fields) -> Article:
 def article_transition(*, article: Article, to: str, by, comment: str = "") -> Article:
     """Publish, unpublish or archive an article: PMO leads and ITSM managers."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    return _move(article, noun="article", to=to, by=by, comment=comment,
-                 permission="knowledge.publish_article")
+    return _move(
+        article,
+        noun="article",
+        to=to,
+        by=by,
+        comment=comment,
+        permission="knowledge.publish_article",
+    )

@@ -53,7 +53,7 @@ def known_error_form_url(incident_id: int) -> str:
 
 
 def source_label(lesson) -> str:
-    """"CHG0000042", "PRJ-7", "handover of PRJ-7": where a lesson was learnt (no query when
+    """ "CHG0000042", "PRJ-7", "handover of PRJ-7": where a lesson was learnt (no query when
     the source was read with it)."""
     kind = lesson.source_kind
     if kind == SourceKind.PROJECT:
@@ -79,46 +79,73 @@ def _with_labels(lessons: list) -> list:
     return lessons
 
 
-def panel(user, lessons: list, *, context: str = "", proposal: str = "", **shown
-          ) -> LessonsPanel:
+def panel(user, lessons: list, *, context: str = "", proposal: str = "", **shown) -> LessonsPanel:
     """A panel of `lessons` for `user`, with those already marked applied in this context."""
-    key = context or (services.application_context(proposal=proposal) if proposal.strip()
-                      else "")
+    key = context or (services.application_context(proposal=proposal) if proposal.strip() else "")
     applied = selectors.applied_by(user, lessons, key) if key else set()
     for lesson in _with_labels(lessons):
         lesson.applied_here = lesson.pk in applied
-    return LessonsPanel(lessons=lessons, context=context, proposal=proposal, applied=applied,
-                        can_apply=user.has_perm("knowledge.add_lessonapplication"), **shown)
+    return LessonsPanel(
+        lessons=lessons,
+        context=context,
+        proposal=proposal,
+        applied=applied,
+        can_apply=user.has_perm("knowledge.add_lessonapplication"),
+        **shown,
+    )
 
 
-def lessons_for_proposal(user, *, title: str, summary: str = "", service_ids=(),
-                         category: str = "", context: str = "",
-                         exclude_project_id: int | None = None, next_url: str = ""
-                         ) -> LessonsPanel:
+def lessons_for_proposal(
+    user,
+    *,
+    title: str,
+    summary: str = "",
+    service_ids=(),
+    category: str = "",
+    context: str = "",
+    exclude_project_id: int | None = None,
+    next_url: str = "",
+) -> LessonsPanel:
     """The intake form's panel: lessons like the proposal being typed."""
     lead = "Before you commit: what went wrong last time on similar work."
     text = f"{title} {summary}".strip()
     if not text:
-        return panel(user, [], lead=lead, next=next_url,
-                     empty="Start typing a title and summary to see lessons from earlier "
-                           "work.")
-    lessons = similar_lessons(text=text, service_ids=service_ids, category=category,
-                              exclude_project_id=exclude_project_id, limit=SHOWN)
+        return panel(
+            user,
+            [],
+            lead=lead,
+            next=next_url,
+            empty="Start typing a title and summary to see lessons from earlier work.",
+        )
+    lessons = similar_lessons(
+        text=text,
+        service_ids=service_ids,
+        category=category,
+        exclude_project_id=exclude_project_id,
+        limit=SHOWN,
+    )
     # A mark on a proposal counts against its title (or, untitled yet, its summary's start).
     proposal = "" if context else (title or summary[:120])
-    return panel(user, lessons, context=context, proposal=proposal,
-                 lead=lead, next=next_url)
+    return panel(user, lessons, context=context, proposal=proposal, lead=lead, next=next_url)
 
 
 def lessons_for_project(project, user, *, next_url: str = "") -> LessonsPanel | None:
     """Lessons of earlier work like this project, its services first, not its own."""
     if not may_read(user):
         return None
-    lessons = similar_lessons(text=f"{project.name} {project.summary}",
-                              service_ids=[s.pk for s in project.services.all()],
-                              exclude_project_id=project.pk, limit=SHOWN)
-    return panel(user, lessons, context=services.application_context(project=project),
-                 lead="What went wrong last time on similar work.", next=next_url)
+    lessons = similar_lessons(
+        text=f"{project.name} {project.summary}",
+        service_ids=[s.pk for s in project.services.all()],
+        exclude_project_id=project.pk,
+        limit=SHOWN,
+    )
+    return panel(
+        user,
+        lessons,
+        context=services.application_context(project=project),
+        lead="What went wrong last time on similar work.",
+        next=next_url,
+    )
 
 
 def lessons_for_change(change, user, *, next_url: str = "") -> LessonsPanel | None:
@@ -128,22 +155,34 @@ def lessons_for_change(change, user, *, next_url: str = "") -> LessonsPanel | No
     service_ids = {item.service_id for item in change.items.all() if item.service_id}
     if change.project_id:
         service_ids.update(change.project.services.values_list("pk", flat=True))
-    lessons = similar_lessons(text=f"{change.title} {change.description}",
-                              service_ids=sorted(service_ids), category="change",
-                              exclude_change_id=change.pk, limit=SHOWN)
-    return panel(user, lessons, context=services.application_context(change=change),
-                 title="Lessons from earlier changes", next=next_url)
+    lessons = similar_lessons(
+        text=f"{change.title} {change.description}",
+        service_ids=sorted(service_ids),
+        category="change",
+        exclude_change_id=change.pk,
+        limit=SHOWN,
+    )
+    return panel(
+        user,
+        lessons,
+        context=services.application_context(change=change),
+        title="Lessons from earlier changes",
+        next=next_url,
+    )
 
 
 def lessons_for_handover(handover, user, *, next_url: str = "") -> LessonsPanel | None:
     """Lessons of earlier handovers into the same service, most applied first."""
     if not may_read(user):
         return None
-    return panel(user, selectors.handover_lessons(handover, limit=SHOWN),
-                 context=services.application_context(handover=handover),
-                 title=f"Lessons from earlier handovers into {handover.service_label}",
-                 empty="No published lessons from earlier handovers into this service yet.",
-                 next=next_url)
+    return panel(
+        user,
+        selectors.handover_lessons(handover, limit=SHOWN),
+        context=services.application_context(handover=handover),
+        title=f"Lessons from earlier handovers into {handover.service_label}",
+        empty="No published lessons from earlier handovers into this service yet.",
+        next=next_url,
+    )
 
 
 def lessons_of(source_kind: str, source_id: int, user) -> list | None:
@@ -151,15 +190,20 @@ def lessons_of(source_kind: str, source_id: int, user) -> list | None:
     if not may_read(user):
         return None
     visible = selectors.lessons_visible_to(user).values("pk")
-    return list(selectors.lessons_from(source_kind=source_kind, source_id=source_id)
-                .filter(pk__in=visible).order_by("-created_at", "-pk"))
+    return list(
+        selectors.lessons_from(source_kind=source_kind, source_id=source_id)
+        .filter(pk__in=visible)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def ask_for_lesson(source_kind: str, source_id: int, user) -> str:
     """The lesson form for a piece of work that ended and taught nobody anything yet; empty
     when `user` may not write one or a lesson from it already exists."""
-    if not may_write(user) or selectors.lessons_from(
-            source_kind=source_kind, source_id=source_id).exists():
+    if (
+        not may_write(user)
+        or selectors.lessons_from(source_kind=source_kind, source_id=source_id).exists()
+    ):
         return ""
     return lesson_form_url(source_kind, source_id)
 

@@ -20,8 +20,11 @@ from .surfacing import lessons_for_proposal
 
 # The contexts a lesson is applied in, besides a proposal's title: "project:12" and friends.
 CONTEXT = re.compile(r"^(project|change|handover):([0-9]+)$")
-CONTEXT_MODELS = {"project": "portfolio.Project", "change": "changes.ChangeRequest",
-                  "handover": "handover.Handover"}
+CONTEXT_MODELS = {
+    "project": "portfolio.Project",
+    "change": "changes.ChangeRequest",
+    "handover": "handover.Handover",
+}
 MAX_TEXT = 2000
 
 
@@ -47,9 +50,11 @@ class SimilarForm(forms.Form):
     text = forms.CharField(required=False, max_length=20_000)
     services = IdsField(required=False)
     category = forms.ChoiceField(required=False, choices=[("", ""), *LessonCategory.choices])
-    context = forms.RegexField(required=False, regex=CONTEXT,
-                               error_messages={"invalid": "Say project:<id>, change:<id> or "
-                                                          "handover:<id>, or nothing."})
+    context = forms.RegexField(
+        required=False,
+        regex=CONTEXT,
+        error_messages={"invalid": "Say project:<id>, change:<id> or handover:<id>, or nothing."},
+    )
     exclude_project = forms.IntegerField(required=False, min_value=1)
 
 
@@ -69,11 +74,16 @@ def similar_view(request):
     data = form.cleaned_data
     title = (data["title"] or data["name"]).strip()
     summary = (data["summary"] or data["text"]).strip()[:MAX_TEXT]
-    found = lessons_for_proposal(request.user, title=title, summary=summary,
-                                 service_ids=data["services"], category=data["category"],
-                                 context=data["context"],
-                                 exclude_project_id=data["exclude_project"],
-                                 next_url=_current_page(request))
+    found = lessons_for_proposal(
+        request.user,
+        title=title,
+        summary=summary,
+        service_ids=data["services"],
+        category=data["category"],
+        context=data["context"],
+        exclude_project_id=data["exclude_project"],
+        next_url=_current_page(request),
+    )
     return render(request, "knowledge/_lessons_panel.html", {"panel": found})
 
 
@@ -96,23 +106,32 @@ def _context_of(request) -> str:
 def lesson_apply_view(request, pk):
     """Mark a published lesson as applied here: counted once per person and context."""
     lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=pk)
-    button = {"lesson": lesson, "in_context": request.POST.get("context", ""),
-              "proposal": request.POST.get("proposal", ""), "next": request.POST.get("next", "")}
+    button = {
+        "lesson": lesson,
+        "in_context": request.POST.get("context", ""),
+        "proposal": request.POST.get("proposal", ""),
+        "next": request.POST.get("next", ""),
+    }
     try:
-        lesson, created = services.lesson_mark_applied(lesson=lesson, by=request.user,
-                                                       context=_context_of(request))
+        lesson, created = services.lesson_mark_applied(
+            lesson=lesson, by=request.user, context=_context_of(request)
+        )
     except ValidationError as exc:
         if request.htmx:
-            return render(request, "knowledge/_apply_button.html",
-                          {**button, "error": refusal_text(exc)}, status=400)
+            return render(
+                request,
+                "knowledge/_apply_button.html",
+                {**button, "error": refusal_text(exc)},
+                status=400,
+            )
         messages.error(request, refusal_text(exc))
         return redirect_back(request, lesson.get_absolute_url())
     if request.htmx:
-        return render(request, "knowledge/_apply_button.html",
-                      {**button, "lesson": lesson, "applied": True})
+        return render(
+            request, "knowledge/_apply_button.html", {**button, "lesson": lesson, "applied": True}
+        )
     if created:
-        messages.success(request, f"“{lesson.title}” marked as applied "
-                                  f"({lesson.applied_count}×).")
+        messages.success(request, f"“{lesson.title}” marked as applied ({lesson.applied_count}×).")
     else:
         messages.info(request, f"You had already marked “{lesson.title}” as applied here.")
     return redirect_back(request, lesson.get_absolute_url())

@@ -23,18 +23,35 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Stage.APPROVED: (Stage.IN_FLIGHT, Stage.ASSESSED, Stage.ON_HOLD, Stage.REJECTED),
     Stage.IN_FLIGHT: (Stage.HANDOVER, Stage.ON_HOLD),
     Stage.HANDOVER: (Stage.CLOSED, Stage.IN_FLIGHT),
-    Stage.ON_HOLD: (Stage.PROPOSED, Stage.ASSESSED, Stage.APPROVED, Stage.IN_FLIGHT,
-                    Stage.REJECTED),
+    Stage.ON_HOLD: (
+        Stage.PROPOSED,
+        Stage.ASSESSED,
+        Stage.APPROVED,
+        Stage.IN_FLIGHT,
+        Stage.REJECTED,
+    ),
     Stage.REJECTED: (Stage.PROPOSED,),
     Stage.CLOSED: (),
 }
 
 # The board's columns, in order; closed and rejected projects are counted, not carded.
-BOARD_STAGES = (Stage.PROPOSED, Stage.ASSESSED, Stage.APPROVED, Stage.IN_FLIGHT,
-                Stage.HANDOVER, Stage.ON_HOLD)
+BOARD_STAGES = (
+    Stage.PROPOSED,
+    Stage.ASSESSED,
+    Stage.APPROVED,
+    Stage.IN_FLIGHT,
+    Stage.HANDOVER,
+    Stage.ON_HOLD,
+)
 # Stages that take part in the ranking (the live portfolio).
-RANKED_STAGES = (Stage.PROPOSED, Stage.ASSESSED, Stage.APPROVED, Stage.IN_FLIGHT,
-                 Stage.HANDOVER, Stage.ON_HOLD)
+RANKED_STAGES = (
+    Stage.PROPOSED,
+    Stage.ASSESSED,
+    Stage.APPROVED,
+    Stage.IN_FLIGHT,
+    Stage.HANDOVER,
+    Stage.ON_HOLD,
+)
 
 
 class Health(models.TextChoices):

@@ -23,8 +23,19 @@ from .choices import Cover, Health
 from .models import Project, ProjectObjective, Service, StrategicObjective
 
 COLUMNS = (
-    "code", "name", "summary", "sponsor", "owner_email", "health", "budget", "start_date",
-    "end_date", "support_team", "support_effort_hours", "support_cover", "services",
+    "code",
+    "name",
+    "summary",
+    "sponsor",
+    "owner_email",
+    "health",
+    "budget",
+    "start_date",
+    "end_date",
+    "support_team",
+    "support_effort_hours",
+    "support_cover",
+    "services",
     "objectives",
 )
 REQUIRED = ("code", "name")
@@ -113,8 +124,9 @@ def preview(file_text: str) -> ImportPreview:
     try:
         columns, rows, file_errors = _read(file_text.removeprefix("\ufeff"))
     except csv.Error as exc:
-        return ImportPreview([], [], [RowError(FILE, "file", f"This is not a readable CSV "
-                                                           f"file ({exc}).")])
+        return ImportPreview(
+            [], [], [RowError(FILE, "file", f"This is not a readable CSV file ({exc}).")]
+        )
     if not file_errors:
         _check(rows, _Lookups.load(rows))
     return ImportPreview(columns, rows, file_errors)
@@ -156,8 +168,11 @@ def _read(text: str) -> tuple[list[str], list[ParsedRow], list[RowError]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        return [], [], [RowError(1, "header", "The file is empty; the first line must name "
-                                              "the columns.")]
+        return (
+            [],
+            [],
+            [RowError(1, "header", "The file is empty; the first line must name the columns.")],
+        )
     columns = [name.strip().lower() for name in header]
     errors = _check_header(columns)
     if errors:
@@ -176,8 +191,13 @@ def _read(text: str) -> tuple[list[str], list[ParsedRow], list[RowError]]:
             if name:
                 row.values[name] = cell.strip()
         if len(cells) > len(columns):
-            row.errors.append(RowError(line, "row", f"The row has {len(cells)} values but the "
-                                                    f"header names {len(columns)} columns."))
+            row.errors.append(
+                RowError(
+                    line,
+                    "row",
+                    f"The row has {len(cells)} values but the header names {len(columns)} columns.",
+                )
+            )
         rows.append(row)
     return columns, rows, []
 
@@ -187,8 +207,13 @@ def _check_header(columns: list[str]) -> list[RowError]:
     errors = []
     unknown = [name for name in named if name not in COLUMNS]
     if unknown:
-        errors.append(RowError(1, "header", f"Unknown columns: {', '.join(unknown)}. "
-                                            f"Known columns: {', '.join(COLUMNS)}."))
+        errors.append(
+            RowError(
+                1,
+                "header",
+                f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}.",
+            )
+        )
     repeated = sorted({name for name in named if named.count(name) > 1})
     if repeated:
         errors.append(RowError(1, "header", f"Repeated columns: {', '.join(repeated)}."))
@@ -212,8 +237,7 @@ class _Lookups:
     def load(cls, rows: list[ParsedRow]) -> "_Lookups":
         emails = {row.values["owner_email"].lower() for row in rows} - {""}
         codes = {row.values["code"] for row in rows} - {""}
-        persons = Person.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=emails)
+        persons = Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
         # Teams, services and objectives are short catalogues: matching their names in Python
         # keeps the case-insensitive match right for non-ASCII names on every database.
         return cls(
@@ -221,8 +245,7 @@ class _Lookups:
             teams={t.name.casefold(): t for t in Team.objects.all()},
             services={s.name.casefold(): s for s in Service.objects.all()},
             objectives={o.name.casefold(): o for o in StrategicObjective.objects.all()},
-            taken_codes=set(Project.objects.filter(code__in=codes)
-                            .values_list("code", flat=True)),
+            taken_codes=set(Project.objects.filter(code__in=codes).values_list("code", flat=True)),
         )
 
 
@@ -231,13 +254,17 @@ def _check(rows: list[ParsedRow], lookups: _Lookups) -> None:
     for row in rows:
         code = row.values["code"]
         if code in first_line_of:
-            row.errors.append(RowError(row.line, "code", f"“{code}” is already used on line "
-                                                         f"{first_line_of[code]}."))
+            row.errors.append(
+                RowError(
+                    row.line, "code", f"“{code}” is already used on line {first_line_of[code]}."
+                )
+            )
         elif code:
             first_line_of[code] = row.line
         if code in lookups.taken_codes:
-            row.errors.append(RowError(row.line, "code", f"A project with code “{code}” "
-                                                         "already exists."))
+            row.errors.append(
+                RowError(row.line, "code", f"A project with code “{code}” already exists.")
+            )
         _RowChecker(row, lookups).check()
 
 
@@ -261,13 +288,18 @@ class _RowChecker:
         project["support_effort_hours"] = self.number("support_effort_hours")
         project["start_date"] = self.date("start_date")
         project["end_date"] = self.date("end_date")
-        if project["start_date"] and project["end_date"] \
-                and project["end_date"] < project["start_date"]:
+        if (
+            project["start_date"]
+            and project["end_date"]
+            and project["end_date"] < project["start_date"]
+        ):
             self.error("end_date", "The end date is before the start date.")
-        project["owner"] = self.lookup("owner_email", self.lookups.persons, "No person has "
-                                       "the e-mail", key=str.lower)
-        project["support_team"] = self.lookup("support_team", self.lookups.teams, "No team "
-                                              "is named")
+        project["owner"] = self.lookup(
+            "owner_email", self.lookups.persons, "No person has the e-mail", key=str.lower
+        )
+        project["support_team"] = self.lookup(
+            "support_team", self.lookups.teams, "No team is named"
+        )
         self.row.services = self.service_list()
         self.row.objectives = self.objective_list()
 
@@ -354,8 +386,9 @@ class _RowChecker:
             elif not objective.active:
                 self.error("objectives", f"“{objective}” is no longer an active objective.")
             elif not value.isdigit() or not 0 <= int(value) <= 100:
-                self.error("objectives", f"“{percent}” for “{name}” is not a percent from "
-                                         "0 to 100.")
+                self.error(
+                    "objectives", f"“{percent}” for “{name}” is not a percent from 0 to 100."
+                )
             elif objective.pk in links:
                 self.error("objectives", f"“{name}” is listed twice.")
             else:

@@ -22,12 +22,17 @@ class ProjectFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     objective = django_filters.ModelChoiceFilter(
-        queryset=StrategicObjective.objects.all(), field_name="objectives", distinct=True,
-        label="Objective")
+        queryset=StrategicObjective.objects.all(),
+        field_name="objectives",
+        distinct=True,
+        label="Objective",
+    )
     service = django_filters.ModelChoiceFilter(
-        queryset=Service.objects.all(), field_name="services", distinct=True, label="Service")
+        queryset=Service.objects.all(), field_name="services", distinct=True, label="Service"
+    )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(owned_projects__isnull=False).distinct())
+        queryset=Person.objects.filter(owned_projects__isnull=False).distinct()
+    )
     health = django_filters.ChoiceFilter(choices=Health.choices)
     support_team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
 
@@ -36,8 +41,9 @@ class ProjectFilterSet(PortalFilterSet):
         fields = ["q", "stage", "objective", "service", "owner", "health", "support_team"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)
-                               | Q(summary__icontains=value))
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(summary__icontains=value)
+        )
 
 
 class BoardFilterSet(ProjectFilterSet):

@@ -15,18 +15,33 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
     """Intake and edit: the project, what it serves, and what operations will need."""
 
     objectives = forms.ModelMultipleChoiceField(
-        queryset=StrategicObjective.objects.filter(active=True), required=False,
+        queryset=StrategicObjective.objects.filter(active=True),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text="Hold Ctrl (⌘ on a Mac) to pick several. Each counts at 100 %; fine-tune "
-                  "the percentages through the API.")
+        "the percentages through the API.",
+    )
 
     class Meta:
         model = Project
         # `objectives` is a declared field saved below, with its percentages; Django must not
         # save the many-to-many itself.
-        fields = ["code", "name", "summary", "sponsor", "owner", "health", "services",
-                  "budget", "start_date", "end_date", "support_team",
-                  "support_effort_hours", "support_cover", "support_notes"]
+        fields = [
+            "code",
+            "name",
+            "summary",
+            "sponsor",
+            "owner",
+            "health",
+            "services",
+            "budget",
+            "start_date",
+            "end_date",
+            "support_team",
+            "support_effort_hours",
+            "support_cover",
+            "support_notes",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "support_notes": forms.Textarea(attrs={"rows": 3}),
@@ -39,10 +54,12 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Active people, and the current owner even if they have since left.
         self.fields["owner"].queryset = Person.objects.filter(
-            Q(active=True) | Q(pk=self.instance.owner_id)).select_related("team")
+            Q(active=True) | Q(pk=self.instance.owner_id)
+        ).select_related("team")
         if self.instance.pk:
             self.initial["objectives"] = list(
-                self.instance.objective_links.values_list("objective_id", flat=True))
+                self.instance.objective_links.values_list("objective_id", flat=True)
+            )
 
     @transaction.atomic
     def save(self, commit=True):
@@ -51,18 +68,25 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         links = {link.objective: link for link in project.objective_links.all()}
         # Only active objectives are on the form; links to retired ones stay as they are.
         project.objective_links.filter(objective__active=True).exclude(
-            objective__in=chosen).delete()
+            objective__in=chosen
+        ).delete()
         ProjectObjective.objects.bulk_create(
             ProjectObjective(project=project, objective=o, contribution=100)
-            for o in chosen if o not in links)
+            for o in chosen
+            if o not in links
+        )
         return project
 
 
 class ScoreForm(BootstrapMixin, forms.Form):
     """One criterion's score on the scores page."""
 
-    value = forms.TypedChoiceField(choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)],
-                                   coerce=int, required=False, empty_value=None)
+    value = forms.TypedChoiceField(
+        choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, criterion, **kwargs):
@@ -81,19 +105,30 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["name", "kind", "due_date", "completed_on"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}),
-                   "completed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class RiskForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Risk
-        fields = ["title", "description", "likelihood", "impact", "threatens_operations",
-                  "mitigation", "owner"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}),
-                   "mitigation": forms.Textarea(attrs={"rows": 2}),
-                   "likelihood": forms.Select(choices=[(i, i) for i in range(1, 6)]),
-                   "impact": forms.Select(choices=[(i, i) for i in range(1, 6)])}
+        fields = [
+            "title",
+            "description",
+            "likelihood",
+            "impact",
+            "threatens_operations",
+            "mitigation",
+            "owner",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "mitigation": forms.Textarea(attrs={"rows": 2}),
+            "likelihood": forms.Select(choices=[(i, i) for i in range(1, 6)]),
+            "impact": forms.Select(choices=[(i, i) for i in range(1, 6)]),
+        }
 
 
 class TransitionForm(forms.Form):

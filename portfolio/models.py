@@ -21,7 +21,8 @@ class StrategicObjective(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="1 (nice to have) to 10 (the organisation's top priority).",
     )
     active = models.BooleanField(default=True)
@@ -30,8 +31,9 @@ class StrategicObjective(models.Model):
         ordering = ["-weight", "name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="objective_name_unique_ci"),
-            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=10),
-                                   name="objective_weight_1_10"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=10), name="objective_weight_1_10"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,8 +49,9 @@ class Service(models.Model):
         "resources.Team", on_delete=models.PROTECT, related_name="services"
     )
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.BUSINESS_OPERATIONAL)
-    support_hours = models.CharField(max_length=20, choices=Cover.choices,
-                                     default=Cover.BUSINESS_HOURS)
+    support_hours = models.CharField(
+        max_length=20, choices=Cover.choices, default=Cover.BUSINESS_HOURS
+    )
 
     class Meta:
         ordering = ["name"]
@@ -64,14 +67,18 @@ class Criterion(models.Model):
 
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
-    weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1"),
-                                 validators=[MinValueValidator(Decimal("0")),
-                                             MaxValueValidator(Decimal("100"))])
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     higher_is_better = models.BooleanField(
         default=True, help_text="Off for criteria such as risk or effort, where 5 is worst."
     )
-    kind = models.CharField(max_length=20, choices=CriterionKind.choices,
-                            default=CriterionKind.SCORED)
+    kind = models.CharField(
+        max_length=20, choices=CriterionKind.choices, default=CriterionKind.SCORED
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -79,10 +86,14 @@ class Criterion(models.Model):
         verbose_name_plural = "criteria"
         constraints = [
             models.UniqueConstraint(Lower("name"), name="criterion_name_unique_ci"),
-            models.UniqueConstraint(fields=["kind"], condition=Q(kind=CriterionKind.ALIGNMENT),
-                                    name="one_alignment_criterion"),
-            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100),
-                                   name="criterion_weight_0_100"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind=CriterionKind.ALIGNMENT),
+                name="one_alignment_criterion",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="criterion_weight_0_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,35 +103,62 @@ class Criterion(models.Model):
 class Project(models.Model):
     """A project or proposal in the portfolio, with operations' needs captured at intake."""
 
-    code = models.CharField(max_length=20, unique=True,
-                            help_text="A short unique reference, e.g. PRJ-0042.")
+    code = models.CharField(
+        max_length=20, unique=True, help_text="A short unique reference, e.g. PRJ-0042."
+    )
     name = models.CharField(max_length=160)
     summary = models.TextField(blank=True)
-    sponsor = models.CharField(max_length=120, blank=True,
-                               help_text="The executive who owns the business case.")
-    owner = models.ForeignKey("resources.Person", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_projects",
-                              help_text="The project manager.")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROPOSED,
-                             db_index=True, editable=False)
-    objectives = models.ManyToManyField(StrategicObjective, through="ProjectObjective",
-                                        related_name="projects", blank=True)
+    sponsor = models.CharField(
+        max_length=120, blank=True, help_text="The executive who owns the business case."
+    )
+    owner = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_projects",
+        help_text="The project manager.",
+    )
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, default=Stage.PROPOSED, db_index=True, editable=False
+    )
+    objectives = models.ManyToManyField(
+        StrategicObjective, through="ProjectObjective", related_name="projects", blank=True
+    )
     services = models.ManyToManyField(Service, related_name="projects", blank=True)
-    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
-                                 validators=[MinValueValidator(Decimal("0"))])
+    budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
     # Support requirements, captured at intake so operations' needs are in scope from day one.
-    support_team = models.ForeignKey("resources.Team", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="supported_projects",
-                                     help_text="Who will run it after go-live.")
+    support_team = models.ForeignKey(
+        "resources.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supported_projects",
+        help_text="Who will run it after go-live.",
+    )
     support_effort_hours = models.DecimalField(
-        max_digits=6, decimal_places=1, null=True, blank=True,
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Expected support effort after go-live, hours per week.")
-    support_cover = models.CharField(max_length=20, choices=Cover.choices, blank=True,
-                                     help_text="Hours of cover the service will need.")
+        help_text="Expected support effort after go-live, hours per week.",
+    )
+    support_cover = models.CharField(
+        max_length=20,
+        choices=Cover.choices,
+        blank=True,
+        help_text="Hours of cover the service will need.",
+    )
     support_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,7 +169,8 @@ class Project(models.Model):
         permissions = [("transition_project", "Can move a project between stages")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="project_end_after_start",
             ),
@@ -153,19 +192,20 @@ class Project(models.Model):
 class ProjectObjective(models.Model):
     """How much a project serves an objective, 0–100 %."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE,
-                                related_name="objective_links")
-    objective = models.ForeignKey(StrategicObjective, on_delete=models.CASCADE,
-                                  related_name="project_links")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objective_links")
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.CASCADE, related_name="project_links"
+    )
     contribution = models.PositiveSmallIntegerField(
-        default=50, validators=[MaxValueValidator(100)], help_text="Percent, 0–100.")
+        default=50, validators=[MaxValueValidator(100)], help_text="Percent, 0–100."
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["project", "objective"],
-                                    name="project_objective_unique"),
-            models.CheckConstraint(condition=Q(contribution__lte=100),
-                                   name="contribution_max_100"),
+            models.UniqueConstraint(
+                fields=["project", "objective"], name="project_objective_unique"
+            ),
+            models.CheckConstraint(condition=Q(contribution__lte=100), name="contribution_max_100"),
         ]
 
     def __str__(self) -> str:
@@ -179,8 +219,9 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     rationale = models.TextField(blank=True)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scored_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -188,8 +229,7 @@ class Score(models.Model):
         ordering = ["criterion__order", "criterion__name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "criterion"], name="score_unique"),
-            models.CheckConstraint(condition=Q(value__gte=1, value__lte=5),
-                                   name="score_value_1_5"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=5), name="score_value_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -201,8 +241,9 @@ class Milestone(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=20, choices=MilestoneKind.choices,
-                            default=MilestoneKind.OTHER)
+    kind = models.CharField(
+        max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
+    )
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
@@ -222,19 +263,25 @@ class Risk(models.Model):
     likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     threatens_operations = models.BooleanField(
-        default=False, help_text="Would it hurt a live service if it happened?")
+        default=False, help_text="Would it hurt a live service if it happened?"
+    )
     mitigation = models.TextField(blank=True)
-    owner = models.ForeignKey("resources.Person", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_risks")
-    status = models.CharField(max_length=10, choices=RiskStatus.choices,
-                              default=RiskStatus.OPEN)
+    owner = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_risks",
+    )
+    status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
 
     class Meta:
         ordering = ["-likelihood", "-impact", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(likelihood__gte=1, likelihood__lte=5,
-                                               impact__gte=1, impact__lte=5),
-                                   name="risk_ratings_1_5"),
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_ratings_1_5",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -252,8 +299,13 @@ class Benefit(models.Model):
     description = models.CharField(max_length=200)
     measure = models.CharField(max_length=120, help_text="How it is measured, e.g. 'calls/month'.")
     target = models.CharField(max_length=80)
-    owner = models.ForeignKey("resources.Person", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_benefits")
+    owner = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_benefits",
+    )
     review_date = models.DateField(null=True, blank=True)
     realised = models.CharField(max_length=80, blank=True)
     realised_on = models.DateField(null=True, blank=True)
@@ -271,8 +323,9 @@ class ProjectTransition(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(max_length=20, choices=Stage.choices)
     to_stage = models.CharField(max_length=20, choices=Stage.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
 

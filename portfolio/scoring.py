@@ -66,8 +66,11 @@ def alignment(contributions: Mapping[int, int], objective_weights: Mapping[int, 
     total = sum(objective_weights.values())
     if not total:
         return Decimal(0)
-    served = sum(Decimal(objective_weights[o]) * Decimal(pct) / HUNDRED
-                 for o, pct in contributions.items() if o in objective_weights)
+    served = sum(
+        Decimal(objective_weights[o]) * Decimal(pct) / HUNDRED
+        for o, pct in contributions.items()
+        if o in objective_weights
+    )
     return min(Decimal(1), served / Decimal(total))
 
 
@@ -76,8 +79,11 @@ def normalised(value: int, higher_is_better: bool) -> Decimal:
     return steps / FOUR
 
 
-def terms_for(project: ProjectRecord, criteria: Iterable[CriterionRecord],
-              objective_weights: Mapping[int, int]) -> tuple[Term, ...]:
+def terms_for(
+    project: ProjectRecord,
+    criteria: Iterable[CriterionRecord],
+    objective_weights: Mapping[int, int],
+) -> tuple[Term, ...]:
     criteria = list(criteria)
     total_weight = sum((c.weight for c in criteria), Decimal(0))
     terms = []
@@ -95,24 +101,35 @@ def terms_for(project: ProjectRecord, criteria: Iterable[CriterionRecord],
     return tuple(terms)
 
 
-def rank(projects: Iterable[ProjectRecord], criteria: Iterable[CriterionRecord],
-         objective_weights: Mapping[int, int]) -> list[Ranked]:
+def rank(
+    projects: Iterable[ProjectRecord],
+    criteria: Iterable[CriterionRecord],
+    objective_weights: Mapping[int, int],
+) -> list[Ranked]:
     """Every project with its score and terms, best first; rank 1 is the best."""
     criteria = list(criteria)
     scored = []
     for project in projects:
         terms = terms_for(project, criteria, objective_weights)
         total = sum((t.points for t in terms), Decimal(0))
-        align = sum((t.points for t, c in zip(terms, criteria, strict=True) if c.is_alignment),
-                    Decimal(0))
+        align = sum(
+            (t.points for t, c in zip(terms, criteria, strict=True) if c.is_alignment), Decimal(0)
+        )
         scored.append((project, terms, total, align))
     scored.sort(key=lambda row: (-row[2], -row[3], row[0].code))
-    return [Ranked(p.id, p.code, position, total, terms)
-            for position, (p, terms, total, _align) in enumerate(scored, start=1)]
+    return [
+        Ranked(p.id, p.code, position, total, terms)
+        for position, (p, terms, total, _align) in enumerate(scored, start=1)
+    ]
 
 
-def with_weights(criteria: Iterable[CriterionRecord],
-                 weights: Mapping[int, Decimal]) -> list[CriterionRecord]:
+def with_weights(
+    criteria: Iterable[CriterionRecord], weights: Mapping[int, Decimal]
+) -> list[CriterionRecord]:
     """The criteria with some weights replaced (the what-if), others as saved."""
-    return [CriterionRecord(c.id, c.name, weights.get(c.id, c.weight), c.higher_is_better,
-                            c.is_alignment) for c in criteria]
+    return [
+        CriterionRecord(
+            c.id, c.name, weights.get(c.id, c.weight), c.higher_is_better, c.is_alignment
+        )
+        for c in criteria
+    ]

@@ -36,19 +36,26 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 def project_list(user) -> QuerySet[Project]:
     """Projects for lists and the API: owner and support team joined, relations prefetched."""
-    return (projects_visible_to(user)
-            .select_related("owner", "support_team")
-            .prefetch_related("services",
-                              Prefetch("objective_links",
-                                       queryset=ProjectObjective.objects.select_related(
-                                           "objective")))
-            .order_by("code"))
+    return (
+        projects_visible_to(user)
+        .select_related("owner", "support_team")
+        .prefetch_related(
+            "services",
+            Prefetch(
+                "objective_links", queryset=ProjectObjective.objects.select_related("objective")
+            ),
+        )
+        .order_by("code")
+    )
 
 
 def criteria_records() -> list[scoring.CriterionRecord]:
-    return [scoring.CriterionRecord(c.pk, c.name, c.weight, c.higher_is_better,
-                                    c.kind == CriterionKind.ALIGNMENT)
-            for c in Criterion.objects.order_by("order", "name")]
+    return [
+        scoring.CriterionRecord(
+            c.pk, c.name, c.weight, c.higher_is_better, c.kind == CriterionKind.ALIGNMENT
+        )
+        for c in Criterion.objects.order_by("order", "name")
+    ]
 
 
 def criterion_ids() -> set[int]:
@@ -68,8 +75,9 @@ class RankedProject:
     missing: tuple[str, ...]
 
 
-def ranking(projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
-            ) -> list[RankedProject]:
+def ranking(
+    projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
+) -> list[RankedProject]:
     """The projects ranked by the weighted scoring model (optionally with what-if weights).
 
     Five queries whatever the number of projects: criteria, objectives, projects, scores,
@@ -80,21 +88,28 @@ def ranking(projects: QuerySet[Project], *, weights: dict[int, Decimal] | None =
         criteria = scoring.with_weights(criteria, weights)
     by_id = {p.pk: p for p in projects}
     scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for project_id, criterion_id, value in Score.objects.filter(
-            project_id__in=by_id).values_list("project_id", "criterion_id", "value"):
+    for project_id, criterion_id, value in Score.objects.filter(project_id__in=by_id).values_list(
+        "project_id", "criterion_id", "value"
+    ):
         scores[project_id][criterion_id] = value
     contributions: dict[int, dict[int, int]] = defaultdict(dict)
     for project_id, objective_id, pct in ProjectObjective.objects.filter(
-            project_id__in=by_id).values_list("project_id", "objective_id", "contribution"):
+        project_id__in=by_id
+    ).values_list("project_id", "objective_id", "contribution"):
         contributions[project_id][objective_id] = pct
-    records = [scoring.ProjectRecord(p.pk, p.code, scores[p.pk], contributions[p.pk])
-               for p in by_id.values()]
-    return [RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing)
-            for r in scoring.rank(records, criteria, objective_weights())]
+    records = [
+        scoring.ProjectRecord(p.pk, p.code, scores[p.pk], contributions[p.pk])
+        for p in by_id.values()
+    ]
+    return [
+        RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing)
+        for r in scoring.rank(records, criteria, objective_weights())
+    ]
 
 
-def ranked_portfolio(user, *, filtered: QuerySet[Project] | None = None,
-                     weights: dict[int, Decimal] | None = None) -> list[RankedProject]:
+def ranked_portfolio(
+    user, *, filtered: QuerySet[Project] | None = None, weights: dict[int, Decimal] | None = None
+) -> list[RankedProject]:
     """The live portfolio (not closed or rejected) in rank order."""
     base = filtered if filtered is not None else projects_visible_to(user)
     projects = base.filter(stage__in=RANKED_STAGES).select_related("owner", "support_team")
@@ -115,21 +130,30 @@ def board(projects: QuerySet[Project]) -> tuple[list[BoardColumn], dict[str, int
     columns = {stage: BoardColumn(stage, Stage(stage).label, []) for stage in BOARD_STAGES}
     for row in ranked:
         columns[row.project.stage].cards.append(row)
-    counts = dict(projects.filter(stage__in=[Stage.CLOSED, Stage.REJECTED])
-                  .values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    counts = dict(
+        projects.filter(stage__in=[Stage.CLOSED, Stage.REJECTED])
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
     return list(columns.values()), counts
 
 
 def project_detail(user, pk: int) -> Project:
     """One project with everything its page shows, in a fixed number of queries."""
-    return (projects_visible_to(user)
-            .select_related("owner", "owner__team", "support_team")
-            .prefetch_related(
-                "services",
-                Prefetch("objective_links",
-                         queryset=ProjectObjective.objects.select_related("objective")),
-                Prefetch("scores", queryset=Score.objects.select_related("criterion",
-                                                                         "scored_by")),
-                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
-                "risks__owner", "benefits__owner", "transitions__by")
-            .get(pk=pk))
+    return (
+        projects_visible_to(user)
+        .select_related("owner", "owner__team", "support_team")
+        .prefetch_related(
+            "services",
+            Prefetch(
+                "objective_links", queryset=ProjectObjective.objects.select_related("objective")
+            ),
+            Prefetch("scores", queryset=Score.objects.select_related("criterion", "scored_by")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
+            "risks__owner",
+            "benefits__owner",
+            "transitions__by",
+        )
+        .get(pk=pk)
+    )

@@ -21,13 +21,21 @@ def project_transition(*, project: Project, to: str, by, comment: str = "") -> P
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         facts = facts_for(project)
-        guard_transition(noun="project", states=Stage, table=TRANSITIONS, current=project.stage,
-                         to=to, blockers=blockers(facts, to) if to in Stage.values else [],
-                         allowed=allowed_moves(facts), needs_comment=to in COMMENT_REQUIRED,
-                         comment=comment)
+        guard_transition(
+            noun="project",
+            states=Stage,
+            table=TRANSITIONS,
+            current=project.stage,
+            to=to,
+            blockers=blockers(facts, to) if to in Stage.values else [],
+            allowed=allowed_moves(facts),
+            needs_comment=to in COMMENT_REQUIRED,
+            comment=comment,
+        )
         here, there = Stage(project.stage).label, Stage(to).label
-        ProjectTransition.objects.create(project=project, from_stage=project.stage,
-                                         to_stage=to, by=by, comment=comment)
+        ProjectTransition.objects.create(
+            project=project, from_stage=project.stage, to_stage=to, by=by, comment=comment
+        )
         project.stage = to
         project._change_reason = f"Stage {here} → {there}"
         project.save(update_fields=["stage", "updated_at"])
@@ -41,12 +49,17 @@ def project_transition(*, project: Project, to: str, by, comment: str = "") -> P
 def score_set(*, project: Project, criterion: Criterion, value: int, rationale: str, by) -> Score:
     """Record (or change) a project's score on a scored criterion."""
     if criterion.kind != CriterionKind.SCORED:
-        raise ValidationError({"criterion": "Strategic alignment is computed from the "
-                                            "objectives a project serves, not scored."})
+        raise ValidationError(
+            {
+                "criterion": "Strategic alignment is computed from the "
+                "objectives a project serves, not scored."
+            }
+        )
     if not 1 <= int(value) <= 5:
         raise ValidationError({"value": "A score is a whole number from 1 to 5."})
     score, _ = Score.objects.update_or_create(
-        project=project, criterion=criterion,
+        project=project,
+        criterion=criterion,
         defaults={"value": value, "rationale": rationale.strip(), "scored_by": by},
     )
     return score

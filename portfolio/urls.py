@@ -15,10 +15,14 @@ urlpatterns = [
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
     path("projects/<int:pk>/edit/", projects.ProjectUpdateView.as_view(), name="project_update"),
     path("projects/<int:pk>/scores/", projects.ScoresEditView.as_view(), name="project_scores"),
-    path("projects/<int:pk>/transition/", projects.project_transition_view,
-         name="project_transition"),
-    path("projects/<int:pk>/milestones/new/", projects.MilestoneCreateView.as_view(),
-         name="milestone_create"),
+    path(
+        "projects/<int:pk>/transition/", projects.project_transition_view, name="project_transition"
+    ),
+    path(
+        "projects/<int:pk>/milestones/new/",
+        projects.MilestoneCreateView.as_view(),
+        name="milestone_create",
+    ),
     path("projects/<int:pk>/risks/new/", projects.RiskCreateView.as_view(), name="risk_create"),
     path("import/", imports.ImportUploadView.as_view(), name="import"),
     path("import/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),

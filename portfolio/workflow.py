@@ -20,8 +20,9 @@ class ProjectFacts:
     held_from: str | None = None  # the stage an on-hold project left
 
 
-def facts_from(project, *, unscored: tuple[str, ...], has_go_live: bool,
-               held_from: str | None = None) -> ProjectFacts:
+def facts_from(
+    project, *, unscored: tuple[str, ...], has_go_live: bool, held_from: str | None = None
+) -> ProjectFacts:
     """Facts from a project row plus what was read in bulk (the board reads it for many)."""
     return ProjectFacts(
         stage=project.stage,
@@ -40,9 +41,11 @@ def held_from_subquery():
 
     from .models import ProjectTransition
 
-    return Subquery(ProjectTransition.objects.filter(project=OuterRef("pk"),
-                                                     to_stage=Stage.ON_HOLD)
-                    .order_by("-at", "-pk").values("from_stage")[:1])
+    return Subquery(
+        ProjectTransition.objects.filter(project=OuterRef("pk"), to_stage=Stage.ON_HOLD)
+        .order_by("-at", "-pk")
+        .values("from_stage")[:1]
+    )
 
 
 def facts_for(project) -> ProjectFacts:
@@ -51,12 +54,19 @@ def facts_for(project) -> ProjectFacts:
 
     scored = set(project.scores.values_list("criterion_id", flat=True))
     unscored = tuple(
-        name for pk, name in Criterion.objects.filter(kind=CriterionKind.SCORED)
-        .values_list("pk", "name") if pk not in scored
+        name
+        for pk, name in Criterion.objects.filter(kind=CriterionKind.SCORED).values_list(
+            "pk", "name"
+        )
+        if pk not in scored
     )
     has_go_live = project.milestones.filter(kind=MilestoneKind.GO_LIVE).exists()
-    held_from = (project.transitions.filter(to_stage=Stage.ON_HOLD).order_by("-at", "-pk")
-                 .values_list("from_stage", flat=True).first())
+    held_from = (
+        project.transitions.filter(to_stage=Stage.ON_HOLD)
+        .order_by("-at", "-pk")
+        .values_list("from_stage", flat=True)
+        .first()
+    )
     return facts_from(project, unscored=unscored, has_go_live=has_go_live, held_from=held_from)
 
 
@@ -69,8 +79,11 @@ def blockers(facts: ProjectFacts, to: str) -> list[str]:
         reasons.append(f"A project on hold resumes where it stopped: {where}.")
     if to in (Stage.ASSESSED, Stage.APPROVED) and facts.unscored_criteria:
         verb = "assessing" if to == Stage.ASSESSED else "approving"
-        reasons.append(f"Score every criterion before {verb}; missing: "
-                       + ", ".join(facts.unscored_criteria) + ".")
+        reasons.append(
+            f"Score every criterion before {verb}; missing: "
+            + ", ".join(facts.unscored_criteria)
+            + "."
+        )
     if to == Stage.APPROVED:
         if not facts.has_owner:
             reasons.append("Approval needs an owner (the project manager).")

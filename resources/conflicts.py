@@ -26,8 +26,7 @@ def overallocation(plan: Plan):
     rows, capacity_m = loads.matrix("capacity")
     project_m, operational_m = loads.matrix("project")[1], loads.matrix("operational")[1]
     # The same comparison, cell by cell, as a loop over the Python floats would make.
-    over_rows, over_weeks = np.nonzero(project_m + operational_m >
-                                       capacity_m * threshold + EPSILON)
+    over_rows, over_weeks = np.nonzero(project_m + operational_m > capacity_m * threshold + EPSILON)
     over_by_row: dict[int, list[int]] = defaultdict(list)
     for row, week in zip(over_rows.tolist(), over_weeks.tolist(), strict=True):
         over_by_row[row].append(week)
@@ -38,8 +37,11 @@ def overallocation(plan: Plan):
         over = over_by_row.get(rows[person.id])
         if not over:
             continue
-        capacity, project, operational = (loads.capacity[person.id], loads.project[person.id],
-                                          loads.operational[person.id])
+        capacity, project, operational = (
+            loads.capacity[person.id],
+            loads.project[person.id],
+            loads.operational[person.id],
+        )
         work = work_by_person[person.id]
         for week in over:
             load = project[week] + operational[week]
@@ -48,26 +50,36 @@ def overallocation(plan: Plan):
             sources = [w for w in work if w.start <= sunday and w.end >= monday]
             percent = f"{ratio:.0%}" if capacity[week] else "away all week"
             yield ConflictRecord(
-                kind=ConflictKind.OVERALLOCATION, subject_type="person", subject_id=person.id,
-                subject_label=person.name, period_start=monday, period_end=sunday,
+                kind=ConflictKind.OVERALLOCATION,
+                subject_type="person",
+                subject_id=person.id,
+                subject_label=person.name,
+                period_start=monday,
+                period_end=sunday,
                 severity=severity_for_ratio(ratio),
                 message=f"{person.name} is booked {load:.1f} h against {capacity[week]:.1f} h "
-                        f"({percent}) in the week of {label}.",
-                details={"load": round(load, 1), "capacity": round(capacity[week], 1),
-                         "project": round(project[week], 1),
-                         "operational": round(operational[week], 1),
-                         "sources": sorted({w.ref for w in sources if w.ref})},
+                f"({percent}) in the week of {label}.",
+                details={
+                    "load": round(load, 1),
+                    "capacity": round(capacity[week], 1),
+                    "project": round(project[week], 1),
+                    "operational": round(operational[week], 1),
+                    "sources": sorted({w.ref for w in sources if w.ref}),
+                },
                 project_ids=tuple(sorted({w.project_id for w in sources if w.project_id})),
-                person_id=person.id, team_id=person.team_id,
+                person_id=person.id,
+                team_id=person.team_id,
             )
 
 
 def _weeks(horizon: Horizon):
     """Week index -> (Monday, Sunday, "07 Dec 2026"): the same few dates for every person."""
+
     @cache
     def week_of(week: int) -> tuple[date, date, str]:
         monday = horizon.week(week)
         return monday, monday + timedelta(days=6), f"{monday:%d %b %Y}"
+
     return week_of
 
 
@@ -98,11 +110,11 @@ def skill_gap(plan: Plan):
     entry = np.repeat(np.arange(len(demands)), lengths)
     if not len(entry):
         return
-    week = first_week[entry] + np.arange(len(entry)) - np.repeat(
-        np.cumsum(lengths) - lengths, lengths)
+    week = (
+        first_week[entry] + np.arange(len(entry)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
     monday = first + 7 * week
-    inside = np.minimum(end[entry], monday + WORKDAYS - 1) - np.maximum(start[entry],
-                                                                         monday) + 1
+    inside = np.minimum(end[entry], monday + WORKDAYS - 1) - np.maximum(start[entry], monday) + 1
     edge = (week == first_week[entry]) | (week == last_week[entry])
     share = np.where(edge, np.where(inside > 0, inside, 0) / WORKDAYS, 1.0)
     hours = np.array([float(d.hours_per_week) for d in demands])[entry] * share
@@ -111,8 +123,9 @@ def skill_gap(plan: Plan):
 
     # Demand per skill, level and week, and at each level and above.
     cell = skill * weeks + week
-    asked = np.bincount((skill * nlevels + level) * weeks + week, weights=hours,
-                        minlength=nskills * nlevels * weeks).reshape(nskills, nlevels, weeks)
+    asked = np.bincount(
+        (skill * nlevels + level) * weeks + week, weights=hours, minlength=nskills * nlevels * weeks
+    ).reshape(nskills, nlevels, weeks)
     needed = np.cumsum(asked[:, ::-1], axis=1)[:, ::-1]
 
     # Free hours per skill, level and week of the people at that level or above.
@@ -128,13 +141,13 @@ def skill_gap(plan: Plan):
                 for i, lvl in enumerate(levels):
                     if held >= lvl:
                         holds[skills[skill_id], i, rows[person.id]] += 1
-    free = (holds.reshape(nskills * nlevels, len(rows)) @ free_m).reshape(
-        nskills, nlevels, weeks)
+    free = (holds.reshape(nskills * nlevels, len(rows)) @ free_m).reshape(nskills, nlevels, weeks)
 
     # Short, give or take the rounding of the sums above: the only cells worth a closer look.
     margin = 1e-6 + 1e-9 * (np.abs(needed[:, 0]) + free[:, 0])
     maybe = (np.bincount(cell, minlength=nskills * weeks).reshape(nskills, weeks) > 0) & (
-        (needed - free).max(axis=1) > EPSILON - margin)
+        (needed - free).max(axis=1) > EPSILON - margin
+    )
     if not maybe.any():
         return
     look = maybe.reshape(-1)[cell]
@@ -146,8 +159,10 @@ def skill_gap(plan: Plan):
     capacity, project, operational = loads.capacity, loads.project, loads.operational
 
     def free_of(person_id: int, week: int) -> float:
-        return max(0.0, capacity[person_id][week] - (project[person_id][week] +
-                                                     operational[person_id][week]))
+        return max(
+            0.0,
+            capacity[person_id][week] - (project[person_id][week] + operational[person_id][week]),
+        )
 
     for c, entries in by_cell.items():
         week = c % weeks
@@ -156,8 +171,11 @@ def skill_gap(plan: Plan):
         projects = set()
         for d in (demands[i] for i in entries):
             span = horizon.span(d.start, d.end)
-            share = 1.0 if week not in (span.start, span.stop - 1) else \
-                horizon.workday_share(week, d.start, d.end)
+            share = (
+                1.0
+                if week not in (span.start, span.stop - 1)
+                else horizon.workday_share(week, d.start, d.end)
+            )
             by_level[d.min_level] += d.hours_per_week * share
             projects.add(d.project_id)
         worst, worst_level = 0.0, None
@@ -170,17 +188,27 @@ def skill_gap(plan: Plan):
             continue
         total = sum(by_level.values())
         share = worst / total if total else 1.0
-        severity = (Severity.LOW if share <= .25 else Severity.MEDIUM if share <= .5
-                    else Severity.HIGH if share < 1 else Severity.CRITICAL)
+        severity = (
+            Severity.LOW
+            if share <= 0.25
+            else Severity.MEDIUM
+            if share <= 0.5
+            else Severity.HIGH
+            if share < 1
+            else Severity.CRITICAL
+        )
         monday, sunday, label = week_of(week)
         name = names.get(skill_id, f"skill {skill_id}")
         yield ConflictRecord(
-            kind=ConflictKind.SKILL_GAP, subject_type="skill", subject_id=skill_id,
-            subject_label=name, period_start=monday, period_end=sunday,
+            kind=ConflictKind.SKILL_GAP,
+            subject_type="skill",
+            subject_id=skill_id,
+            subject_label=name,
+            period_start=monday,
+            period_end=sunday,
             severity=severity,
             message=f"{worst:.1f} h short of {name} (level {worst_level}+) in the week of "
-                    f"{label}: {total:.1f} h needed.",
-            details={"short": round(worst, 1), "needed": round(total, 1),
-                     "level": worst_level},
+            f"{label}: {total:.1f} h needed.",
+            details={"short": round(worst, 1), "needed": round(total, 1), "level": worst_level},
             project_ids=tuple(sorted(projects)),
         )

@@ -75,8 +75,15 @@ def seed(ctx) -> None:
             if kind == WorkKind.ON_CALL and index % 3:
                 continue  # a rota: a third of each team carries the pager
             share = (Decimal(hours) * person.contracted_hours / FULL_TIME).quantize(Decimal("0.5"))
-            allocations.append(Allocation(person=person, kind=kind, hours_per_week=share,
-                                          start_date=monday, end_date=horizon_end))
+            allocations.append(
+                Allocation(
+                    person=person,
+                    kind=kind,
+                    hours_per_week=share,
+                    start_date=monday,
+                    end_date=horizon_end,
+                )
+            )
 
     members = {}
     for person in people:
@@ -88,47 +95,89 @@ def seed(ctx) -> None:
                 continue
             for team_name, count, hours in rows:
                 # Full-timers staff projects; part-timers keep the lights on.
-                pool = [p for p in members.get(team_name + _team_suffix(copy_suffix), [])
-                        if p.contracted_hours >= FULL_TIME and p.user_id is None]
+                pool = [
+                    p
+                    for p in members.get(team_name + _team_suffix(copy_suffix), [])
+                    if p.contracted_hours >= FULL_TIME and p.user_id is None
+                ]
                 for person in rng.sample(pool, k=min(count, len(pool))):
-                    allocations.append(Allocation(
-                        person=person, kind=WorkKind.PROJECT, project=project,
-                        hours_per_week=Decimal(hours), start_date=max(project.start_date, monday),
-                        end_date=project.end_date or monday + timedelta(weeks=26),
-                        tentative=project.stage == "approved"))
+                    allocations.append(
+                        Allocation(
+                            person=person,
+                            kind=WorkKind.PROJECT,
+                            project=project,
+                            hours_per_week=Decimal(hours),
+                            start_date=max(project.start_date, monday),
+                            end_date=project.end_date or monday + timedelta(weeks=26),
+                            tentative=project.stage == "approved",
+                        )
+                    )
 
     # Project managers spend a day a week on each project they own.
     for project in projects:
-        if project.owner_id and project.start_date and project.stage in (
-                "approved", "in_flight", "handover"):
-            allocations.append(Allocation(
-                person_id=project.owner_id, kind=WorkKind.PROJECT, project=project,
-                hours_per_week=Decimal(7), start_date=max(project.start_date, monday),
-                end_date=project.end_date or monday + timedelta(weeks=26)))
+        if (
+            project.owner_id
+            and project.start_date
+            and project.stage in ("approved", "in_flight", "handover")
+        ):
+            allocations.append(
+                Allocation(
+                    person_id=project.owner_id,
+                    kind=WorkKind.PROJECT,
+                    project=project,
+                    hours_per_week=Decimal(7),
+                    start_date=max(project.start_date, monday),
+                    end_date=project.end_date or monday + timedelta(weeks=26),
+                )
+            )
 
     elena = next((p for p in people if p.user_id == ctx.users["engineer"].pk), None)
     for code, hours in ELENA_EXTRA:
         project = by_code.get(code)
         if elena and project:
-            allocations.append(Allocation(
-                person=elena, kind=WorkKind.PROJECT, project=project,
-                hours_per_week=Decimal(hours), start_date=monday,
-                end_date=monday + timedelta(weeks=10), note="Key engineer for cut-over"))
+            allocations.append(
+                Allocation(
+                    person=elena,
+                    kind=WorkKind.PROJECT,
+                    project=project,
+                    hours_per_week=Decimal(hours),
+                    start_date=monday,
+                    end_date=monday + timedelta(weeks=10),
+                    note="Key engineer for cut-over",
+                )
+            )
     Allocation.objects.bulk_create(allocations, batch_size=2000)
 
-    absences = [Absence(kind=AbsenceKind.PUBLIC_HOLIDAY, start_date=day, end_date=day,
-                        note="Public holiday")
-                for year in (today.year, today.year + 1, today.year + 2)
-                for day in public_holidays(year) if monday <= day <= horizon_end]
+    absences = [
+        Absence(
+            kind=AbsenceKind.PUBLIC_HOLIDAY, start_date=day, end_date=day, note="Public holiday"
+        )
+        for year in (today.year, today.year + 1, today.year + 2)
+        for day in public_holidays(year)
+        if monday <= day <= horizon_end
+    ]
     for person in people:
         for _ in range(2):
             start = monday + timedelta(weeks=rng.randint(1, 40))
-            absences.append(Absence(person=person, kind=AbsenceKind.LEAVE, start_date=start,
-                                    end_date=start + timedelta(days=rng.choice([1, 4, 11]))))
+            absences.append(
+                Absence(
+                    person=person,
+                    kind=AbsenceKind.LEAVE,
+                    start_date=start,
+                    end_date=start + timedelta(days=rng.choice([1, 4, 11])),
+                )
+            )
         if rng.random() < 0.2:
             start = monday + timedelta(weeks=rng.randint(2, 30), days=1)
-            absences.append(Absence(person=person, kind=AbsenceKind.TRAINING, start_date=start,
-                                    end_date=start + timedelta(days=2), note="Certification"))
+            absences.append(
+                Absence(
+                    person=person,
+                    kind=AbsenceKind.TRAINING,
+                    start_date=start,
+                    end_date=start + timedelta(days=2),
+                    note="Certification",
+                )
+            )
     Absence.objects.bulk_create(absences, batch_size=2000)
 
     skills = {s.name: s for s in Skill.objects.all()}
@@ -140,12 +189,18 @@ def seed(ctx) -> None:
                 continue
             for skill, level, hours, offset, length in rows:
                 start = monday + timedelta(weeks=offset)
-                demands.append(Demand(project=project, skill=skills[skill], min_level=level,
-                                      hours_per_week=Decimal(hours), start_date=start,
-                                      end_date=start + timedelta(weeks=length, days=-3)))
+                demands.append(
+                    Demand(
+                        project=project,
+                        skill=skills[skill],
+                        min_level=level,
+                        hours_per_week=Decimal(hours),
+                        start_date=start,
+                        end_date=start + timedelta(weeks=length, days=-3),
+                    )
+                )
     Demand.objects.bulk_create(demands, batch_size=2000)
-    ctx.counts.update(allocations=len(allocations), absences=len(absences),
-                      demands=len(demands))
+    ctx.counts.update(allocations=len(allocations), absences=len(absences), demands=len(demands))
     # Bulk writes send no signals: ask for the capacity picture explicitly.
     mark_dirty()
 

@@ -61,14 +61,19 @@ class SkillFilterSet(PortalFilterSet):
 class ConflictFilterSet(PortalFilterSet):
     """Conflicts of the current snapshot (or resolved ones), as the page and API filter them."""
 
-    STATES = [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved"),
-              ("all", "All current")]
+    STATES = [
+        ("open", "Open"),
+        ("acknowledged", "Acknowledged"),
+        ("resolved", "Resolved"),
+        ("all", "All current"),
+    ]
     state = django_filters.ChoiceFilter(choices=STATES, method="in_state", empty_label=None)
     kind = django_filters.ChoiceFilter(choices=ConflictKind.choices)
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(),
-                                               field_name="projects")
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), field_name="projects"
+    )
     subject_type = django_filters.CharFilter()
     subject_id = django_filters.NumberFilter()
 

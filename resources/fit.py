@@ -33,8 +33,10 @@ Pools = dict[tuple[int, int], list[float]]  # (skill id, level) -> free hours pe
 
 # --- supply and demand per week ------------------------------------------------------------
 
-def free_hours(capacity: Sequence[float], project: Sequence[float],
-               operational: Sequence[float]) -> list[float]:
+
+def free_hours(
+    capacity: Sequence[float], project: Sequence[float], operational: Sequence[float]
+) -> list[float]:
     """A person's free hours per week: capacity less all booked work, never below zero."""
     return [max(0.0, c - p - o) for c, p, o in zip(capacity, project, operational, strict=True)]
 
@@ -56,14 +58,18 @@ def weekly_hours(horizon: Horizon, demand: DemandRecord) -> Iterator[tuple[int, 
     the share of its five working days that the demand covers."""
     span = horizon.span(demand.start, demand.end)
     for week in span:
-        share = 1.0 if week not in (span.start, span.stop - 1) else \
-            horizon.workday_share(week, demand.start, demand.end)
+        share = (
+            1.0
+            if week not in (span.start, span.stop - 1)
+            else horizon.workday_share(week, demand.start, demand.end)
+        )
         if share > 0:
             yield week, demand.hours_per_week * share
 
 
-def _weekly_need(horizon: Horizon, demands: Iterable[DemandRecord]
-                 ) -> dict[tuple[int, int], dict[int, float]]:
+def _weekly_need(
+    horizon: Horizon, demands: Iterable[DemandRecord]
+) -> dict[tuple[int, int], dict[int, float]]:
     """(skill, week) -> level -> hours."""
     need: dict[tuple[int, int], dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for demand in demands:
@@ -74,14 +80,19 @@ def _weekly_need(horizon: Horizon, demands: Iterable[DemandRecord]
 
 # --- fitting one batch into the pools ------------------------------------------------------
 
-def _shortfall(by_level: Mapping[int, float], left: Pools, skill_id: int, week: int
-               ) -> tuple[float, int]:
+
+def _shortfall(
+    by_level: Mapping[int, float], left: Pools, skill_id: int, week: int
+) -> tuple[float, int]:
     """Hours of a (skill, week) batch that cannot be served, and the level where it is worst."""
     worst, worst_level = 0.0, min(by_level)
     for level in sorted(by_level):
         needed = sum(h for lvl, h in by_level.items() if lvl >= level)
-        free = sum(left[(skill_id, lvl)][week] for lvl in LEVELS
-                   if lvl >= level and (skill_id, lvl) in left)
+        free = sum(
+            left[(skill_id, lvl)][week]
+            for lvl in LEVELS
+            if lvl >= level and (skill_id, lvl) in left
+        )
         if needed - free > worst:
             worst, worst_level = needed - free, level
     return worst, worst_level
@@ -104,6 +115,7 @@ def _consume(by_level: Mapping[int, float], left: Pools, skill_id: int, week: in
 
 
 # --- results -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Shortfall:
@@ -200,8 +212,9 @@ class PortfolioFit:
         return tuple(p for p in self.proposals if not p.has_demand)
 
 
-def shortfall_ranges(horizon: Horizon, shortfalls: Iterable[Shortfall]
-                     ) -> tuple[ShortfallRange, ...]:
+def shortfall_ranges(
+    horizon: Horizon, shortfalls: Iterable[Shortfall]
+) -> tuple[ShortfallRange, ...]:
     """Shortfalls grouped per skill and level into runs of consecutive weeks, in the order of
     skill, level and first week."""
     by_key: dict[tuple[int, int], list[Shortfall]] = defaultdict(list)
@@ -214,19 +227,30 @@ def shortfall_ranges(horizon: Horizon, shortfalls: Iterable[Shortfall]
         for item in items + [None]:
             if run and (item is None or item.week != run[-1].week + 1):
                 hours = [s.hours for s in run]
-                ranges.append(ShortfallRange(
-                    skill_id=skill_id, level=level, first_week=horizon.week(run[0].week),
-                    last_week=horizon.week(run[-1].week), weeks=len(run),
-                    min_hours=min(hours), max_hours=max(hours), total_hours=sum(hours),
-                    project_ids=tuple(sorted({p for s in run for p in s.project_ids}))))
+                ranges.append(
+                    ShortfallRange(
+                        skill_id=skill_id,
+                        level=level,
+                        first_week=horizon.week(run[0].week),
+                        last_week=horizon.week(run[-1].week),
+                        weeks=len(run),
+                        min_hours=min(hours),
+                        max_hours=max(hours),
+                        total_hours=sum(hours),
+                        project_ids=tuple(sorted({p for s in run for p in s.project_ids})),
+                    )
+                )
                 run = []
             if item is not None:
                 run.append(item)
     return tuple(ranges)
 
 
-def _check(need: Mapping[tuple[int, int], Mapping[int, float]], left: Pools,
-           project_ids: Mapping[tuple[int, int], set[int]] | None = None) -> list[Shortfall]:
+def _check(
+    need: Mapping[tuple[int, int], Mapping[int, float]],
+    left: Pools,
+    project_ids: Mapping[tuple[int, int], set[int]] | None = None,
+) -> list[Shortfall]:
     shortfalls = []
     for (skill_id, week), by_level in sorted(need.items()):
         short, level = _shortfall(by_level, left, skill_id, week)
@@ -236,9 +260,13 @@ def _check(need: Mapping[tuple[int, int], Mapping[int, float]], left: Pools,
     return shortfalls
 
 
-def portfolio_fit(*, horizon: Horizon, supply: Mapping[tuple[int, int], Sequence[float]],
-                  committed: Iterable[DemandRecord], proposals: Sequence[ProposalInput]
-                  ) -> PortfolioFit:
+def portfolio_fit(
+    *,
+    horizon: Horizon,
+    supply: Mapping[tuple[int, int], Sequence[float]],
+    committed: Iterable[DemandRecord],
+    proposals: Sequence[ProposalInput],
+) -> PortfolioFit:
     """Does the committed portfolio fit the free hours, and which proposals fit after it, in
     rank order? `supply` is free hours per (skill, level) and week of `horizon`."""
     left: Pools = {key: list(hours) for key, hours in supply.items()}
@@ -269,20 +297,28 @@ def portfolio_fit(*, horizon: Horizon, supply: Mapping[tuple[int, int], Sequence
             fits_alone = not _check(need, after_committed)
         ids = (proposal.project_id,)
         shortfalls = [Shortfall(s.skill_id, s.level, s.week, s.hours, ids) for s in shortfalls]
-        results.append(ProposalFit(
-            project_id=proposal.project_id, fits=not shortfalls, fits_alone=fits_alone,
-            demand_hours=sum(sum(by_level.values()) for by_level in need.values()),
-            shortfalls=tuple(shortfalls), ranges=shortfall_ranges(horizon, shortfalls)))
+        results.append(
+            ProposalFit(
+                project_id=proposal.project_id,
+                fits=not shortfalls,
+                fits_alone=fits_alone,
+                demand_hours=sum(sum(by_level.values()) for by_level in need.values()),
+                shortfalls=tuple(shortfalls),
+                ranges=shortfall_ranges(horizon, shortfalls),
+            )
+        )
 
     return PortfolioFit(
         horizon=horizon,
         committed_hours=sum(sum(by_level.values()) for by_level in committed_need.values()),
         committed_shortfalls=tuple(committed_short),
         committed_ranges=shortfall_ranges(horizon, committed_short),
-        proposals=tuple(results))
+        proposals=tuple(results),
+    )
 
 
 # --- the skills matrix: weeks summed into calendar months ----------------------------------
+
 
 def month_starts(first: date, count: int) -> list[date]:
     """The first day of `count` calendar months, from the month of `first`."""
@@ -337,14 +373,21 @@ class MonthCell:
     def short_with_proposals(self) -> bool:
         """Committed work fits, but not with every proposal on top."""
         with_proposals = self.ratio_with_proposals
-        return (self.ratio or 0) <= 1.0001 and with_proposals is not None and \
-            with_proposals > 1.0001
+        return (
+            (self.ratio or 0) <= 1.0001 and with_proposals is not None and with_proposals > 1.0001
+        )
 
 
-def skills_by_month(*, horizon: Horizon, first_day: date, months: Sequence[date],
-                    supply: Mapping[tuple[int, int], Sequence[float]],
-                    committed: Iterable[DemandRecord], proposed: Iterable[DemandRecord],
-                    skill_ids: Iterable[int] = ()) -> dict[int, list[MonthCell]]:
+def skills_by_month(
+    *,
+    horizon: Horizon,
+    first_day: date,
+    months: Sequence[date],
+    supply: Mapping[tuple[int, int], Sequence[float]],
+    committed: Iterable[DemandRecord],
+    proposed: Iterable[DemandRecord],
+    skill_ids: Iterable[int] = (),
+) -> dict[int, list[MonthCell]]:
     """skill id -> a MonthCell per month. Weeks are summed into the month of each of their
     working days (a fifth of the week each), from `first_day` to the end of the last month
     and within the horizon; demand counts only the working days it covers. Every skill of
@@ -359,8 +402,7 @@ def skills_by_month(*, horizon: Horizon, first_day: date, months: Sequence[date]
 
     window = horizon.span(first_day, min(last_day, horizon.end))
     # Which month each working day of each week of the window falls in.
-    week_days = {week: [month_of(day) for day in _workdays(horizon.week(week))]
-                 for week in window}
+    week_days = {week: [month_of(day) for day in _workdays(horizon.week(week))] for week in window}
 
     skills = set(skill_ids) | {skill_id for skill_id, _level in supply}
     supply_hours: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0] * len(months))
@@ -380,8 +422,7 @@ def skills_by_month(*, horizon: Horizon, first_day: date, months: Sequence[date]
             for week in horizon.span(max(demand.start, first_day), demand.end):
                 if week not in week_days:
                     continue
-                for day, month in zip(_workdays(horizon.week(week)), week_days[week],
-                                      strict=True):
+                for day, month in zip(_workdays(horizon.week(week)), week_days[week], strict=True):
                     if month is not None and demand.start <= day <= demand.end:
                         row[month] += per_day
         return rows
@@ -390,12 +431,19 @@ def skills_by_month(*, horizon: Horizon, first_day: date, months: Sequence[date]
     zeros = [0.0] * len(months)
     matrix = {}
     for skill_id in skills:
-        levels = [(level, supply_hours[(skill_id, level)]) for level in reversed(LEVELS)
-                  if (skill_id, level) in supply]
+        levels = [
+            (level, supply_hours[(skill_id, level)])
+            for level in reversed(LEVELS)
+            if (skill_id, level) in supply
+        ]
         matrix[skill_id] = [
-            MonthCell(month=month, supply=sum(row[i] for _level, row in levels),
-                      supply_by_level=tuple((level, row[i]) for level, row in levels),
-                      committed=committed_hours.get(skill_id, zeros)[i],
-                      proposed=proposed_hours.get(skill_id, zeros)[i])
-            for i, month in enumerate(months)]
+            MonthCell(
+                month=month,
+                supply=sum(row[i] for _level, row in levels),
+                supply_by_level=tuple((level, row[i]) for level, row in levels),
+                committed=committed_hours.get(skill_id, zeros)[i],
+                proposed=proposed_hours.get(skill_id, zeros)[i],
+            )
+            for i, month in enumerate(months)
+        ]
     return matrix

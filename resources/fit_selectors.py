@@ -31,24 +31,38 @@ def snapshot_supply(snapshot: Snapshot) -> fit.Pools:
     loads = PersonLoad.objects.filter(snapshot=snapshot)
     skills: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for person_id, skill_id, level in PersonSkill.objects.filter(
-            person_id__in=loads.values("person_id")).values_list("person_id", "skill_id",
-                                                                  "level"):
+        person_id__in=loads.values("person_id")
+    ).values_list("person_id", "skill_id", "level"):
         skills[person_id].append((skill_id, level))
     return fit.supply_pools(
         (skills[person_id], fit.free_hours(capacity, project, operational))
         for person_id, capacity, project, operational in loads.values_list(
-            "person_id", "capacity", "project", "operational")
-        if person_id in skills)
+            "person_id", "capacity", "project", "operational"
+        )
+        if person_id in skills
+    )
 
 
 def live_demands(horizon: Horizon) -> tuple[list[DemandRecord], list[DemandRecord]]:
     """Unnamed demand over the horizon: (committed projects', proposals') (one query)."""
     committed, proposed = [], []
-    rows = Demand.objects.filter(
-        project__stage__in=(*COMMITTED_STAGES, *PROPOSAL_STAGES),
-        end_date__gte=horizon.start, start_date__lte=horizon.end,
-    ).order_by("pk").values_list("project_id", "project__stage", "skill_id", "min_level",
-                                 "start_date", "end_date", "hours_per_week")
+    rows = (
+        Demand.objects.filter(
+            project__stage__in=(*COMMITTED_STAGES, *PROPOSAL_STAGES),
+            end_date__gte=horizon.start,
+            start_date__lte=horizon.end,
+        )
+        .order_by("pk")
+        .values_list(
+            "project_id",
+            "project__stage",
+            "skill_id",
+            "min_level",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+        )
+    )
     for project_id, stage, skill_id, level, start, end, hours in rows:
         record = DemandRecord(project_id, skill_id, level, start, end, float(hours))
         (committed if stage in COMMITTED_STAGES else proposed).append(record)
@@ -62,6 +76,7 @@ def remaining_horizon(snapshot: Snapshot) -> tuple[Horizon, int]:
 
 
 # --- the skills matrix -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SkillRow:
@@ -103,15 +118,25 @@ def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
     supply = snapshot_supply(snapshot)
     committed, proposed = live_demands(horizon)
     skills = list(Skill.objects.order_by("name"))
-    by_skill = fit.skills_by_month(horizon=horizon, first_day=first_day, months=starts,
-                                   supply=supply, committed=committed, proposed=proposed,
-                                   skill_ids=[s.pk for s in skills])
-    return SkillsMatrix(months=starts, counted_from=max(first_day, starts[0]),
-                        horizon_end=horizon.end,
-                        rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills])
+    by_skill = fit.skills_by_month(
+        horizon=horizon,
+        first_day=first_day,
+        months=starts,
+        supply=supply,
+        committed=committed,
+        proposed=proposed,
+        skill_ids=[s.pk for s in skills],
+    )
+    return SkillsMatrix(
+        months=starts,
+        counted_from=max(first_day, starts[0]),
+        horizon_end=horizon.end,
+        rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills],
+    )
 
 
 # --- the portfolio fit -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ShortfallLine:
@@ -156,27 +181,47 @@ def portfolio_fit(snapshot: Snapshot, *, user) -> FitReport:
         by_project[demand.project_id].append(demand)
     proposals = [row for row in ranked if row.project.stage in PROPOSAL_STAGES]
     result = fit.portfolio_fit(
-        horizon=horizon, supply=supply, committed=committed,
-        proposals=[fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk]))
-                   for row in proposals])
+        horizon=horizon,
+        supply=supply,
+        committed=committed,
+        proposals=[
+            fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk]))
+            for row in proposals
+        ],
+    )
 
     names = dict(Skill.objects.values_list("pk", "name"))
     projects = {row.project.pk: row.project for row in ranked}
-    openable = set(projects_visible_to(user).filter(pk__in=list(projects))
-                   .values_list("pk", flat=True))
+    openable = set(
+        projects_visible_to(user).filter(pk__in=list(projects)).values_list("pk", flat=True)
+    )
 
     def lines(ranges, *, with_projects: bool) -> list[ShortfallLine]:
-        return [ShortfallLine(
-            skill=names.get(r.skill_id, f"Skill {r.skill_id}"), range=r,
-            projects=[projects[p] for p in r.project_ids if p in projects] if with_projects
-            else []) for r in ranges]
+        return [
+            ShortfallLine(
+                skill=names.get(r.skill_id, f"Skill {r.skill_id}"),
+                range=r,
+                projects=[projects[p] for p in r.project_ids if p in projects]
+                if with_projects
+                else [],
+            )
+            for r in ranges
+        ]
 
     fits = {item.project_id: item for item in result.proposals}
     return FitReport(
-        horizon=horizon, result=result,
+        horizon=horizon,
+        result=result,
         committed_projects=len({d.project_id for d in committed}),
         committed_lines=lines(result.committed_ranges, with_projects=True),
-        proposals=[ProposalRow(project=row.project, rank=row.rank, fit=fits[row.project.pk],
-                               lines=lines(fits[row.project.pk].ranges, with_projects=False),
-                               openable=row.project.pk in openable)
-                   for row in proposals])
+        proposals=[
+            ProposalRow(
+                project=row.project,
+                rank=row.rank,
+                fit=fits[row.project.pk],
+                lines=lines(fits[row.project.pk].ranges, with_projects=False),
+                openable=row.project.pk in openable,
+            )
+            for row in proposals
+        ],
+    )

@@ -125,9 +125,14 @@ class AbsenceKind(models.TextChoices):
 class Absence(models.Model):
     """Days someone is away (a public holiday without a person applies to everyone)."""
 
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="absences",
-                               help_text="Empty for a public holiday that applies to everyone.")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        help_text="Empty for a public holiday that applies to everyone.",
+    )
     kind = models.CharField(max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.LEAVE)
     start_date = models.DateField()
     end_date = models.DateField()
@@ -136,11 +141,14 @@ class Absence(models.Model):
     class Meta:
         ordering = ["start_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
-                                   name="absence_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="absence_end_after_start",
+            ),
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False) | models.Q(kind="public_holiday"),
-                name="absence_person_unless_public_holiday"),
+                name="absence_person_unless_public_holiday",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,11 +174,18 @@ class Allocation(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allocations")
     kind = models.CharField(max_length=20, choices=WorkKind.choices, default=WorkKind.PROJECT)
-    project = models.ForeignKey("portfolio.Project", null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="allocations")
+    project = models.ForeignKey(
+        "portfolio.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+    )
     hours_per_week = models.DecimalField(
-        max_digits=5, decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("80"))])
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("80"))],
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     tentative = models.BooleanField(default=False, help_text="Pencilled in, not confirmed.")
@@ -179,15 +194,21 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["start_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
-                                   name="allocation_end_after_start"),
             models.CheckConstraint(
-                condition=(models.Q(kind="project", project__isnull=False)
-                           | (~models.Q(kind="project") & models.Q(project__isnull=True))),
-                name="allocation_project_iff_project_work"),
-            models.CheckConstraint(condition=models.Q(hours_per_week__gt=0,
-                                                      hours_per_week__lte=80),
-                                   name="allocation_hours_range"),
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="allocation_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="project", project__isnull=False)
+                    | (~models.Q(kind="project") & models.Q(project__isnull=True))
+                ),
+                name="allocation_project_iff_project_work",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gt=0, hours_per_week__lte=80),
+                name="allocation_hours_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,29 +232,37 @@ class Allocation(models.Model):
 class Demand(models.Model):
     """Unnamed demand: a project needs so many hours a week of a skill, not yet a person."""
 
-    project = models.ForeignKey("portfolio.Project", on_delete=models.CASCADE,
-                                related_name="demands")
+    project = models.ForeignKey(
+        "portfolio.Project", on_delete=models.CASCADE, related_name="demands"
+    )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="demands")
     min_level = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     hours_per_week = models.DecimalField(
-        max_digits=6, decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("2000"))])
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("2000"))],
+    )
     start_date = models.DateField()
     end_date = models.DateField()
 
     class Meta:
         ordering = ["start_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
-                                   name="demand_end_after_start"),
-            models.CheckConstraint(condition=models.Q(min_level__gte=1, min_level__lte=5),
-                                   name="demand_level_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="demand_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_level__gte=1, min_level__lte=5), name="demand_level_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
-        return (f"{self.project.code} needs {self.skill} ≥{self.min_level}: "
-                f"{self.hours_per_week} h/wk")
+        return (
+            f"{self.project.code} needs {self.skill} ≥{self.min_level}: {self.hours_per_week} h/wk"
+        )
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -251,8 +280,9 @@ class SnapshotStatus(models.TextChoices):
 class Snapshot(models.Model):
     """One run of the capacity engine. Readers see only the one PlanState points at."""
 
-    status = models.CharField(max_length=12, choices=SnapshotStatus.choices,
-                              default=SnapshotStatus.BUILDING)
+    status = models.CharField(
+        max_length=12, choices=SnapshotStatus.choices, default=SnapshotStatus.BUILDING
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -272,13 +302,15 @@ class Snapshot(models.Model):
 class PlanState(models.Model):
     """The one row that says which snapshot is current and whether a newer one is due."""
 
-    current = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    current = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     dirty = models.BooleanField(default=False, help_text="Inputs changed since the last run.")
     dirty_since = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True, help_text="The latest edit.")
-    queued_at = models.DateTimeField(null=True, blank=True,
-                                     help_text="A run was asked for and has not started.")
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="A run was asked for and has not started."
+    )
     running_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -311,8 +343,9 @@ class PersonLoad(models.Model):
     tentative = WeekListField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["snapshot", "person"],
-                                               name="person_load_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "person"], name="person_load_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Load of person {self.person_id} in snapshot {self.snapshot_id}"
@@ -329,8 +362,9 @@ class TeamLoad(models.Model):
     operational = WeekListField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["snapshot", "team"],
-                                               name="team_load_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "team"], name="team_load_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Load of team {self.team_id} in snapshot {self.snapshot_id}"
@@ -353,18 +387,22 @@ class Conflict(models.Model):
     period_end = models.DateField()
     message = models.TextField()
     details = models.JSONField(default=dict, blank=True)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     projects = models.ManyToManyField("portfolio.Project", blank=True, related_name="conflicts")
     first_seen = models.PositiveIntegerField(help_text="Snapshot that first found it.")
     resolved_in = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The first snapshot that no longer found it.")
+        null=True, blank=True, help_text="The first snapshot that no longer found it."
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement = models.TextField(blank=True)
 
@@ -372,8 +410,11 @@ class Conflict(models.Model):
         ordering = ["period_start", "kind", "subject_label"]
         permissions = [("acknowledge_conflict", "Can acknowledge a conflict")]
         constraints = [
-            models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True),
-                                    name="one_open_conflict_per_identity"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_conflict_per_identity",
+            ),
         ]
         indexes = [models.Index(fields=["first_seen", "resolved_in"])]
 

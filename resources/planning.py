@@ -29,10 +29,12 @@ def mark_dirty() -> None:
     """Inputs changed: flag the plan and ask for a recompute after the commit."""
     now = timezone.now()
     updated = PlanState.objects.filter(pk=1).update(
-        dirty=True, changed_at=now, dirty_since=Coalesce("dirty_since", Value(now)))
+        dirty=True, changed_at=now, dirty_since=Coalesce("dirty_since", Value(now))
+    )
     if not updated:
-        PlanState.objects.get_or_create(pk=1, defaults={"dirty": True, "changed_at": now,
-                                                        "dirty_since": now})
+        PlanState.objects.get_or_create(
+            pk=1, defaults={"dirty": True, "changed_at": now, "dirty_since": now}
+        )
     transaction.on_commit(request_recompute)
 
 

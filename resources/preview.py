@@ -40,40 +40,74 @@ class Effect:
         return self.after > self.capacity + 0.05
 
 
-def _hours_by_week(horizon: Horizon, person: Person, absences: list[AbsenceRecord],
-                   kind: str, hours: float, start: date, end: date) -> list[float]:
+def _hours_by_week(
+    horizon: Horizon,
+    person: Person,
+    absences: list[AbsenceRecord],
+    kind: str,
+    hours: float,
+    start: date,
+    end: date,
+) -> list[float]:
     record = PersonRecord(person.pk, person.name, person.team_id, float(person.contracted_hours))
-    work = WorkRecord(person.pk, start, end, hours,
-                      PROJECT if kind == WorkKind.PROJECT else OPERATIONAL, kind,
-                      scales_with_availability=kind in SCALES_WITH_AVAILABILITY)
+    work = WorkRecord(
+        person.pk,
+        start,
+        end,
+        hours,
+        PROJECT if kind == WorkKind.PROJECT else OPERATIONAL,
+        kind,
+        scales_with_availability=kind in SCALES_WITH_AVAILABILITY,
+    )
     loads = compute_loads(horizon, [record], absences, [work])
-    return [p + o for p, o in zip(loads.project[person.pk], loads.operational[person.pk],
-                                  strict=True)]
+    return [
+        p + o for p, o in zip(loads.project[person.pk], loads.operational[person.pk], strict=True)
+    ]
 
 
-def allocation_effect(*, snapshot: Snapshot, person: Person, kind: str, hours: float,
-                      start: date, end: date, replacing: Allocation | None = None,
-                      weeks: int = 26) -> list[Effect]:
+def allocation_effect(
+    *,
+    snapshot: Snapshot,
+    person: Person,
+    kind: str,
+    hours: float,
+    start: date,
+    end: date,
+    replacing: Allocation | None = None,
+    weeks: int = 26,
+) -> list[Effect]:
     """Week by week: capacity, load now, load with the allocation (only weeks it touches)."""
     horizon = Horizon(snapshot.week_start, snapshot.weeks)
     row = PersonLoad.objects.filter(snapshot=snapshot, person=person).first()
     if row is None:
         return []
-    absences = [AbsenceRecord(p, s, e) for p, s, e in Absence.objects.filter(
-        Q(person=person) | Q(person__isnull=True), end_date__gte=horizon.start,
-        start_date__lte=horizon.end).values_list("person_id", "start_date", "end_date")]
+    absences = [
+        AbsenceRecord(p, s, e)
+        for p, s, e in Absence.objects.filter(
+            Q(person=person) | Q(person__isnull=True),
+            end_date__gte=horizon.start,
+            start_date__lte=horizon.end,
+        ).values_list("person_id", "start_date", "end_date")
+    ]
     added = _hours_by_week(horizon, person, absences, kind, hours, start, end)
     removed = [0.0] * horizon.weeks
     if replacing is not None:
-        removed = _hours_by_week(horizon, person, absences, replacing.kind,
-                                 float(replacing.hours_per_week), replacing.start_date,
-                                 replacing.end_date)
+        removed = _hours_by_week(
+            horizon,
+            person,
+            absences,
+            replacing.kind,
+            float(replacing.hours_per_week),
+            replacing.start_date,
+            replacing.end_date,
+        )
     first, dates = weeks_shown(snapshot, weeks)
     effects = []
     for index, week in zip(range(first, first + len(dates)), dates, strict=True):
         if not added[index] and not removed[index]:
             continue
         before = row.project[index] + row.operational[index]
-        effects.append(Effect(week, row.capacity[index], before,
-                              before - removed[index] + added[index]))
+        effects.append(
+            Effect(week, row.capacity[index], before, before - removed[index] + added[index])
+        )
     return effects

@@ -73,8 +73,9 @@ def plan_status() -> PlanStatus:
     state = PlanState.objects.select_related("current").filter(pk=1).first()
     if state is None:
         return PlanStatus(None, False, False, False)
-    return PlanStatus(state.current, state.dirty, state.queued_at is not None,
-                      state.running_since is not None)
+    return PlanStatus(
+        state.current, state.dirty, state.queued_at is not None, state.running_since is not None
+    )
 
 
 def first_week_index(snapshot: Snapshot) -> int:
@@ -131,16 +132,22 @@ class Cell:
 
 
 def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
-    return [Cell(week, row.capacity[i], row.project[i], row.operational[i],
-                 tentative[i] if tentative else 0.0)
-            for week, i in zip(weeks, range(first, first + len(weeks)), strict=True)]
+    return [
+        Cell(
+            week,
+            row.capacity[i],
+            row.project[i],
+            row.operational[i],
+            tentative[i] if tentative else 0.0,
+        )
+        for week, i in zip(weeks, range(first, first + len(weeks)), strict=True)
+    ]
 
 
 def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[list, list]:
     """Teams × weeks from the snapshot: [(team, people, [Cell])] and the week dates."""
     first, dates = weeks_shown(snapshot, weeks)
-    rows = TeamLoad.objects.filter(snapshot=snapshot).select_related("team").order_by(
-        "team__name")
+    rows = TeamLoad.objects.filter(snapshot=snapshot).select_related("team").order_by("team__name")
     if teams is not None:
         rows = rows.filter(team__in=teams)
     return [(row.team, row.people, _cells(row, first, dates)) for row in rows], dates
@@ -149,8 +156,11 @@ def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[li
 def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[list, list]:
     """People of a team × weeks: [(person, [Cell])]."""
     first, dates = weeks_shown(snapshot, weeks)
-    rows = (PersonLoad.objects.filter(snapshot=snapshot, team=team)
-            .select_related("person").order_by("person__name"))
+    rows = (
+        PersonLoad.objects.filter(snapshot=snapshot, team=team)
+        .select_related("person")
+        .order_by("person__name")
+    )
     return [(row.person, _cells(row, first, dates, row.tentative)) for row in rows], dates
 
 
@@ -168,13 +178,17 @@ def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     if snapshot is None:
         return Conflict.objects.none()
     return Conflict.objects.filter(first_seen__lte=snapshot.pk).filter(
-        Q(resolved_in__isnull=True) | Q(resolved_in__gt=snapshot.pk))
+        Q(resolved_in__isnull=True) | Q(resolved_in__gt=snapshot.pk)
+    )
 
 
 def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
-    return (conflicts_in(snapshot).select_related("person", "team", "acknowledged_by")
-            .prefetch_related("projects")
-            .order_by("period_start", "kind", "subject_label"))
+    return (
+        conflicts_in(snapshot)
+        .select_related("person", "team", "acknowledged_by")
+        .prefetch_related("projects")
+        .order_by("period_start", "kind", "subject_label")
+    )
 
 
 def open_conflict_counts(project_ids) -> dict[int, int]:
@@ -183,7 +197,12 @@ def open_conflict_counts(project_ids) -> dict[int, int]:
     if snapshot is None:
         return {}
     through = Conflict.projects.through
-    rows = (through.objects.filter(project_id__in=list(project_ids),
-                                   conflict__in=conflicts_in(snapshot))
-            .values("project_id").annotate(n=Count("conflict_id")).values_list("project_id", "n"))
+    rows = (
+        through.objects.filter(
+            project_id__in=list(project_ids), conflict__in=conflicts_in(snapshot)
+        )
+        .values("project_id")
+        .annotate(n=Count("conflict_id"))
+        .values_list("project_id", "n")
+    )
     return dict(rows)

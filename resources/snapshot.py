@@ -72,12 +72,22 @@ def compute_and_publish(*, horizon: Horizon | None = None) -> Snapshot:
         plan = Plan.from_records(horizon, records, settings=engine_settings())
         loads, conflicts = run(plan, registry.rules)
         _write_cells(snapshot, plan, loads)
-        _publish(snapshot, conflicts, started, stats={
-            "people": len(plan.people), "work": len(plan.work), "demands": len(plan.demands),
-            "absences": len(plan.absences), "conflicts": len(conflicts)})
+        _publish(
+            snapshot,
+            conflicts,
+            started,
+            stats={
+                "people": len(plan.people),
+                "work": len(plan.work),
+                "demands": len(plan.demands),
+                "absences": len(plan.absences),
+                "conflicts": len(conflicts),
+            },
+        )
     except Exception as exc:
-        Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.FAILED,
-                                                       error=repr(exc)[:2000])
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            status=SnapshotStatus.FAILED, error=repr(exc)[:2000]
+        )
         raise
     prune()
     snapshot.refresh_from_db()
@@ -86,15 +96,38 @@ def compute_and_publish(*, horizon: Horizon | None = None) -> Snapshot:
 
 def _write_cells(snapshot: Snapshot, plan: Plan, loads) -> None:
     """The new snapshot's cells; invisible to readers until the pointer moves."""
-    _insert_rows(PersonLoad, ("snapshot", "person", "team", "capacity", "project",
-                              "operational", "tentative"),
-                 ((snapshot.pk, p.id, p.team_id, loads.capacity[p.id], loads.project[p.id],
-                   loads.operational[p.id], loads.tentative[p.id]) for p in plan.people))
+    _insert_rows(
+        PersonLoad,
+        ("snapshot", "person", "team", "capacity", "project", "operational", "tentative"),
+        (
+            (
+                snapshot.pk,
+                p.id,
+                p.team_id,
+                loads.capacity[p.id],
+                loads.project[p.id],
+                loads.operational[p.id],
+                loads.tentative[p.id],
+            )
+            for p in plan.people
+        ),
+    )
     headcount = Counter(person.team_id for person in plan.people)
-    _insert_rows(TeamLoad, ("snapshot", "team", "people", "capacity", "project", "operational"),
-                 ((snapshot.pk, team_id, headcount[team_id], loads.team_capacity[team_id],
-                   loads.team_project[team_id], loads.team_operational[team_id])
-                  for team_id in loads.team_capacity))
+    _insert_rows(
+        TeamLoad,
+        ("snapshot", "team", "people", "capacity", "project", "operational"),
+        (
+            (
+                snapshot.pk,
+                team_id,
+                headcount[team_id],
+                loads.team_capacity[team_id],
+                loads.team_project[team_id],
+                loads.team_operational[team_id],
+            )
+            for team_id in loads.team_capacity
+        ),
+    )
 
 
 def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
@@ -111,16 +144,28 @@ def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
             names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
             # Only integers and JSON of numbers: nothing that COPY's text format escapes.
             as_json = _HoursJson()
-            lines = ("\t".join(as_json(v) if isinstance(v, list) else str(int(v))
-                               for v in row) + "\n" for row in rows)
+            lines = (
+                "\t".join(as_json(v) if isinstance(v, list) else str(int(v)) for v in row) + "\n"
+                for row in rows
+            )
             with connection.wrap_database_errors:  # Django's exceptions, as for the ORM
-                raw.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} "
-                                f"({names}) FROM STDIN", _LineReader(lines))
+                raw.copy_expert(
+                    f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN",
+                    _LineReader(lines),
+                )
             return
     model.objects.bulk_create(
-        (model(**{c.attname: [round(h, 2) for h in v] if isinstance(v, list) else v
-                  for c, v in zip(columns, row, strict=True)}) for row in rows),
-        batch_size=1000)
+        (
+            model(
+                **{
+                    c.attname: [round(h, 2) for h in v] if isinstance(v, list) else v
+                    for c, v in zip(columns, row, strict=True)
+                }
+            )
+            for row in rows
+        ),
+        batch_size=1000,
+    )
 
 
 class _HoursJson(dict):
@@ -160,8 +205,9 @@ class _LineReader:
         return text[:size]
 
 
-def _publish(snapshot: Snapshot, found: Iterable[ConflictRecord], started: float,
-             stats: dict) -> None:
+def _publish(
+    snapshot: Snapshot, found: Iterable[ConflictRecord], started: float, stats: dict
+) -> None:
     """In one transaction: conflicts keep their identity (continue, open or resolve), the
     pointer moves to the new snapshot."""
     n = snapshot.pk
@@ -170,9 +216,12 @@ def _publish(snapshot: Snapshot, found: Iterable[ConflictRecord], started: float
     with transaction.atomic():
         state, _ = PlanState.objects.select_for_update().get_or_create(pk=1)
         # key -> (pk, severity, message, details) of every open conflict, locked
-        open_rows = {key: rest for key, *rest in Conflict.objects.select_for_update()
-                     .filter(resolved_at__isnull=True)
-                     .values_list("key", "pk", "severity", "message", "details")}
+        open_rows = {
+            key: rest
+            for key, *rest in Conflict.objects.select_for_update()
+            .filter(resolved_at__isnull=True)
+            .values_list("key", "pk", "severity", "message", "details")
+        }
 
         vanished = [pk for key, (pk, *_) in open_rows.items() if key not in found]
         for chunk in _chunks(vanished):
@@ -186,35 +235,61 @@ def _publish(snapshot: Snapshot, found: Iterable[ConflictRecord], started: float
             record = found.get(key)
             if record is None:
                 continue
-            if (severity, message, details) != (record.severity, record.message,
-                                                record.details):
-                changed.append(Conflict(pk=pk, severity=record.severity,
-                                        message=record.message, details=record.details))
+            if (severity, message, details) != (record.severity, record.message, record.details):
+                changed.append(
+                    Conflict(
+                        pk=pk,
+                        severity=record.severity,
+                        message=record.message,
+                        details=record.details,
+                    )
+                )
             if projects_of.get(pk, set()) != set(record.project_ids):
                 through.objects.filter(conflict_id=pk).delete()
-                through.objects.bulk_create(through(conflict_id=pk, project_id=p)
-                                            for p in record.project_ids)
-        Conflict.objects.bulk_update(changed, ["severity", "message", "details"],
-                                     batch_size=500)
+                through.objects.bulk_create(
+                    through(conflict_id=pk, project_id=p) for p in record.project_ids
+                )
+        Conflict.objects.bulk_update(changed, ["severity", "message", "details"], batch_size=500)
 
         new = [found[key] for key in found if key not in open_rows]
         created = Conflict.objects.bulk_create(
-            (Conflict(key=r.key, kind=r.kind, severity=r.severity, subject_type=r.subject_type,
-                      subject_id=r.subject_id, subject_label=r.subject_label[:200],
-                      period_start=r.period_start, period_end=r.period_end, message=r.message,
-                      details=r.details, person_id=r.person_id, team_id=r.team_id,
-                      first_seen=n) for r in new), batch_size=1000)
+            (
+                Conflict(
+                    key=r.key,
+                    kind=r.kind,
+                    severity=r.severity,
+                    subject_type=r.subject_type,
+                    subject_id=r.subject_id,
+                    subject_label=r.subject_label[:200],
+                    period_start=r.period_start,
+                    period_end=r.period_end,
+                    message=r.message,
+                    details=r.details,
+                    person_id=r.person_id,
+                    team_id=r.team_id,
+                    first_seen=n,
+                )
+                for r in new
+            ),
+            batch_size=1000,
+        )
         if not all(c.pk for c in created):  # backends that do not return ids
             by_key = dict(Conflict.objects.filter(first_seen=n).values_list("key", "pk"))
         else:
             by_key = {c.key: c.pk for c in created}
-        _insert_rows(through, ("conflict", "project"),
-                     ((by_key[r.key], p) for r in new for p in r.project_ids))
+        _insert_rows(
+            through,
+            ("conflict", "project"),
+            ((by_key[r.key], p) for r in new for p in r.project_ids),
+        )
 
         stats.update(opened=len(new), resolved=len(vanished))
         Snapshot.objects.filter(pk=n).update(
-            status=SnapshotStatus.PUBLISHED, computed_at=now, stats=stats,
-            duration_ms=int((time.perf_counter() - started) * 1000))
+            status=SnapshotStatus.PUBLISHED,
+            computed_at=now,
+            stats=stats,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
         state.current_id = n
         state.save(update_fields=["current"])
     logger.info("capacity snapshot %s published: %s", n, stats)
@@ -224,22 +299,27 @@ def _open_conflict_projects() -> dict[int, set[int]]:
     """The projects of every open conflict, by conflict id."""
     result: dict[int, set[int]] = {}
     for conflict_id, project_id in Conflict.projects.through.objects.filter(
-            conflict__resolved_at__isnull=True).values_list("conflict_id", "project_id"):
+        conflict__resolved_at__isnull=True
+    ).values_list("conflict_id", "project_id"):
         result.setdefault(conflict_id, set()).add(project_id)
     return result
 
 
 def _chunks(items: list, size: int = 5000):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def prune() -> int:
     """Delete all but the latest few published snapshots (and failed or abandoned builds)."""
-    keep = list(Snapshot.objects.filter(status=SnapshotStatus.PUBLISHED)
-                .order_by("-pk").values_list("pk", flat=True)[:settings.SNAPSHOTS_KEPT])
+    keep = list(
+        Snapshot.objects.filter(status=SnapshotStatus.PUBLISHED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[: settings.SNAPSHOTS_KEPT]
+    )
     stale = timezone.now() - timedelta(hours=1)
-    old = (Snapshot.objects.exclude(pk__in=keep)
-           .exclude(status=SnapshotStatus.BUILDING, started_at__gte=stale))
+    old = Snapshot.objects.exclude(pk__in=keep).exclude(
+        status=SnapshotStatus.BUILDING, started_at__gte=stale
+    )
     deleted, _ = old.delete()
     return deleted

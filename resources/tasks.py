@@ -13,16 +13,24 @@ from .models import PlanState
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
-             max_retries=5, soft_time_limit=300, time_limit=360)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
 def recompute_plan(self, reason: str = "inputs changed") -> int | None:
     """Recompute and publish a snapshot. If another run holds the lock, try again shortly."""
     from .snapshot import compute_and_publish, exclusive_run
 
     if not self.request.is_eager and _still_busy():
         # Debounce: wait until edits pause, so a burst of edits yields one run.
-        recompute_plan.apply_async(kwargs={"reason": reason},
-                                   countdown=settings.RECOMPUTE_QUIET_SECONDS)
+        recompute_plan.apply_async(
+            kwargs={"reason": reason}, countdown=settings.RECOMPUTE_QUIET_SECONDS
+        )
         return None
     with exclusive_run() as acquired:
         if not acquired:
@@ -33,8 +41,9 @@ def recompute_plan(self, reason: str = "inputs changed") -> int | None:
                 return None
             raise self.retry(countdown=3, max_retries=20)
         # Claim the pending work first: edits from now on queue the next run.
-        PlanState.objects.filter(pk=1).update(dirty=False, dirty_since=None, queued_at=None,
-                                              running_since=timezone.now())
+        PlanState.objects.filter(pk=1).update(
+            dirty=False, dirty_since=None, queued_at=None, running_since=timezone.now()
+        )
         try:
             snapshot = compute_and_publish()
         finally:
@@ -52,7 +61,8 @@ def _still_busy() -> bool:
     quiet = timedelta(seconds=settings.RECOMPUTE_QUIET_SECONDS)
     patience = timedelta(seconds=settings.RECOMPUTE_MAX_WAIT_SECONDS)
     return now - state.changed_at < quiet and (
-        state.dirty_since is None or now - state.dirty_since < patience)
+        state.dirty_since is None or now - state.dirty_since < patience
+    )
 
 
 @shared_task

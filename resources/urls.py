@@ -13,11 +13,16 @@ urlpatterns = [
     path("conflicts/", conflicts.ConflictListView.as_view(), name="conflict_list"),
     path("conflicts/acknowledge/", conflicts.acknowledge_view, name="conflict_acknowledge"),
     path("skills/", skills.SkillsMatrixView.as_view(), name="skills_matrix"),
-    path("allocations/new/", allocations.AllocationCreateView.as_view(),
-         name="allocation_create"),
-    path("allocations/<int:pk>/edit/", allocations.AllocationUpdateView.as_view(),
-         name="allocation_update"),
-    path("allocations/<int:pk>/delete/", allocations.AllocationDeleteView.as_view(),
-         name="allocation_delete"),
+    path("allocations/new/", allocations.AllocationCreateView.as_view(), name="allocation_create"),
+    path(
+        "allocations/<int:pk>/edit/",
+        allocations.AllocationUpdateView.as_view(),
+        name="allocation_update",
+    ),
+    path(
+        "allocations/<int:pk>/delete/",
+        allocations.AllocationDeleteView.as_view(),
+        name="allocation_delete",
+    ),
     path("allocations/preview/", allocations.allocation_preview, name="allocation_preview"),
 ]

@@ -91,8 +91,10 @@ def _worker(settings):
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
-                               f"{db['PORT'] or 5432}/{db['NAME']}")
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
     else:
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     # Messages left by earlier runs belong to no database of ours; a run they stood for is
@@ -103,10 +105,25 @@ def _worker(settings):
     PlanState.objects.filter(pk=1).update(queued_at=None)
     hostname = f"test-{os.getpid()}@%h"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "itsm_pmo", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "-n", hostname],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "itsm_pmo",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            hostname,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

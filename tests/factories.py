@@ -77,6 +77,7 @@ class PersonSkillFactory(factory.django.DjangoModelFactory):
 
 # --- portfolio -------------------------------------------------------------------------------
 
+
 class ObjectiveFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StrategicObjective

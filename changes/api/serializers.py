@@ -22,13 +22,21 @@ class ItemSerializer(serializers.ModelSerializer):
 class TemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChangeTemplate
-        fields = ["id", "name", "description", "category", "items", "effort_hours",
-                  "backout_plan", "test_plan", "active"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "category",
+            "items",
+            "effort_hours",
+            "backout_plan",
+            "test_plan",
+            "active",
+        ]
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    approver_group = serializers.SlugRelatedField(
-        slug_field="name", queryset=Group.objects.all())
+    approver_group = serializers.SlugRelatedField(slug_field="name", queryset=Group.objects.all())
 
     class Meta:
         model = ApprovalPolicy
@@ -62,23 +70,56 @@ class ChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeRequest
-        fields = ["id", "number", "title", "description", "change_type", "category",
-                  "requester", "implementer", "team", "project", "template", "items",
-                  "planned_start", "planned_end", "effort_hours", "backout_plan", "test_plan",
-                  "risk", "risk_override", "risk_override_reason", "freeze_exception",
-                  "freeze_exception_reason", "state", "outcome", "approval_round", "approvals",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "description",
+            "change_type",
+            "category",
+            "requester",
+            "implementer",
+            "team",
+            "project",
+            "template",
+            "items",
+            "planned_start",
+            "planned_end",
+            "effort_hours",
+            "backout_plan",
+            "test_plan",
+            "risk",
+            "risk_override",
+            "risk_override_reason",
+            "freeze_exception",
+            "freeze_exception_reason",
+            "state",
+            "outcome",
+            "approval_round",
+            "approvals",
+            "created_at",
+            "updated_at",
+        ]
         # The risk override has its own action (ITSM managers only), as does the exception.
-        read_only_fields = ["number", "risk", "risk_override", "risk_override_reason",
-                            "freeze_exception", "freeze_exception_reason", "state", "outcome",
-                            "approval_round", "created_at", "updated_at"]
+        read_only_fields = [
+            "number",
+            "risk",
+            "risk_override",
+            "risk_override_reason",
+            "freeze_exception",
+            "freeze_exception_reason",
+            "state",
+            "outcome",
+            "approval_round",
+            "created_at",
+            "updated_at",
+        ]
 
     def validate(self, attrs):
         start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
         end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
         if start and end and end <= start:
-            raise serializers.ValidationError(
-                {"planned_end": "The window ends before it starts."})
+            raise serializers.ValidationError({"planned_end": "The window ends before it starts."})
         return attrs
 
 
@@ -97,7 +138,13 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PostImplementationReview
-        fields = ["id", "change", "outcome", "incidents_caused", "notes", "reviewed_by",
-                  "reviewed_at"]
+        fields = [
+            "id",
+            "change",
+            "outcome",
+            "incidents_caused",
+            "notes",
+            "reviewed_by",
+            "reviewed_at",
+        ]
         read_only_fields = ["reviewed_by", "reviewed_at"]
-

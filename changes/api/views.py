@@ -30,8 +30,11 @@ from .serializers import (
 
 
 class ItemViewSet(viewsets.ModelViewSet):
-    queryset = ConfigurationItem.objects.select_related("service").prefetch_related(
-        "depends_on").order_by("name")
+    queryset = (
+        ConfigurationItem.objects.select_related("service")
+        .prefetch_related("depends_on")
+        .order_by("name")
+    )
     serializer_class = ItemSerializer
     filterset_class = ItemFilterSet
 
@@ -43,8 +46,9 @@ class TemplateViewSet(viewsets.ModelViewSet):
 
 
 class PolicyViewSet(viewsets.ModelViewSet):
-    queryset = ApprovalPolicy.objects.select_related("approver_group").order_by("change_type",
-                                                                               "risk")
+    queryset = ApprovalPolicy.objects.select_related("approver_group").order_by(
+        "change_type", "risk"
+    )
     serializer_class = PolicySerializer
     filterset_fields = ["change_type", "risk"]
 
@@ -78,24 +82,27 @@ class ChangeViewSet(viewsets.ModelViewSet):
     serializer_class = ChangeSerializer
     filterset_class = ChangeFilterSet
     ordering_fields = ["planned_start", "number", "updated_at"]
-    action_permissions = {"transition": "changes.transition_changerequest",
-                          "freeze_exception": "changes.grant_freeze_exception",
-                          "risk_override": "changes.approve_changerequest",
-                          "slots": "changes.view_changerequest"}
+    action_permissions = {
+        "transition": "changes.transition_changerequest",
+        "freeze_exception": "changes.grant_freeze_exception",
+        "risk_override": "changes.approve_changerequest",
+        "slots": "changes.view_changerequest",
+    }
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         items = data.pop("items", [])
-        serializer.instance = services.change_create(requester=self.request.user, items=items,
-                                                     **data)
+        serializer.instance = services.change_create(
+            requester=self.request.user, items=items, **data
+        )
 
     def perform_update(self, serializer):
         if not selectors.may_work_on(self.request.user, serializer.instance):
             raise PermissionDenied("Engineers edit the changes they raised or implement.")
         data = dict(serializer.validated_data)
         serializer.instance = services.change_update(
-            change=serializer.instance, by=self.request.user, items=data.pop("items", None),
-            **data)
+            change=serializer.instance, by=self.request.user, items=data.pop("items", None), **data
+        )
 
     @extend_schema(request=ChangeTransitionSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
@@ -106,8 +113,7 @@ class ChangeViewSet(viewsets.ModelViewSet):
             raise PermissionDenied("Engineers move the changes they raised or implement.")
         body = ChangeTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        change = services.change_transition(change=change, by=request.user,
-                                            **body.validated_data)
+        change = services.change_transition(change=change, by=request.user, **body.validated_data)
         return Response(self.get_serializer(change).data)
 
     @extend_schema(methods=["post"], request=DecisionSerializer, responses=ApprovalSerializer)
@@ -117,14 +123,16 @@ class ChangeViewSet(viewsets.ModelViewSet):
         """The CAB's decisions; POST `{"decision": "approve"|"reject", "comment": …}`."""
         change = self.get_object()
         if request.method == "GET":
-            return Response(ApprovalSerializer(change.approvals.select_related("approver"),
-                                               many=True).data)
+            return Response(
+                ApprovalSerializer(change.approvals.select_related("approver"), many=True).data
+            )
         if not request.user.has_perm("changes.approve_changerequest"):
             raise PermissionDenied("Only the CAB (ITSM managers) approves changes.")
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        approval = services.change_approve(change=change, approver=request.user,
-                                           **body.validated_data)
+        approval = services.change_approve(
+            change=change, approver=request.user, **body.validated_data
+        )
         return Response(ApprovalSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReasonSerializer, responses=ChangeSerializer)
@@ -133,10 +141,10 @@ class ChangeViewSet(viewsets.ModelViewSet):
         """Allow the change inside a change freeze (ITSM managers, with a reason)."""
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        change = services.freeze_exception_grant(change=self.get_object(), by=request.user,
-                                                 reason=body.validated_data["reason"])
+        change = services.freeze_exception_grant(
+            change=self.get_object(), by=request.user, reason=body.validated_data["reason"]
+        )
         return Response(self.get_serializer(change).data)
-
 
     @extend_schema(request=RiskOverrideSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"], url_path="risk-override")
@@ -144,8 +152,9 @@ class ChangeViewSet(viewsets.ModelViewSet):
         """Override the assessed risk (ITSM managers, with a reason); an empty level clears."""
         body = RiskOverrideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        change = services.risk_override_set(change=self.get_object(), by=request.user,
-                                            **body.validated_data)
+        change = services.risk_override_set(
+            change=self.get_object(), by=request.user, **body.validated_data
+        )
         return Response(self.get_serializer(change).data)
 
     @extend_schema(responses=SlotSerializer(many=True))
@@ -157,12 +166,17 @@ class ChangeViewSet(viewsets.ModelViewSet):
 
 class ReviewViewSet(viewsets.ModelViewSet):
     queryset = PostImplementationReview.objects.select_related("change", "reviewed_by").order_by(
-        "-reviewed_at")
+        "-reviewed_at"
+    )
     serializer_class = ReviewSerializer
     filterset_fields = ["outcome", "change"]
 
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.review_record(
-            change=data["change"], by=self.request.user, outcome=data["outcome"],
-            incidents_caused=data.get("incidents_caused", 0), notes=data.get("notes", ""))
+            change=data["change"],
+            by=self.request.user,
+            outcome=data["outcome"],
+            incidents_caused=data.get("incidents_caused", 0),
+            notes=data.get("notes", ""),
+        )

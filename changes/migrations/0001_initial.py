@@ -9,181 +9,545 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('portfolio', '0002_criterion_weight_at_most_100'),
-        ('resources', '0005_conflict_resolved_in_and_week_lists'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("portfolio", "0002_criterion_weight_at_most_100"),
+        ("resources", "0005_conflict_resolved_in_and_week_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeTemplate',
+            name="ChangeTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('category', models.CharField(blank=True, max_length=60)),
-                ('effort_hours', models.DecimalField(decimal_places=1, default=Decimal('2'), max_digits=6)),
-                ('backout_plan', models.TextField(blank=True)),
-                ('test_plan', models.TextField(blank=True)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("category", models.CharField(blank=True, max_length=60)),
+                (
+                    "effort_hours",
+                    models.DecimalField(decimal_places=1, default=Decimal("2"), max_digits=6),
+                ),
+                ("backout_plan", models.TextField(blank=True)),
+                ("test_plan", models.TextField(blank=True)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=12, null=True, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('change_type', models.CharField(choices=[('standard', 'Standard (pre-approved)'), ('normal', 'Normal (CAB)'), ('emergency', 'Emergency')], default='normal', max_length=20)),
-                ('category', models.CharField(blank=True, max_length=60)),
-                ('planned_start', models.DateTimeField(blank=True, null=True)),
-                ('planned_end', models.DateTimeField(blank=True, null=True)),
-                ('effort_hours', models.DecimalField(decimal_places=1, default=Decimal('4'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('backout_plan', models.TextField(blank=True)),
-                ('test_plan', models.TextField(blank=True)),
-                ('risk', models.CharField(choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], default='moderate', help_text='As assessed from the factors, unless overridden.', max_length=10)),
-                ('risk_override', models.CharField(blank=True, choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=10)),
-                ('risk_override_reason', models.TextField(blank=True)),
-                ('freeze_exception', models.BooleanField(default=False)),
-                ('freeze_exception_reason', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('new', 'New'), ('assess', 'Assess'), ('authorize', 'Authorize'), ('scheduled', 'Scheduled'), ('implement', 'Implement'), ('review', 'Review'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='new', editable=False, max_length=20)),
-                ('outcome', models.CharField(blank=True, choices=[('successful', 'Successful'), ('successful_with_issues', 'Successful with issues'), ('failed', 'Failed'), ('backed_out', 'Backed out')], editable=False, max_length=30)),
-                ('approval_round', models.PositiveSmallIntegerField(default=1, editable=False, help_text='Starts again after a rejection.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('freeze_exception_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('implementer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='resources.person')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='portfolio.project')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requested_changes', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='resources.team')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='changes.changetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(editable=False, max_length=12, null=True, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "change_type",
+                    models.CharField(
+                        choices=[
+                            ("standard", "Standard (pre-approved)"),
+                            ("normal", "Normal (CAB)"),
+                            ("emergency", "Emergency"),
+                        ],
+                        default="normal",
+                        max_length=20,
+                    ),
+                ),
+                ("category", models.CharField(blank=True, max_length=60)),
+                ("planned_start", models.DateTimeField(blank=True, null=True)),
+                ("planned_end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "effort_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("4"),
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("backout_plan", models.TextField(blank=True)),
+                ("test_plan", models.TextField(blank=True)),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
+                        default="moderate",
+                        help_text="As assessed from the factors, unless overridden.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "risk_override",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
+                        max_length=10,
+                    ),
+                ),
+                ("risk_override_reason", models.TextField(blank=True)),
+                ("freeze_exception", models.BooleanField(default=False)),
+                ("freeze_exception_reason", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("assess", "Assess"),
+                            ("authorize", "Authorize"),
+                            ("scheduled", "Scheduled"),
+                            ("implement", "Implement"),
+                            ("review", "Review"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("successful", "Successful"),
+                            ("successful_with_issues", "Successful with issues"),
+                            ("failed", "Failed"),
+                            ("backed_out", "Backed out"),
+                        ],
+                        editable=False,
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "approval_round",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, help_text="Starts again after a rejection."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "freeze_exception_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "implementer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requested_changes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="resources.team",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="changes.changetemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-planned_start', '-pk'],
-                'permissions': [('transition_changerequest', 'Can move a change between states'), ('approve_changerequest', 'Can approve or reject changes (CAB)'), ('grant_freeze_exception', 'Can grant a freeze exception')],
+                "ordering": ["-planned_start", "-pk"],
+                "permissions": [
+                    ("transition_changerequest", "Can move a change between states"),
+                    ("approve_changerequest", "Can approve or reject changes (CAB)"),
+                    ("grant_freeze_exception", "Can grant a freeze exception"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChangeTransition',
+            name="ChangeTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('new', 'New'), ('assess', 'Assess'), ('authorize', 'Authorize'), ('scheduled', 'Scheduled'), ('implement', 'Implement'), ('review', 'Review'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('to_state', models.CharField(choices=[('new', 'New'), ('assess', 'Assess'), ('authorize', 'Authorize'), ('scheduled', 'Scheduled'), ('implement', 'Implement'), ('review', 'Review'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='changes.changerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("assess", "Assess"),
+                            ("authorize", "Authorize"),
+                            ("scheduled", "Scheduled"),
+                            ("implement", "Implement"),
+                            ("review", "Review"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("assess", "Assess"),
+                            ("authorize", "Authorize"),
+                            ("scheduled", "Scheduled"),
+                            ("implement", "Implement"),
+                            ("review", "Review"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="changes.changerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConfigurationItem',
+            name="ConfigurationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('server', 'Server'), ('database', 'Database'), ('application', 'Application'), ('network', 'Network device'), ('load_balancer', 'Load balancer'), ('cluster', 'Cluster'), ('storage', 'Storage'), ('saas', 'SaaS')], default='server', max_length=20)),
-                ('criticality', models.PositiveSmallIntegerField(default=3, help_text='1 (mission critical) to 4 (administrative), as service tiers.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('description', models.TextField(blank=True)),
-                ('depends_on', models.ManyToManyField(blank=True, related_name='dependents', to='changes.configurationitem')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("server", "Server"),
+                            ("database", "Database"),
+                            ("application", "Application"),
+                            ("network", "Network device"),
+                            ("load_balancer", "Load balancer"),
+                            ("cluster", "Cluster"),
+                            ("storage", "Storage"),
+                            ("saas", "SaaS"),
+                        ],
+                        default="server",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "criticality",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (mission critical) to 4 (administrative), as service tiers.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "depends_on",
+                    models.ManyToManyField(
+                        blank=True, related_name="dependents", to="changes.configurationitem"
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="portfolio.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='changetemplate',
-            name='items',
-            field=models.ManyToManyField(blank=True, related_name='templates', to='changes.configurationitem'),
+            model_name="changetemplate",
+            name="items",
+            field=models.ManyToManyField(
+                blank=True, related_name="templates", to="changes.configurationitem"
+            ),
         ),
         migrations.AddField(
-            model_name='changerequest',
-            name='items',
-            field=models.ManyToManyField(blank=True, related_name='changes', to='changes.configurationitem'),
+            model_name="changerequest",
+            name="items",
+            field=models.ManyToManyField(
+                blank=True, related_name="changes", to="changes.configurationitem"
+            ),
         ),
         migrations.CreateModel(
-            name='FreezeWindow',
+            name="FreezeWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('start', models.DateTimeField()),
-                ('end', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('all_services', models.BooleanField(default=True)),
-                ('services', models.ManyToManyField(blank=True, related_name='freezes', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("start", models.DateTimeField()),
+                ("end", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                ("all_services", models.BooleanField(default=True)),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, related_name="freezes", to="portfolio.service"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='PostImplementationReview',
+            name="PostImplementationReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('successful', 'Successful'), ('successful_with_issues', 'Successful with issues'), ('failed', 'Failed'), ('backed_out', 'Backed out')], max_length=30)),
-                ('incidents_caused', models.PositiveIntegerField(default=0)),
-                ('notes', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(auto_now_add=True)),
-                ('change', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='changes.changerequest')),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("successful", "Successful"),
+                            ("successful_with_issues", "Successful with issues"),
+                            ("failed", "Failed"),
+                            ("backed_out", "Backed out"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("incidents_caused", models.PositiveIntegerField(default=0)),
+                ("notes", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "change",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review",
+                        to="changes.changerequest",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ApprovalPolicy',
+            name="ApprovalPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change_type', models.CharField(choices=[('standard', 'Standard (pre-approved)'), ('normal', 'Normal (CAB)'), ('emergency', 'Emergency')], max_length=20)),
-                ('risk', models.CharField(blank=True, choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], help_text='Empty: any risk.', max_length=10)),
-                ('quorum', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)])),
-                ('approver_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_policies', to='auth.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "change_type",
+                    models.CharField(
+                        choices=[
+                            ("standard", "Standard (pre-approved)"),
+                            ("normal", "Normal (CAB)"),
+                            ("emergency", "Emergency"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "risk",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
+                        help_text="Empty: any risk.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "quorum",
+                    models.PositiveSmallIntegerField(
+                        default=1, validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "approver_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="change_policies",
+                        to="auth.group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'approval policies',
-                'ordering': ['change_type', 'risk'],
-                'constraints': [models.UniqueConstraint(fields=('change_type', 'risk'), name='one_policy_per_case'), models.CheckConstraint(condition=models.Q(('quorum__gte', 1)), name='quorum_at_least_one')],
+                "verbose_name_plural": "approval policies",
+                "ordering": ["change_type", "risk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("change_type", "risk"), name="one_policy_per_case"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quorum__gte", 1)), name="quorum_at_least_one"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('approve', 'Approve'), ('reject', 'Reject')], max_length=10)),
-                ('comment', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_approvals', to=settings.AUTH_USER_MODEL)),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='changes.changerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("approve", "Approve"), ("reject", "Reject")], max_length=10
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="change_approvals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="changes.changerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('change', 'approver', 'round'), name='one_decision_per_approver_per_round')],
+                "ordering": ["decided_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("change", "approver", "round"),
+                        name="one_decision_per_approver_per_round",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='configurationitem',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='ci_name_unique_ci'),
+            model_name="configurationitem",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="ci_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='configurationitem',
-            constraint=models.CheckConstraint(condition=models.Q(('criticality__gte', 1), ('criticality__lte', 4)), name='ci_criticality_1_4'),
+            model_name="configurationitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("criticality__gte", 1), ("criticality__lte", 4)),
+                name="ci_criticality_1_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='changerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_start__isnull', True), ('planned_end__isnull', True), ('planned_end__gt', models.F('planned_start')), _connector='OR'), name='change_end_after_start'),
+            model_name="changerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_start__isnull", True),
+                    ("planned_end__isnull", True),
+                    ("planned_end__gt", models.F("planned_start")),
+                    _connector="OR",
+                ),
+                name="change_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='freezewindow',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='freeze_end_after_start'),
+            model_name="freezewindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="freeze_end_after_start"
+            ),
         ),
     ]

@@ -15,16 +15,41 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "number", "title", "description", "service", "project",
-                  "caused_by_change", "problem", "impact", "urgency", "priority",
-                  "priority_label", "major", "state", "reporter", "assignee",
-                  "resolution_notes", "opened_at", "in_progress_at", "on_hold_at",
-                  "resolved_at", "closed_at"]
-        read_only_fields = ["number", "priority", "state", "in_progress_at", "on_hold_at",
-                            "resolved_at", "closed_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "description",
+            "service",
+            "project",
+            "caused_by_change",
+            "problem",
+            "impact",
+            "urgency",
+            "priority",
+            "priority_label",
+            "major",
+            "state",
+            "reporter",
+            "assignee",
+            "resolution_notes",
+            "opened_at",
+            "in_progress_at",
+            "on_hold_at",
+            "resolved_at",
+            "closed_at",
+        ]
+        read_only_fields = [
+            "number",
+            "priority",
+            "state",
+            "in_progress_at",
+            "on_hold_at",
+            "resolved_at",
+            "closed_at",
+        ]
         # The service is checked by the service layer, which says why it is needed.
-        extra_kwargs = {"service": {"required": False},
-                        "opened_at": {"required": False}}
+        extra_kwargs = {"service": {"required": False}, "opened_at": {"required": False}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,8 +82,16 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Problem
-        fields = ["id", "number", "title", "root_cause", "workaround", "state", "incidents",
-                  "created_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "root_cause",
+            "workaround",
+            "state",
+            "incidents",
+            "created_at",
+        ]
         read_only_fields = ["number", "created_at"]
 
     def validate(self, attrs):
@@ -66,5 +99,6 @@ class ProblemSerializer(serializers.ModelSerializer):
         workaround = attrs.get("workaround", getattr(self.instance, "workaround", ""))
         if state == ProblemState.KNOWN_ERROR and not (workaround or "").strip():
             raise serializers.ValidationError(
-                {"workaround": "A known error has a workaround; describe it."})
+                {"workaround": "A known error has a workaround; describe it."}
+            )
         return attrs

@@ -16,26 +16,33 @@ from .incident_serializers import (
 )
 
 
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                      viewsets.GenericViewSet):
+class IncidentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Incidents. The state moves only with `transition/`; the priority follows impact and
     urgency. Engineers work any incident: operations teams share one queue."""
 
-    queryset = Incident.objects.select_related("service", "project", "caused_by_change",
-                                               "problem", "reporter", "assignee")
+    queryset = Incident.objects.select_related(
+        "service", "project", "caused_by_change", "problem", "reporter", "assignee"
+    )
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     ordering_fields = ["opened_at", "priority", "number"]
     action_permissions = {"transition": "handover.transition_incident"}
 
     def perform_create(self, serializer):
-        serializer.instance = services.incident_log(reporter=self.request.user,
-                                                    **serializer.validated_data)
+        serializer.instance = services.incident_log(
+            reporter=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.incident_update(
-            incident=serializer.instance, by=self.request.user, **serializer.validated_data)
+            incident=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
     @extend_schema(request=IncidentTransitionSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
@@ -45,13 +52,18 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         incident = self.get_object()
         body = IncidentTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        incident = services.incident_transition(incident=incident, by=request.user,
-                                                **body.validated_data)
+        incident = services.incident_transition(
+            incident=incident, by=request.user, **body.validated_data
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
 
 
-class WorkLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, viewsets.GenericViewSet):
+class WorkLogViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Time worked on incidents; the person defaults to the caller, the day to today."""
 
     queryset = WorkLog.objects.select_related("incident", "person").order_by("-day", "-pk")

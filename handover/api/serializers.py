@@ -19,8 +19,18 @@ class ReadinessCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReadinessCheck
-        fields = ["id", "handover", "criterion", "criterion_name", "mandatory", "owner",
-                  "status", "evidence_url", "waiver_reason", "updated_at"]
+        fields = [
+            "id",
+            "handover",
+            "criterion",
+            "criterion_name",
+            "mandatory",
+            "owner",
+            "status",
+            "evidence_url",
+            "waiver_reason",
+            "updated_at",
+        ]
         read_only_fields = ["handover", "criterion", "updated_at"]
 
 
@@ -48,12 +58,37 @@ class HandoverSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Handover
-        fields = ["id", "project", "service", "new_service_name", "receiving_team", "state",
-                  "go_live_on", "readiness", "els_quiet_days", "els_max_priority",
-                  "els_effort_hours", "els_started_on", "els_ended_on", "accepted_by",
-                  "accepted_at", "closed_at", "transition_days", "created_at", "updated_at"]
-        read_only_fields = ["state", "els_started_on", "els_ended_on", "accepted_at",
-                            "closed_at", "transition_days", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "project",
+            "service",
+            "new_service_name",
+            "receiving_team",
+            "state",
+            "go_live_on",
+            "readiness",
+            "els_quiet_days",
+            "els_max_priority",
+            "els_effort_hours",
+            "els_started_on",
+            "els_ended_on",
+            "accepted_by",
+            "accepted_at",
+            "closed_at",
+            "transition_days",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "state",
+            "els_started_on",
+            "els_ended_on",
+            "accepted_at",
+            "closed_at",
+            "transition_days",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -18,20 +18,31 @@ from .serializers import (
 )
 
 
-class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class HandoverViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Project handovers to operations. A handover opens by itself when its project is
     approved; the state moves only with `transition/` (409 with the allowed moves when the
     workflow refuses; accepting is for ITSM managers)."""
 
-    queryset = selectors.handover_list().prefetch_related(
-        Prefetch("checks", queryset=ReadinessCheck.objects.select_related("criterion"))
-    ).order_by("-created_at", "-pk")
+    queryset = (
+        selectors.handover_list()
+        .prefetch_related(
+            Prefetch("checks", queryset=ReadinessCheck.objects.select_related("criterion"))
+        )
+        .order_by("-created_at", "-pk")
+    )
     serializer_class = HandoverSerializer
     filterset_class = HandoverFilterSet
     ordering_fields = ["created_at", "go_live_on", "state"]
-    action_permissions = {"transition": "handover.transition_handover",
-                          "transitions": "handover.view_handover"}
+    action_permissions = {
+        "transition": "handover.transition_handover",
+        "transitions": "handover.view_handover",
+    }
 
     def _fresh(self, handover):
         return self.get_queryset().get(pk=handover.pk)
@@ -52,8 +63,9 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Move the handover: `{"to": …, "comment": …}`."""
         body = HandoverMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        handover = services.handover_transition(handover=self.get_object(), by=request.user,
-                                                **body.validated_data)
+        handover = services.handover_transition(
+            handover=self.get_object(), by=request.user, **body.validated_data
+        )
         return Response(self.get_serializer(self._fresh(handover)).data)
 
     @extend_schema(responses=HandoverTransitionLogSerializer(many=True))
@@ -76,22 +88,28 @@ class CriterionViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as exc:
-            raise Conflict("Handovers have checks on this criterion: set it inactive instead.",
-                           code="in_use") from exc
+            raise Conflict(
+                "Handovers have checks on this criterion: set it inactive instead.", code="in_use"
+            ) from exc
 
 
-class CheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                   viewsets.GenericViewSet):
+class CheckViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Readiness checks, one per handover and criterion; engineers update the ones they
     own. Waiving needs a `waiver_reason`."""
 
     queryset = ReadinessCheck.objects.select_related("criterion", "owner").order_by(
-        "handover_id", "criterion__order", "criterion__name")
+        "handover_id", "criterion__order", "criterion__name"
+    )
     serializer_class = ReadinessCheckSerializer
     filterset_class = CheckFilterSet
     ordering_fields = ["updated_at", "status"]
 
     def perform_update(self, serializer):
-        serializer.instance = services.check_update(check=serializer.instance,
-                                                    by=self.request.user,
-                                                    **serializer.validated_data)
+        serializer.instance = services.check_update(
+            check=serializer.instance, by=self.request.user, **serializer.validated_data
+        )

@@ -8,166 +8,497 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('changes', '0002_calendarfeedtoken'),
-        ('portfolio', '0002_criterion_weight_at_most_100'),
-        ('resources', '0005_conflict_resolved_in_and_week_lists'),
+        ("changes", "0002_calendarfeedtoken"),
+        ("portfolio", "0002_criterion_weight_at_most_100"),
+        ("resources", "0005_conflict_resolved_in_and_week_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=12, null=True, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('root_cause', models.TextField(blank=True)),
-                ('workaround', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('known_error', 'Known error'), ('resolved', 'Resolved')], default='open', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(editable=False, max_length=12, null=True, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("root_cause", models.TextField(blank=True)),
+                ("workaround", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("known_error", "Known error"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReadinessCriterion',
+            name="ReadinessCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('mandatory', models.BooleanField(default=True)),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("mandatory", models.BooleanField(default=True)),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'readiness criteria',
-                'ordering': ['order', 'name'],
+                "verbose_name_plural": "readiness criteria",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('new_service_name', models.CharField(blank=True, help_text='Or the new service it creates.', max_length=120)),
-                ('state', models.CharField(choices=[('planning', 'Planning'), ('readiness_review', 'Readiness review'), ('accepted', 'Accepted'), ('early_life_support', 'Early-life support'), ('closed', 'Closed')], db_index=True, default='planning', editable=False, max_length=30)),
-                ('els_quiet_days', models.PositiveSmallIntegerField(default=14, help_text='Days without a serious incident before early-life support ends.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('els_max_priority', models.PositiveSmallIntegerField(default=2, help_text='Incidents of this priority or higher (1 is highest) count.')),
-                ('els_effort_hours', models.DecimalField(decimal_places=1, default=Decimal('10'), help_text='Hours a week the receiving team spends on early-life support.', max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('els_started_on', models.DateField(blank=True, editable=False, null=True)),
-                ('els_ended_on', models.DateField(blank=True, editable=False, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('transition_days', models.PositiveIntegerField(blank=True, editable=False, help_text='Go-live to closed, in days.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('accepted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='handover', to='portfolio.project')),
-                ('receiving_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handovers', to='resources.team')),
-                ('service', models.ForeignKey(blank=True, help_text='The existing service it delivers into.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handovers', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "new_service_name",
+                    models.CharField(
+                        blank=True, help_text="Or the new service it creates.", max_length=120
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("readiness_review", "Readiness review"),
+                            ("accepted", "Accepted"),
+                            ("early_life_support", "Early-life support"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="planning",
+                        editable=False,
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "els_quiet_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="Days without a serious incident before early-life support ends.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "els_max_priority",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Incidents of this priority or higher (1 is highest) count.",
+                    ),
+                ),
+                (
+                    "els_effort_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("10"),
+                        help_text="Hours a week the receiving team spends on early-life support.",
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("els_started_on", models.DateField(blank=True, editable=False, null=True)),
+                ("els_ended_on", models.DateField(blank=True, editable=False, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "transition_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        help_text="Go-live to closed, in days.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handover",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "receiving_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handovers",
+                        to="resources.team",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The existing service it delivers into.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handovers",
+                        to="portfolio.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('transition_handover', 'Can move a handover between states'), ('accept_handover', 'Can accept a handover into operations')],
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [
+                    ("transition_handover", "Can move a handover between states"),
+                    ("accept_handover", "Can accept a handover into operations"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HandoverTransition',
+            name="HandoverTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('planning', 'Planning'), ('readiness_review', 'Readiness review'), ('accepted', 'Accepted'), ('early_life_support', 'Early-life support'), ('closed', 'Closed')], max_length=30)),
-                ('to_state', models.CharField(choices=[('planning', 'Planning'), ('readiness_review', 'Readiness review'), ('accepted', 'Accepted'), ('early_life_support', 'Early-life support'), ('closed', 'Closed')], max_length=30)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='handover.handover')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("readiness_review", "Readiness review"),
+                            ("accepted", "Accepted"),
+                            ("early_life_support", "Early-life support"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("readiness_review", "Readiness review"),
+                            ("accepted", "Accepted"),
+                            ("early_life_support", "Early-life support"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="handover.handover",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=12, null=True, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('impact', models.PositiveSmallIntegerField(choices=[(1, '1 – High'), (2, '2 – Medium'), (3, '3 – Low')], default=2)),
-                ('urgency', models.PositiveSmallIntegerField(choices=[(1, '1 – High'), (2, '2 – Medium'), (3, '3 – Low')], default=2)),
-                ('priority', models.PositiveSmallIntegerField(db_index=True, default=3, editable=False)),
-                ('major', models.BooleanField(default=False, help_text='A major incident (its own process).')),
-                ('state', models.CharField(choices=[('new', 'New'), ('in_progress', 'In progress'), ('on_hold', 'On hold'), ('resolved', 'Resolved'), ('closed', 'Closed')], db_index=True, default='new', editable=False, max_length=20)),
-                ('resolution_notes', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField(db_index=True)),
-                ('in_progress_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('on_hold_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents', to='resources.person')),
-                ('caused_by_change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents_caused', to='changes.changerequest')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents', to='portfolio.project')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reported_incidents', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='portfolio.service')),
-                ('problem', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents', to='handover.problem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(editable=False, max_length=12, null=True, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "1 – High"), (2, "2 – Medium"), (3, "3 – Low")], default=2
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "1 – High"), (2, "2 – Medium"), (3, "3 – Low")], default=2
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(db_index=True, default=3, editable=False),
+                ),
+                (
+                    "major",
+                    models.BooleanField(
+                        default=False, help_text="A major incident (its own process)."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("in_progress", "In progress"),
+                            ("on_hold", "On hold"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("resolution_notes", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField(db_index=True)),
+                ("in_progress_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("on_hold_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incidents",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "caused_by_change",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incidents_caused",
+                        to="changes.changerequest",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incidents",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_incidents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="portfolio.service",
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incidents",
+                        to="handover.problem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-pk'],
-                'permissions': [('transition_incident', 'Can move an incident between states')],
+                "ordering": ["-opened_at", "-pk"],
+                "permissions": [("transition_incident", "Can move an incident between states")],
             },
         ),
         migrations.CreateModel(
-            name='ReadinessCheck',
+            name="ReadinessCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('done', 'Done'), ('waived', 'Waived')], default='todo', max_length=20)),
-                ('evidence_url', models.URLField(blank=True, max_length=500)),
-                ('waiver_reason', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='handover.handover')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='readiness_checks', to='resources.person')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='handover.readinesscriterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("waived", "Waived"),
+                        ],
+                        default="todo",
+                        max_length=20,
+                    ),
+                ),
+                ("evidence_url", models.URLField(blank=True, max_length=500)),
+                ("waiver_reason", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="handover.handover",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="readiness_checks",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="handover.readinesscriterion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion__order', 'criterion__name'],
+                "ordering": ["criterion__order", "criterion__name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkLog',
+            name="WorkLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))])),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_logs', to='handover.incident')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incident_work', to='resources.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.25"))],
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="work_logs",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incident_work",
+                        to="resources.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', '-pk'],
+                "ordering": ["-day", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 3), ('urgency__gte', 1), ('urgency__lte', 3)), name='incident_levels_1_3'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("impact__gte", 1), ("impact__lte", 3), ("urgency__gte", 1), ("urgency__lte", 3)
+                ),
+                name="incident_levels_1_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='incident_priority_1_5'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__gte", 1), ("priority__lte", 5)),
+                name="incident_priority_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='readinesscheck',
-            constraint=models.UniqueConstraint(fields=('handover', 'criterion'), name='one_check_per_criterion'),
+            model_name="readinesscheck",
+            constraint=models.UniqueConstraint(
+                fields=("handover", "criterion"), name="one_check_per_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='readinesscheck',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waived'), _negated=True), models.Q(('waiver_reason', ''), _negated=True), _connector='OR'), name='waiver_needs_reason'),
+            model_name="readinesscheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waived"), _negated=True),
+                    models.Q(("waiver_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="waiver_needs_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worklog',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', 24)), name='worklog_hours_0_24'),
+            model_name="worklog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0), ("hours__lte", 24)), name="worklog_hours_0_24"
+            ),
         ),
     ]

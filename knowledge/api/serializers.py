@@ -59,8 +59,11 @@ class _SearchHitMixin(serializers.Serializer):
         rank = getattr(obj, "rank", None)
         return None if rank is None else float(rank)
 
-    @extend_schema_field(serializers.CharField(
-        allow_null=True, help_text="HTML: an excerpt with the matches in <mark>."))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="HTML: an excerpt with the matches in <mark>."
+        )
+    )
     def get_snippet(self, obj):
         q = self.context.get("q", "")
         if not q or getattr(obj, "rank", None) is None:
@@ -80,18 +83,41 @@ class LessonSerializer(_SearchHitMixin, serializers.ModelSerializer):
     tags = TagsField(required=False, help_text="Lower-case labels, at most ten.")
     author = PersonSummarySerializer(read_only=True)
     source_kind = serializers.ChoiceField(
-        choices=[("", "None"), *SourceKind.choices], read_only=True,
-        help_text="Which of project, change, incident or handover the lesson came from.")
+        choices=[("", "None"), *SourceKind.choices],
+        read_only=True,
+        help_text="Which of project, change, incident or handover the lesson came from.",
+    )
 
     class Meta:
         model = Lesson
-        fields = ["id", "url", "web_url", "title", "what_happened", "recommendation",
-                  "what_happened_html", "recommendation_html", "category", "tags", "impact",
-                  "state", "author", "service", "source_kind", "project", "change",
-                  "incident", "handover", "applied_count", "published_at", "created_at",
-                  "updated_at", "rank", "snippet"]
-        read_only_fields = ["state", "applied_count", "published_at", "created_at",
-                            "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "title",
+            "what_happened",
+            "recommendation",
+            "what_happened_html",
+            "recommendation_html",
+            "category",
+            "tags",
+            "impact",
+            "state",
+            "author",
+            "service",
+            "source_kind",
+            "project",
+            "change",
+            "incident",
+            "handover",
+            "applied_count",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "rank",
+            "snippet",
+        ]
+        read_only_fields = ["state", "applied_count", "published_at", "created_at", "updated_at"]
         extra_kwargs = {"service": {"help_text": "Defaults to the source's service."}}
 
     def __init__(self, *args, **kwargs):
@@ -120,12 +146,29 @@ class ArticleSerializer(_SearchHitMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "url", "web_url", "title", "body", "body_html", "kind", "service",
-                  "owner", "next_review", "state", "incident", "published_at", "created_at",
-                  "updated_at", "rank", "snippet"]
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "title",
+            "body",
+            "body_html",
+            "kind",
+            "service",
+            "owner",
+            "next_review",
+            "state",
+            "incident",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "rank",
+            "snippet",
+        ]
         read_only_fields = ["state", "published_at", "created_at", "updated_at"]
-        extra_kwargs = {"next_review": {"required": False,
-                                        "help_text": "Defaults to six months from today."}}
+        extra_kwargs = {
+            "next_review": {"required": False, "help_text": "Defaults to six months from today."}
+        }
 
     def get_body_html(self, article) -> str:
         return str(render_markdown(article.body))
@@ -140,14 +183,16 @@ class ApplySerializer(serializers.Serializer):
     """Where the lesson was applied: exactly one of a project, a change, a handover or the
     title of a proposal not yet saved."""
 
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(),
-                                                 required=False, allow_null=True)
-    change = serializers.PrimaryKeyRelatedField(queryset=ChangeRequest.objects.all(),
-                                                required=False, allow_null=True)
-    handover = serializers.PrimaryKeyRelatedField(queryset=Handover.objects.all(),
-                                                  required=False, allow_null=True)
-    proposal = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=200)
+    project = serializers.PrimaryKeyRelatedField(
+        queryset=Project.objects.all(), required=False, allow_null=True
+    )
+    change = serializers.PrimaryKeyRelatedField(
+        queryset=ChangeRequest.objects.all(), required=False, allow_null=True
+    )
+    handover = serializers.PrimaryKeyRelatedField(
+        queryset=Handover.objects.all(), required=False, allow_null=True
+    )
+    proposal = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,12 +201,18 @@ class ApplySerializer(serializers.Serializer):
             self.fields["project"].queryset = projects_visible_to(request.user)
 
     def validate(self, attrs):
-        given = [name for name in ("project", "change", "handover", "proposal")
-                 if attrs.get(name) not in (None, "")]
+        given = [
+            name
+            for name in ("project", "change", "handover", "proposal")
+            if attrs.get(name) not in (None, "")
+        ]
         if len(given) > 1:
             raise serializers.ValidationError(
-                {"context": f"Say one place the lesson was applied, not {len(given)} "
-                            f"({', '.join(given)})."})
+                {
+                    "context": f"Say one place the lesson was applied, not {len(given)} "
+                    f"({', '.join(given)})."
+                }
+            )
         return attrs
 
 
@@ -173,27 +224,44 @@ class ApplyResultSerializer(serializers.Serializer):
 
 
 class SimilarQuerySerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000,
-                                 help_text="What is being written: a title and summary.")
-    services = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all(), many=True,
-                                                  required=False)
-    category = serializers.ChoiceField(choices=LessonCategory.choices, required=False,
-                                       allow_blank=True, default="")
-    exclude_project = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                               help_text="Leave out this project's lessons.")
+    text = serializers.CharField(
+        max_length=5000, help_text="What is being written: a title and summary."
+    )
+    services = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.all(), many=True, required=False
+    )
+    category = serializers.ChoiceField(
+        choices=LessonCategory.choices, required=False, allow_blank=True, default=""
+    )
+    exclude_project = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Leave out this project's lessons."
+    )
 
 
 class SimilarLessonSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="lesson-detail")
     web_url = WebUrlField()
-    source_kind = serializers.ChoiceField(choices=[("", "None"), *SourceKind.choices],
-                                          read_only=True)
+    source_kind = serializers.ChoiceField(
+        choices=[("", "None"), *SourceKind.choices], read_only=True
+    )
     score = serializers.FloatField(read_only=True, help_text="Higher is more relevant.")
 
     class Meta:
         model = Lesson
-        fields = ["id", "url", "web_url", "title", "recommendation", "category", "impact",
-                  "service", "source_kind", "applied_count", "published_at", "score"]
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "title",
+            "recommendation",
+            "category",
+            "impact",
+            "service",
+            "source_kind",
+            "applied_count",
+            "published_at",
+            "score",
+        ]
         read_only_fields = fields
 
 

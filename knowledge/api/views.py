@@ -26,19 +26,28 @@ from .serializers import (
     SimilarResultSerializer,
 )
 
-SEARCH = OpenApiParameter("q", OpenApiTypes.STR, description=(
-    "Ranked full-text search; each result then carries `rank` and an HTML `snippet`."))
+SEARCH = OpenApiParameter(
+    "q",
+    OpenApiTypes.STR,
+    description=("Ranked full-text search; each result then carries `rank` and an HTML `snippet`."),
+)
 
 
-class _KnowledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                        viewsets.GenericViewSet):
+class _KnowledgeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """List, read, write and edit; the state moves only with `transition/`."""
 
     def get_serializer_context(self):
         # The search words, for the snippets; ranking itself is the FilterSet's `q`.
-        return {**super().get_serializer_context(),
-                "q": self.request.query_params.get("q", "").strip()}
+        return {
+            **super().get_serializer_context(),
+            "q": self.request.query_params.get("q", "").strip(),
+        }
 
     def filter_queryset(self, queryset):
         # The FilterSet (published only unless `state` says otherwise, `q`) shapes the list;
@@ -65,9 +74,11 @@ class LessonViewSet(_KnowledgeViewSet):
     serializer_class = LessonSerializer
     filterset_class = LessonFilterSet
     ordering_fields = ["published_at", "created_at", "updated_at", "applied_count", "title"]
-    action_permissions = {"transition": "knowledge.publish_lesson",
-                          "apply": "knowledge.add_lessonapplication",
-                          "similar": "knowledge.view_lesson"}
+    action_permissions = {
+        "transition": "knowledge.publish_lesson",
+        "apply": "knowledge.add_lessonapplication",
+        "similar": "knowledge.view_lesson",
+    }
 
     def get_queryset(self):
         return selectors.lessons_visible_to(self.request.user)
@@ -81,8 +92,9 @@ class LessonViewSet(_KnowledgeViewSet):
         serializer.instance = self._fresh(lesson)
 
     def perform_update(self, serializer):
-        lesson = services.lesson_update(lesson=serializer.instance, by=self.request.user,
-                                        **serializer.validated_data)
+        lesson = services.lesson_update(
+            lesson=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
         serializer.instance = self._fresh(lesson)
 
     @extend_schema(request=KnowledgeMoveSerializer, responses=LessonSerializer)
@@ -92,8 +104,9 @@ class LessonViewSet(_KnowledgeViewSet):
         allowed moves when the workflow refuses."""
         return self._move(request, services.lesson_transition, lesson=self.get_object())
 
-    @extend_schema(request=ApplySerializer,
-                   responses={200: ApplyResultSerializer, 201: ApplyResultSerializer})
+    @extend_schema(
+        request=ApplySerializer, responses={200: ApplyResultSerializer, 201: ApplyResultSerializer}
+    )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         """Mark a published lesson applied in one place: 201 the first time, 200 when you had
@@ -102,42 +115,66 @@ class LessonViewSet(_KnowledgeViewSet):
         body = ApplySerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         context = services.application_context(**body.validated_data)
-        lesson, created = services.lesson_mark_applied(lesson=lesson, by=request.user,
-                                                       context=context)
-        result = {"lesson": lesson.pk, "context": context,
-                  "applied_count": lesson.applied_count, "created": created}
-        return Response(ApplyResultSerializer(result).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        lesson, created = services.lesson_mark_applied(
+            lesson=lesson, by=request.user, context=context
+        )
+        result = {
+            "lesson": lesson.pk,
+            "context": context,
+            "applied_count": lesson.applied_count,
+            "created": created,
+        }
+        return Response(
+            ApplyResultSerializer(result).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
-    @extend_schema(methods=["get"], filters=False, responses=SimilarResultSerializer,
-                   parameters=[
-                       OpenApiParameter("text", OpenApiTypes.STR, required=True,
-                                        description="What is being written."),
-                       OpenApiParameter("service", OpenApiTypes.INT, many=True,
-                                        description="Services of the work (repeatable)."),
-                       OpenApiParameter("category", OpenApiTypes.STR,
-                                        enum=LessonCategory.values),
-                       OpenApiParameter("exclude_project", OpenApiTypes.INT)])
-    @extend_schema(methods=["post"], request=SimilarQuerySerializer,
-                   responses=SimilarResultSerializer)
+    @extend_schema(
+        methods=["get"],
+        filters=False,
+        responses=SimilarResultSerializer,
+        parameters=[
+            OpenApiParameter(
+                "text", OpenApiTypes.STR, required=True, description="What is being written."
+            ),
+            OpenApiParameter(
+                "service",
+                OpenApiTypes.INT,
+                many=True,
+                description="Services of the work (repeatable).",
+            ),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=LessonCategory.values),
+            OpenApiParameter("exclude_project", OpenApiTypes.INT),
+        ],
+    )
+    @extend_schema(
+        methods=["post"], request=SimilarQuerySerializer, responses=SimilarResultSerializer
+    )
     @action(detail=False, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def similar(self, request):
         """The published lessons most relevant to a text (up to five), same service first."""
-        data = request.data if request.method == "POST" else {
-            "text": request.query_params.get("text", ""),
-            "services": request.query_params.getlist("service"),
-            "category": request.query_params.get("category", ""),
-            "exclude_project": request.query_params.get("exclude_project") or None,
-        }
+        data = (
+            request.data
+            if request.method == "POST"
+            else {
+                "text": request.query_params.get("text", ""),
+                "services": request.query_params.getlist("service"),
+                "category": request.query_params.get("category", ""),
+                "exclude_project": request.query_params.get("exclude_project") or None,
+            }
+        )
         body = SimilarQuerySerializer(data=data)
         body.is_valid(raise_exception=True)
         query = body.validated_data
-        lessons = similar_lessons(text=query["text"],
-                                  service_ids=[s.pk for s in query.get("services", [])],
-                                  category=query["category"],
-                                  exclude_project_id=query["exclude_project"])
-        results = SimilarLessonSerializer(lessons, many=True,
-                                          context=self.get_serializer_context()).data
+        lessons = similar_lessons(
+            text=query["text"],
+            service_ids=[s.pk for s in query.get("services", [])],
+            category=query["category"],
+            exclude_project_id=query["exclude_project"],
+        )
+        results = SimilarLessonSerializer(
+            lessons, many=True, context=self.get_serializer_context()
+        ).data
         return Response({"results": results})
 
 
@@ -163,8 +200,9 @@ class ArticleViewSet(_KnowledgeViewSet):
         serializer.instance = self._fresh(article)
 
     def perform_update(self, serializer):
-        article = services.article_update(article=serializer.instance, by=self.request.user,
-                                          **serializer.validated_data)
+        article = services.article_update(
+            article=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
         serializer.instance = self._fresh(article)
 
     @extend_schema(request=KnowledgeMoveSerializer, responses=ArticleSerializer)

@@ -8,153 +8,587 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('changes', '0002_calendarfeedtoken'),
-        ('handover', '0002_readiness_catalogue'),
-        ('portfolio', '0002_criterion_weight_at_most_100'),
+        ("changes", "0002_calendarfeedtoken"),
+        ("handover", "0002_readiness_catalogue"),
+        ("portfolio", "0002_criterion_weight_at_most_100"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=40, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('kind', models.CharField(choices=[('runbook', 'Runbook'), ('how_to', 'How-to'), ('known_error', 'Known error')], default='how_to', max_length=20)),
-                ('next_review', models.DateField(help_text='When the owner checks it is still true.')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', editable=False, max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('incident', models.ForeignKey(blank=True, help_text='The incident a known error was written from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='handover.incident')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='knowledge_articles', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown.")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("runbook", "Runbook"),
+                            ("how_to", "How-to"),
+                            ("known_error", "Known error"),
+                        ],
+                        default="how_to",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "next_review",
+                    models.DateField(help_text="When the owner checks it is still true."),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The incident a known error was written from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="knowledge_articles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="portfolio.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'pk'],
-                'permissions': [('publish_article', 'Can publish, unpublish and archive articles')],
+                "ordering": ["title", "pk"],
+                "permissions": [("publish_article", "Can publish, unpublish and archive articles")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('kind', models.CharField(choices=[('runbook', 'Runbook'), ('how_to', 'How-to'), ('known_error', 'Known error')], default='how_to', max_length=20)),
-                ('next_review', models.DateField(help_text='When the owner checks it is still true.')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', editable=False, max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, help_text='The incident a known error was written from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='handover.incident')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown.")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("runbook", "Runbook"),
+                            ("how_to", "How-to"),
+                            ("known_error", "Known error"),
+                        ],
+                        default="how_to",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "next_review",
+                    models.DateField(help_text="When the owner checks it is still true."),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The incident a known error was written from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLesson',
+            name="HistoricalLesson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('what_happened', models.TextField(help_text='Markdown. The facts: what went wrong or well.')),
-                ('recommendation', models.TextField(help_text='Markdown. What the next team should do differently.', verbose_name='what to do next time')),
-                ('category', models.CharField(choices=[('scheduling', 'Scheduling'), ('resourcing', 'Resourcing'), ('handover', 'Handover'), ('change', 'Change'), ('technical', 'Technical'), ('vendor', 'Vendor'), ('communication', 'Communication')], max_length=20)),
-                ('impact', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=10)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', editable=False, max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('change', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='changes.changerequest')),
-                ('handover', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='handover.handover')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='handover.incident')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.project')),
-                ('service', models.ForeignKey(blank=True, db_constraint=False, help_text='The service it concerns; similar work on the same service meets it first.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.service')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "what_happened",
+                    models.TextField(help_text="Markdown. The facts: what went wrong or well."),
+                ),
+                (
+                    "recommendation",
+                    models.TextField(
+                        help_text="Markdown. What the next team should do differently.",
+                        verbose_name="what to do next time",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("scheduling", "Scheduling"),
+                            ("resourcing", "Resourcing"),
+                            ("handover", "Handover"),
+                            ("change", "Change"),
+                            ("technical", "Technical"),
+                            ("vendor", "Vendor"),
+                            ("communication", "Communication"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="changes.changerequest",
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="handover.handover",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The service it concerns; similar work on the same service meets it first.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical lesson',
-                'verbose_name_plural': 'historical lessons',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical lesson",
+                "verbose_name_plural": "historical lessons",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('what_happened', models.TextField(help_text='Markdown. The facts: what went wrong or well.')),
-                ('recommendation', models.TextField(help_text='Markdown. What the next team should do differently.', verbose_name='what to do next time')),
-                ('category', models.CharField(choices=[('scheduling', 'Scheduling'), ('resourcing', 'Resourcing'), ('handover', 'Handover'), ('change', 'Change'), ('technical', 'Technical'), ('vendor', 'Vendor'), ('communication', 'Communication')], max_length=20)),
-                ('impact', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=10)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', editable=False, max_length=20)),
-                ('applied_count', models.PositiveIntegerField(default=0, editable=False, help_text='How often it was marked as applied.')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to=settings.AUTH_USER_MODEL)),
-                ('change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='changes.changerequest')),
-                ('handover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='handover.handover')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='handover.incident')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='portfolio.project')),
-                ('service', models.ForeignKey(blank=True, help_text='The service it concerns; similar work on the same service meets it first.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='portfolio.service')),
-                ('tags', models.ManyToManyField(blank=True, related_name='lessons', to='knowledge.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "what_happened",
+                    models.TextField(help_text="Markdown. The facts: what went wrong or well."),
+                ),
+                (
+                    "recommendation",
+                    models.TextField(
+                        help_text="Markdown. What the next team should do differently.",
+                        verbose_name="what to do next time",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("scheduling", "Scheduling"),
+                            ("resourcing", "Resourcing"),
+                            ("handover", "Handover"),
+                            ("change", "Change"),
+                            ("technical", "Technical"),
+                            ("vendor", "Vendor"),
+                            ("communication", "Communication"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "applied_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, help_text="How often it was marked as applied."
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="changes.changerequest",
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="handover.handover",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The service it concerns; similar work on the same service meets it first.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="portfolio.service",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="lessons", to="knowledge.tag"),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'permissions': [('publish_lesson', 'Can publish, unpublish and archive lessons')],
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [("publish_lesson", "Can publish, unpublish and archive lessons")],
             },
         ),
         migrations.CreateModel(
-            name='LessonApplication',
+            name="LessonApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('context', models.CharField(max_length=140)),
-                ('applied_at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_applications', to=settings.AUTH_USER_MODEL)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='knowledge.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("context", models.CharField(max_length=140)),
+                ("applied_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to="knowledge.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-applied_at'],
-                'constraints': [models.UniqueConstraint(fields=('lesson', 'by', 'context'), name='one_application_per_user_and_context')],
+                "ordering": ["-applied_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("lesson", "by", "context"),
+                        name="one_application_per_user_and_context",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('change__isnull', True), ('handover__isnull', True), ('incident__isnull', True), ('project__isnull', True)), models.Q(('change__isnull', True), ('handover__isnull', True), ('incident__isnull', True), ('project__isnull', False)), models.Q(('change__isnull', False), ('handover__isnull', True), ('incident__isnull', True), ('project__isnull', True)), models.Q(('change__isnull', True), ('handover__isnull', True), ('incident__isnull', False), ('project__isnull', True)), models.Q(('change__isnull', True), ('handover__isnull', False), ('incident__isnull', True), ('project__isnull', True)), _connector='OR'), name='lesson_at_most_one_source'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("change__isnull", True),
+                        ("handover__isnull", True),
+                        ("incident__isnull", True),
+                        ("project__isnull", True),
+                    ),
+                    models.Q(
+                        ("change__isnull", True),
+                        ("handover__isnull", True),
+                        ("incident__isnull", True),
+                        ("project__isnull", False),
+                    ),
+                    models.Q(
+                        ("change__isnull", False),
+                        ("handover__isnull", True),
+                        ("incident__isnull", True),
+                        ("project__isnull", True),
+                    ),
+                    models.Q(
+                        ("change__isnull", True),
+                        ("handover__isnull", True),
+                        ("incident__isnull", False),
+                        ("project__isnull", True),
+                    ),
+                    models.Q(
+                        ("change__isnull", True),
+                        ("handover__isnull", False),
+                        ("incident__isnull", True),
+                        ("project__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="lesson_at_most_one_source",
+            ),
         ),
     ]

@@ -15,8 +15,10 @@ VECTORS = [
 
 
 def _sql(table: str, columns: dict[str, str]) -> tuple[str, str]:
-    parts = " || ".join(f"setweight(to_tsvector('english', coalesce(NEW.{column}, '')), '{w}')"
-                        for w, column in columns.items())
+    parts = " || ".join(
+        f"setweight(to_tsvector('english', coalesce(NEW.{column}, '')), '{w}')"
+        for w, column in columns.items()
+    )
     watched = ", ".join(columns.values())
     forward = f"""
         CREATE FUNCTION {table}_search_vector() RETURNS trigger AS $$

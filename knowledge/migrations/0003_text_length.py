@@ -4,40 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0002_search_vectors'),
+        ("knowledge", "0002_search_vectors"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=models.TextField(help_text='Markdown.', max_length=20000),
+            model_name="article",
+            name="body",
+            field=models.TextField(help_text="Markdown.", max_length=20000),
         ),
         migrations.AlterField(
-            model_name='historicalarticle',
-            name='body',
-            field=models.TextField(help_text='Markdown.', max_length=20000),
+            model_name="historicalarticle",
+            name="body",
+            field=models.TextField(help_text="Markdown.", max_length=20000),
         ),
         migrations.AlterField(
-            model_name='historicallesson',
-            name='recommendation',
-            field=models.TextField(help_text='Markdown. What the next team should do differently.', max_length=20000, verbose_name='what to do next time'),
+            model_name="historicallesson",
+            name="recommendation",
+            field=models.TextField(
+                help_text="Markdown. What the next team should do differently.",
+                max_length=20000,
+                verbose_name="what to do next time",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicallesson',
-            name='what_happened',
-            field=models.TextField(help_text='Markdown. The facts: what went wrong or well.', max_length=20000),
+            model_name="historicallesson",
+            name="what_happened",
+            field=models.TextField(
+                help_text="Markdown. The facts: what went wrong or well.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='lesson',
-            name='recommendation',
-            field=models.TextField(help_text='Markdown. What the next team should do differently.', max_length=20000, verbose_name='what to do next time'),
+            model_name="lesson",
+            name="recommendation",
+            field=models.TextField(
+                help_text="Markdown. What the next team should do differently.",
+                max_length=20000,
+                verbose_name="what to do next time",
+            ),
         ),
         migrations.AlterField(
-            model_name='lesson',
-            name='what_happened',
-            field=models.TextField(help_text='Markdown. The facts: what went wrong or well.', max_length=20000),
+            model_name="lesson",
+            name="what_happened",
+            field=models.TextField(
+                help_text="Markdown. The facts: what went wrong or well.", max_length=20000
+            ),
         ),
     ]

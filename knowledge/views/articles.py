@@ -40,7 +40,10 @@ class ArticleDetailView(PermissionRequiredMixin, DetailView):
             can_edit=selectors.may_edit_article(user, article),
             review_due=article.next_review <= today,
             review_days=(article.next_review - today).days,
-            moves=moves_for(article.state), history=history_of(article), **kwargs)
+            moves=moves_for(article.state),
+            history=history_of(article),
+            **kwargs,
+        )
 
 
 class ArticleFormMixin(PermissionRequiredMixin):
@@ -49,23 +52,31 @@ class ArticleFormMixin(PermissionRequiredMixin):
 
     def saved(self, article):
         user = self.request.user
-        published = ("publish" in self.request.POST and selectors.may_publish_articles(user)
-                     and article.state != KnowledgeState.PUBLISHED
-                     and attempt(self.request, lambda: services.article_transition(
-                         article=article, to=KnowledgeState.PUBLISHED, by=user)))
+        published = (
+            "publish" in self.request.POST
+            and selectors.may_publish_articles(user)
+            and article.state != KnowledgeState.PUBLISHED
+            and attempt(
+                self.request,
+                lambda: services.article_transition(
+                    article=article, to=KnowledgeState.PUBLISHED, by=user
+                ),
+            )
+        )
         if published:
-            messages.success(self.request, "Article saved and published: everyone can find "
-                                           "it now.")
+            messages.success(self.request, "Article saved and published: everyone can find it now.")
         elif article.state == KnowledgeState.DRAFT:
-            messages.success(self.request, "Article saved as a draft. A PMO lead or ITSM "
-                                           "manager publishes it.")
+            messages.success(
+                self.request, "Article saved as a draft. A PMO lead or ITSM manager publishes it."
+            )
         else:
             messages.success(self.request, "Article saved.")
         return redirect(article)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            may_publish=selectors.may_publish_articles(self.request.user), **kwargs)
+            may_publish=selectors.may_publish_articles(self.request.user), **kwargs
+        )
 
 
 class ArticleCreateView(ArticleFormMixin, FormView):
@@ -100,14 +111,15 @@ class ArticleCreateView(ArticleFormMixin, FormView):
     def get_context_data(self, **kwargs):
         incident, error = self.start
         return super().get_context_data(
-            incident=incident, incident_error=error,
+            incident=incident,
+            incident_error=error,
             incident_unsettled=incident is not None and incident.state not in SETTLED,
-            **kwargs)
+            **kwargs,
+        )
 
     def form_valid(self, form):
         try:
-            article = services.article_create(owner=self.request.user,
-                                              **form.service_fields())
+            article = services.article_create(owner=self.request.user, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -122,24 +134,28 @@ class ArticleEditView(ArticleFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.article = get_object_or_404(selectors.articles_visible_to(request.user),
-                                         pk=kwargs["pk"])
+        self.article = get_object_or_404(
+            selectors.articles_visible_to(request.user), pk=kwargs["pk"]
+        )
         if not selectors.may_edit_article(request.user, self.article):
-            raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an "
-                                   "article.")
+            raise PermissionDenied(
+                "Only its owner, a PMO lead or an ITSM manager edits an article."
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return {name: getattr(self.article, name) for name in EDITABLE}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(article=self.article, incident=self.article.incident,
-                                        **kwargs)
+        return super().get_context_data(
+            article=self.article, incident=self.article.incident, **kwargs
+        )
 
     def form_valid(self, form):
         try:
-            article = services.article_update(article=self.article, by=self.request.user,
-                                              **form.service_fields())
+            article = services.article_update(
+                article=self.article, by=self.request.user, **form.service_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -152,7 +168,11 @@ def article_transition_view(request, pk):
     """Publish, unpublish or archive: PMO leads and ITSM managers; a refusal is a message."""
     article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
     to = request.POST.get("to", "")
-    if attempt(request, lambda: services.article_transition(
-            article=article, to=to, by=request.user, comment=request.POST.get("comment", ""))):
+    if attempt(
+        request,
+        lambda: services.article_transition(
+            article=article, to=to, by=request.user, comment=request.POST.get("comment", "")
+        ),
+    ):
         messages.success(request, f"“{article.title}” {DONE_TEXT[to]}.")
     return redirect(article)

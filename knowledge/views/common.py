@@ -1,7 +1,6 @@
 """What the lesson and article pages share: service errors onto forms, excerpts, the moves
 of the shared life cycle and the history of a text."""
 
-
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
@@ -47,8 +46,9 @@ def moves_for(state: str) -> list[tuple[str, str, str]]:
 
 def history_of(obj, limit: int = 12) -> list[dict]:
     """Who wrote, edited, published or archived `obj`, newest first, in one query."""
-    records = list(obj.history.select_related("history_user")
-                   .order_by("history_date", "history_id"))
+    records = list(
+        obj.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     entries, previous = [], None
     for record in records:
         if previous is None:

@@ -31,15 +31,24 @@ class LessonDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         lesson, user = self.object, self.request.user
-        related = [other for other in similar_lessons(
-            text=f"{lesson.title} {lesson.recommendation}", category=lesson.category,
-            service_ids=[lesson.service_id] if lesson.service_id else [], limit=5)
-            if other.pk != lesson.pk][:4]
+        related = [
+            other
+            for other in similar_lessons(
+                text=f"{lesson.title} {lesson.recommendation}",
+                category=lesson.category,
+                service_ids=[lesson.service_id] if lesson.service_id else [],
+                limit=5,
+            )
+            if other.pk != lesson.pk
+        ][:4]
         return super().get_context_data(
             may_publish=selectors.may_publish_lessons(user),
             can_edit=selectors.may_edit_lesson(user, lesson),
-            moves=moves_for(lesson.state), history=history_of(lesson), related=related,
-            **kwargs)
+            moves=moves_for(lesson.state),
+            history=history_of(lesson),
+            related=related,
+            **kwargs,
+        )
 
 
 class LessonFormMixin(PermissionRequiredMixin):
@@ -53,23 +62,32 @@ class LessonFormMixin(PermissionRequiredMixin):
             return False
         if lesson.state == KnowledgeState.PUBLISHED:
             return False
-        return bool(attempt(self.request, lambda: services.lesson_transition(
-            lesson=lesson, to=KnowledgeState.PUBLISHED, by=user)))
+        return bool(
+            attempt(
+                self.request,
+                lambda: services.lesson_transition(
+                    lesson=lesson, to=KnowledgeState.PUBLISHED, by=user
+                ),
+            )
+        )
 
     def saved(self, lesson, verb: str):
         if self.publish_if_asked(lesson):
-            messages.success(self.request, f"Lesson {verb} and published: everyone can find "
-                                           "it now.")
+            messages.success(
+                self.request, f"Lesson {verb} and published: everyone can find it now."
+            )
         elif lesson.state == KnowledgeState.DRAFT:
-            messages.success(self.request, f"Lesson {verb} as a draft. A PMO lead or ITSM "
-                                           "manager publishes it.")
+            messages.success(
+                self.request, f"Lesson {verb} as a draft. A PMO lead or ITSM manager publishes it."
+            )
         else:
             messages.success(self.request, f"Lesson {verb}.")
         return redirect(lesson)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            may_publish=selectors.may_publish_lessons(self.request.user), **kwargs)
+            may_publish=selectors.may_publish_lessons(self.request.user), **kwargs
+        )
 
 
 class LessonCreateView(LessonFormMixin, FormView):
@@ -83,12 +101,19 @@ class LessonCreateView(LessonFormMixin, FormView):
         """The source the query string names, with what the form starts from."""
         kind, source, error = prefill.source_from_query(self.request.GET, self.request.user)
         initial = prefill.lesson_initial(kind, source) if source is not None else {}
-        return {"source_kind": kind, "source": source, "source_error": error,
-                "prompt": initial.get("prompt", ""), "initial": initial}
+        return {
+            "source_kind": kind,
+            "source": source,
+            "source_error": error,
+            "prompt": initial.get("prompt", ""),
+            "initial": initial,
+        }
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(),
-                "sources": prefill.sources_visible_to(self.request.user)}
+        return {
+            **super().get_form_kwargs(),
+            "sources": prefill.sources_visible_to(self.request.user),
+        }
 
     def get_initial(self):
         return {**super().get_initial(), **self.start["initial"]}
@@ -99,9 +124,9 @@ class LessonCreateView(LessonFormMixin, FormView):
 
     def form_valid(self, form):
         try:
-            lesson = services.lesson_create(author=self.request.user,
-                                            tags=form.cleaned_data["tags"],
-                                            **form.service_fields())
+            lesson = services.lesson_create(
+                author=self.request.user, tags=form.cleaned_data["tags"], **form.service_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -116,27 +141,37 @@ class LessonEditView(LessonFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.lesson = get_object_or_404(selectors.lessons_visible_to(request.user),
-                                        pk=kwargs["pk"])
+        self.lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=kwargs["pk"])
         if not selectors.may_edit_lesson(request.user, self.lesson):
-            raise PermissionDenied("Only its author, a PMO lead or an ITSM manager edits a "
-                                   "lesson. Write your own to add to it.")
+            raise PermissionDenied(
+                "Only its author, a PMO lead or an ITSM manager edits a "
+                "lesson. Write your own to add to it."
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         lesson = self.lesson
-        return {**{name: getattr(lesson, name) for name in EDITABLE},
-                "tags": ", ".join(tag.name for tag in lesson.tags.all())}
+        return {
+            **{name: getattr(lesson, name) for name in EDITABLE},
+            "tags": ", ".join(tag.name for tag in lesson.tags.all()),
+        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(lesson=self.lesson, source=self.lesson.source,
-                                        source_kind=self.lesson.source_kind, **kwargs)
+        return super().get_context_data(
+            lesson=self.lesson,
+            source=self.lesson.source,
+            source_kind=self.lesson.source_kind,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         try:
-            lesson = services.lesson_update(lesson=self.lesson, by=self.request.user,
-                                            tags=form.cleaned_data["tags"],
-                                            **form.service_fields())
+            lesson = services.lesson_update(
+                lesson=self.lesson,
+                by=self.request.user,
+                tags=form.cleaned_data["tags"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -149,7 +184,11 @@ def lesson_transition_view(request, pk):
     """Publish, unpublish or archive: PMO leads and ITSM managers; a refusal is a message."""
     lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=pk)
     to = request.POST.get("to", "")
-    if attempt(request, lambda: services.lesson_transition(
-            lesson=lesson, to=to, by=request.user, comment=request.POST.get("comment", ""))):
+    if attempt(
+        request,
+        lambda: services.lesson_transition(
+            lesson=lesson, to=to, by=request.user, comment=request.POST.get("comment", "")
+        ),
+    ):
         messages.success(request, f"“{lesson.title}” {DONE_TEXT[to]}.")
     return redirect(lesson)

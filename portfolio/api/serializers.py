@@ -57,10 +57,25 @@ class ProjectSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "code", "name", "summary", "sponsor", "owner", "stage", "health",
-            "objectives", "services", "budget", "start_date", "end_date",
-            "support_team", "support_effort_hours", "support_cover", "support_notes",
-            "created_at", "updated_at",
+            "id",
+            "code",
+            "name",
+            "summary",
+            "sponsor",
+            "owner",
+            "stage",
+            "health",
+            "objectives",
+            "services",
+            "budget",
+            "start_date",
+            "end_date",
+            "support_team",
+            "support_effort_hours",
+            "support_cover",
+            "support_notes",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -91,8 +106,11 @@ class ProjectSerializer(DatesInOrder, serializers.ModelSerializer):
     def _save_links(project, links):
         project.objective_links.all().delete()
         ProjectObjective.objects.bulk_create(
-            ProjectObjective(project=project, objective=link["objective"],
-                             contribution=link["contribution"]) for link in links)
+            ProjectObjective(
+                project=project, objective=link["objective"], contribution=link["contribution"]
+            )
+            for link in links
+        )
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -111,7 +129,8 @@ class ScoreSerializer(serializers.ModelSerializer):
     def validate_criterion(self, criterion):
         if criterion.kind != "scored":
             raise serializers.ValidationError(
-                "Strategic alignment is computed from the objectives, not scored.")
+                "Strategic alignment is computed from the objectives, not scored."
+            )
         return criterion
 
 
@@ -126,15 +145,35 @@ class RiskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "project", "title", "description", "likelihood", "impact", "exposure",
-                  "threatens_operations", "mitigation", "owner", "status"]
+        fields = [
+            "id",
+            "project",
+            "title",
+            "description",
+            "likelihood",
+            "impact",
+            "exposure",
+            "threatens_operations",
+            "mitigation",
+            "owner",
+            "status",
+        ]
 
 
 class BenefitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Benefit
-        fields = ["id", "project", "description", "measure", "target", "owner", "review_date",
-                  "realised", "realised_on"]
+        fields = [
+            "id",
+            "project",
+            "description",
+            "measure",
+            "target",
+            "owner",
+            "review_date",
+            "realised",
+            "realised_on",
+        ]
 
 
 class TermSerializer(serializers.Serializer):
@@ -155,5 +194,4 @@ class RankedProjectSerializer(serializers.Serializer):
 
     def get_project(self, row) -> dict:
         p = row.project
-        return {"id": p.pk, "code": p.code, "name": p.name, "stage": p.stage,
-                "health": p.health}
+        return {"id": p.pk, "code": p.code, "name": p.name, "stage": p.stage, "health": p.health}

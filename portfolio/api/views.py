@@ -75,8 +75,9 @@ class ProjectViewSet(viewsets.ModelViewSet):
         project = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        project = services.project_transition(project=project, by=request.user,
-                                              **body.validated_data)
+        project = services.project_transition(
+            project=project, by=request.user, **body.validated_data
+        )
         return Response(ProjectSerializer(project, context={"request": request}).data)
 
 
@@ -118,8 +119,13 @@ class BenefitViewSet(_ProjectChildViewSet):
     filterset_fields = ["project"]
 
 
-@extend_schema(parameters=[OpenApiParameter(
-    "w<criterion id>", str, description="What-if weight for a criterion, e.g. w3=2.5")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "w<criterion id>", str, description="What-if weight for a criterion, e.g. w3=2.5"
+        )
+    ]
+)
 class RankingView(generics.GenericAPIView):
     """The live portfolio in rank order, with every term of each score."""
 

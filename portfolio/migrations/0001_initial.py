@@ -10,257 +10,868 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('resources', '0001_initial'),
+        ("resources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.TextField(blank=True)),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('higher_is_better', models.BooleanField(default=True, help_text='Off for criteria such as risk or effort, where 5 is worst.')),
-                ('kind', models.CharField(choices=[('scored', 'Scored per project'), ('alignment', 'Strategic alignment (from objectives)')], default='scored', max_length=20)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "higher_is_better",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off for criteria such as risk or effort, where 5 is worst.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("scored", "Scored per project"),
+                            ("alignment", "Strategic alignment (from objectives)"),
+                        ],
+                        default="scored",
+                        max_length=20,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'criteria',
-                'ordering': ['order', 'name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='criterion_name_unique_ci'), models.UniqueConstraint(condition=models.Q(('kind', 'alignment')), fields=('kind',), name='one_alignment_criterion'), models.CheckConstraint(condition=models.Q(('weight__gte', 0)), name='criterion_weight_positive')],
+                "verbose_name_plural": "criteria",
+                "ordering": ["order", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="criterion_name_unique_ci",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "alignment")),
+                        fields=("kind",),
+                        name="one_alignment_criterion",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weight__gte", 0)), name="criterion_weight_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, help_text='A short unique reference, e.g. PRJ-0042.', max_length=20)),
-                ('name', models.CharField(max_length=160)),
-                ('summary', models.TextField(blank=True)),
-                ('sponsor', models.CharField(blank=True, help_text='The executive who owns the business case.', max_length=120)),
-                ('stage', models.CharField(choices=[('proposed', 'Proposed'), ('assessed', 'Assessed'), ('approved', 'Approved'), ('in_flight', 'In flight'), ('handover', 'Handover'), ('closed', 'Closed'), ('on_hold', 'On hold'), ('rejected', 'Rejected')], db_index=True, default='proposed', editable=False, max_length=20)),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('health', models.CharField(choices=[('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')], default='green', max_length=10)),
-                ('support_effort_hours', models.DecimalField(blank=True, decimal_places=1, help_text='Expected support effort after go-live, hours per week.', max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('support_cover', models.CharField(blank=True, choices=[('business_hours', 'Business hours (Mon–Fri 8–18)'), ('extended', 'Extended (7–22, 7 days)'), ('24x7', '24×7')], help_text='Hours of cover the service will need.', max_length=20)),
-                ('support_notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The project manager.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.person')),
-                ('support_team', models.ForeignKey(blank=True, db_constraint=False, help_text='Who will run it after go-live.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.team')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="A short unique reference, e.g. PRJ-0042.",
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=160)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True,
+                        help_text="The executive who owns the business case.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("assessed", "Assessed"),
+                            ("approved", "Approved"),
+                            ("in_flight", "In flight"),
+                            ("handover", "Handover"),
+                            ("closed", "Closed"),
+                            ("on_hold", "On hold"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="proposed",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+                        default="green",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "support_effort_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Expected support effort after go-live, hours per week.",
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "support_cover",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("business_hours", "Business hours (Mon–Fri 8–18)"),
+                            ("extended", "Extended (7–22, 7 days)"),
+                            ("24x7", "24×7"),
+                        ],
+                        help_text="Hours of cover the service will need.",
+                        max_length=20,
+                    ),
+                ),
+                ("support_notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The project manager.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "support_team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who will run it after go-live.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="resources.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical project',
-                'verbose_name_plural': 'historical projects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical project",
+                "verbose_name_plural": "historical projects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='A short unique reference, e.g. PRJ-0042.', max_length=20, unique=True)),
-                ('name', models.CharField(max_length=160)),
-                ('summary', models.TextField(blank=True)),
-                ('sponsor', models.CharField(blank=True, help_text='The executive who owns the business case.', max_length=120)),
-                ('stage', models.CharField(choices=[('proposed', 'Proposed'), ('assessed', 'Assessed'), ('approved', 'Approved'), ('in_flight', 'In flight'), ('handover', 'Handover'), ('closed', 'Closed'), ('on_hold', 'On hold'), ('rejected', 'Rejected')], db_index=True, default='proposed', editable=False, max_length=20)),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('health', models.CharField(choices=[('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')], default='green', max_length=10)),
-                ('support_effort_hours', models.DecimalField(blank=True, decimal_places=1, help_text='Expected support effort after go-live, hours per week.', max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('support_cover', models.CharField(blank=True, choices=[('business_hours', 'Business hours (Mon–Fri 8–18)'), ('extended', 'Extended (7–22, 7 days)'), ('24x7', '24×7')], help_text='Hours of cover the service will need.', max_length=20)),
-                ('support_notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, help_text='The project manager.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_projects', to='resources.person')),
-                ('support_team', models.ForeignKey(blank=True, help_text='Who will run it after go-live.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supported_projects', to='resources.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="A short unique reference, e.g. PRJ-0042.",
+                        max_length=20,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=160)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True,
+                        help_text="The executive who owns the business case.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("assessed", "Assessed"),
+                            ("approved", "Approved"),
+                            ("in_flight", "In flight"),
+                            ("handover", "Handover"),
+                            ("closed", "Closed"),
+                            ("on_hold", "On hold"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="proposed",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+                        default="green",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "support_effort_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Expected support effort after go-live, hours per week.",
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "support_cover",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("business_hours", "Business hours (Mon–Fri 8–18)"),
+                            ("extended", "Extended (7–22, 7 days)"),
+                            ("24x7", "24×7"),
+                        ],
+                        help_text="Hours of cover the service will need.",
+                        max_length=20,
+                    ),
+                ),
+                ("support_notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The project manager.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_projects",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "support_team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who will run it after go-live.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supported_projects",
+                        to="resources.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
-                'permissions': [('transition_project', 'Can move a project between stages')],
+                "ordering": ["code"],
+                "permissions": [("transition_project", "Can move a project between stages")],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('start', 'Start'), ('design', 'Design complete'), ('build', 'Build complete'), ('test', 'Testing complete'), ('go_live', 'Go-live'), ('close', 'Close'), ('other', 'Other')], default='other', max_length=20)),
-                ('due_date', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("start", "Start"),
+                            ("design", "Design complete"),
+                            ("build", "Build complete"),
+                            ("test", "Testing complete"),
+                            ("go_live", "Go-live"),
+                            ("close", "Close"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("due_date", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'pk'],
+                "ordering": ["due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalScore',
+            name="HistoricalScore",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('rationale', models.TextField(blank=True)),
-                ('scored_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.criterion')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scored_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("scored_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.criterion",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical score',
-                'verbose_name_plural': 'historical scores',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical score",
+                "verbose_name_plural": "historical scores",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Benefit',
+            name="Benefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=200)),
-                ('measure', models.CharField(help_text="How it is measured, e.g. 'calls/month'.", max_length=120)),
-                ('target', models.CharField(max_length=80)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('realised', models.CharField(blank=True, max_length=80)),
-                ('realised_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_benefits', to='resources.person')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='benefits', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=200)),
+                (
+                    "measure",
+                    models.CharField(
+                        help_text="How it is measured, e.g. 'calls/month'.", max_length=120
+                    ),
+                ),
+                ("target", models.CharField(max_length=80)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("realised", models.CharField(blank=True, max_length=80)),
+                ("realised_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_benefits",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="benefits",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review_date', 'pk'],
+                "ordering": ["review_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectTransition',
+            name="ProjectTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('proposed', 'Proposed'), ('assessed', 'Assessed'), ('approved', 'Approved'), ('in_flight', 'In flight'), ('handover', 'Handover'), ('closed', 'Closed'), ('on_hold', 'On hold'), ('rejected', 'Rejected')], max_length=20)),
-                ('to_stage', models.CharField(choices=[('proposed', 'Proposed'), ('assessed', 'Assessed'), ('approved', 'Approved'), ('in_flight', 'In flight'), ('handover', 'Handover'), ('closed', 'Closed'), ('on_hold', 'On hold'), ('rejected', 'Rejected')], max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("assessed", "Assessed"),
+                            ("approved", "Approved"),
+                            ("in_flight", "In flight"),
+                            ("handover", "Handover"),
+                            ("closed", "Closed"),
+                            ("on_hold", "On hold"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("assessed", "Assessed"),
+                            ("approved", "Approved"),
+                            ("in_flight", "In flight"),
+                            ("handover", "Handover"),
+                            ("closed", "Closed"),
+                            ("on_hold", "On hold"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('tier', models.PositiveSmallIntegerField(choices=[(1, 'Tier 1 – mission critical'), (2, 'Tier 2 – business critical'), (3, 'Tier 3 – business operational'), (4, 'Tier 4 – administrative')], default=3)),
-                ('support_hours', models.CharField(choices=[('business_hours', 'Business hours (Mon–Fri 8–18)'), ('extended', 'Extended (7–22, 7 days)'), ('24x7', '24×7')], default='business_hours', max_length=20)),
-                ('owning_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='resources.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "tier",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Tier 1 – mission critical"),
+                            (2, "Tier 2 – business critical"),
+                            (3, "Tier 3 – business operational"),
+                            (4, "Tier 4 – administrative"),
+                        ],
+                        default=3,
+                    ),
+                ),
+                (
+                    "support_hours",
+                    models.CharField(
+                        choices=[
+                            ("business_hours", "Business hours (Mon–Fri 8–18)"),
+                            ("extended", "Extended (7–22, 7 days)"),
+                            ("24x7", "24×7"),
+                        ],
+                        default="business_hours",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "owning_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="resources.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='services',
-            field=models.ManyToManyField(blank=True, related_name='projects', to='portfolio.service'),
+            model_name="project",
+            name="services",
+            field=models.ManyToManyField(
+                blank=True, related_name="projects", to="portfolio.service"
+            ),
         ),
         migrations.CreateModel(
-            name='StrategicObjective',
+            name="StrategicObjective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('weight', models.PositiveSmallIntegerField(default=5, help_text="1 (nice to have) to 10 (the organisation's top priority).", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="1 (nice to have) to 10 (the organisation's top priority).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-weight', 'name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='objective_name_unique_ci'), models.CheckConstraint(condition=models.Q(('weight__gte', 1), ('weight__lte', 10)), name='objective_weight_1_10')],
+                "ordering": ["-weight", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="objective_name_unique_ci",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weight__gte", 1), ("weight__lte", 10)),
+                        name="objective_weight_1_10",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProjectObjective',
+            name="ProjectObjective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contribution', models.PositiveSmallIntegerField(default=50, help_text='Percent, 0–100.', validators=[django.core.validators.MaxValueValidator(100)])),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objective_links', to='portfolio.project')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='project_links', to='portfolio.strategicobjective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.PositiveSmallIntegerField(
+                        default=50,
+                        help_text="Percent, 0–100.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objective_links",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="project_links",
+                        to="portfolio.strategicobjective",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='project',
-            name='objectives',
-            field=models.ManyToManyField(blank=True, related_name='projects', through='portfolio.ProjectObjective', to='portfolio.strategicobjective'),
+            model_name="project",
+            name="objectives",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="projects",
+                through="portfolio.ProjectObjective",
+                to="portfolio.strategicobjective",
+            ),
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160)),
-                ('description', models.TextField(blank=True)),
-                ('likelihood', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('impact', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('threatens_operations', models.BooleanField(default=False, help_text='Would it hurt a live service if it happened?')),
-                ('mitigation', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_risks', to='resources.person')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "threatens_operations",
+                    models.BooleanField(
+                        default=False, help_text="Would it hurt a live service if it happened?"
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_risks",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-likelihood', '-impact', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 5), ('likelihood__gte', 1), ('likelihood__lte', 5)), name='risk_ratings_1_5')],
+                "ordering": ["-likelihood", "-impact", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("impact__gte", 1),
+                            ("impact__lte", 5),
+                            ("likelihood__gte", 1),
+                            ("likelihood__lte", 5),
+                        ),
+                        name="risk_ratings_1_5",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('rationale', models.TextField(blank=True)),
-                ('scored_at', models.DateTimeField(auto_now=True)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='portfolio.criterion')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='portfolio.project')),
-                ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("scored_at", models.DateTimeField(auto_now=True)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="portfolio.criterion",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion__order', 'criterion__name'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'criterion'), name='score_unique'), models.CheckConstraint(condition=models.Q(('value__gte', 1), ('value__lte', 5)), name='score_value_1_5')],
+                "ordering": ["criterion__order", "criterion__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("project", "criterion"), name="score_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("value__gte", 1), ("value__lte", 5)),
+                        name="score_value_1_5",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='service_name_unique_ci'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="service_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectobjective',
-            constraint=models.UniqueConstraint(fields=('project', 'objective'), name='project_objective_unique'),
+            model_name="projectobjective",
+            constraint=models.UniqueConstraint(
+                fields=("project", "objective"), name="project_objective_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectobjective',
-            constraint=models.CheckConstraint(condition=models.Q(('contribution__lte', 100)), name='contribution_max_100'),
+            model_name="projectobjective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("contribution__lte", 100)), name="contribution_max_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='project_end_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="project_end_after_start",
+            ),
         ),
     ]

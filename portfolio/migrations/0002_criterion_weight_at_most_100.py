@@ -6,23 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0001_initial'),
+        ("portfolio", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='criterion',
-            name='criterion_weight_positive',
+            model_name="criterion",
+            name="criterion_weight_positive",
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='weight',
-            field=models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))]),
+            model_name="criterion",
+            name="weight",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("1"),
+                max_digits=5,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("100")),
+                ],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0), ('weight__lte', 100)), name='criterion_weight_0_100'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 0), ("weight__lte", 100)),
+                name="criterion_weight_0_100",
+            ),
         ),
     ]

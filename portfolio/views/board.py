@@ -20,29 +20,43 @@ class BoardView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         go_live = Milestone.objects.filter(project=OuterRef("pk"), kind=MilestoneKind.GO_LIVE)
         # Everyone with the role reads the whole board; engineers open only their projects.
-        projects = Project.objects.annotate(has_go_live=Exists(go_live),
-                                            held_from=held_from_subquery())
-        filterset = BoardFilterSet(self.request.GET or None, queryset=projects,
-                                   request=self.request)
+        projects = Project.objects.annotate(
+            has_go_live=Exists(go_live), held_from=held_from_subquery()
+        )
+        filterset = BoardFilterSet(
+            self.request.GET or None, queryset=projects, request=self.request
+        )
         filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else projects
         columns, finished = selectors.board(filtered)
         ids = [card.project.pk for column in columns for card in column.cards]
-        openable = set(selectors.projects_visible_to(self.request.user)
-                       .filter(pk__in=ids).values_list("pk", flat=True))
+        openable = set(
+            selectors.projects_visible_to(self.request.user)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
         conflicts = open_conflict_counts(ids)
         for column in columns:
             for card in column.cards:
-                facts = facts_from(card.project, unscored=card.missing,
-                                   has_go_live=card.project.has_go_live,
-                                   held_from=card.project.held_from)
+                facts = facts_from(
+                    card.project,
+                    unscored=card.missing,
+                    has_go_live=card.project.has_go_live,
+                    held_from=card.project.held_from,
+                )
                 card.project.allowed = allowed_moves(facts)
-                card.project.targets = [(s, Stage(s).label, s in card.project.allowed)
-                                        for s in TRANSITIONS[card.project.stage]]
+                card.project.targets = [
+                    (s, Stage(s).label, s in card.project.allowed)
+                    for s in TRANSITIONS[card.project.stage]
+                ]
                 card.project.openable = card.project.pk in openable
                 card.project.open_conflicts = conflicts.get(card.project.pk, 0)
         return super().get_context_data(
-            columns=columns, finished=finished, filterset=filterset,
+            columns=columns,
+            finished=finished,
+            filterset=filterset,
             is_filtered=filterset.is_bound and filterset.is_valid(),
             can_move=self.request.user.has_perm("portfolio.transition_project"),
             comment_required=[str(s) for s in COMMENT_REQUIRED],
-            total=sum(len(c.cards) for c in columns), **kwargs)
+            total=sum(len(c.cards) for c in columns),
+            **kwargs,
+        )

@@ -13,7 +13,11 @@ class PortfolioFitView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         status = plan_status()
-        report = (fit_selectors.portfolio_fit(status.snapshot, user=self.request.user)
-                  if status.snapshot else None)
-        return super().get_context_data(status=status, snapshot=status.snapshot, report=report,
-                                        **kwargs)
+        report = (
+            fit_selectors.portfolio_fit(status.snapshot, user=self.request.user)
+            if status.snapshot
+            else None
+        )
+        return super().get_context_data(
+            status=status, snapshot=status.snapshot, report=report, **kwargs
+        )

@@ -38,9 +38,12 @@ COLUMN_HELP = {
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        validators=[FileExtensionValidator(
-            ["csv", "txt"], message="Choose a .csv file. From a spreadsheet, use "
-                                    "“Save as… CSV UTF-8”.")],
+        validators=[
+            FileExtensionValidator(
+                ["csv", "txt"],
+                message="Choose a .csv file. From a spreadsheet, use “Save as… CSV UTF-8”.",
+            )
+        ],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -57,10 +60,12 @@ class ImportUploadView(PermissionRequiredMixin, FormView):
     form_class = ImportForm
 
     def get_context_data(self, **kwargs):
-        columns = [(name, name in csv_import.REQUIRED, COLUMN_HELP[name])
-                   for name in csv_import.COLUMNS]
-        return super().get_context_data(columns=columns, example=csv_import.EXAMPLE_CSV,
-                                        max_rows=csv_import.MAX_ROWS, **kwargs)
+        columns = [
+            (name, name in csv_import.REQUIRED, COLUMN_HELP[name]) for name in csv_import.COLUMNS
+        ]
+        return super().get_context_data(
+            columns=columns, example=csv_import.EXAMPLE_CSV, max_rows=csv_import.MAX_ROWS, **kwargs
+        )
 
     def form_valid(self, form):
         text = form.cleaned_data["file"]
@@ -83,13 +88,16 @@ class ImportConfirmView(PermissionRequiredMixin, View):
     def post(self, request):
         text = request.session.pop(SESSION_KEY, None)
         if text is None:
-            messages.error(request, "There is no import waiting for confirmation. "
-                                    "Upload the file again.")
+            messages.error(
+                request, "There is no import waiting for confirmation. Upload the file again."
+            )
             return redirect("portfolio:import")
         # Another tab may have previewed another file since: import only what this page showed.
         if request.POST.get("digest") != digest(text):
-            messages.error(request, "A different file was previewed since this page was shown. "
-                                    "Upload the file again.")
+            messages.error(
+                request,
+                "A different file was previewed since this page was shown. Upload the file again.",
+            )
             return redirect("portfolio:import")
         try:
             projects = csv_import.import_projects(file_text=text, by=request.user)

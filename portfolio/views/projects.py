@@ -51,21 +51,30 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
         facts = facts_for(project)
         allowed = allowed_moves(facts)
         risks = list(project.risks.all())
-        matrix = [[[r for r in risks if r.likelihood == lik and r.impact == imp and
-                    r.status == "open"] for imp in range(1, 6)] for lik in range(5, 0, -1)]
+        matrix = [
+            [
+                [r for r in risks if r.likelihood == lik and r.impact == imp and r.status == "open"]
+                for imp in range(1, 6)
+            ]
+            for lik in range(5, 0, -1)
+        ]
         return super().get_context_data(
             ranked=ranked,
             terms=[(t, rationale.get(t.criterion_id)) for t in ranked.terms],
-            moves=[(s, Stage(s).label, s in allowed, s in COMMENT_REQUIRED, blockers(facts, s))
-                   for s in TRANSITIONS[project.stage]],
-            risk_matrix=matrix, risks=risks,
+            moves=[
+                (s, Stage(s).label, s in allowed, s in COMMENT_REQUIRED, blockers(facts, s))
+                for s in TRANSITIONS[project.stage]
+            ],
+            risk_matrix=matrix,
+            risks=risks,
             history=_history_with_changes(project),
             can_edit=self.request.user.has_perm("portfolio.change_project"),
             can_move=self.request.user.has_perm("portfolio.transition_project"),
             incidents=_latest_incidents(project, self.request.user),
             handover=_handover_of(project, self.request.user),
             **_knowledge_of(project, self.request),
-            **kwargs)
+            **kwargs,
+        )
 
 
 def _knowledge_of(project, request) -> dict:
@@ -76,12 +85,15 @@ def _knowledge_of(project, request) -> dict:
     user = request.user
     own = surfacing.lessons_of("project", project.pk, user)
     return {
-        "lessons_panel": surfacing.lessons_for_project(project, user,
-                                                       next_url=request.get_full_path()),
+        "lessons_panel": surfacing.lessons_for_project(
+            project, user, next_url=request.get_full_path()
+        ),
         "own_lessons": own,
         "lesson_form_url": surfacing.lesson_form_url("project", project.pk)
-        if own is not None and surfacing.may_write(user) else "",
-        "ask_for_lesson": project.stage == Stage.CLOSED and own == []
+        if own is not None and surfacing.may_write(user)
+        else "",
+        "ask_for_lesson": project.stage == Stage.CLOSED
+        and own == []
         and bool(surfacing.ask_for_lesson("project", project.pk, user)),
     }
 
@@ -95,9 +107,11 @@ def _handover_of(project, user):
     handover = handover_list().filter(project=project).first()
     if handover is not None:
         handover.checks_settled = handover.checks_done + handover.checks_waived
-        handover.readiness_percent = round(100 * handover.checks_settled
-                                           / handover.checks_total) \
-            if handover.checks_total else 0
+        handover.readiness_percent = (
+            round(100 * handover.checks_settled / handover.checks_total)
+            if handover.checks_total
+            else 0
+        )
     return handover
 
 
@@ -108,8 +122,11 @@ def _latest_incidents(project, user, limit: int = 8) -> list | None:
         return None
     from handover.models import Incident
 
-    return list(Incident.objects.filter(project=project)
-                .select_related("caused_by_change").order_by("-opened_at", "-pk")[:limit])
+    return list(
+        Incident.objects.filter(project=project)
+        .select_related("caused_by_change")
+        .order_by("-opened_at", "-pk")[:limit]
+    )
 
 
 def _history_with_changes(project, limit: int = 15) -> list[tuple]:
@@ -122,8 +139,10 @@ def _history_with_changes(project, limit: int = 15) -> list[tuple]:
             break
         changes = []
         if older is not None:
-            changes = [(Project._meta.get_field(c.field).verbose_name, c.old, c.new)
-                       for c in record.diff_against(older).changes]
+            changes = [
+                (Project._meta.get_field(c.field).verbose_name, c.old, c.new)
+                for c in record.diff_against(older).changes
+            ]
         entries.append((record, changes))
     return entries
 
@@ -165,10 +184,18 @@ class ScoresEditView(PermissionRequiredMixin, FormView):
     def get_form(self, form_class=None):
         current = {s.criterion_id: s for s in self.project.scores.all()}
         data = self.request.POST if self.request.method == "POST" else None
-        return [ScoreForm(data, criterion=c, prefix=f"c{c.pk}",
-                          initial={"value": getattr(current.get(c.pk), "value", None),
-                                   "rationale": getattr(current.get(c.pk), "rationale", "")})
-                for c in self.criteria]
+        return [
+            ScoreForm(
+                data,
+                criterion=c,
+                prefix=f"c{c.pk}",
+                initial={
+                    "value": getattr(current.get(c.pk), "value", None),
+                    "rationale": getattr(current.get(c.pk), "rationale", ""),
+                },
+            )
+            for c in self.criteria
+        ]
 
     def post(self, request, *args, **kwargs):
         forms = self.get_form()
@@ -176,9 +203,13 @@ class ScoresEditView(PermissionRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(forms=forms))
         for form in forms:
             if form.cleaned_data["value"] is not None:
-                services.score_set(project=self.project, criterion=form.criterion,
-                                   value=form.cleaned_data["value"],
-                                   rationale=form.cleaned_data["rationale"], by=request.user)
+                services.score_set(
+                    project=self.project,
+                    criterion=form.criterion,
+                    value=form.cleaned_data["value"],
+                    rationale=form.cleaned_data["rationale"],
+                    by=request.user,
+                )
             else:
                 services.score_clear(project=self.project, criterion=form.criterion)
         messages.success(request, f"Scores of {self.project.code} saved.")
@@ -199,20 +230,31 @@ def project_transition_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(form.errors)
-        project = services.project_transition(project=project, by=request.user,
-                                              to=form.cleaned_data["to"],
-                                              comment=form.cleaned_data["comment"])
+        project = services.project_transition(
+            project=project,
+            by=request.user,
+            to=form.cleaned_data["to"],
+            comment=form.cleaned_data["comment"],
+        )
     except TransitionRefused as exc:
         if wants_json:
-            return JsonResponse(error_body(409, "transition_not_allowed", exc.detail,
-                                           current=exc.current, allowed=exc.allowed),
-                                status=409)
+            return JsonResponse(
+                error_body(
+                    409,
+                    "transition_not_allowed",
+                    exc.detail,
+                    current=exc.current,
+                    allowed=exc.allowed,
+                ),
+                status=409,
+            )
         messages.error(request, exc.detail)
     except ValidationError as exc:
         detail = refusal_text(exc)
         if wants_json:
-            return JsonResponse(error_body(400, "invalid", detail, fields=exc.message_dict),
-                                status=400)
+            return JsonResponse(
+                error_body(400, "invalid", detail, fields=exc.message_dict), status=400
+            )
         messages.error(request, detail)
     else:
         text = f"{project.code} moved to {project.get_stage_display()}."

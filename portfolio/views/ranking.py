@@ -17,15 +17,24 @@ from ..models import Criterion
 from ..weights import weights_from_query
 
 # A colour per criterion, in order, for the stacked bars (shared with the legend).
-PALETTE = ["#6366f1", "#06b6d4", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#ec4899",
-           "#84cc16", "#64748b"]
+PALETTE = [
+    "#6366f1",
+    "#06b6d4",
+    "#f59e0b",
+    "#10b981",
+    "#ef4444",
+    "#8b5cf6",
+    "#ec4899",
+    "#84cc16",
+    "#64748b",
+]
 
 
 def _ranked(request):
     """The filtered ranking with what-if weights, plus the saved-weights ranking to compare."""
-    filterset = ProjectFilterSet(request.GET or None,
-                                 queryset=selectors.projects_visible_to(request.user),
-                                 request=request)
+    filterset = ProjectFilterSet(
+        request.GET or None, queryset=selectors.projects_visible_to(request.user), request=request
+    )
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     try:
         weights = weights_from_query(request.GET, selectors.criterion_ids())
@@ -58,12 +67,16 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             row.project.bars = [(t, colours[t.criterion_id]) for t in row.terms if t.points]
         query = self.request.GET.copy()
         return super().get_context_data(
-            rows=rows, criteria=[(c, weights.get(c.pk, c.weight), colours[c.pk])
-                                 for c in criteria],
-            what_if=bool(weights), weight_errors=errors, filterset=filterset,
+            rows=rows,
+            criteria=[(c, weights.get(c.pk, c.weight), colours[c.pk]) for c in criteria],
+            what_if=bool(weights),
+            weight_errors=errors,
+            filterset=filterset,
             is_filtered=any(k for k in self.request.GET if not k.startswith("w")),
             can_save=self.request.user.has_perm("portfolio.change_criterion"),
-            csv_query=query.urlencode(), **kwargs)
+            csv_query=query.urlencode(),
+            **kwargs,
+        )
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -77,20 +90,41 @@ def ranking_csv(request):
     """The ranking as a spreadsheet: the same rows, filters and weights as the page."""
     _filterset, rows, _weights, errors, _ = _ranked(request)
     if errors:
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
-                            status=400, content_type="text/plain")
+        return HttpResponse(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
+            status=400,
+            content_type="text/plain",
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portfolio-ranking.csv"'
     writer = csv.writer(response)
     names = [t.criterion for t in rows[0].terms] if rows else []
-    writer.writerow(["rank", "code", "name", "stage", "health", "owner", "score",
-                     *[f"{n} (points)" for n in names]])
+    writer.writerow(
+        [
+            "rank",
+            "code",
+            "name",
+            "stage",
+            "health",
+            "owner",
+            "score",
+            *[f"{n} (points)" for n in names],
+        ]
+    )
     for row in rows:
         p = row.project
-        writer.writerow([row.rank, spreadsheet_safe(p.code), spreadsheet_safe(p.name),
-                         p.get_stage_display(), p.health,
-                         spreadsheet_safe(p.owner.name if p.owner else ""), row.score,
-                         *[t.points for t in row.terms]])
+        writer.writerow(
+            [
+                row.rank,
+                spreadsheet_safe(p.code),
+                spreadsheet_safe(p.name),
+                p.get_stage_display(),
+                p.health,
+                spreadsheet_safe(p.owner.name if p.owner else ""),
+                row.score,
+                *[t.points for t in row.terms],
+            ]
+        )
     return response
 
 

@@ -47,7 +47,14 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "name", "email", "title", "team", "contracted_hours", "active", "user",
+            "id",
+            "name",
+            "email",
+            "title",
+            "team",
+            "contracted_hours",
+            "active",
+            "user",
             "skills",
         ]
 
@@ -63,15 +70,25 @@ class AbsenceSerializer(DatesInOrder, serializers.ModelSerializer):
         person = attrs.get("person", getattr(self.instance, "person", None))
         if person is None and kind != "public_holiday":
             raise serializers.ValidationError(
-                {"person": "Only a public holiday applies to everyone; name the person."})
+                {"person": "Only a public holiday applies to everyone; name the person."}
+            )
         return attrs
 
 
 class AllocationSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Allocation
-        fields = ["id", "person", "kind", "project", "hours_per_week", "start_date",
-                  "end_date", "tentative", "note"]
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "project",
+            "hours_per_week",
+            "start_date",
+            "end_date",
+            "tentative",
+            "note",
+        ]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -81,15 +98,15 @@ class AllocationSerializer(DatesInOrder, serializers.ModelSerializer):
             raise serializers.ValidationError({"project": "Project work needs a project."})
         if kind != WorkKind.PROJECT and project is not None:
             raise serializers.ValidationError(
-                {"project": "Operational work is not booked to a project."})
+                {"project": "Operational work is not booked to a project."}
+            )
         return attrs
 
 
 class DemandSerializer(DatesInOrder, serializers.ModelSerializer):
     class Meta:
         model = Demand
-        fields = ["id", "project", "skill", "min_level", "hours_per_week", "start_date",
-                  "end_date"]
+        fields = ["id", "project", "skill", "min_level", "hours_per_week", "start_date", "end_date"]
 
 
 class ConflictSerializer(serializers.ModelSerializer):
@@ -99,10 +116,30 @@ class ConflictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conflict
-        fields = ["id", "key", "kind", "severity", "state", "subject_type", "subject_id",
-                  "subject_label", "period_start", "period_end", "message", "details",
-                  "person", "team", "projects", "first_seen", "resolved_in", "opened_at",
-                  "resolved_at", "acknowledged_by", "acknowledged_at", "acknowledgement"]
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "severity",
+            "state",
+            "subject_type",
+            "subject_id",
+            "subject_label",
+            "period_start",
+            "period_end",
+            "message",
+            "details",
+            "person",
+            "team",
+            "projects",
+            "first_seen",
+            "resolved_in",
+            "opened_at",
+            "resolved_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "acknowledgement",
+        ]
 
     def get_state(self, conflict) -> str:
         if conflict.resolved_at:
@@ -117,8 +154,16 @@ class AcknowledgeSerializer(serializers.Serializer):
 class SnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Snapshot
-        fields = ["id", "status", "started_at", "computed_at", "duration_ms", "week_start",
-                  "weeks", "stats"]
+        fields = [
+            "id",
+            "status",
+            "started_at",
+            "computed_at",
+            "duration_ms",
+            "week_start",
+            "weeks",
+            "stats",
+        ]
 
 
 class LoadCellSerializer(serializers.Serializer):

@@ -70,8 +70,7 @@ class CanPlanAllocations(permissions.BasePermission):
 
 
 class AllocationViewSet(viewsets.ModelViewSet):
-    queryset = Allocation.objects.select_related("person", "project").order_by("start_date",
-                                                                                "pk")
+    queryset = Allocation.objects.select_related("person", "project").order_by("start_date", "pk")
     serializer_class = AllocationSerializer
     permission_classes = [CanPlanAllocations]
     filterset_fields = ["person", "project", "kind", "tentative"]
@@ -99,8 +98,11 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
     """Conflicts of the current snapshot (`state=open` by default; also acknowledged,
     resolved, all)."""
 
-    queryset = (Conflict.objects.select_related("acknowledged_by")
-                .prefetch_related("projects").order_by("period_start", "pk"))
+    queryset = (
+        Conflict.objects.select_related("acknowledged_by")
+        .prefetch_related("projects")
+        .order_by("period_start", "pk")
+    )
     serializer_class = ConflictSerializer
     filterset_class = ConflictFilterSet
     action_permissions = {"acknowledge": "resources.acknowledge_conflict"}
@@ -111,8 +113,9 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
         conflict = self.get_object()
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.conflicts_acknowledge(conflict_ids=[conflict.pk], by=request.user,
-                                       comment=body.validated_data["comment"])
+        services.conflicts_acknowledge(
+            conflict_ids=[conflict.pk], by=request.user, comment=body.validated_data["comment"]
+        )
         conflict.refresh_from_db()
         return Response(self.get_serializer(conflict).data)
 
@@ -124,8 +127,11 @@ class LoadQuery(serializers.Serializer):
     week_to = serializers.DateField(required=False)
 
     def validate(self, attrs):
-        if attrs.get("week_from") and attrs.get("week_to") and \
-                attrs["week_to"] < attrs["week_from"]:
+        if (
+            attrs.get("week_from")
+            and attrs.get("week_to")
+            and attrs["week_to"] < attrs["week_from"]
+        ):
             raise serializers.ValidationError({"week_to": "Before week_from."})
         return attrs
 
@@ -158,13 +164,21 @@ class LoadView(generics.GenericAPIView):
                     if q.get("week_to") and week > q["week_to"]:
                         continue
                     load = row.project[i] + row.operational[i]
-                    cells.append({
-                        "person": row.person_id, "person_name": row.person.name,
-                        "team": row.team_id, "week": week, "capacity": row.capacity[i],
-                        "project": row.project[i], "operational": row.operational[i],
-                        "tentative": row.tentative[i],
-                        "utilisation": round(load / row.capacity[i], 3) if row.capacity[i]
-                        else None})
+                    cells.append(
+                        {
+                            "person": row.person_id,
+                            "person_name": row.person.name,
+                            "team": row.team_id,
+                            "week": week,
+                            "capacity": row.capacity[i],
+                            "project": row.project[i],
+                            "operational": row.operational[i],
+                            "tentative": row.tentative[i],
+                            "utilisation": round(load / row.capacity[i], 3)
+                            if row.capacity[i]
+                            else None,
+                        }
+                    )
         page = self.paginate_queryset(cells)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -178,9 +192,15 @@ class LatestSnapshotView(APIView):
     def get(self, request):
         status_ = selectors.plan_status()
         if status_.snapshot is None:
-            return Response({"status": 404, "code": "not_found",
-                             "detail": "No snapshot has been published yet.",
-                             "refreshing": status_.refreshing}, status=404)
+            return Response(
+                {
+                    "status": 404,
+                    "code": "not_found",
+                    "detail": "No snapshot has been published yet.",
+                    "refreshing": status_.refreshing,
+                },
+                status=404,
+            )
         data = SnapshotSerializer(status_.snapshot).data
         data["refreshing"] = status_.refreshing
         return Response(data)
@@ -191,13 +211,18 @@ class LatestSnapshotView(APIView):
 @permission_classes([permissions.IsAuthenticated])
 def recompute(request):
     """Ask for a recompute now (PMO leads and ITSM managers)."""
-    if not request.user.has_perm("resources.change_allocation") and \
-            not request.user.has_perm("resources.acknowledge_conflict"):
+    if not request.user.has_perm("resources.change_allocation") and not request.user.has_perm(
+        "resources.acknowledge_conflict"
+    ):
         raise PermissionDenied("Only PMO leads and ITSM managers ask for a recompute.")
     with transaction.atomic():
         mark_dirty()
     state = selectors.plan_status()
-    return Response({"queued": True, "refreshing": state.refreshing,
-                     "current": state.snapshot.pk if state.snapshot else None},
-                    status=status.HTTP_202_ACCEPTED)
-
+    return Response(
+        {
+            "queued": True,
+            "refreshing": state.refreshing,
+            "current": state.snapshot.pk if state.snapshot else None,
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )

@@ -58,5 +58,8 @@ class Horizon:
         span = self.span(start, end)
         if not span:
             return span, 0.0, 0.0
-        return (span, self.workday_share(span.start, start, end),
-                self.workday_share(span.stop - 1, start, end))
+        return (
+            span,
+            self.workday_share(span.start, start, end),
+            self.workday_share(span.stop - 1, start, end),
+        )

@@ -46,20 +46,28 @@ class Loads:
             if self.rows.keys() != rows.keys():
                 self.rows, self.arrays = {pid: i for i, pid in enumerate(rows)}, {}
             self.arrays[name] = np.array(list(rows.values()), dtype=float).reshape(
-                len(rows), self.horizon.weeks)
+                len(rows), self.horizon.weeks
+            )
         return self.rows, self.arrays[name]
 
 
-def absent_days(horizon: Horizon, absences: list[AbsenceRecord],
-                rows: dict[int, int]) -> np.ndarray:
+def absent_days(
+    horizon: Horizon, absences: list[AbsenceRecord], rows: dict[int, int]
+) -> np.ndarray:
     """Working days away per week for the people in `rows` (person id -> row), public
     holidays (person None) included: an array of people x weeks. Overlapping absences count a
     day once; absences of people not in `rows` are left out."""
     first, last = horizon.start.toordinal(), horizon.end.toordinal()
     ndays, everyone = 7 * horizon.weeks, len(rows)
-    marks = [(everyone if a.person_id is None else rows[a.person_id],
-              max(a.start.toordinal(), first) - first, min(a.end.toordinal(), last) - first)
-             for a in absences if a.person_id is None or a.person_id in rows]
+    marks = [
+        (
+            everyone if a.person_id is None else rows[a.person_id],
+            max(a.start.toordinal(), first) - first,
+            min(a.end.toordinal(), last) - first,
+        )
+        for a in absences
+        if a.person_id is None or a.person_id in rows
+    ]
     # +1 on an absence's first day and -1 after its last, per row: a running sum > 0 is away.
     starts = np.zeros((everyone + 1, ndays + 1), dtype=np.int32)
     marks = [m for m in marks if m[1] <= m[2]]
@@ -73,8 +81,12 @@ def absent_days(horizon: Horizon, absences: list[AbsenceRecord],
     return away.reshape(everyone, horizon.weeks, 7).sum(axis=2)
 
 
-def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[AbsenceRecord],
-                  work: list[WorkRecord]) -> Loads:
+def compute_loads(
+    horizon: Horizon,
+    people: list[PersonRecord],
+    absences: list[AbsenceRecord],
+    work: list[WorkRecord],
+) -> Loads:
     weeks = horizon.weeks
     # One row per person id, in the order they first come (a repeated id: the last record).
     rows: dict[int, int] = {}
@@ -90,8 +102,7 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
 
     # Team sums: each person's row added to their team's, in the order of the people.
     teams: dict[int, int] = {}
-    team_of = np.array([teams.setdefault(p.team_id, len(teams)) for p in people],
-                       dtype=np.int64)
+    team_of = np.array([teams.setdefault(p.team_id, len(teams)) for p in people], dtype=np.int64)
     row_of = np.array([rows[p.id] for p in people], dtype=np.int64)
     team_sums = []
     for mine in (capacity, project, operational):
@@ -100,20 +111,32 @@ def compute_loads(horizon: Horizon, people: list[PersonRecord], absences: list[A
         team_sums.append(sums)
 
     ids, team_ids = list(rows), list(teams)
-    loads = Loads(horizon, rows=rows, arrays={
-        "capacity": capacity, "project": project, "operational": operational,
-        "tentative": tentative})
+    loads = Loads(
+        horizon,
+        rows=rows,
+        arrays={
+            "capacity": capacity,
+            "project": project,
+            "operational": operational,
+            "tentative": tentative,
+        },
+    )
     for name, array in loads.arrays.items():
         setattr(loads, name, dict(zip(ids, array.tolist(), strict=True)))
-    for name, array in zip(("team_capacity", "team_project", "team_operational"), team_sums,
-                           strict=True):
+    for name, array in zip(
+        ("team_capacity", "team_project", "team_operational"), team_sums, strict=True
+    ):
         setattr(loads, name, dict(zip(team_ids, array.tolist(), strict=True)))
     return loads
 
 
-def _work_loads(horizon: Horizon, rows: dict[int, int], hours: np.ndarray,
-                capacity: np.ndarray, work: list[WorkRecord]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _work_loads(
+    horizon: Horizon,
+    rows: dict[int, int],
+    hours: np.ndarray,
+    capacity: np.ndarray,
+    work: list[WorkRecord],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Project, operational and tentative hours per person-week from the work records.
 
     A work item adds, to every week it touches, hours x the share of the week's working days
@@ -122,9 +145,19 @@ def _work_loads(horizon: Horizon, rows: dict[int, int], hours: np.ndarray,
     in `rows` (who has left) is loaded with nothing."""
     weeks, n = horizon.weeks, len(rows)
     first = horizon.start.toordinal()
-    items = [(row, w.start.toordinal(), w.end.toordinal(), w.hours_per_week,
-              w.source == PROJECT, w.tentative, w.scales_with_availability)
-             for w in work if (row := rows.get(w.person_id)) is not None]
+    items = [
+        (
+            row,
+            w.start.toordinal(),
+            w.end.toordinal(),
+            w.hours_per_week,
+            w.source == PROJECT,
+            w.tentative,
+            w.scales_with_availability,
+        )
+        for w in work
+        if (row := rows.get(w.person_id)) is not None
+    ]
     if not items:
         return np.zeros((n, weeks)), np.zeros((n, weeks)), np.zeros((n, weeks))
     columns = list(zip(*items, strict=True))
@@ -147,11 +180,15 @@ def _work_loads(horizon: Horizon, rows: dict[int, int], hours: np.ndarray,
     # One entry per (item, week), in the order of the items.
     lengths = np.where(keep, last_week - first_week + 1, 0)
     item = np.repeat(np.arange(len(items)), lengths)
-    week = first_week[item] + np.arange(len(item)) - np.repeat(
-        np.cumsum(lengths) - lengths, lengths)
+    week = (
+        first_week[item] + np.arange(len(item)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
     # The last week takes the last share, also when it is the first too; between: whole.
-    part = np.where(week == last_week[item], last_share[item],
-                    np.where(week == first_week[item], first_share[item], 1.0))
+    part = np.where(
+        week == last_week[item],
+        last_share[item],
+        np.where(week == first_week[item], first_share[item], 1.0),
+    )
     who, h = row[item], per_week[item]
     contract = hours[who]
     factor = np.zeros(len(item))
@@ -160,8 +197,11 @@ def _work_loads(horizon: Horizon, rows: dict[int, int], hours: np.ndarray,
     cell = who * weeks + week
 
     def total(mask):  # bincount adds in the order of the entries (and, given none, ints)
-        return np.bincount(cell[mask], weights=value[mask], minlength=n * weeks).astype(
-            float, copy=False).reshape(n, weeks)
+        return (
+            np.bincount(cell[mask], weights=value[mask], minlength=n * weeks)
+            .astype(float, copy=False)
+            .reshape(n, weeks)
+        )
 
     in_project = is_project[item]
     return total(in_project), total(~in_project), total(is_tentative[item])

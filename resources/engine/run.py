@@ -23,11 +23,19 @@ class Plan:
     loads: Loads | None = None
 
     @classmethod
-    def from_records(cls, horizon: Horizon, records: Iterable[object],
-                     settings: Mapping[str, float] | None = None) -> "Plan":
+    def from_records(
+        cls,
+        horizon: Horizon,
+        records: Iterable[object],
+        settings: Mapping[str, float] | None = None,
+    ) -> "Plan":
         plan = cls(horizon, [], [], [], [], settings=settings or {})
-        known = {PersonRecord: plan.people, AbsenceRecord: plan.absences,
-                 WorkRecord: plan.work, DemandRecord: plan.demands}
+        known = {
+            PersonRecord: plan.people,
+            AbsenceRecord: plan.absences,
+            WorkRecord: plan.work,
+            DemandRecord: plan.demands,
+        }
         extra = defaultdict(list)
         for record in records:
             target = known.get(type(record))
@@ -41,8 +49,9 @@ class Plan:
         return self._people_by_id[person_id]
 
 
-def run(plan: Plan, rules: Mapping[str, Callable[[Plan], Iterable[ConflictRecord]]]
-        ) -> tuple[Loads, list[ConflictRecord]]:
+def run(
+    plan: Plan, rules: Mapping[str, Callable[[Plan], Iterable[ConflictRecord]]]
+) -> tuple[Loads, list[ConflictRecord]]:
     """Compute the loads, then every rule over them. Conflicts come back sorted by key."""
     plan.loads = compute_loads(plan.horizon, plan.people, plan.absences, plan.work)
     conflicts: dict[str, ConflictRecord] = {}

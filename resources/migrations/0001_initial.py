@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,81 +17,180 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('category', models.CharField(blank=True, max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("category", models.CharField(blank=True, max_length=80)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('title', models.CharField(blank=True, max_length=120)),
-                ('contracted_hours', models.DecimalField(decimal_places=1, default=Decimal('37.5'), help_text='Hours per week.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('80'))])),
-                ('active', models.BooleanField(default=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("title", models.CharField(blank=True, max_length=120)),
+                (
+                    "contracted_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("37.5"),
+                        help_text="Hours per week.",
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("80")),
+                        ],
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PersonSkill',
+            name="PersonSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_levels', to='resources.person')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='resources.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_levels",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="resources.skill",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['skill__name'],
+                "ordering": ["skill__name"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='skills',
-            field=models.ManyToManyField(related_name='people', through='resources.PersonSkill', to='resources.skill'),
+            model_name="person",
+            name="skills",
+            field=models.ManyToManyField(
+                related_name="people", through="resources.PersonSkill", to="resources.skill"
+            ),
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('operations', 'Operations'), ('project', 'Project'), ('mixed', 'Mixed')], default='mixed', max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_teams', to='resources.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("operations", "Operations"),
+                            ("project", "Project"),
+                            ("mixed", "Mixed"),
+                        ],
+                        default="mixed",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_teams",
+                        to="resources.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='resources.team'),
+            model_name="person",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="resources.team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personskill',
-            constraint=models.UniqueConstraint(fields=('person', 'skill'), name='person_skill_unique'),
+            model_name="personskill",
+            constraint=models.UniqueConstraint(
+                fields=("person", "skill"), name="person_skill_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personskill',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='person_skill_level_1_5'),
+            model_name="personskill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)),
+                name="person_skill_level_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='team_name_unique_ci'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="team_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('contracted_hours__gte', 0), ('contracted_hours__lte', 80)), name='person_contracted_hours_range'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("contracted_hours__gte", 0), ("contracted_hours__lte", 80)),
+                name="person_contracted_hours_range",
+            ),
         ),
     ]

@@ -8,152 +8,479 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0002_criterion_weight_at_most_100'),
-        ('resources', '0001_initial'),
+        ("portfolio", "0002_criterion_weight_at_most_100"),
+        ("resources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('building', 'Building'), ('published', 'Published'), ('failed', 'Failed')], default='building', max_length=12)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('week_start', models.DateField(help_text='Monday of the first week of the horizon.')),
-                ('weeks', models.PositiveSmallIntegerField()),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("building", "Building"),
+                            ("published", "Published"),
+                            ("failed", "Failed"),
+                        ],
+                        default="building",
+                        max_length=12,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "week_start",
+                    models.DateField(help_text="Monday of the first week of the horizon."),
+                ),
+                ("weeks", models.PositiveSmallIntegerField()),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-pk'],
-                'get_latest_by': 'pk',
+                "ordering": ["-pk"],
+                "get_latest_by": "pk",
             },
         ),
         migrations.CreateModel(
-            name='PlanState',
+            name="PlanState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dirty', models.BooleanField(default=False, help_text='Inputs changed since the last run.')),
-                ('dirty_since', models.DateTimeField(blank=True, null=True)),
-                ('queued_at', models.DateTimeField(blank=True, help_text='A run was asked for and has not started.', null=True)),
-                ('running_since', models.DateTimeField(blank=True, null=True)),
-                ('current', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dirty",
+                    models.BooleanField(
+                        default=False, help_text="Inputs changed since the last run."
+                    ),
+                ),
+                ("dirty_since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        blank=True, help_text="A run was asked for and has not started.", null=True
+                    ),
+                ),
+                ("running_since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "current",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="resources.snapshot",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('leave', 'Leave'), ('training', 'Training'), ('sickness', 'Sickness'), ('public_holiday', 'Public holiday')], default='leave', max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('person', models.ForeignKey(blank=True, help_text='Empty for a public holiday that applies to everyone.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='resources.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leave", "Leave"),
+                            ("training", "Training"),
+                            ("sickness", "Sickness"),
+                            ("public_holiday", "Public holiday"),
+                        ],
+                        default="leave",
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a public holiday that applies to everyone.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="resources.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='absence_end_after_start'), models.CheckConstraint(condition=models.Q(('person__isnull', False), ('kind', 'public_holiday'), _connector='OR'), name='absence_person_unless_public_holiday')],
+                "ordering": ["start_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="absence_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("person__isnull", False), ("kind", "public_holiday"), _connector="OR"
+                        ),
+                        name="absence_person_unless_public_holiday",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('project', 'Project work'), ('bau', 'Business as usual'), ('on_call', 'On call'), ('support', 'Support'), ('change', 'Change work'), ('incident', 'Incidents'), ('training', 'Training others')], default='project', max_length=20)),
-                ('hours_per_week', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('80'))])),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('tentative', models.BooleanField(default=False, help_text='Pencilled in, not confirmed.')),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='resources.person')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='portfolio.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("project", "Project work"),
+                            ("bau", "Business as usual"),
+                            ("on_call", "On call"),
+                            ("support", "Support"),
+                            ("change", "Change work"),
+                            ("incident", "Incidents"),
+                            ("training", "Training others"),
+                        ],
+                        default="project",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("80")),
+                        ],
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "tentative",
+                    models.BooleanField(default=False, help_text="Pencilled in, not confirmed."),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="portfolio.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='allocation_end_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'project'), ('project__isnull', False)), models.Q(models.Q(('kind', 'project'), _negated=True), ('project__isnull', True)), _connector='OR'), name='allocation_project_iff_project_work'), models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0), ('hours_per_week__lte', 80)), name='allocation_hours_range')],
+                "ordering": ["start_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="allocation_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "project"), ("project__isnull", False)),
+                            models.Q(
+                                models.Q(("kind", "project"), _negated=True),
+                                ("project__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="allocation_project_iff_project_work",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours_per_week__gt", 0), ("hours_per_week__lte", 80)),
+                        name="allocation_hours_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Conflict',
+            name="Conflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=200)),
-                ('kind', models.CharField(choices=[('overallocation', 'Over-allocation'), ('skill_gap', 'Skill gap'), ('change_in_freeze', 'Change in freeze'), ('change_collision', 'Change collision'), ('implementer_overbooked', 'Implementer overbooked'), ('go_live_in_freeze', 'Go-live in freeze'), ('handover_not_ready', 'Handover not ready'), ('support_overload', 'Support overload')], db_index=True, max_length=30)),
-                ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], max_length=10)),
-                ('subject_type', models.CharField(max_length=20)),
-                ('subject_id', models.PositiveIntegerField()),
-                ('subject_label', models.CharField(max_length=200)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('message', models.TextField()),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('first_seen', models.PositiveIntegerField(help_text='Snapshot that first found it.')),
-                ('last_seen', models.PositiveIntegerField(help_text='Latest snapshot that found it.')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledgement', models.TextField(blank=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.person')),
-                ('projects', models.ManyToManyField(blank=True, related_name='conflicts', to='portfolio.project')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("overallocation", "Over-allocation"),
+                            ("skill_gap", "Skill gap"),
+                            ("change_in_freeze", "Change in freeze"),
+                            ("change_collision", "Change collision"),
+                            ("implementer_overbooked", "Implementer overbooked"),
+                            ("go_live_in_freeze", "Go-live in freeze"),
+                            ("handover_not_ready", "Handover not ready"),
+                            ("support_overload", "Support overload"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("subject_type", models.CharField(max_length=20)),
+                ("subject_id", models.PositiveIntegerField()),
+                ("subject_label", models.CharField(max_length=200)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("message", models.TextField()),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "first_seen",
+                    models.PositiveIntegerField(help_text="Snapshot that first found it."),
+                ),
+                (
+                    "last_seen",
+                    models.PositiveIntegerField(help_text="Latest snapshot that found it."),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledgement", models.TextField(blank=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "projects",
+                    models.ManyToManyField(
+                        blank=True, related_name="conflicts", to="portfolio.project"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="resources.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period_start', 'kind', 'subject_label'],
-                'indexes': [models.Index(fields=['first_seen', 'last_seen'], name='resources_c_first_s_122d4d_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('key',), name='one_open_conflict_per_identity')],
+                "ordering": ["period_start", "kind", "subject_label"],
+                "indexes": [
+                    models.Index(
+                        fields=["first_seen", "last_seen"], name="resources_c_first_s_122d4d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("resolved_at__isnull", True)),
+                        fields=("key",),
+                        name="one_open_conflict_per_identity",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Demand',
+            name="Demand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_level', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('hours_per_week', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('2000'))])),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='demands', to='portfolio.project')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demands', to='resources.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_level",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("2000")),
+                        ],
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="demands",
+                        to="portfolio.project",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demands",
+                        to="resources.skill",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='demand_end_after_start'), models.CheckConstraint(condition=models.Q(('min_level__gte', 1), ('min_level__lte', 5)), name='demand_level_1_5')],
+                "ordering": ["start_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="demand_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("min_level__gte", 1), ("min_level__lte", 5)),
+                        name="demand_level_1_5",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonLoad',
+            name="PersonLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.JSONField()),
-                ('project', models.JSONField()),
-                ('operational', models.JSONField()),
-                ('tentative', models.JSONField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='resources.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='resources.team')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='person_loads', to='resources.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("capacity", models.JSONField()),
+                ("project", models.JSONField()),
+                ("operational", models.JSONField()),
+                ("tentative", models.JSONField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resources.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resources.team",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="person_loads",
+                        to="resources.snapshot",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('snapshot', 'person'), name='person_load_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("snapshot", "person"), name="person_load_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TeamLoad',
+            name="TeamLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('people', models.PositiveIntegerField()),
-                ('capacity', models.JSONField()),
-                ('project', models.JSONField()),
-                ('operational', models.JSONField()),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_loads', to='resources.snapshot')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='resources.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("people", models.PositiveIntegerField()),
+                ("capacity", models.JSONField()),
+                ("project", models.JSONField()),
+                ("operational", models.JSONField()),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_loads",
+                        to="resources.snapshot",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resources.team",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('snapshot', 'team'), name='team_load_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("snapshot", "team"), name="team_load_unique")
+                ],
             },
         ),
     ]

@@ -4,14 +4,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0002_capacity_engine'),
+        ("resources", "0002_capacity_engine"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='conflict',
-            options={'ordering': ['period_start', 'kind', 'subject_label'], 'permissions': [('acknowledge_conflict', 'Can acknowledge a conflict')]},
+            name="conflict",
+            options={
+                "ordering": ["period_start", "kind", "subject_label"],
+                "permissions": [("acknowledge_conflict", "Can acknowledge a conflict")],
+            },
         ),
     ]

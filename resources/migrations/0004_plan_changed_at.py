@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0003_conflict_acknowledge_permission'),
+        ("resources", "0003_conflict_acknowledge_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='planstate',
-            name='changed_at',
-            field=models.DateTimeField(blank=True, help_text='The latest edit.', null=True),
+            model_name="planstate",
+            name="changed_at",
+            field=models.DateTimeField(blank=True, help_text="The latest edit.", null=True),
         ),
     ]

@@ -13,65 +13,68 @@ def resolved_in_from_last_seen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0002_criterion_weight_at_most_100'),
-        ('resources', '0004_plan_changed_at'),
+        ("portfolio", "0002_criterion_weight_at_most_100"),
+        ("resources", "0004_plan_changed_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='conflict',
-            name='resources_c_first_s_122d4d_idx',
+            model_name="conflict",
+            name="resources_c_first_s_122d4d_idx",
         ),
         migrations.AddField(
-            model_name='conflict',
-            name='resolved_in',
-            field=models.PositiveIntegerField(blank=True, help_text='The first snapshot that no longer found it.', null=True),
+            model_name="conflict",
+            name="resolved_in",
+            field=models.PositiveIntegerField(
+                blank=True, help_text="The first snapshot that no longer found it.", null=True
+            ),
         ),
         migrations.RunPython(resolved_in_from_last_seen, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='personload',
-            name='capacity',
+            model_name="personload",
+            name="capacity",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='personload',
-            name='operational',
+            model_name="personload",
+            name="operational",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='personload',
-            name='project',
+            model_name="personload",
+            name="project",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='personload',
-            name='tentative',
+            model_name="personload",
+            name="tentative",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='teamload',
-            name='capacity',
+            model_name="teamload",
+            name="capacity",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='teamload',
-            name='operational',
+            model_name="teamload",
+            name="operational",
             field=resources.models.WeekListField(),
         ),
         migrations.AlterField(
-            model_name='teamload',
-            name='project',
+            model_name="teamload",
+            name="project",
             field=resources.models.WeekListField(),
         ),
         migrations.AddIndex(
-            model_name='conflict',
-            index=models.Index(fields=['first_seen', 'resolved_in'], name='resources_c_first_s_20bf79_idx'),
+            model_name="conflict",
+            index=models.Index(
+                fields=["first_seen", "resolved_in"], name="resources_c_first_s_20bf79_idx"
+            ),
         ),
         migrations.RemoveField(
-            model_name='conflict',
-            name='last_seen',
+            model_name="conflict",
+            name="last_seen",
         ),
     ]

@@ -31,8 +31,9 @@ class _AllocationFormMixin(LoginRequiredMixin):
         if not can_plan_for(self.request.user, form.cleaned_data["person"].team):
             raise PermissionDenied("You do not plan this person's time.")
         response = super().form_valid(form)
-        messages.success(self.request, f"Saved: {self.object}. The capacity picture is "
-                                       "being updated.")
+        messages.success(
+            self.request, f"Saved: {self.object}. The capacity picture is being updated."
+        )
         return response
 
     def get_success_url(self):
@@ -42,8 +43,9 @@ class _AllocationFormMixin(LoginRequiredMixin):
 class AllocationCreateView(_AllocationFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not (user.has_perm("resources.add_allocation")
-                                          or plannable_people(user).exists()):
+        if user.is_authenticated and not (
+            user.has_perm("resources.add_allocation") or plannable_people(user).exists()
+        ):
             raise PermissionDenied("Only PMO leads and team managers plan people's time.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -57,8 +59,9 @@ class AllocationCreateView(_AllocationFormMixin, CreateView):
 
 class AllocationUpdateView(_AllocationFormMixin, UpdateView):
     def get_object(self, queryset=None):
-        allocation = get_object_or_404(Allocation.objects.select_related("person__team"),
-                                       pk=self.kwargs["pk"])
+        allocation = get_object_or_404(
+            Allocation.objects.select_related("person__team"), pk=self.kwargs["pk"]
+        )
         if not can_plan_for(self.request.user, allocation.person.team):
             raise PermissionDenied("You do not plan this person's time.")
         return allocation
@@ -75,8 +78,7 @@ class AllocationDeleteView(LoginRequiredMixin, DeleteView):
         return allocation
 
     def get_success_url(self):
-        messages.success(self.request, "Allocation removed. The capacity picture is being "
-                                       "updated.")
+        messages.success(self.request, "Allocation removed. The capacity picture is being updated.")
         return self.object.person.get_absolute_url()
 
 
@@ -89,16 +91,29 @@ def allocation_preview(request):
     replacing = None
     if request.POST.get("allocation", "").isdigit():
         replacing = Allocation.objects.filter(
-            Q(pk=request.POST["allocation"]), person__in=people).first()
+            Q(pk=request.POST["allocation"]), person__in=people
+        ).first()
     form = AllocationForm(request.POST, instance=Allocation(), people=people)
     snapshot = selectors.current_snapshot()
     effects = []
     if form.is_valid() and snapshot is not None:
         data = form.cleaned_data
-        effects = allocation_effect(snapshot=snapshot, person=data["person"],
-                                    kind=data["kind"], hours=float(data["hours_per_week"]),
-                                    start=data["start_date"], end=data["end_date"],
-                                    replacing=replacing)
-    return render(request, "resources/_allocation_preview.html",
-                  {"form": form, "effects": effects, "snapshot": snapshot,
-                   "over": sum(1 for e in effects if e.over)})
+        effects = allocation_effect(
+            snapshot=snapshot,
+            person=data["person"],
+            kind=data["kind"],
+            hours=float(data["hours_per_week"]),
+            start=data["start_date"],
+            end=data["end_date"],
+            replacing=replacing,
+        )
+    return render(
+        request,
+        "resources/_allocation_preview.html",
+        {
+            "form": form,
+            "effects": effects,
+            "snapshot": snapshot,
+            "over": sum(1 for e in effects if e.over),
+        },
+    )

@@ -20,19 +20,23 @@ class ConflictListView(FilteredListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.queryset = (Conflict.objects.select_related("person", "team", "acknowledged_by")
-                         .prefetch_related("projects").order_by("period_start", "subject_label"))
-        self.filterset = self.filterset_class(self.request.GET, queryset=self.queryset,
-                                              request=self.request)
+        self.queryset = (
+            Conflict.objects.select_related("person", "team", "acknowledged_by")
+            .prefetch_related("projects")
+            .order_by("period_start", "subject_label")
+        )
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.queryset, request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(status=selectors.plan_status(),
-                       can_acknowledge=self.request.user.has_perm(
-                           "resources.acknowledge_conflict"),
-                       is_filtered=any(v for k, v in self.request.GET.items()
-                                       if k not in ("page", "state")))
+        context.update(
+            status=selectors.plan_status(),
+            can_acknowledge=self.request.user.has_perm("resources.acknowledge_conflict"),
+            is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "state")),
+        )
         return context
 
 
@@ -41,8 +45,9 @@ class ConflictListView(FilteredListView):
 def acknowledge_view(request):
     ids = [int(i) for i in request.POST.getlist("conflict") if i.isdigit()]
     try:
-        count = services.conflicts_acknowledge(conflict_ids=ids, by=request.user,
-                                               comment=request.POST.get("comment", ""))
+        count = services.conflicts_acknowledge(
+            conflict_ids=ids, by=request.user, comment=request.POST.get("comment", "")
+        )
     except ValidationError as exc:
         for problems in exc.message_dict.values():
             messages.error(request, " ".join(problems))

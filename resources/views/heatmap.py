@@ -22,19 +22,26 @@ class HeatmapView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         status = selectors.plan_status()
-        filterset = TeamFilterSet(self.request.GET or None, request=self.request,
-                                  queryset=selectors.team_list())
+        filterset = TeamFilterSet(
+            self.request.GET or None, request=self.request, queryset=selectors.team_list()
+        )
         rows, weeks = [], []
         if status.snapshot is not None:
             teams = filterset.qs if filterset.is_bound and filterset.is_valid() else None
-            rows, weeks = selectors.team_heatmap(status.snapshot, weeks=HEATMAP_WEEKS,
-                                                 teams=teams)
+            rows, weeks = selectors.team_heatmap(status.snapshot, weeks=HEATMAP_WEEKS, teams=teams)
         conflicts = selectors.conflicts_in(status.snapshot)
         return super().get_context_data(
-            status=status, rows=rows, weeks=weeks, filterset=filterset,
+            status=status,
+            rows=rows,
+            weeks=weeks,
+            filterset=filterset,
             open_conflicts=conflicts.count(),
             overallocated_people=conflicts.filter(kind="overallocation")
-            .values("subject_id").distinct().count(), **kwargs)
+            .values("subject_id")
+            .distinct()
+            .count(),
+            **kwargs,
+        )
 
 
 @require_GET

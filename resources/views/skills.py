@@ -8,8 +8,15 @@ from ..selectors import plan_status
 
 MONTH_CHOICES = (6, 12)
 # The legend of MonthCell.band.
-BANDS = ((1, "under 50 %"), (2, "50–80 %"), (3, "80–95 %"), (4, "95–100 %"), (5, "100–110 %"),
-         (6, "110–125 %"), (7, "over 125 %"))
+BANDS = (
+    (1, "under 50 %"),
+    (2, "50–80 %"),
+    (3, "80–95 %"),
+    (4, "95–100 %"),
+    (5, "100–110 %"),
+    (6, "110–125 %"),
+    (7, "over 125 %"),
+)
 
 
 class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
@@ -19,8 +26,15 @@ class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         months = 12 if self.request.GET.get("months") == "12" else 6
         status = plan_status()
-        matrix = (fit_selectors.skills_matrix(status.snapshot, months=months)
-                  if status.snapshot else None)
-        return super().get_context_data(status=status, snapshot=status.snapshot, matrix=matrix,
-                                        months=months, month_choices=MONTH_CHOICES, bands=BANDS,
-                                        **kwargs)
+        matrix = (
+            fit_selectors.skills_matrix(status.snapshot, months=months) if status.snapshot else None
+        )
+        return super().get_context_data(
+            status=status,
+            snapshot=status.snapshot,
+            matrix=matrix,
+            months=months,
+            month_choices=MONTH_CHOICES,
+            bands=BANDS,
+            **kwargs,
+        )

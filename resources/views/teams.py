@@ -32,11 +32,16 @@ class TeamDetailView(PortalDetailView):
         status = selectors.plan_status()
         rows, weeks = ([], [])
         if status.snapshot:
-            rows, weeks = selectors.people_heatmap(status.snapshot, self.object,
-                                                   weeks=HEATMAP_WEEKS)
-        return super().get_context_data(status=status, rows=rows, weeks=weeks,
-                                        can_plan=can_plan_for(self.request.user, self.object),
-                                        **kwargs)
+            rows, weeks = selectors.people_heatmap(
+                status.snapshot, self.object, weeks=HEATMAP_WEEKS
+            )
+        return super().get_context_data(
+            status=status,
+            rows=rows,
+            weeks=weeks,
+            can_plan=can_plan_for(self.request.user, self.object),
+            **kwargs,
+        )
 
 
 class PersonDetailView(PortalDetailView):
@@ -52,18 +57,34 @@ class PersonDetailView(PortalDetailView):
         person = self.object
         today = timezone.localdate()
         status = selectors.plan_status()
-        cells = selectors.person_cells(status.snapshot, person, weeks=HEATMAP_WEEKS) \
-            if status.snapshot else []
-        allocations = (Allocation.objects.filter(person=person, end_date__gte=today)
-                       .select_related("project").order_by("start_date"))
+        cells = (
+            selectors.person_cells(status.snapshot, person, weeks=HEATMAP_WEEKS)
+            if status.snapshot
+            else []
+        )
+        allocations = (
+            Allocation.objects.filter(person=person, end_date__gte=today)
+            .select_related("project")
+            .order_by("start_date")
+        )
         absences = Absence.objects.filter(person=person, end_date__gte=today)
-        conflicts = selectors.conflicts_in(status.snapshot).filter(
-            subject_type="person", subject_id=person.pk).order_by("period_start")
+        conflicts = (
+            selectors.conflicts_in(status.snapshot)
+            .filter(subject_type="person", subject_id=person.pk)
+            .order_by("period_start")
+        )
         return super().get_context_data(
-            status=status, cells=cells, allocations=allocations, absences=absences,
-            conflicts=conflicts, can_plan=can_plan_for(self.request.user, person.team),
-            chart={"labels": [c.week.strftime("%d %b") for c in cells],
-                   "capacity": [c.capacity for c in cells],
-                   "project": [c.project for c in cells],
-                   "operational": [c.operational for c in cells]},
-            **kwargs)
+            status=status,
+            cells=cells,
+            allocations=allocations,
+            absences=absences,
+            conflicts=conflicts,
+            can_plan=can_plan_for(self.request.user, person.team),
+            chart={
+                "labels": [c.week.strftime("%d %b") for c in cells],
+                "capacity": [c.capacity for c in cells],
+                "project": [c.project for c in cells],
+                "operational": [c.operational for c in cells],
+            },
+            **kwargs,
+        )

@@ -24,18 +24,28 @@ def stretched_dba(role_user):
     dana = PersonFactory(name="Dana Quist", team=team, contracted_hours=Decimal(40))
     PersonFactory(name="Omar Relaxed", team=team, contracted_hours=Decimal(40))
     end = monday + timedelta(weeks=3, days=4)
-    for project, hours in [(ProjectFactory(code="PRJ-UPG", name="Core DB upgrade"), 20),
-                           (ProjectFactory(code="PRJ-DWH", name="Warehouse"), 15)]:
-        Allocation.objects.create(person=dana, kind="project", project=project,
-                                  hours_per_week=hours, start_date=monday, end_date=end)
-    Allocation.objects.create(person=dana, kind="on_call", hours_per_week=15,
-                              start_date=monday, end_date=end)
+    for project, hours in [
+        (ProjectFactory(code="PRJ-UPG", name="Core DB upgrade"), 20),
+        (ProjectFactory(code="PRJ-DWH", name="Warehouse"), 15),
+    ]:
+        Allocation.objects.create(
+            person=dana,
+            kind="project",
+            project=project,
+            hours_per_week=hours,
+            start_date=monday,
+            end_date=end,
+        )
+    Allocation.objects.create(
+        person=dana, kind="on_call", hours_per_week=15, start_date=monday, end_date=end
+    )
     compute_and_publish()
     return dana
 
 
-def test_journey_pmo_lead_resolves_an_over_allocation(page, stretched_dba, background_tasks,
-                                                       sign_in, screenshot):
+def test_journey_pmo_lead_resolves_an_over_allocation(
+    page, stretched_dba, background_tasks, sign_in, screenshot
+):
     sign_in(page, "pmo_lead_user")
     # the heatmap: the Database team is hot this week (50 h of 80 h is fine for the team …)
     page.goto("/resources/")

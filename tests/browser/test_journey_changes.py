@@ -23,27 +23,39 @@ def change_waiting_for_cab(role_user, in_process_tasks):
     role_user("itsm_manager")
     monday = monday_of(timezone.localdate()) + timedelta(weeks=1)
     elena = PersonFactory(name="Elena Novak", contracted_hours=Decimal(40))
-    Allocation.objects.create(person=elena, kind="on_call", hours_per_week=36,
-                              start_date=monday, end_date=monday + timedelta(days=4))
-    requester = UserFactory(username="raj", first_name="Raj", last_name="Patel",
-                            roles=["engineer"])
+    Allocation.objects.create(
+        person=elena,
+        kind="on_call",
+        hours_per_week=36,
+        start_date=monday,
+        end_date=monday + timedelta(days=4),
+    )
+    requester = UserFactory(username="raj", first_name="Raj", last_name="Patel", roles=["engineer"])
     payments = ServiceFactory(name="Payments", tier=1)
-    db = ConfigurationItem.objects.create(name="pay-db-cluster", kind="database",
-                                          service=payments, criticality=1)
+    db = ConfigurationItem.objects.create(
+        name="pay-db-cluster", kind="database", service=payments, criticality=1
+    )
     start = timezone.make_aware(datetime.combine(monday + timedelta(days=3), time(20)))
     change = services.change_create(
-        requester=requester, title="Patch the payments database cluster", items=[db],
-        backout_plan="Fail back to the standby", test_plan="Payment smoke tests",
-        implementer=elena, effort_hours=Decimal(6), planned_start=start,
-        planned_end=start + timedelta(hours=3))
+        requester=requester,
+        title="Patch the payments database cluster",
+        items=[db],
+        backout_plan="Fail back to the standby",
+        test_plan="Payment smoke tests",
+        implementer=elena,
+        effort_hours=Decimal(6),
+        planned_start=start,
+        planned_end=start + timedelta(hours=3),
+    )
     services.change_transition(change=change, to="assess", by=requester)
     services.change_transition(change=change, to="authorize", by=requester)
     compute_and_publish()
     return change
 
 
-def test_journey_itsm_manager_approves_from_the_cab_queue(page, change_waiting_for_cab,
-                                                          sign_in, screenshot):
+def test_journey_itsm_manager_approves_from_the_cab_queue(
+    page, change_waiting_for_cab, sign_in, screenshot
+):
     change = change_waiting_for_cab
     sign_in(page, "itsm_manager_user")
     page.goto("/changes/cab/")

@@ -17,15 +17,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def handover_in_review(role_user, in_process_tasks):
     role_user("itsm_manager")
-    handover = open_handover(go_live=timezone.localdate() + timedelta(days=12),
-                             code="PRJ-0500", name="Self-service portal")
+    handover = open_handover(
+        go_live=timezone.localdate() + timedelta(days=12),
+        code="PRJ-0500",
+        name="Self-service portal",
+    )
     handover.checks.exclude(criterion__name="Runbook published").update(status="done")
     Handover.objects.filter(pk=handover.pk).update(state=HandoverState.READINESS_REVIEW)
     return handover
 
 
 def test_journey_itsm_manager_accepts_once_the_mandatory_check_is_done(
-        page, handover_in_review, sign_in, screenshot):
+    page, handover_in_review, sign_in, screenshot
+):
     sign_in(page, "itsm_manager_user")
     page.goto("/handover/")
     page.get_by_role("link", name="Self-service portal").click()
@@ -41,8 +45,11 @@ def test_journey_itsm_manager_accepts_once_the_mandatory_check_is_done(
     check.get_by_label("Status").select_option("done")
     check.get_by_label("Evidence link").fill("https://wiki.example.org/ops/portal/runbook")
     check.get_by_role("button", name="Save").click()
-    expect(page.get_by_test_id("check").filter(has_text="Runbook published")
-           .get_by_test_id("check-status")).to_have_text("Done")
+    expect(
+        page.get_by_test_id("check")
+        .filter(has_text="Runbook published")
+        .get_by_test_id("check-status")
+    ).to_have_text("Done")
 
     # and accepts it into operations
     page.get_by_test_id("move-accepted").click()

@@ -44,8 +44,9 @@ def test_journey_wrong_password_stays_on_login(page, demo, screenshot):
 
 def test_journey_phone_menu_opens_and_navigates(browser, live_server, demo, sign_in, screenshot):
     # given a phone-sized screen
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     sign_in(page, "pmo_lead", "demo-pass")
     # then the navigation is folded away until the menu button is pressed

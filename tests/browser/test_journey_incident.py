@@ -16,14 +16,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def project(role_user):
     owner = PersonFactory(user=role_user("engineer"), name="Erin Engineer")
     payments = ServiceFactory(name="Payments", tier=1)
-    project = ProjectFactory(code="PRJ-PAY", name="Payments revamp", owner=owner,
-                             stage="in_flight")
+    project = ProjectFactory(code="PRJ-PAY", name="Payments revamp", owner=owner, stage="in_flight")
     project.services.add(payments)
     return project
 
 
-def test_journey_engineer_logs_an_incident_from_the_project_page(page, project, sign_in,
-                                                                 screenshot):
+def test_journey_engineer_logs_an_incident_from_the_project_page(
+    page, project, sign_in, screenshot
+):
     sign_in(page, "engineer_user")
     page.goto(f"/portfolio/projects/{project.pk}/")
     card = page.get_by_test_id("project-incidents")

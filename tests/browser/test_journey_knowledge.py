@@ -22,22 +22,32 @@ def memory(role_user):
     payments = ServiceFactory(name="Payments", tier=1)
     ServiceFactory(name="Intranet", tier=4)
     failure = LessonFactory(
-        published=True, service=payments, category=LessonCategory.SCHEDULING,
+        published=True,
+        service=payments,
+        category=LessonCategory.SCHEDULING,
         title="Payments gateway migration slipped past the year-end freeze",
         what_happened="The cutover of the payments gateway was planned for mid-December "
-                      "and collided with the year-end change freeze.",
+        "and collided with the year-end change freeze.",
         recommendation="Plan any payments migration cutover before the freeze; book the "
-                       "change window with the CAB when the project is approved.")
-    LessonFactory(published=True, title="Intranet search was slow after launch",
-                  what_happened="Indexing ran during office hours.",
-                  recommendation="Schedule re-indexing at night.")
-    LessonFactory(title="Draft: payments gateway lesson nobody published",
-                  what_happened="Not yet reviewed.", recommendation="Payments migration.")
+        "change window with the CAB when the project is approved.",
+    )
+    LessonFactory(
+        published=True,
+        title="Intranet search was slow after launch",
+        what_happened="Indexing ran during office hours.",
+        recommendation="Schedule re-indexing at night.",
+    )
+    LessonFactory(
+        title="Draft: payments gateway lesson nobody published",
+        what_happened="Not yet reviewed.",
+        recommendation="Payments migration.",
+    )
     return failure, payments
 
 
-def test_journey_pmo_lead_meets_a_lesson_while_writing_a_proposal(page, memory, sign_in,
-                                                                  screenshot):
+def test_journey_pmo_lead_meets_a_lesson_while_writing_a_proposal(
+    page, memory, sign_in, screenshot
+):
     failure, payments = memory
     sign_in(page, "pmo_lead_user")
     page.goto("/portfolio/projects/new/")

@@ -14,15 +14,18 @@ def portfolio(role_user):
     role_user("pmo_lead")
     value = CriterionFactory(name="Business value", weight=3, order=1)
     risk = CriterionFactory(name="Delivery risk", weight=1, higher_is_better=False, order=2)
-    CriterionFactory(name="Strategic alignment", weight=1, kind=CriterionKind.ALIGNMENT,
-                     order=3)
+    CriterionFactory(name="Strategic alignment", weight=1, kind=CriterionKind.ALIGNMENT, order=3)
     strong = ProjectFactory(code="PRJ-STRONG", name="Strong but risky", stage="assessed")
     safe = ProjectFactory(code="PRJ-SAFE", name="Safe bet", stage="assessed")
     for project, v, r in [(strong, 5, 5), (safe, 2, 1)]:
         ScoreFactory(project=project, criterion=value, value=v)
         ScoreFactory(project=project, criterion=risk, value=r)
-    proposal = ProjectFactory(code="PRJ-CHAT", name="Service desk chatbot",
-                              owner=PersonFactory(name="Rosa Silva"), sponsor="COO")
+    proposal = ProjectFactory(
+        code="PRJ-CHAT",
+        name="Service desk chatbot",
+        owner=PersonFactory(name="Rosa Silva"),
+        sponsor="COO",
+    )
     return {"risk": risk, "proposal": proposal}
 
 

@@ -26,10 +26,16 @@ HOSTILE = """Deploy went **wrong**.
 @pytest.fixture
 def hostile(role_user):
     author = role_user("engineer")
-    lesson = LessonFactory(published=True, author=author, title="Rollback failed on deploy",
-                           what_happened=HOSTILE, recommendation=HOSTILE)
-    article = ArticleFactory(published=True, owner=author, title="Deploy rollback runbook",
-                             body=HOSTILE)
+    lesson = LessonFactory(
+        published=True,
+        author=author,
+        title="Rollback failed on deploy",
+        what_happened=HOSTILE,
+        recommendation=HOSTILE,
+    )
+    article = ArticleFactory(
+        published=True, owner=author, title="Deploy rollback runbook", body=HOSTILE
+    )
     return lesson, article
 
 

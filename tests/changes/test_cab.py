@@ -25,33 +25,51 @@ def next_week_at(day: int, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(monday + timedelta(days=day), time(hour)))
 
 
-def waiting_change(title="Patch the payments DB", *, requester=None, implementer=None,
-                   effort=4, start=None):
+def waiting_change(
+    title="Patch the payments DB", *, requester=None, implementer=None, effort=4, start=None
+):
     requester = requester or UserFactory(roles=["engineer"])
     item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
     start = start or next_week_at(2, 20)
     change = services.change_create(
-        requester=requester, title=title, items=[item], backout_plan="Restore the snapshot",
-        implementer=implementer or PersonFactory(), effort_hours=effort, planned_start=start,
-        planned_end=start + timedelta(hours=2))
+        requester=requester,
+        title=title,
+        items=[item],
+        backout_plan="Restore the snapshot",
+        implementer=implementer or PersonFactory(),
+        effort_hours=effort,
+        planned_start=start,
+        planned_end=start + timedelta(hours=2),
+    )
     services.change_transition(change=change, to="assess", by=requester)
     return services.change_transition(change=change, to="authorize", by=requester)
 
 
 def test_cab_queue_is_for_itsm_managers(page_clients):
-    assert_matrix(page_clients, "get", "/changes/cab/", anonymous=302, pmo_lead=403,
-                  itsm_manager=200, engineer=403, executive=403)
+    assert_matrix(
+        page_clients,
+        "get",
+        "/changes/cab/",
+        anonymous=302,
+        pmo_lead=403,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_cab_queue_lists_what_waits_for_me_only(page_clients, role_user):
     manager = role_user("itsm_manager")
     client = page_clients("itsm_manager")
     mine = waiting_change("Raised by me", requester=manager)
-    implemented = waiting_change("Implemented by me",
-                                 implementer=PersonFactory(user=manager))
+    implemented = waiting_change("Implemented by me", implementer=PersonFactory(user=manager))
     decided = waiting_change("Already approved")
-    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=2,
-                                  approver_group=Group.objects.get(name="itsm_manager"))
+    ApprovalPolicy.objects.create(
+        change_type="normal",
+        risk="",
+        quorum=2,
+        approver_group=Group.objects.get(name="itsm_manager"),
+    )
     services.change_approve(change=decided, approver=manager, decision="approve")
     open_one = waiting_change("Waiting for me")
     html = client.get("/changes/cab/").content.decode()
@@ -66,29 +84,35 @@ def test_cab_queue_lists_what_waits_for_me_only(page_clients, role_user):
 def test_cab_queue_shows_the_implementer_overbooked_that_week(page_clients):
     ana = PersonFactory(name="Ana Ruiz", contracted_hours=40)
     monday = monday_of(timezone.localdate()) + timedelta(weeks=1)
-    Allocation.objects.create(person=ana, kind="bau", hours_per_week=38, start_date=monday,
-                              end_date=monday + timedelta(days=4))
+    Allocation.objects.create(
+        person=ana,
+        kind="bau",
+        hours_per_week=38,
+        start_date=monday,
+        end_date=monday + timedelta(days=4),
+    )
     change = waiting_change(implementer=ana, effort=6)
     relaxed = waiting_change("Rotate certificates", effort=2)
     compute_and_publish()
     html = page_clients("itsm_manager").get("/changes/cab/").content.decode()
-    card = html[html.index(f'cab-card-{change.number}'):html.index(f'cab-card-{relaxed.number}')]
+    card = html[html.index(f"cab-card-{change.number}") : html.index(f"cab-card-{relaxed.number}")]
     assert "Overbooked" in card and "44.0 h booked of 40.0 h" in card
     assert "Implementer booked 110% that week" in card
     assert "Ana Ruiz, implementer of" in card  # the engine's conflict, too
-    assert "Overbooked" not in html[html.index(f'cab-card-{relaxed.number}'):]
+    assert "Overbooked" not in html[html.index(f"cab-card-{relaxed.number}") :]
 
 
 def test_cab_queue_queries_stay_flat(page_clients):
     client = page_clients("itsm_manager")
     waiting_change("first")
-    assert_constant_queries(lambda: client.get("/changes/cab/"),
-                            lambda: [waiting_change(f"c{i}") for i in range(8)])
+    assert_constant_queries(
+        lambda: client.get("/changes/cab/"), lambda: [waiting_change(f"c{i}") for i in range(8)]
+    )
 
 
-def test_approve_in_place_and_reject_needs_a_reason(page_clients, in_process_tasks,
-                                                    django_capture_on_commit_callbacks,
-                                                    mailoutbox):
+def test_approve_in_place_and_reject_needs_a_reason(
+    page_clients, in_process_tasks, django_capture_on_commit_callbacks, mailoutbox
+):
     client = page_clients("itsm_manager")
     change = waiting_change()
     url = f"/changes/{change.pk}/decide/"
@@ -97,13 +121,13 @@ def test_approve_in_place_and_reject_needs_a_reason(page_clients, in_process_tas
     assert "Give the reason for the rejection." in refused.content.decode()
     assert not change.approvals.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(url, {"decision": "approve", "comment": "Go"},
-                           HTTP_HX_REQUEST="true")
+        done = client.post(url, {"decision": "approve", "comment": "Go"}, HTTP_HX_REQUEST="true")
     assert done.status_code == 200 and "You approved" in done.content.decode()
     change.refresh_from_db()
     assert change.state == "scheduled"
     assert [m.subject for m in mailoutbox] == [
-        f"{change.number} approved by the CAB: {change.title}"]
+        f"{change.number} approved by the CAB: {change.title}"
+    ]
     assert mailoutbox[0].to == [change.requester.email]
     # the queue no longer shows it; deciding again is refused without a second record
     assert change.number not in client.get("/changes/cab/").content.decode()
@@ -112,9 +136,9 @@ def test_approve_in_place_and_reject_needs_a_reason(page_clients, in_process_tas
     assert change.approvals.count() == 1
 
 
-def test_approvers_are_emailed_when_a_change_reaches_authorize(role_user, in_process_tasks,
-                                                               django_capture_on_commit_callbacks,
-                                                               mailoutbox):
+def test_approvers_are_emailed_when_a_change_reaches_authorize(
+    role_user, in_process_tasks, django_capture_on_commit_callbacks, mailoutbox
+):
     cab = [UserFactory(username=f"cab{i}", roles=["itsm_manager"]) for i in range(2)]
     UserFactory(username="pmo", roles=["pmo_lead"])
     requester = UserFactory(username="req", roles=["engineer", "itsm_manager"])
@@ -127,8 +151,9 @@ def test_approvers_are_emailed_when_a_change_reaches_authorize(role_user, in_pro
     # a rejection tells the requester why
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_approve(change=change, approver=cab[0], decision="reject",
-                                comment="No backout test")
+        services.change_approve(
+            change=change, approver=cab[0], decision="reject", comment="No backout test"
+        )
     assert [m.to for m in mailoutbox] == [[requester.email]]
     assert "rejected" in mailoutbox[0].subject and "No backout test" in mailoutbox[0].body
 
@@ -141,12 +166,17 @@ def test_change_form_from_a_go_live_milestone_is_prefilled(page_clients, role_us
     project.services.add(service)
     item = ConfigurationItem.objects.create(name="pay-api", service=service)
     ConfigurationItem.objects.create(name="intranet-web", service=ServiceFactory())
-    go_live = Milestone.objects.create(project=project, name="Cut-over", kind="go_live",
-                                       due_date=date.today() + timedelta(days=30))
+    go_live = Milestone.objects.create(
+        project=project, name="Cut-over", kind="go_live", due_date=date.today() + timedelta(days=30)
+    )
     for person, hours in ((lead, 20), (helper, 5)):
-        Allocation.objects.create(person=person, project=project, hours_per_week=hours,
-                                  start_date=date.today(),
-                                  end_date=date.today() + timedelta(days=60))
+        Allocation.objects.create(
+            person=person,
+            project=project,
+            hours_per_week=hours,
+            start_date=date.today(),
+            end_date=date.today() + timedelta(days=60),
+        )
     client = page_clients("engineer")
     form = client.get(f"/changes/new/?milestone={go_live.pk}").context["form"]
     assert form.initial["project"] == project and form.initial["implementer"] == lead
@@ -154,24 +184,33 @@ def test_change_form_from_a_go_live_milestone_is_prefilled(page_clients, role_us
     assert timezone.localtime(form.initial["planned_start"]).date() == go_live.due_date
     assert client.get("/changes/new/?milestone=999999").status_code == 404
     # the project page offers it
-    assert f"/changes/new/?milestone={go_live.pk}" in client.get(
-        project.get_absolute_url()).content.decode()
+    assert (
+        f"/changes/new/?milestone={go_live.pk}"
+        in client.get(project.get_absolute_url()).content.decode()
+    )
 
 
 def test_change_form_raises_a_change_and_refuses_bad_windows(page_clients):
     client = page_clients("engineer")
     item = ConfigurationItem.objects.create(name="pg-01", service=ServiceFactory())
     start = timezone.localtime(next_week_at(1, 19))
-    fields = {"title": "Minor version upgrade", "change_type": "normal", "items": [item.pk],
-              "planned_start": start.strftime("%Y-%m-%dT%H:%M"),
-              "planned_end": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-              "effort_hours": "3", "backout_plan": "Downgrade"}
+    fields = {
+        "title": "Minor version upgrade",
+        "change_type": "normal",
+        "items": [item.pk],
+        "planned_start": start.strftime("%Y-%m-%dT%H:%M"),
+        "planned_end": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "effort_hours": "3",
+        "backout_plan": "Downgrade",
+    }
     bad = client.post("/changes/new/", fields)
     assert bad.status_code == 200 and not ChangeRequest.objects.exists()
     assert bad.context["form"].errors["planned_end"] == ["The window must end after it starts."]
     standard = client.post("/changes/new/", {**fields, "change_type": "standard"})
-    assert "A standard change is raised from a template." in standard.context[
-        "form"].errors["template"]
+    assert (
+        "A standard change is raised from a template."
+        in standard.context["form"].errors["template"]
+    )
     fields["planned_end"] = (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     done = client.post("/changes/new/", fields)
     change = ChangeRequest.objects.get()

@@ -50,11 +50,18 @@ def next_wednesday() -> date:
 
 def raise_change(title: str, start: datetime, hours: int = 2, **fields) -> ChangeRequest:
     requester = UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(name=f"ci-{next(ITEM_NUMBERS)}",
-                                            service=ServiceFactory())
-    return services.change_create(requester=requester, title=title, items=[item],
-                                  backout_plan="Roll back", planned_start=start,
-                                  planned_end=start + timedelta(hours=hours), **fields)
+    item = ConfigurationItem.objects.create(
+        name=f"ci-{next(ITEM_NUMBERS)}", service=ServiceFactory()
+    )
+    return services.change_create(
+        requester=requester,
+        title=title,
+        items=[item],
+        backout_plan="Roll back",
+        planned_start=start,
+        planned_end=start + timedelta(hours=hours),
+        **fields,
+    )
 
 
 def chip(html: str, change: ChangeRequest) -> str:
@@ -65,6 +72,7 @@ def chip(html: str, change: ChangeRequest) -> str:
 
 # --- days and placement (no database) --------------------------------------------------------
 
+
 def test_month_grid_runs_monday_to_sunday_with_neighbouring_days():
     grid = month_grid(2026, 2)  # 1 February 2026 is a Sunday
     assert grid[0][0] == date(2026, 1, 26) and grid[-1][-1] == date(2026, 3, 1)
@@ -72,16 +80,17 @@ def test_month_grid_runs_monday_to_sunday_with_neighbouring_days():
 
 
 def test_week_days_are_the_iso_week_of_the_day():
-    assert week_days(date(2026, 3, 19)) == [date(2026, 3, 16) + timedelta(days=i)
-                                            for i in range(7)]
+    assert week_days(date(2026, 3, 19)) == [date(2026, 3, 16) + timedelta(days=i) for i in range(7)]
 
 
 def test_place_on_days_spreads_events_over_the_days_they_cover():
     days = week_days(date(2026, 3, 16))
-    overnight = CalendarEvent(kind=CHANGE, key="CHG1", title="Patch", start=at(days[0], 22),
-                              end=at(days[1], 2))
-    to_midnight = CalendarEvent(kind=FREEZE, key="freeze-1", title="Freeze",
-                                start=at(days[2], 0), end=at(days[4], 0))
+    overnight = CalendarEvent(
+        kind=CHANGE, key="CHG1", title="Patch", start=at(days[0], 22), end=at(days[1], 2)
+    )
+    to_midnight = CalendarEvent(
+        kind=FREEZE, key="freeze-1", title="Freeze", start=at(days[2], 0), end=at(days[4], 0)
+    )
     cells = place_on_days([overnight, to_midnight], days, today=days[1])
     assert [len(c.changes) for c in cells] == [1, 1, 0, 0, 0, 0, 0]
     assert "CHG1" in cells[1].continued and "CHG1" not in cells[0].continued
@@ -92,11 +101,20 @@ def test_place_on_days_spreads_events_over_the_days_they_cover():
 
 # --- the page --------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_calendar_page_role_rule(page_clients):
     for query in ("", "?view=week"):
-        assert_matrix(page_clients, "get", CALENDAR + query, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
+        assert_matrix(
+            page_clients,
+            "get",
+            CALENDAR + query,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
     no_role = Client()
     no_role.force_login(UserFactory())
     assert no_role.get(CALENDAR).status_code == 403
@@ -107,8 +125,9 @@ def test_month_view_shows_changes_freezes_go_lives_and_conflicts(page_clients):
     # given a change inside a freeze (a conflict once the engine has run), one after it and
     # a project going live the same week
     day = next_wednesday()
-    FreezeWindow.objects.create(name="Quarter-end freeze", start=at(day, 0),
-                                end=at(day + timedelta(days=1), 0))
+    FreezeWindow.objects.create(
+        name="Quarter-end freeze", start=at(day, 0), end=at(day + timedelta(days=1), 0)
+    )
     frozen = raise_change("Patch the ledger", at(day, 20), implementer=PersonFactory())
     calm = raise_change("Rotate certificates", at(day + timedelta(days=2), 10))
     project = ProjectFactory(code="PRJ-CAL", name="New ledger")
@@ -134,8 +153,9 @@ def test_week_view_shows_only_that_weeks_changes(page_clients):
     day = next_wednesday()
     this_week = raise_change("This week", at(day, 9))
     next_week = raise_change("Next week", at(day + timedelta(weeks=1), 9))
-    html = page_clients("engineer").get(
-        f"{CALENDAR}?view=week&date={day:%Y-%m-%d}").content.decode()
+    html = (
+        page_clients("engineer").get(f"{CALENDAR}?view=week&date={day:%Y-%m-%d}").content.decode()
+    )
     assert chip(html, this_week) and not chip(html, next_week)
     assert "09:00–11:00" in html
 
@@ -152,8 +172,9 @@ def test_cancelled_changes_are_not_on_the_calendar(page_clients):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["?date=2026-13-45", "?date=yesterday", "?view=year",
-                                   "?date=0001-01-01"])
+@pytest.mark.parametrize(
+    "query", ["?date=2026-13-45", "?date=yesterday", "?view=year", "?date=0001-01-01"]
+)
 def test_a_bad_query_is_refused_with_a_reason(page_clients, query):
     response = page_clients("engineer").get(CALENDAR + query)
     assert response.status_code == 400
@@ -180,11 +201,16 @@ def test_calendar_page_queries_do_not_grow_with_the_data(page_clients):
 
     def grow():
         for i in range(8):
-            raise_change(f"More {i}", at(day + timedelta(days=i % 3), 8 + i),
-                         implementer=PersonFactory(), project=ProjectFactory())
+            raise_change(
+                f"More {i}",
+                at(day + timedelta(days=i % 3), 8 + i),
+                implementer=PersonFactory(),
+                project=ProjectFactory(),
+            )
             MilestoneFactory(due_date=day + timedelta(days=i % 5))
-        freeze = FreezeWindow.objects.create(name="Service freeze", start=at(day, 0),
-                                             end=at(day, 23), all_services=False)
+        freeze = FreezeWindow.objects.create(
+            name="Service freeze", start=at(day, 0), end=at(day, 23), all_services=False
+        )
         freeze.services.set([ServiceFactory(), ServiceFactory()])
 
     for path in (url, url + "&view=week"):
@@ -192,6 +218,7 @@ def test_calendar_page_queries_do_not_grow_with_the_data(page_clients):
 
 
 # --- the feed --------------------------------------------------------------------------------
+
 
 def parse(response) -> dict[str, dict]:
     calendar = Calendar.from_ical(response.content)
@@ -202,14 +229,18 @@ def parse(response) -> dict[str, dict]:
 def test_feed_serves_the_calendar_to_a_token_without_a_session():
     # given
     today = timezone.localdate()
-    change = raise_change("Patch the ledger", at(today + timedelta(days=3), 20),
-                          implementer=PersonFactory(name="Ana Silva"))
+    change = raise_change(
+        "Patch the ledger",
+        at(today + timedelta(days=3), 20),
+        implementer=PersonFactory(name="Ana Silva"),
+    )
     old = raise_change("Old one", at(today - timedelta(days=61), 20))
     far = raise_change("Far one", at(today + timedelta(days=182), 20))
     cancelled = raise_change("Cancelled", at(today + timedelta(days=4), 20))
     ChangeRequest.objects.filter(pk=cancelled.pk).update(state="cancelled")
-    freeze = FreezeWindow.objects.create(name="Year-end freeze", start=at(today, 0),
-                                         end=at(today + timedelta(days=2), 0))
+    freeze = FreezeWindow.objects.create(
+        name="Year-end freeze", start=at(today, 0), end=at(today + timedelta(days=2), 0)
+    )
     go_live = MilestoneFactory(due_date=today + timedelta(days=10))
     token = feed_token_for(UserFactory(roles=["executive"]))
     # when a calendar client, which has no session, asks for it
@@ -259,8 +290,12 @@ def test_feed_queries_do_not_grow_with_the_data():
 
     def grow():
         for i in range(8):
-            raise_change(f"More {i}", at(today + timedelta(days=i), 9),
-                         implementer=PersonFactory(), project=ProjectFactory())
+            raise_change(
+                f"More {i}",
+                at(today + timedelta(days=i), 9),
+                implementer=PersonFactory(),
+                project=ProjectFactory(),
+            )
             MilestoneFactory(due_date=today + timedelta(days=i))
 
     assert_constant_queries(lambda: client.get(f"{FEED}?token={token.key}"), grow)
@@ -281,8 +316,25 @@ def test_reset_replaces_the_token_and_the_old_address_stops_working(page_clients
 
 @pytest.mark.django_db
 def test_reset_takes_a_post_from_a_signed_in_user_only(page_clients):
-    assert_matrix(page_clients, "get", RESET, anonymous=302, pmo_lead=405,
-                  itsm_manager=405, engineer=405, executive=405)
-    assert_matrix(page_clients, "post", RESET, {}, anonymous=302, pmo_lead=302,
-                  itsm_manager=302, engineer=302, executive=302)
+    assert_matrix(
+        page_clients,
+        "get",
+        RESET,
+        anonymous=302,
+        pmo_lead=405,
+        itsm_manager=405,
+        engineer=405,
+        executive=405,
+    )
+    assert_matrix(
+        page_clients,
+        "post",
+        RESET,
+        {},
+        anonymous=302,
+        pmo_lead=302,
+        itsm_manager=302,
+        engineer=302,
+        executive=302,
+    )
     assert Client().post(RESET)["Location"].startswith("/accounts/login/")

@@ -15,19 +15,29 @@ from tests.factories import PersonFactory, UserFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once(
-        in_process_tasks, mailoutbox):
+    in_process_tasks, mailoutbox
+):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and races are tested on PostgreSQL")
     # given a normal change waiting for two approvals, and twenty CAB members
-    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=2,
-                                  approver_group=Group.objects.get(name="itsm_manager"))
+    ApprovalPolicy.objects.create(
+        change_type="normal",
+        risk="",
+        quorum=2,
+        approver_group=Group.objects.get(name="itsm_manager"),
+    )
     requester = UserFactory(username="requester", roles=["engineer"])
     cab = [UserFactory(username=f"cab{i}", roles=["itsm_manager"]) for i in range(20)]
     start = timezone.now() + timedelta(days=3)
     change = services.change_create(
-        requester=requester, title="Failover test", backout_plan="Fail back",
-        implementer=PersonFactory(), planned_start=start, planned_end=start + timedelta(hours=1),
-        items=[ConfigurationItem.objects.create(name="pg-primary")])
+        requester=requester,
+        title="Failover test",
+        backout_plan="Fail back",
+        implementer=PersonFactory(),
+        planned_start=start,
+        planned_end=start + timedelta(hours=1),
+        items=[ConfigurationItem.objects.create(name="pg-primary")],
+    )
     services.change_transition(change=change, to="assess", by=requester)
     services.change_transition(change=change, to="authorize", by=requester)
     barrier, errors = threading.Barrier(20), []
@@ -35,8 +45,9 @@ def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once
     def approve(user):
         try:
             barrier.wait()
-            services.change_approve(change=change, approver=user, decision="approve",
-                                    comment="Looks good")
+            services.change_approve(
+                change=change, approver=user, decision="approve", comment="Looks good"
+            )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
         finally:
@@ -52,8 +63,9 @@ def test_twenty_simultaneous_approvals_are_all_recorded_and_move_the_change_once
     assert errors == []
     change.refresh_from_db()
     assert change.state == "scheduled"
-    assert sorted(change.approvals.values_list("approver__username", flat=True)) == \
-        sorted(u.username for u in cab)
+    assert sorted(change.approvals.values_list("approver__username", flat=True)) == sorted(
+        u.username for u in cab
+    )
     assert ChangeTransition.objects.filter(change=change, to_state="scheduled").count() == 1
     # and the requester hears of it once
     assert [m.to for m in mailoutbox if "approved" in m.subject] == [["requester@example.org"]]

@@ -15,14 +15,47 @@ from tests.support.queries import assert_constant_queries
 SOON = timezone.now().replace(microsecond=0) + timedelta(days=4)
 
 
-@pytest.mark.parametrize(("kwargs", "score", "level"), [
-    (dict(change_type="standard", most_critical_tier=4, collisions=0, in_freeze=False,
-          has_backout_plan=True, implementer_peak_load=0.5), 0, "low"),
-    (dict(change_type="normal", most_critical_tier=2, collisions=0, in_freeze=False,
-          has_backout_plan=True, implementer_peak_load=1.1), 4, "moderate"),
-    (dict(change_type="emergency", most_critical_tier=1, collisions=1, in_freeze=True,
-          has_backout_plan=False, implementer_peak_load=1.4), 13, "high"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "score", "level"),
+    [
+        (
+            dict(
+                change_type="standard",
+                most_critical_tier=4,
+                collisions=0,
+                in_freeze=False,
+                has_backout_plan=True,
+                implementer_peak_load=0.5,
+            ),
+            0,
+            "low",
+        ),
+        (
+            dict(
+                change_type="normal",
+                most_critical_tier=2,
+                collisions=0,
+                in_freeze=False,
+                has_backout_plan=True,
+                implementer_peak_load=1.1,
+            ),
+            4,
+            "moderate",
+        ),
+        (
+            dict(
+                change_type="emergency",
+                most_critical_tier=1,
+                collisions=1,
+                in_freeze=True,
+                has_backout_plan=False,
+                implementer_peak_load=1.4,
+            ),
+            13,
+            "high",
+        ),
+    ],
+)
 def test_risk_factors_add_up(kwargs, score, level):
     result = assess(**kwargs)
     assert (result.score, result.level) == (score, level)
@@ -32,26 +65,42 @@ def test_risk_factors_add_up(kwargs, score, level):
 def raise_change(title="Patch", **fields):
     requester = UserFactory(roles=["engineer"])
     item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
-    return services.change_create(requester=requester, title=title, items=[item],
-                                  backout_plan="Roll back", planned_start=SOON,
-                                  planned_end=SOON + timedelta(hours=1), **fields)
+    return services.change_create(
+        requester=requester,
+        title=title,
+        items=[item],
+        backout_plan="Roll back",
+        planned_start=SOON,
+        planned_end=SOON + timedelta(hours=1),
+        **fields,
+    )
 
 
 @pytest.mark.django_db
 def test_change_pages_role_rules_and_bounded_list(page_clients):
     change = raise_change()
     for path in ["/changes/", change.get_absolute_url()]:
-        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
+        assert_matrix(
+            page_clients,
+            "get",
+            path,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
     client = page_clients("itsm_manager")
-    assert_constant_queries(lambda: client.get("/changes/"),
-                            lambda: [raise_change(f"c{i}") for i in range(12)])
+    assert_constant_queries(
+        lambda: client.get("/changes/"), lambda: [raise_change(f"c{i}") for i in range(12)]
+    )
 
 
 @pytest.mark.django_db
 def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
-    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
-                                end=SOON + timedelta(days=1))
+    FreezeWindow.objects.create(
+        name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
+    )
     change = raise_change("Storage firmware", implementer=PersonFactory())
     other = raise_change("Other")
     other.items.set(change.items.all())
@@ -66,9 +115,13 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
 def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_user):
     engineer = role_user("engineer")
     change = services.change_create(
-        requester=engineer, title="Kernel update", backout_plan="Boot the old kernel",
-        items=[ConfigurationItem.objects.create(name="app-01")], planned_start=SOON,
-        planned_end=SOON + timedelta(hours=1))
+        requester=engineer,
+        title="Kernel update",
+        backout_plan="Boot the old kernel",
+        items=[ConfigurationItem.objects.create(name="app-01")],
+        planned_start=SOON,
+        planned_end=SOON + timedelta(hours=1),
+    )
     url = f"/changes/{change.pk}/transition/"
     client = page_clients("engineer")
     page = client.get(change.get_absolute_url()).content.decode()
@@ -90,22 +143,32 @@ def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_
 
 @pytest.mark.django_db
 def test_risk_override_and_freeze_exception_from_the_page(page_clients):
-    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
-                                end=SOON + timedelta(days=1))
+    FreezeWindow.objects.create(
+        name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
+    )
     change = raise_change()
     manager = page_clients("itsm_manager")
-    assert page_clients("engineer").post(f"/changes/{change.pk}/risk/", {
-        "level": "low", "reason": "x"}).status_code == 403
+    assert (
+        page_clients("engineer")
+        .post(f"/changes/{change.pk}/risk/", {"level": "low", "reason": "x"})
+        .status_code
+        == 403
+    )
     manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
     change.refresh_from_db()
     assert change.risk_override == ""
     manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": "Peak week"})
     change.refresh_from_db()
     assert (change.effective_risk, change.risk_override_reason) == ("high", "Peak week")
-    assert page_clients("engineer").post(f"/changes/{change.pk}/freeze-exception/", {
-        "reason": "Please"}).status_code == 403
-    page = manager.post(f"/changes/{change.pk}/freeze-exception/", {"reason": "Regulator"},
-                        follow=True).content.decode()
+    assert (
+        page_clients("engineer")
+        .post(f"/changes/{change.pk}/freeze-exception/", {"reason": "Please"})
+        .status_code
+        == 403
+    )
+    page = manager.post(
+        f"/changes/{change.pk}/freeze-exception/", {"reason": "Regulator"}, follow=True
+    ).content.decode()
     assert "Exception granted by" in page and "Regulator" in page
 
 
@@ -117,8 +180,10 @@ def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
     page = page_clients("engineer").get(change.get_absolute_url()).content.decode()
     assert 'data-testid="slots"' in page and "Next free slots" in page
     lonely = raise_change("Lonely")
-    assert 'data-testid="slots"' not in page_clients("engineer").get(
-        lonely.get_absolute_url()).content.decode()
+    assert (
+        'data-testid="slots"'
+        not in page_clients("engineer").get(lonely.get_absolute_url()).content.decode()
+    )
 
 
 @pytest.mark.django_db

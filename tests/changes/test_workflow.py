@@ -36,12 +36,17 @@ def people(db):
 
 
 def raise_change(people, *, change_type="normal", window=True, **fields):
-    item = ConfigurationItem.objects.create(name=f"db-{ChangeRequest.objects.count()}",
-                                            service=ServiceFactory())
-    defaults = dict(title="Patch the database", change_type=change_type,
-                    backout_plan="Restore snapshot", implementer=PersonFactory(),
-                    planned_start=SOON if window else None,
-                    planned_end=SOON + timedelta(hours=2) if window else None)
+    item = ConfigurationItem.objects.create(
+        name=f"db-{ChangeRequest.objects.count()}", service=ServiceFactory()
+    )
+    defaults = dict(
+        title="Patch the database",
+        change_type=change_type,
+        backout_plan="Restore snapshot",
+        implementer=PersonFactory(),
+        planned_start=SOON if window else None,
+        planned_end=SOON + timedelta(hours=2) if window else None,
+    )
     defaults.update(fields)
     return services.change_create(requester=people["requester"], items=[item], **defaults)
 
@@ -57,8 +62,12 @@ def test_change_gets_a_chg_number(people):
 
 
 def test_normal_change_needs_quorum_of_the_policy_group(people):
-    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=2,
-                                  approver_group=Group.objects.get(name="itsm_manager"))
+    ApprovalPolicy.objects.create(
+        change_type="normal",
+        risk="",
+        quorum=2,
+        approver_group=Group.objects.get(name="itsm_manager"),
+    )
     change = to_authorize(raise_change(people), people["requester"])
     # refused before the quorum, with the allowed moves
     with pytest.raises(TransitionRefused) as refused:
@@ -77,8 +86,9 @@ def test_one_rejection_sends_the_change_back_to_new_with_the_reason(people):
     change = to_authorize(raise_change(people), people["requester"])
     with pytest.raises(ValidationError):
         services.change_approve(change=change, approver=people["cab1"], decision="reject")
-    services.change_approve(change=change, approver=people["cab1"], decision="reject",
-                            comment="No rollback tested")
+    services.change_approve(
+        change=change, approver=people["cab1"], decision="reject", comment="No rollback tested"
+    )
     change.refresh_from_db()
     assert change.state == "new" and change.approval_round == 2
     assert change.transitions.first().comment == "Rejected: No rollback tested"
@@ -106,8 +116,12 @@ def test_only_the_policy_group_approves_and_once(people):
     change = to_authorize(raise_change(people), people["requester"])
     with pytest.raises(PermissionDenied):
         services.change_approve(change=change, approver=people["engineer"], decision="approve")
-    ApprovalPolicy.objects.create(change_type="normal", risk="", quorum=3,
-                                  approver_group=Group.objects.get(name="itsm_manager"))
+    ApprovalPolicy.objects.create(
+        change_type="normal",
+        risk="",
+        quorum=3,
+        approver_group=Group.objects.get(name="itsm_manager"),
+    )
     services.change_approve(change=change, approver=people["cab1"], decision="approve")
     with pytest.raises(TransitionRefused):
         services.change_approve(change=change, approver=people["cab1"], decision="approve")
@@ -115,8 +129,12 @@ def test_only_the_policy_group_approves_and_once(people):
 
 
 def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
-    ApprovalPolicy.objects.create(change_type="emergency", risk="", quorum=3,
-                                  approver_group=Group.objects.get(name="itsm_manager"))
+    ApprovalPolicy.objects.create(
+        change_type="emergency",
+        risk="",
+        quorum=3,
+        approver_group=Group.objects.get(name="itsm_manager"),
+    )
     change = to_authorize(raise_change(people, change_type="emergency"), people["requester"])
     services.change_approve(change=change, approver=people["cab1"], decision="approve")
     change.refresh_from_db()
@@ -129,8 +147,9 @@ def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
     with pytest.raises(TransitionRefused):
         services.change_transition(change=change, to="closed", by=people["requester"])
     services.review_record(change=change, by=people["cab1"], outcome="successful")
-    assert services.change_transition(change=change, to="closed",
-                                      by=people["cab1"]).state == "closed"
+    assert (
+        services.change_transition(change=change, to="closed", by=people["cab1"]).state == "closed"
+    )
 
 
 def test_standard_change_from_a_template_skips_authorize(people):
@@ -139,8 +158,10 @@ def test_standard_change_from_a_template_skips_authorize(people):
     services.change_transition(change=change, to="assess", by=people["requester"])
     with pytest.raises(TransitionRefused):
         services.change_transition(change=change, to="authorize", by=people["requester"])
-    assert services.change_transition(change=change, to="scheduled",
-                                      by=people["requester"]).state == "scheduled"
+    assert (
+        services.change_transition(change=change, to="scheduled", by=people["requester"]).state
+        == "scheduled"
+    )
     not_templated = raise_change(people, change_type="standard")
     services.change_transition(change=not_templated, to="assess", by=people["requester"])
     with pytest.raises(TransitionRefused) as refused:
@@ -149,8 +170,9 @@ def test_standard_change_from_a_template_skips_authorize(people):
 
 
 def test_normal_change_in_a_freeze_needs_an_exception(people):
-    FreezeWindow.objects.create(name="Year-end freeze", start=SOON - timedelta(days=1),
-                                end=SOON + timedelta(days=10))
+    FreezeWindow.objects.create(
+        name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=10)
+    )
     change = to_authorize(raise_change(people), people["requester"])
     services.change_approve(change=change, approver=people["cab1"], decision="approve")
     change.refresh_from_db()
@@ -162,17 +184,21 @@ def test_normal_change_in_a_freeze_needs_an_exception(people):
         services.freeze_exception_grant(change=change, by=people["cab1"], reason=" ")
     with pytest.raises(PermissionDenied):
         services.freeze_exception_grant(change=change, by=people["engineer"], reason="x")
-    services.freeze_exception_grant(change=change, by=people["cab1"],
-                                    reason="Regulatory deadline")
-    assert services.change_transition(change=change, to="scheduled",
-                                      by=people["cab1"]).state == "scheduled"
+    services.freeze_exception_grant(change=change, by=people["cab1"], reason="Regulatory deadline")
+    assert (
+        services.change_transition(change=change, to="scheduled", by=people["cab1"]).state
+        == "scheduled"
+    )
 
 
 def test_freeze_for_some_services_only_catches_changes_on_them(people):
     frozen, other = ServiceFactory(name="Payments"), ServiceFactory(name="Intranet")
-    freeze = FreezeWindow.objects.create(name="Payments freeze", all_services=False,
-                                         start=SOON - timedelta(days=1),
-                                         end=SOON + timedelta(days=1))
+    freeze = FreezeWindow.objects.create(
+        name="Payments freeze",
+        all_services=False,
+        start=SOON - timedelta(days=1),
+        end=SOON + timedelta(days=1),
+    )
     freeze.services.add(frozen)
     on_frozen = raise_change(people)
     on_frozen.items.update(service=frozen)
@@ -186,8 +212,11 @@ def test_collisions_on_the_same_item_or_service(people):
     first = raise_change(people)
     same_item = raise_change(people)
     same_item.items.set(first.items.all())
-    later = raise_change(people, planned_start=SOON + timedelta(days=3),
-                         planned_end=SOON + timedelta(days=3, hours=1))
+    later = raise_change(
+        people,
+        planned_start=SOON + timedelta(days=3),
+        planned_end=SOON + timedelta(days=3, hours=1),
+    )
     later.items.set(first.items.all())
     assert insight_for(first).collisions == [same_item]
     assert insight_for(later).collisions == []
@@ -200,8 +229,12 @@ def test_cancel_needs_a_comment_and_moves_outside_the_table_are_refused(people):
     with pytest.raises(TransitionRefused) as refused:
         services.change_transition(change=change, to="implement", by=people["requester"])
     assert set(refused.value.allowed) == {"assess", "cancelled"}
-    assert services.change_transition(change=change, to="cancelled", by=people["requester"],
-                                      comment="Superseded").state == "cancelled"
+    assert (
+        services.change_transition(
+            change=change, to="cancelled", by=people["requester"], comment="Superseded"
+        ).state
+        == "cancelled"
+    )
 
 
 def test_assess_needs_items_and_a_backout_plan(people):
@@ -230,8 +263,9 @@ def test_impact_of_a_change_lists_services_most_critical_first(people):
     app = ConfigurationItem.objects.create(name="pay-app", service=payments, criticality=1)
     db.depends_on.add(storage)
     app.depends_on.add(db)
-    change = services.change_create(requester=people["requester"], title="SAN firmware",
-                                    items=[storage])
+    change = services.change_create(
+        requester=people["requester"], title="SAN firmware", items=[storage]
+    )
     insight = insight_for(change)
     assert {i.name for i in insight.impacted_items} == {"san-01", "pg-01", "pay-app"}
     assert [s.name for s in insight.impacted_services] == ["Payments", "Reporting"]

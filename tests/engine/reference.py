@@ -15,9 +15,12 @@ def absent_days(horizon, absences):
     days = defaultdict(set)
     for absence in absences:
         days[absence.person_id].update(
-            day for day in range(max(absence.start.toordinal(), first),
-                                 min(absence.end.toordinal(), last) + 1)
-            if (day + 6) % 7 < WORKDAYS)
+            day
+            for day in range(
+                max(absence.start.toordinal(), first), min(absence.end.toordinal(), last) + 1
+            )
+            if (day + 6) % 7 < WORKDAYS
+        )
     everyone = days.pop(None, set())
     holidays = [0] * horizon.weeks
     for day in everyone:
@@ -32,8 +35,18 @@ def absent_days(horizon, absences):
 
 def compute_loads(horizon, people, absences, work) -> dict:
     weeks = horizon.weeks
-    loads = {name: {} for name in ("capacity", "project", "operational", "tentative",
-                                   "team_capacity", "team_project", "team_operational")}
+    loads = {
+        name: {}
+        for name in (
+            "capacity",
+            "project",
+            "operational",
+            "tentative",
+            "team_capacity",
+            "team_project",
+            "team_operational",
+        )
+    }
     away, holidays = absent_days(horizon, absences)
     for person in people:
         days = away.get(person.id, holidays)
@@ -46,24 +59,30 @@ def compute_loads(horizon, people, absences, work) -> dict:
         if capacity is None:
             continue
         span = horizon.span(item.start, item.end)
-        targets = [loads["project" if item.source == PROJECT else "operational"]
-                   [item.person_id]]
+        targets = [loads["project" if item.source == PROJECT else "operational"][item.person_id]]
         if item.tentative:
             targets.append(loads["tentative"][item.person_id])
         full = contracted[item.person_id]
         for week in span:
-            share = 1.0 if week not in (span.start, span.stop - 1) else \
-                horizon.workday_share(week, item.start, item.end)
+            share = (
+                1.0
+                if week not in (span.start, span.stop - 1)
+                else horizon.workday_share(week, item.start, item.end)
+            )
             if item.scales_with_availability:
                 share *= capacity[week] / full if full else 0.0
             for target in targets:
                 target[week] += item.hours_per_week * share
     for person in people:
-        for mine, team in (("capacity", "team_capacity"), ("project", "team_project"),
-                           ("operational", "team_operational")):
+        for mine, team in (
+            ("capacity", "team_capacity"),
+            ("project", "team_project"),
+            ("operational", "team_operational"),
+        ):
             row = loads[team].get(person.team_id, [0.0] * weeks)
-            loads[team][person.team_id] = [t + h for t, h in
-                                           zip(row, loads[mine][person.id], strict=True)]
+            loads[team][person.team_id] = [
+                t + h for t, h in zip(row, loads[mine][person.id], strict=True)
+            ]
     return loads
 
 
@@ -71,30 +90,44 @@ def overallocation(plan, loads):
     threshold = float(plan.settings.get("overallocation_threshold", 1.0))
     week_of = _weeks(plan.horizon)
     for person in plan.people:
-        capacity, project, operational = (loads["capacity"][person.id],
-                                          loads["project"][person.id],
-                                          loads["operational"][person.id])
+        capacity, project, operational = (
+            loads["capacity"][person.id],
+            loads["project"][person.id],
+            loads["operational"][person.id],
+        )
         for week in range(plan.horizon.weeks):
             load = project[week] + operational[week]
             if not load > capacity[week] * threshold + EPSILON:
                 continue
             monday, sunday, label = week_of(week)
             ratio = load / capacity[week] if capacity[week] else float("inf")
-            sources = [w for w in plan.work if w.person_id == person.id and
-                       w.start <= sunday and w.end >= monday]
+            sources = [
+                w
+                for w in plan.work
+                if w.person_id == person.id and w.start <= sunday and w.end >= monday
+            ]
             percent = f"{ratio:.0%}" if capacity[week] else "away all week"
             yield ConflictRecord(
-                kind=ConflictKind.OVERALLOCATION, subject_type="person", subject_id=person.id,
-                subject_label=person.name, period_start=monday, period_end=sunday,
+                kind=ConflictKind.OVERALLOCATION,
+                subject_type="person",
+                subject_id=person.id,
+                subject_label=person.name,
+                period_start=monday,
+                period_end=sunday,
                 severity=severity_for_ratio(ratio),
                 message=f"{person.name} is booked {load:.1f} h against {capacity[week]:.1f} h "
-                        f"({percent}) in the week of {label}.",
-                details={"load": round(load, 1), "capacity": round(capacity[week], 1),
-                         "project": round(project[week], 1),
-                         "operational": round(operational[week], 1),
-                         "sources": sorted({w.ref for w in sources if w.ref})},
+                f"({percent}) in the week of {label}.",
+                details={
+                    "load": round(load, 1),
+                    "capacity": round(capacity[week], 1),
+                    "project": round(project[week], 1),
+                    "operational": round(operational[week], 1),
+                    "sources": sorted({w.ref for w in sources if w.ref}),
+                },
                 project_ids=tuple(sorted({w.project_id for w in sources if w.project_id})),
-                person_id=person.id, team_id=person.team_id)
+                person_id=person.id,
+                team_id=person.team_id,
+            )
 
 
 def skill_gap(plan, loads):
@@ -104,8 +137,11 @@ def skill_gap(plan, loads):
     for item in plan.demands:
         span = horizon.span(item.start, item.end)
         for week in span:
-            share = 1.0 if week not in (span.start, span.stop - 1) else \
-                horizon.workday_share(week, item.start, item.end)
+            share = (
+                1.0
+                if week not in (span.start, span.stop - 1)
+                else horizon.workday_share(week, item.start, item.end)
+            )
             demand[(item.skill_id, week)][item.min_level] += item.hours_per_week * share
             projects[(item.skill_id, week)].add(item.project_id)
     holders = defaultdict(list)
@@ -116,9 +152,19 @@ def skill_gap(plan, loads):
 
     @cache
     def free_at_level(skill_id, level):
-        rows = [[max(0.0, c - (p + o)) for c, p, o in zip(
-            loads["capacity"][pid], loads["project"][pid], loads["operational"][pid],
-            strict=True)] for lvl, pid in holders[skill_id] if lvl >= level]
+        rows = [
+            [
+                max(0.0, c - (p + o))
+                for c, p, o in zip(
+                    loads["capacity"][pid],
+                    loads["project"][pid],
+                    loads["operational"][pid],
+                    strict=True,
+                )
+            ]
+            for lvl, pid in holders[skill_id]
+            if lvl >= level
+        ]
         return [sum(week) for week in zip(*rows, strict=True)] if rows else [0] * horizon.weeks
 
     for (skill_id, week), by_level in demand.items():
@@ -132,15 +178,27 @@ def skill_gap(plan, loads):
             continue
         total = sum(by_level.values())
         share = worst / total if total else 1.0
-        severity = (Severity.LOW if share <= .25 else Severity.MEDIUM if share <= .5
-                    else Severity.HIGH if share < 1 else Severity.CRITICAL)
+        severity = (
+            Severity.LOW
+            if share <= 0.25
+            else Severity.MEDIUM
+            if share <= 0.5
+            else Severity.HIGH
+            if share < 1
+            else Severity.CRITICAL
+        )
         monday, sunday, label = week_of(week)
         name = names.get(skill_id, f"skill {skill_id}")
         yield ConflictRecord(
-            kind=ConflictKind.SKILL_GAP, subject_type="skill", subject_id=skill_id,
-            subject_label=name, period_start=monday, period_end=sunday, severity=severity,
+            kind=ConflictKind.SKILL_GAP,
+            subject_type="skill",
+            subject_id=skill_id,
+            subject_label=name,
+            period_start=monday,
+            period_end=sunday,
+            severity=severity,
             message=f"{worst:.1f} h short of {name} (level {worst_level}+) in the week of "
-                    f"{label}: {total:.1f} h needed.",
-            details={"short": round(worst, 1), "needed": round(total, 1),
-                     "level": worst_level},
-            project_ids=tuple(sorted(projects[(skill_id, week)])))
+            f"{label}: {total:.1f} h needed.",
+            details={"short": round(worst, 1), "needed": round(total, 1), "level": worst_level},
+            project_ids=tuple(sorted(projects[(skill_id, week)])),
+        )

@@ -13,14 +13,17 @@ def day(n: int) -> date:
     return H.start + timedelta(days=n)
 
 
-@pytest.mark.parametrize(("start", "end", "weeks", "first_share", "last_share"), [
-    (day(0), day(4), [0], 1.0, 1.0),  # Monday to Friday
-    (day(2), day(8), [0, 1], 0.6, 0.4),  # Wednesday to next Tuesday
-    (day(5), day(6), [0], 0.0, 0.0),  # a weekend only
-    (day(-30), day(50), [0, 1, 2, 3, 4, 5], 1.0, 1.0),  # clipped at both ends
-    (day(38), day(60), [5], 0.4, 0.4),  # Thursday of the last week, past the end
-    (day(42), day(60), [], 0.0, 0.0),  # after the horizon
-])
+@pytest.mark.parametrize(
+    ("start", "end", "weeks", "first_share", "last_share"),
+    [
+        (day(0), day(4), [0], 1.0, 1.0),  # Monday to Friday
+        (day(2), day(8), [0, 1], 0.6, 0.4),  # Wednesday to next Tuesday
+        (day(5), day(6), [0], 0.0, 0.0),  # a weekend only
+        (day(-30), day(50), [0, 1, 2, 3, 4, 5], 1.0, 1.0),  # clipped at both ends
+        (day(38), day(60), [5], 0.4, 0.4),  # Thursday of the last week, past the end
+        (day(42), day(60), [], 0.0, 0.0),  # after the horizon
+    ],
+)
 def test_calendar_cover_is_span_and_edge_shares(start, end, weeks, first_share, last_share):
     # when
     span, first, last = H.cover(start, end)

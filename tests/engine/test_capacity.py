@@ -30,8 +30,7 @@ def friday(n: int) -> date:
 
 
 def plan(records, **settings):
-    return Plan.from_records(H, records, settings={"skill_names": {7: "PostgreSQL"},
-                                                   **settings})
+    return Plan.from_records(H, records, settings={"skill_names": {7: "PostgreSQL"}, **settings})
 
 
 def test_engine_two_25h_allocations_on_a_40h_person_conflict_exactly_in_those_weeks():
@@ -75,18 +74,22 @@ def test_engine_overlapping_absences_count_a_day_once_and_weekends_not_at_all():
 
 def test_engine_partial_weeks_are_prorated_by_working_days():
     ana = PersonRecord(1, "Ana", 1, 40.0)
-    wednesday_to_tuesday = WorkRecord(1, week(0) + timedelta(days=2),
-                                      week(1) + timedelta(days=1), 10.0, PROJECT, "project", 5)
+    wednesday_to_tuesday = WorkRecord(
+        1, week(0) + timedelta(days=2), week(1) + timedelta(days=1), 10.0, PROJECT, "project", 5
+    )
     loads, _ = run(plan([ana, wednesday_to_tuesday]), RULES)
     assert loads.project[1][:3] == [6.0, 4.0, 0.0]
 
 
-@pytest.mark.parametrize(("threshold", "hours", "expected"), [
-    (1.0, 40.0, 0),   # exactly full: no conflict
-    (1.0, 40.2, 1),   # just over
-    (1.2, 46.0, 0),   # within a 120 % threshold
-    (1.2, 49.0, 1),
-])
+@pytest.mark.parametrize(
+    ("threshold", "hours", "expected"),
+    [
+        (1.0, 40.0, 0),  # exactly full: no conflict
+        (1.0, 40.2, 1),  # just over
+        (1.2, 46.0, 0),  # within a 120 % threshold
+        (1.2, 49.0, 1),
+    ],
+)
 def test_engine_overallocation_threshold_is_a_setting(threshold, hours, expected):
     ana = PersonRecord(1, "Ana", 1, 40.0)
     work = WorkRecord(1, week(0), friday(0), hours, OPERATIONAL, "on_call")
@@ -95,10 +98,15 @@ def test_engine_overallocation_threshold_is_a_setting(threshold, hours, expected
 
 
 def test_engine_team_cells_sum_their_people():
-    people = [PersonRecord(1, "A", 10, 40.0), PersonRecord(2, "B", 10, 20.0),
-              PersonRecord(3, "C", 11, 30.0)]
-    work = [WorkRecord(1, week(0), friday(0), 10, PROJECT, "project", 1),
-            WorkRecord(2, week(0), friday(1), 5, OPERATIONAL, "bau")]
+    people = [
+        PersonRecord(1, "A", 10, 40.0),
+        PersonRecord(2, "B", 10, 20.0),
+        PersonRecord(3, "C", 11, 30.0),
+    ]
+    work = [
+        WorkRecord(1, week(0), friday(0), 10, PROJECT, "project", 1),
+        WorkRecord(2, week(0), friday(1), 5, OPERATIONAL, "bau"),
+    ]
     loads, _ = run(plan(people + work), RULES)
     assert loads.team_capacity[10][0] == 60 and loads.team_capacity[11][0] == 30
     assert loads.team_project[10][:2] == [10, 0]
@@ -119,7 +127,9 @@ def test_engine_skill_gap_when_demand_exceeds_free_hours_of_skilled_people():
     # then: week 0 is 10 h short at level 3+ (only the expert's 20 free hours qualify);
     # week 1 needs 60 h against 60 free hours in total but 30 at level 3+ against 20: 10 short
     assert [(g.period_start, g.details["short"], g.details["level"]) for g in gaps] == [
-        (week(0), 10.0, 3), (week(1), 10.0, 3)]
+        (week(0), 10.0, 3),
+        (week(1), 10.0, 3),
+    ]
     assert gaps[1].project_ids == (50, 60)
     assert "PostgreSQL" in gaps[0].message
 
@@ -132,8 +142,9 @@ def test_engine_no_skill_gap_when_demand_fits():
 
 
 def test_engine_work_of_someone_unknown_is_ignored():
-    loads, conflicts = run(plan([WorkRecord(99, week(0), friday(0), 50, PROJECT, "project", 1)]),
-                           RULES)
+    loads, conflicts = run(
+        plan([WorkRecord(99, week(0), friday(0), 50, PROJECT, "project", 1)]), RULES
+    )
     assert conflicts == [] and loads.project == {}
 
 
@@ -145,8 +156,7 @@ def test_engine_horizon_must_start_on_monday():
 def test_engine_bau_shrinks_with_leave_but_commitments_do_not():
     # given 30 h of BAU and 8 h on call, and leave on three days of week 0
     ana = PersonRecord(1, "Ana", 1, 40.0)
-    bau = WorkRecord(1, week(0), friday(1), 30.0, OPERATIONAL, "bau",
-                     scales_with_availability=True)
+    bau = WorkRecord(1, week(0), friday(1), 30.0, OPERATIONAL, "bau", scales_with_availability=True)
     on_call = WorkRecord(1, week(0), friday(1), 8.0, OPERATIONAL, "on_call")
     leave = AbsenceRecord(1, week(0), week(0) + timedelta(days=2))
     # when

@@ -22,8 +22,9 @@ from . import reference
 H = Horizon(date(2027, 1, 4), 10)
 RULES = {"overallocation": overallocation, "skill_gap": skill_gap}
 days = st.integers(min_value=-10, max_value=7 * 12).map(lambda n: H.start + timedelta(days=n))
-hours = st.one_of(st.sampled_from([0.5, 4.0, 7.5, 12.5, 18.75, 20.0, 37.5, 40.0]),
-                  st.floats(0.1, 60))
+hours = st.one_of(
+    st.sampled_from([0.5, 4.0, 7.5, 12.5, 18.75, 20.0, 37.5, 40.0]), st.floats(0.1, 60)
+)
 
 
 @st.composite
@@ -34,35 +35,60 @@ def span(draw):
 
 @st.composite
 def plans(draw):
-    people = [PersonRecord(i, f"P{i}", draw(st.integers(1, 3)), draw(st.sampled_from(
-        [0.0, 20.0, 22.5, 37.5, 40.0])), tuple((s, draw(st.integers(1, 5)))
-                                              for s in draw(st.sets(st.integers(1, 3),
-                                                                    max_size=3))))
-              for i in range(1, draw(st.integers(1, 6)) + 1)]
+    people = [
+        PersonRecord(
+            i,
+            f"P{i}",
+            draw(st.integers(1, 3)),
+            draw(st.sampled_from([0.0, 20.0, 22.5, 37.5, 40.0])),
+            tuple(
+                (s, draw(st.integers(1, 5))) for s in draw(st.sets(st.integers(1, 3), max_size=3))
+            ),
+        )
+        for i in range(1, draw(st.integers(1, 6)) + 1)
+    ]
     ids = [p.id for p in people]
     records: list = list(people)
     for _ in range(draw(st.integers(0, 14))):
         start, end = draw(span())
         source = draw(st.sampled_from([PROJECT, OPERATIONAL]))
-        records.append(WorkRecord(
-            draw(st.sampled_from(ids + [99])), start, end, draw(hours), source,
-            "project" if source == PROJECT else "bau",
-            draw(st.integers(1, 4)) if source == PROJECT else None, draw(st.booleans()),
-            ref=draw(st.sampled_from(["", f"w{len(records)}"])),
-            scales_with_availability=draw(st.booleans())))
+        records.append(
+            WorkRecord(
+                draw(st.sampled_from(ids + [99])),
+                start,
+                end,
+                draw(hours),
+                source,
+                "project" if source == PROJECT else "bau",
+                draw(st.integers(1, 4)) if source == PROJECT else None,
+                draw(st.booleans()),
+                ref=draw(st.sampled_from(["", f"w{len(records)}"])),
+                scales_with_availability=draw(st.booleans()),
+            )
+        )
     for _ in range(draw(st.integers(0, 4))):
         start, end = draw(span())
         records.append(AbsenceRecord(draw(st.sampled_from(ids + [None, 99])), start, end))
     for _ in range(draw(st.integers(0, 6))):
         start, end = draw(span())
-        records.append(DemandRecord(draw(st.integers(1, 4)), draw(st.integers(1, 4)),
-                                    draw(st.integers(1, 5)), start, end, draw(hours)))
+        records.append(
+            DemandRecord(
+                draw(st.integers(1, 4)),
+                draw(st.integers(1, 4)),
+                draw(st.integers(1, 5)),
+                start,
+                end,
+                draw(hours),
+            )
+        )
     return records
 
 
 def described(conflicts):
-    return sorted((c.key, c.severity, c.message, repr(c.details), c.project_ids, c.person_id,
-                   c.team_id) for c in conflicts)
+    return sorted(
+        (c.key, c.severity, c.message, repr(c.details), c.project_ids, c.person_id, c.team_id)
+        for c in conflicts
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -78,4 +104,5 @@ def test_property_vectorised_engine_matches_the_plain_python_one(records, thresh
             assert [x.hex() for x in got[key]] == [float(x).hex() for x in row], (name, key)
             assert all(type(x) is float for x in got[key])
     assert described(conflicts) == described(
-        [*reference.overallocation(plan, expected), *reference.skill_gap(plan, expected)])
+        [*reference.overallocation(plan, expected), *reference.skill_gap(plan, expected)]
+    )

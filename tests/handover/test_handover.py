@@ -29,10 +29,16 @@ pytestmark = pytest.mark.django_db
 
 # --- opening ---------------------------------------------------------------------------------
 
+
 def test_approving_a_project_opens_its_handover_with_a_check_per_criterion(role_user):
     team, service = TeamFactory(name="Platform Ops"), ServiceFactory(name="Payments")
-    project = ProjectFactory(stage=Stage.ASSESSED, owner=PersonFactory(), sponsor="CFO",
-                             support_team=team, support_effort_hours=6)
+    project = ProjectFactory(
+        stage=Stage.ASSESSED,
+        owner=PersonFactory(),
+        sponsor="CFO",
+        support_team=team,
+        support_effort_hours=6,
+    )
     project.services.add(service)
     score_fully(project, [CriterionFactory(name="Value")])
     assert not Handover.objects.filter(project=project).exists()
@@ -65,11 +71,13 @@ def test_a_refused_approval_opens_no_handover(role_user):
 
 # --- the readiness gate ------------------------------------------------------------------------
 
+
 def test_readiness_review_needs_a_team_and_a_go_live(role_user):
     handover = open_handover(team=False)
     with pytest.raises(TransitionRefused) as refused:
-        services.handover_transition(handover=handover, to=HandoverState.READINESS_REVIEW,
-                                     by=role_user("pmo_lead"))
+        services.handover_transition(
+            handover=handover, to=HandoverState.READINESS_REVIEW, by=role_user("pmo_lead")
+        )
     assert "receiving support team" in refused.value.detail
     assert "go-live" in refused.value.detail
 
@@ -77,17 +85,20 @@ def test_readiness_review_needs_a_team_and_a_go_live(role_user):
 def test_acceptance_is_refused_while_a_mandatory_check_is_open_and_names_it(role_user):
     handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
-    handover.checks.filter(criterion__name__in=["Runbook published",
-                                                "Backup and recovery tested"]).update(
-        status=CheckStatus.IN_PROGRESS)
+    handover.checks.filter(
+        criterion__name__in=["Runbook published", "Backup and recovery tested"]
+    ).update(status=CheckStatus.IN_PROGRESS)
     handover.checks.filter(criterion__name="Service desk briefed").update(
-        status=CheckStatus.TODO)  # optional: does not block
+        status=CheckStatus.TODO
+    )  # optional: does not block
 
     with pytest.raises(TransitionRefused) as refused:
-        services.handover_transition(handover=handover, to=HandoverState.ACCEPTED,
-                                     by=role_user("itsm_manager"))
-    assert refused.value.detail == ("Mandatory checks still open: Runbook published, "
-                                    "Backup and recovery tested.")
+        services.handover_transition(
+            handover=handover, to=HandoverState.ACCEPTED, by=role_user("itsm_manager")
+        )
+    assert refused.value.detail == (
+        "Mandatory checks still open: Runbook published, Backup and recovery tested."
+    )
     assert HandoverState.ACCEPTED not in refused.value.allowed
 
 
@@ -104,11 +115,16 @@ def test_acceptance_allowed_once_open_checks_are_done_or_waived_with_a_reason(ro
     with pytest.raises(ValidationError) as no_reason:
         services.check_update(check=runbook, by=manager, status=CheckStatus.WAIVED)
     assert "waiver_reason" in no_reason.value.message_dict
-    services.check_update(check=runbook, by=manager, status=CheckStatus.WAIVED,
-                          waiver_reason="The vendor runs it for the first year.")
+    services.check_update(
+        check=runbook,
+        by=manager,
+        status=CheckStatus.WAIVED,
+        waiver_reason="The vendor runs it for the first year.",
+    )
 
-    handover = services.handover_transition(handover=handover, to=HandoverState.ACCEPTED,
-                                            by=manager)
+    handover = services.handover_transition(
+        handover=handover, to=HandoverState.ACCEPTED, by=manager
+    )
     assert handover.state == HandoverState.ACCEPTED
     assert handover.accepted_by == manager and handover.accepted_at is not None
     assert HandoverTransition.objects.filter(handover=handover, to_state="accepted").exists()
@@ -119,26 +135,33 @@ def test_only_an_itsm_manager_accepts(role_user, role):
     handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
     with pytest.raises(PermissionDenied):
-        services.handover_transition(handover=handover, to=HandoverState.ACCEPTED,
-                                     by=role_user(role))
+        services.handover_transition(
+            handover=handover, to=HandoverState.ACCEPTED, by=role_user(role)
+        )
     handover.refresh_from_db()
     assert handover.state == HandoverState.READINESS_REVIEW
 
 
 def test_sending_back_needs_a_reason_and_clears_the_acceptance(role_user):
     manager = role_user("itsm_manager")
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.ACCEPTED,
-                           accepted_by=manager)
+    handover = force_state(
+        open_handover(go_live=days(30)), HandoverState.ACCEPTED, accepted_by=manager
+    )
     with pytest.raises(ValidationError):
-        services.handover_transition(handover=handover, to=HandoverState.READINESS_REVIEW,
-                                     by=manager)
-    handover = services.handover_transition(handover=handover,
-                                            to=HandoverState.READINESS_REVIEW, by=manager,
-                                            comment="Runbook turned out to be a stub.")
+        services.handover_transition(
+            handover=handover, to=HandoverState.READINESS_REVIEW, by=manager
+        )
+    handover = services.handover_transition(
+        handover=handover,
+        to=HandoverState.READINESS_REVIEW,
+        by=manager,
+        comment="Runbook turned out to be a stub.",
+    )
     assert handover.accepted_by is None and handover.accepted_at is None
 
 
 # --- checks ----------------------------------------------------------------------------------
+
 
 def test_engineers_update_only_the_checks_they_own(role_user):
     engineer = role_user("engineer")
@@ -146,8 +169,12 @@ def test_engineers_update_only_the_checks_they_own(role_user):
     mine, other = list(handover.checks.all()[:2])
     mine.owner = PersonFactory(user=engineer)
     mine.save()
-    services.check_update(check=mine, by=engineer, status=CheckStatus.DONE,
-                          evidence_url="https://wiki.example.org/runbook")
+    services.check_update(
+        check=mine,
+        by=engineer,
+        status=CheckStatus.DONE,
+        evidence_url="https://wiki.example.org/runbook",
+    )
     mine.refresh_from_db()
     assert mine.status == CheckStatus.DONE
     with pytest.raises(PermissionDenied):
@@ -159,16 +186,18 @@ def test_engineers_update_only_the_checks_they_own(role_user):
 def test_checks_are_frozen_once_accepted(role_user):
     handover = force_state(open_handover(go_live=days(30)), HandoverState.ACCEPTED)
     with pytest.raises(TransitionRefused):
-        services.check_update(check=handover.checks.first(), by=role_user("pmo_lead"),
-                              status=CheckStatus.TODO)
+        services.check_update(
+            check=handover.checks.first(), by=role_user("pmo_lead"), status=CheckStatus.TODO
+        )
 
 
 def test_readiness_summary_counts_and_lists_open_mandatory_checks():
     handover = open_handover()
     settle_checks(handover)
     handover.checks.filter(criterion__name="Runbook published").update(status="todo")
-    handover.checks.filter(criterion__name="Service desk briefed").update(status="waived",
-                                                                           waiver_reason="n/a")
+    handover.checks.filter(criterion__name="Service desk briefed").update(
+        status="waived", waiver_reason="n/a"
+    )
     summary = readiness_summary(handover.checks.select_related("criterion"))
     assert (summary.done, summary.waived, summary.total) == (8, 1, 10)
     assert summary.mandatory_open == ("Runbook published",)
@@ -211,30 +240,30 @@ def test_early_life_support_starts_at_go_live(role_user):
     manager = role_user("itsm_manager")
     handover = force_state(open_handover(go_live=days(5)), HandoverState.ACCEPTED)
     with pytest.raises(TransitionRefused) as refused:
-        services.handover_transition(handover=handover, to=HandoverState.EARLY_LIFE_SUPPORT,
-                                     by=manager)
+        services.handover_transition(
+            handover=handover, to=HandoverState.EARLY_LIFE_SUPPORT, by=manager
+        )
     assert "starts at go-live" in refused.value.detail
     handover.project.milestones.update(due_date=days(-3))
-    handover = services.handover_transition(handover=handover,
-                                            to=HandoverState.EARLY_LIFE_SUPPORT, by=manager)
+    handover = services.handover_transition(
+        handover=handover, to=HandoverState.EARLY_LIFE_SUPPORT, by=manager
+    )
     assert handover.els_started_on == days(-3)
 
 
-def test_closing_waits_for_the_exit_criteria_from_incidents_and_records_transition_days(
-        role_user):
+def test_closing_waits_for_the_exit_criteria_from_incidents_and_records_transition_days(role_user):
     manager = role_user("itsm_manager")
     handover = open_handover(go_live=days(-20))
     force_state(handover, HandoverState.EARLY_LIFE_SUPPORT, els_started_on=days(-20))
     incident(handover.project, days(-10), priority=2)  # restarts the clock: ends in 4 days
-    incident(handover.project, days(-1), priority=4)   # does not count
+    incident(handover.project, days(-1), priority=4)  # does not count
 
     with pytest.raises(TransitionRefused) as refused:
         services.handover_transition(handover=handover, to=HandoverState.CLOSED, by=manager)
     assert f"{days(4):%d %b %Y}" in refused.value.detail
 
     handover.project.incidents.filter(priority=2).update(priority=3)  # re-triaged
-    handover = services.handover_transition(handover=handover, to=HandoverState.CLOSED,
-                                            by=manager)
+    handover = services.handover_transition(handover=handover, to=HandoverState.CLOSED, by=manager)
     assert handover.state == HandoverState.CLOSED
     assert handover.els_ended_on == days(-6)
     assert handover.closed_at is not None

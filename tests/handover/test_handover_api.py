@@ -14,16 +14,33 @@ URL = "/api/handover/handovers/"
 
 
 def move(client, handover, to, comment=""):
-    return client.post(f"{URL}{handover.pk}/transition/", {"to": to, "comment": comment},
-                       format="json")
+    return client.post(
+        f"{URL}{handover.pk}/transition/", {"to": to, "comment": comment}, format="json"
+    )
 
 
 def test_api_handover_reads_are_for_every_role(api_clients):
     handover = open_handover(go_live=days(30))
-    assert_matrix(api_clients, "get", URL, anonymous=401, pmo_lead=200, itsm_manager=200,
-                  engineer=200, executive=200)
-    assert_matrix(api_clients, "get", f"{URL}{handover.pk}/", anonymous=401, pmo_lead=200,
-                  itsm_manager=200, engineer=200, executive=200)
+    assert_matrix(
+        api_clients,
+        "get",
+        URL,
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
+    assert_matrix(
+        api_clients,
+        "get",
+        f"{URL}{handover.pk}/",
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
 
 
 def test_api_handover_body_has_readiness_and_go_live(api):
@@ -32,23 +49,48 @@ def test_api_handover_body_has_readiness_and_go_live(api):
     handover.checks.filter(criterion__name="Runbook published").update(status="todo")
     body = api.get(f"{URL}{handover.pk}/").json()
     assert body["go_live_on"] == days(30).isoformat()
-    assert body["readiness"] == {"done": 9, "waived": 0, "total": 10, "settled": 9,
-                                 "percent": 90, "mandatory_open": ["Runbook published"]}
+    assert body["readiness"] == {
+        "done": 9,
+        "waived": 0,
+        "total": 10,
+        "settled": 9,
+        "percent": 90,
+        "mandatory_open": ["Runbook published"],
+    }
     assert body["state"] == "planning"
 
 
 def test_api_handover_create_and_update_roles(api_clients):
     # an empty body: the writers are told what is missing, the others refused
-    assert_matrix(api_clients, "post", URL, {}, anonymous=401, pmo_lead=400,
-                  itsm_manager=400, engineer=403, executive=403)
-    created = api_clients("pmo_lead").post(URL, {"project": ProjectFactory().pk,
-                                                 "new_service_name": "Loyalty"}, format="json")
+    assert_matrix(
+        api_clients,
+        "post",
+        URL,
+        {},
+        anonymous=401,
+        pmo_lead=400,
+        itsm_manager=400,
+        engineer=403,
+        executive=403,
+    )
+    created = api_clients("pmo_lead").post(
+        URL, {"project": ProjectFactory().pk, "new_service_name": "Loyalty"}, format="json"
+    )
     assert created.status_code == 201, created.json()
     assert created.json()["readiness"]["total"] == 10
     assert created.json()["new_service_name"] == "Loyalty"
     url = f"{URL}{created.json()['id']}/"
-    assert_matrix(api_clients, "patch", url, {"els_quiet_days": 21}, anonymous=401,
-                  pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "patch",
+        url,
+        {"els_quiet_days": 21},
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_api_transition_roles_and_the_readiness_gate(api_clients):
@@ -69,14 +111,17 @@ def test_api_transition_roles_and_the_readiness_gate(api_clients):
     assert body["allowed"] == ["planning"]
 
     check = handover.checks.get(criterion__name="Security review passed")
-    waived = manager.patch(f"/api/handover/checks/{check.pk}/", {"status": "waived"},
-                           format="json")
+    waived = manager.patch(f"/api/handover/checks/{check.pk}/", {"status": "waived"}, format="json")
     assert waived.status_code == 400
     assert "waiver_reason" in waived.json()["fields"]
-    assert manager.patch(f"/api/handover/checks/{check.pk}/",
-                         {"status": "waived", "waiver_reason": "Reviewed with the parent "
-                                                               "platform."},
-                         format="json").status_code == 200
+    assert (
+        manager.patch(
+            f"/api/handover/checks/{check.pk}/",
+            {"status": "waived", "waiver_reason": "Reviewed with the parent platform."},
+            format="json",
+        ).status_code
+        == 200
+    )
 
     accepted = move(manager, handover, "accepted")
     assert accepted.status_code == 200, accepted.json()
@@ -106,24 +151,52 @@ def test_api_checks_role_rules_and_filter(api_clients, role_user):
     assert other.checks.count() == 10
 
     url = f"/api/handover/checks/{check.pk}/"
-    assert_matrix(api_clients, "patch", url, {"status": "in_progress"}, anonymous=401,
-                  pmo_lead=200, itsm_manager=200, engineer=200, executive=403)
+    assert_matrix(
+        api_clients,
+        "patch",
+        url,
+        {"status": "in_progress"},
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=403,
+    )
     not_mine = handover.checks.exclude(pk=check.pk).first()
-    assert api_clients("engineer").patch(f"/api/handover/checks/{not_mine.pk}/",
-                                         {"status": "done"}, format="json").status_code == 403
-    assert api_clients("pmo_lead").post("/api/handover/checks/", {},
-                                        format="json").status_code == 405
+    assert (
+        api_clients("engineer")
+        .patch(f"/api/handover/checks/{not_mine.pk}/", {"status": "done"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_clients("pmo_lead").post("/api/handover/checks/", {}, format="json").status_code == 405
+    )
 
 
 def test_api_criteria_are_written_by_itsm_managers(api_clients):
-    assert_matrix(api_clients, "get", "/api/handover/criteria/", anonymous=401, pmo_lead=200,
-                  itsm_manager=200, engineer=200, executive=200)
+    assert_matrix(
+        api_clients,
+        "get",
+        "/api/handover/criteria/",
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
     counter = iter(range(100))
-    for role, expected in (("pmo_lead", 403), ("engineer", 403), ("executive", 403),
-                           ("itsm_manager", 201)):
-        response = api_clients(role).post("/api/handover/criteria/",
-                                          {"name": f"DR rehearsal {next(counter)}",
-                                           "mandatory": True}, format="json")
+    for role, expected in (
+        ("pmo_lead", 403),
+        ("engineer", 403),
+        ("executive", 403),
+        ("itsm_manager", 201),
+    ):
+        response = api_clients(role).post(
+            "/api/handover/criteria/",
+            {"name": f"DR rehearsal {next(counter)}", "mandatory": True},
+            format="json",
+        )
         assert response.status_code == expected, role
     used = ReadinessCriterion.objects.get(name="Runbook published")
     open_handover()

@@ -16,10 +16,26 @@ pytestmark = pytest.mark.django_db
 def test_pages_are_read_by_every_role_and_anonymous_goes_to_login(page_clients):
     handover = open_handover(go_live=days(30))
     for url in ("/handover/", f"/handover/{handover.pk}/"):
-        assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
-    assert_matrix(page_clients, "get", f"/handover/{handover.pk}/edit/", anonymous=302,
-                  pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
+        assert_matrix(
+            page_clients,
+            "get",
+            url,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
+    assert_matrix(
+        page_clients,
+        "get",
+        f"/handover/{handover.pk}/edit/",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_list_shows_readiness_and_go_live_and_filters_by_state(page_clients):
@@ -63,8 +79,7 @@ def test_detail_query_count_is_constant(page_clients):
     assert_constant_queries(lambda: client.get(url), grow)
 
 
-def test_detail_sign_off_names_open_mandatory_checks_and_acceptance_is_for_managers(
-        page_clients):
+def test_detail_sign_off_names_open_mandatory_checks_and_acceptance_is_for_managers(page_clients):
     handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
     handover.checks.filter(criterion__name="Runbook published").update(status="in_progress")
@@ -73,18 +88,25 @@ def test_detail_sign_off_names_open_mandatory_checks_and_acceptance_is_for_manag
     assert "Only an ITSM manager accepts a handover." in lead_view
 
     manager = page_clients("itsm_manager")
-    refused = manager.post(f"/handover/{handover.pk}/transition/", {"to": "accepted"},
-                           follow=True)
+    refused = manager.post(f"/handover/{handover.pk}/transition/", {"to": "accepted"}, follow=True)
     assert "Mandatory checks still open: Runbook published." in refused.content.decode()
     handover.refresh_from_db()
     assert handover.state == HandoverState.READINESS_REVIEW
 
-    assert page_clients("pmo_lead").post(f"/handover/{handover.pk}/transition/",
-                                         {"to": "accepted"}).status_code == 302
+    assert (
+        page_clients("pmo_lead")
+        .post(f"/handover/{handover.pk}/transition/", {"to": "accepted"})
+        .status_code
+        == 302
+    )
     handover.refresh_from_db()
     assert handover.state == HandoverState.READINESS_REVIEW  # refused with a message
-    assert page_clients("engineer").post(f"/handover/{handover.pk}/transition/",
-                                         {"to": "accepted"}).status_code == 403
+    assert (
+        page_clients("engineer")
+        .post(f"/handover/{handover.pk}/transition/", {"to": "accepted"})
+        .status_code
+        == 403
+    )
 
 
 def test_check_form_waives_with_a_reason_and_refuses_without(page_clients, role_user):
@@ -92,8 +114,9 @@ def test_check_form_waives_with_a_reason_and_refuses_without(page_clients, role_
     check = handover.checks.get(criterion__name="Runbook published")
     url = f"/handover/{handover.pk}/checks/{check.pk}/"
     lead = page_clients("pmo_lead")
-    refused = lead.post(url, {"status": "waived", "evidence_url": "", "waiver_reason": ""},
-                        follow=True)
+    refused = lead.post(
+        url, {"status": "waived", "evidence_url": "", "waiver_reason": ""}, follow=True
+    )
     assert "Say why this check is waived." in refused.content.decode()
     check.refresh_from_db()
     assert check.status == CheckStatus.TODO
@@ -104,18 +127,26 @@ def test_check_form_waives_with_a_reason_and_refuses_without(page_clients, role_
     # an engineer updates the checks they own, and only those
     engineer = page_clients("engineer")
     other = handover.checks.get(criterion__name="Support team trained")
-    assert engineer.post(f"/handover/{handover.pk}/checks/{other.pk}/",
-                         {"status": "done"}).status_code == 302
+    assert (
+        engineer.post(f"/handover/{handover.pk}/checks/{other.pk}/", {"status": "done"}).status_code
+        == 302
+    )
     other.refresh_from_db()
     assert other.status == CheckStatus.TODO
     other.owner = PersonFactory(user=role_user("engineer"))
     other.save()
-    engineer.post(f"/handover/{handover.pk}/checks/{other.pk}/",
-                  {"status": "done", "evidence_url": "https://lms.example.org/course/7"})
+    engineer.post(
+        f"/handover/{handover.pk}/checks/{other.pk}/",
+        {"status": "done", "evidence_url": "https://lms.example.org/course/7"},
+    )
     other.refresh_from_db()
     assert other.status == CheckStatus.DONE and other.owner is not None
-    assert page_clients("executive").post(f"/handover/{handover.pk}/checks/{other.pk}/",
-                                          {"status": "todo"}).status_code == 403
+    assert (
+        page_clients("executive")
+        .post(f"/handover/{handover.pk}/checks/{other.pk}/", {"status": "todo"})
+        .status_code
+        == 403
+    )
 
 
 def test_detail_shows_early_life_support_and_its_incidents(page_clients):

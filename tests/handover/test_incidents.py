@@ -32,8 +32,9 @@ def reporter():
 
 
 def log(reporter, service, **fields):
-    return services.incident_log(reporter=reporter, title=fields.pop("title", "Checkout down"),
-                                 service=service, **fields)
+    return services.incident_log(
+        reporter=reporter, title=fields.pop("title", "Checkout down"), service=service, **fields
+    )
 
 
 def in_state(incident, state) -> Incident:
@@ -43,17 +44,32 @@ def in_state(incident, state) -> Incident:
 
 
 def change_of(project, requester, number="CHG0000042"):
-    return ChangeRequest.objects.create(title="Upgrade the database", requester=requester,
-                                        project=project, number=number, state="closed")
+    return ChangeRequest.objects.create(
+        title="Upgrade the database",
+        requester=requester,
+        project=project,
+        number=number,
+        state="closed",
+    )
 
 
 # --- priority and numbering ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("impact", "urgency", "expected"), [
-    (1, 1, 1), (1, 2, 2), (1, 3, 3),
-    (2, 1, 2), (2, 2, 3), (2, 3, 4),
-    (3, 1, 3), (3, 2, 4), (3, 3, 5),
-])
+
+@pytest.mark.parametrize(
+    ("impact", "urgency", "expected"),
+    [
+        (1, 1, 1),
+        (1, 2, 2),
+        (1, 3, 3),
+        (2, 1, 2),
+        (2, 2, 3),
+        (2, 3, 4),
+        (3, 1, 3),
+        (3, 2, 4),
+        (3, 3, 5),
+    ],
+)
 def test_incidents_priority_matrix(impact, urgency, expected):
     assert priority(impact, urgency) == expected
 
@@ -104,12 +120,13 @@ PAIRS = [(a, b) for a in IncidentState.values for b in IncidentState.values if a
 
 
 @pytest.mark.parametrize(("start", "to"), PAIRS)
-def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, service, start,
-                                                       to):
+def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, service, start, to):
     incident = in_state(log(reporter, service), start)
     response = api_clients("engineer").post(
-        f"{URL}{incident.pk}/transition/", {"to": to, "resolution_notes": "Restarted the pool"},
-        format="json")
+        f"{URL}{incident.pk}/transition/",
+        {"to": to, "resolution_notes": "Restarted the pool"},
+        format="json",
+    )
     incident.refresh_from_db()
     if to in INCIDENT_TRANSITIONS[start]:
         assert response.status_code == 200, response.json()
@@ -125,8 +142,7 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
         assert body["current"] == start and incident.state == start
 
 
-def test_incidents_resolve_needs_notes_and_reopen_clears_resolution(api_clients, reporter,
-                                                                     service):
+def test_incidents_resolve_needs_notes_and_reopen_clears_resolution(api_clients, reporter, service):
     incident = log(reporter, service)
     client = api_clients("engineer")
     url = f"{URL}{incident.pk}/transition/"
@@ -135,8 +151,9 @@ def test_incidents_resolve_needs_notes_and_reopen_clears_resolution(api_clients,
     assert "resolution_notes" in missing.json()["fields"]
     assert Incident.objects.get(pk=incident.pk).state == "new"
     assert client.post(url, {"to": "nonsense"}, format="json").json()["fields"].keys() == {"to"}
-    done = client.post(url, {"to": "resolved", "resolution_notes": "Rolled back"},
-                       format="json").json()
+    done = client.post(
+        url, {"to": "resolved", "resolution_notes": "Rolled back"}, format="json"
+    ).json()
     assert done["resolved_at"] and done["resolution_notes"] == "Rolled back"
     reopened = client.post(url, {"to": "in_progress"}, format="json").json()
     assert reopened["state"] == "in_progress" and reopened["resolved_at"] is None
@@ -148,21 +165,48 @@ def test_incidents_resolve_needs_notes_and_reopen_clears_resolution(api_clients,
 
 def test_incidents_transition_role_rule(api_clients, reporter, service):
     incident = log(reporter, service)
-    assert_matrix(api_clients, "post", f"{URL}{incident.pk}/transition/", {"to": "bogus"},
-                  anonymous=401, pmo_lead=403, itsm_manager=400, engineer=400, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        f"{URL}{incident.pk}/transition/",
+        {"to": "bogus"},
+        anonymous=401,
+        pmo_lead=403,
+        itsm_manager=400,
+        engineer=400,
+        executive=403,
+    )
 
 
 # --- role rules and bad input --------------------------------------------------------------
 
+
 def test_incidents_api_every_role_reads(api_clients):
     for endpoint in ("incidents", "problems", "worklogs"):
-        assert_matrix(api_clients, "get", f"/api/handover/{endpoint}/", anonymous=401,
-                      pmo_lead=200, itsm_manager=200, engineer=200, executive=200)
+        assert_matrix(
+            api_clients,
+            "get",
+            f"/api/handover/{endpoint}/",
+            anonymous=401,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
 
 
 def test_incidents_engineers_and_itsm_managers_log(api_clients, service):
-    assert_matrix(api_clients, "post", URL, {"title": "VPN down", "service": service.pk},
-                  anonymous=401, pmo_lead=403, itsm_manager=201, engineer=201, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        URL,
+        {"title": "VPN down", "service": service.pk},
+        anonymous=401,
+        pmo_lead=403,
+        itsm_manager=201,
+        engineer=201,
+        executive=403,
+    )
     assert Incident.objects.count() == 2
     assert all(i.number.startswith("INC") for i in Incident.objects.all())
 
@@ -170,21 +214,31 @@ def test_incidents_engineers_and_itsm_managers_log(api_clients, service):
 def test_incidents_bad_input_is_400_with_the_field_and_saves_nothing(api_clients, service):
     client = api_clients("engineer")
     project = ProjectFactory()
-    for body, field in [({"title": "x", "service": service.pk, "impact": 4}, "impact"),
-                        ({"title": "x", "service": service.pk, "urgency": 0}, "urgency"),
-                        ({"title": "", "service": service.pk}, "title"),
-                        ({"title": "x", "service": 999999}, "service"),
-                        ({"title": "x"}, "service"),
-                        ({"title": "x", "service": service.pk,
-                          "opened_at": (timezone.now() + timedelta(days=2)).isoformat()},
-                         "opened_at")]:
+    for body, field in [
+        ({"title": "x", "service": service.pk, "impact": 4}, "impact"),
+        ({"title": "x", "service": service.pk, "urgency": 0}, "urgency"),
+        ({"title": "", "service": service.pk}, "title"),
+        ({"title": "x", "service": 999999}, "service"),
+        ({"title": "x"}, "service"),
+        (
+            {
+                "title": "x",
+                "service": service.pk,
+                "opened_at": (timezone.now() + timedelta(days=2)).isoformat(),
+            },
+            "opened_at",
+        ),
+    ]:
         response = client.post(URL, body, format="json")
         assert response.status_code == 400, body
         assert field in response.json()["fields"], response.json()
     # a project the engineer does not work on is not theirs to log against
-    assert "project" in client.post(URL, {"title": "x", "service": service.pk,
-                                          "project": project.pk},
-                                    format="json").json()["fields"]
+    assert (
+        "project"
+        in client.post(
+            URL, {"title": "x", "service": service.pk, "project": project.pk}, format="json"
+        ).json()["fields"]
+    )
     manager = api_clients("itsm_manager")
     missing = manager.post(URL, {"title": "x", "project": project.pk}, format="json")
     assert missing.status_code == 400
@@ -197,10 +251,8 @@ def test_incidents_api_update_and_filters(api_clients, reporter, service):
     urgent = log(reporter, service, impact=1, urgency=1, major=True)
     log(reporter, other, title="Slow inbox", impact=3, urgency=3)
     client = api_clients("engineer")
-    assert client.patch(f"{URL}{urgent.pk}/", {"urgency": 3},
-                        format="json").json()["priority"] == 3
-    assert client.patch(f"{URL}{urgent.pk}/", {"impact": 9},
-                        format="json").status_code == 400
+    assert client.patch(f"{URL}{urgent.pk}/", {"urgency": 3}, format="json").json()["priority"] == 3
+    assert client.patch(f"{URL}{urgent.pk}/", {"impact": 9}, format="json").status_code == 400
 
     def numbers(query):
         return [r["title"] for r in client.get(f"{URL}?{query}").json()["results"]]
@@ -214,20 +266,30 @@ def test_incidents_api_update_and_filters(api_clients, reporter, service):
 
 
 def test_problems_itsm_managers_write_engineers_read(api_clients, reporter, service):
-    assert_matrix(api_clients, "post", "/api/handover/problems/", {"title": "Leaky pool"},
-                  anonymous=401, pmo_lead=403, itsm_manager=201, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        "/api/handover/problems/",
+        {"title": "Leaky pool"},
+        anonymous=401,
+        pmo_lead=403,
+        itsm_manager=201,
+        engineer=403,
+        executive=403,
+    )
     manager = api_clients("itsm_manager")
-    bad = manager.post("/api/handover/problems/", {"title": "x", "state": "known_error"},
-                       format="json")
+    bad = manager.post(
+        "/api/handover/problems/", {"title": "x", "state": "known_error"}, format="json"
+    )
     assert bad.status_code == 400 and "workaround" in bad.json()["fields"]
     problem = Problem.objects.get()
     assert problem.number == f"PRB{problem.pk:07d}"
     incident = log(reporter, service)
-    linked = api_clients("engineer").patch(f"{URL}{incident.pk}/", {"problem": problem.pk},
-                                           format="json")
+    linked = api_clients("engineer").patch(
+        f"{URL}{incident.pk}/", {"problem": problem.pk}, format="json"
+    )
     assert linked.status_code == 200
-    assert manager.get(f"/api/handover/problems/{problem.pk}/").json()["incidents"] == [
-        incident.pk]
+    assert manager.get(f"/api/handover/problems/{problem.pk}/").json()["incidents"] == [incident.pk]
 
 
 def test_worklogs_engineers_record_their_time(api_clients, role_user, reporter, service):
@@ -235,20 +297,27 @@ def test_worklogs_engineers_record_their_time(api_clients, role_user, reporter, 
     engineer = role_user("engineer")
     person = PersonFactory(user=engineer)
     client = api_clients("engineer")
-    made = client.post("/api/handover/worklogs/", {"incident": incident.pk, "hours": "1.5"},
-                       format="json")
+    made = client.post(
+        "/api/handover/worklogs/", {"incident": incident.pk, "hours": "1.5"}, format="json"
+    )
     assert made.status_code == 201, made.json()
     assert made.json()["person"] == person.pk
     assert made.json()["day"] == timezone.localdate().isoformat()
-    too_much = client.post("/api/handover/worklogs/", {"incident": incident.pk, "hours": "30"},
-                           format="json")
+    too_much = client.post(
+        "/api/handover/worklogs/", {"incident": incident.pk, "hours": "30"}, format="json"
+    )
     assert too_much.status_code == 400 and "hours" in too_much.json()["fields"]
-    assert api_clients("executive").post("/api/handover/worklogs/", {
-        "incident": incident.pk, "hours": "1"}, format="json").status_code == 403
+    assert (
+        api_clients("executive")
+        .post("/api/handover/worklogs/", {"incident": incident.pk, "hours": "1"}, format="json")
+        .status_code
+        == 403
+    )
     assert WorkLog.objects.get().hours == Decimal("1.5")
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def engineers_project(role_user, service):
@@ -262,10 +331,26 @@ def engineers_project(role_user, service):
 def test_incidents_pages_role_rules(page_clients, reporter, service):
     incident = log(reporter, service)
     for path in ("/incidents/", incident.get_absolute_url()):
-        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
-    assert_matrix(page_clients, "get", "/incidents/new/", anonymous=302, pmo_lead=403,
-                  itsm_manager=200, engineer=200, executive=403)
+        assert_matrix(
+            page_clients,
+            "get",
+            path,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
+    assert_matrix(
+        page_clients,
+        "get",
+        "/incidents/new/",
+        anonymous=302,
+        pmo_lead=403,
+        itsm_manager=200,
+        engineer=200,
+        executive=403,
+    )
 
 
 def test_incidents_quick_form_from_the_project_page(page_clients, engineers_project, service):
@@ -275,9 +360,16 @@ def test_incidents_quick_form_from_the_project_page(page_clients, engineers_proj
     form = client.get(f"/incidents/new/?project={engineers_project.pk}")
     assert form.context["form"].initial["project"] == engineers_project
     assert form.context["form"].initial["service"] == service
-    response = client.post("/incidents/new/", {
-        "title": "Card payments time out", "service": service.pk,
-        "project": engineers_project.pk, "impact": 1, "urgency": 2})
+    response = client.post(
+        "/incidents/new/",
+        {
+            "title": "Card payments time out",
+            "service": service.pk,
+            "project": engineers_project.pk,
+            "impact": 1,
+            "urgency": 2,
+        },
+    )
     incident = Incident.objects.get()
     assert response.status_code == 302 and response.url == incident.get_absolute_url()
     assert (incident.priority, incident.reporter.username) == (2, "engineer_user")
@@ -289,8 +381,9 @@ def test_incidents_quick_form_from_the_project_page(page_clients, engineers_proj
 
 def test_incidents_quick_form_errors_keep_nothing(page_clients, engineers_project):
     client = page_clients("engineer")
-    response = client.post("/incidents/new/", {"title": "", "project": engineers_project.pk,
-                                               "impact": 7, "urgency": 2})
+    response = client.post(
+        "/incidents/new/", {"title": "", "project": engineers_project.pk, "impact": 7, "urgency": 2}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"title", "service", "impact"} <= errors.keys()
@@ -309,8 +402,10 @@ def test_incidents_detail_moves_work_and_problem(page_clients, role_user, report
     assert incident.state == "in_progress" and incident.in_progress_at
     page = client.get(url).content.decode()
     assert "Say how the incident was resolved." in page
-    client.post(f"{url}work/", {"day": timezone.localdate().isoformat(), "hours": "2.5",
-                                "note": "Traced it"})
+    client.post(
+        f"{url}work/",
+        {"day": timezone.localdate().isoformat(), "hours": "2.5", "note": "Traced it"},
+    )
     client.post(f"{url}work/", {"day": timezone.localdate().isoformat(), "hours": "1"})
     page = client.get(url)
     assert page.context["total_hours"] == Decimal("3.5")
@@ -321,16 +416,16 @@ def test_incidents_detail_moves_work_and_problem(page_clients, role_user, report
     manager = page_clients("itsm_manager")
     manager.post(f"{url}problem/", {"problem": problem.pk})
     assert Incident.objects.get(pk=incident.pk).problem == problem
-    assert page_clients("executive").post(f"{url}transition/",
-                                          {"to": "closed"}).status_code == 403
+    assert page_clients("executive").post(f"{url}transition/", {"to": "closed"}).status_code == 403
 
 
 def test_incidents_list_filters_and_mine(page_clients, role_user, service):
     engineer = role_user("engineer")
     other = UserFactory(username="someone", roles=["engineer"])
     services.incident_log(reporter=engineer, title="Mine one", service=service)
-    services.incident_log(reporter=other, title="Theirs", service=service, major=True,
-                          impact=1, urgency=1)
+    services.incident_log(
+        reporter=other, title="Theirs", service=service, major=True, impact=1, urgency=1
+    )
     client = page_clients("engineer")
     html = client.get("/incidents/?mine=true").content.decode()
     assert "Mine one" in html and "Theirs" not in html
@@ -347,26 +442,38 @@ def test_incidents_log_button_only_for_those_who_log(page_clients):
 
 # --- query counts --------------------------------------------------------------------------
 
+
 def _grow_incidents(reporter, service, project=None, count=30):
     change = change_of(project, reporter, number=f"CHG{Incident.objects.count():07d}")
     assignee = PersonFactory()
     for n in range(count):
-        services.incident_log(reporter=reporter, title=f"Incident {n}", service=service,
-                              project=project, caused_by_change=change, assignee=assignee,
-                              impact=1 + n % 3, urgency=1 + (n // 3) % 3)
+        services.incident_log(
+            reporter=reporter,
+            title=f"Incident {n}",
+            service=service,
+            project=project,
+            caused_by_change=change,
+            assignee=assignee,
+            impact=1 + n % 3,
+            urgency=1 + (n // 3) % 3,
+        )
 
 
 def test_incidents_list_constant_queries(page_clients, reporter, service):
     client = page_clients("itsm_manager")
     _grow_incidents(reporter, service, count=2)
-    assert_constant_queries(lambda: client.get("/incidents/"),
-                            lambda: _grow_incidents(reporter, ServiceFactory(), count=30))
-    assert_constant_queries(lambda: client.get(URL),
-                            lambda: _grow_incidents(reporter, ServiceFactory(), count=10))
+    assert_constant_queries(
+        lambda: client.get("/incidents/"),
+        lambda: _grow_incidents(reporter, ServiceFactory(), count=30),
+    )
+    assert_constant_queries(
+        lambda: client.get(URL), lambda: _grow_incidents(reporter, ServiceFactory(), count=10)
+    )
 
 
-def test_incidents_project_page_constant_queries(page_clients, reporter, engineers_project,
-                                                  service):
+def test_incidents_project_page_constant_queries(
+    page_clients, reporter, engineers_project, service
+):
     client = page_clients("engineer")
     _grow_incidents(reporter, service, engineers_project, count=1)
 

@@ -23,8 +23,9 @@ class LessonFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
     class Params:
-        published = factory.Trait(state=KnowledgeState.PUBLISHED,
-                                  published_at=factory.LazyFunction(timezone.now))
+        published = factory.Trait(
+            state=KnowledgeState.PUBLISHED, published_at=factory.LazyFunction(timezone.now)
+        )
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -38,5 +39,6 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     next_review = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=180))
 
     class Params:
-        published = factory.Trait(state=KnowledgeState.PUBLISHED,
-                                  published_at=factory.LazyFunction(timezone.now))
+        published = factory.Trait(
+            state=KnowledgeState.PUBLISHED, published_at=factory.LazyFunction(timezone.now)
+        )

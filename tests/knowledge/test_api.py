@@ -23,16 +23,22 @@ EVERYONE = {"pmo_lead": 200, "itsm_manager": 200, "engineer": 200, "executive": 
 
 
 def lesson_body(**extra) -> dict:
-    return {"title": "Book the DNS cutover early",
-            "what_happened": "The cutover waited two days for the DNS team.",
-            "recommendation": "Raise the DNS change a week before go-live.",
-            "category": "technical", **extra}
+    return {
+        "title": "Book the DNS cutover early",
+        "what_happened": "The cutover waited two days for the DNS team.",
+        "recommendation": "Raise the DNS change a week before go-live.",
+        "category": "technical",
+        **extra,
+    }
 
 
 def article_body(**extra) -> dict:
-    return {"title": "Restart the payment gateway",
-            "body": "## Steps\n\n1. Drain the node.\n2. Restart it.", "kind": "runbook",
-            **extra}
+    return {
+        "title": "Restart the payment gateway",
+        "body": "## Steps\n\n1. Drain the node.\n2. Restart it.",
+        "kind": "runbook",
+        **extra,
+    }
 
 
 def move(client, url, to, comment=""):
@@ -44,6 +50,7 @@ def ids(response) -> list[int]:
 
 
 # --- lessons: role rules ---------------------------------------------------------------------
+
 
 def test_lessons_api_reads_are_for_every_role(api_clients):
     # given
@@ -58,32 +65,62 @@ def test_lessons_api_every_role_writes_publishers_edit_anothers_nobody_deletes(a
     lesson = LessonFactory(published=True)
     url = f"{LESSONS}{lesson.pk}/"
     # then: each role writes a lesson of its own; only publishers edit another's
-    assert_matrix(api_clients, "post", LESSONS, lesson_body(), anonymous=401, pmo_lead=201,
-                  itsm_manager=201, engineer=201, executive=201)
-    assert_matrix(api_clients, "patch", url, {"impact": "high"}, anonymous=401, pmo_lead=200,
-                  itsm_manager=200, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        LESSONS,
+        lesson_body(),
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=201,
+        engineer=201,
+        executive=201,
+    )
+    assert_matrix(
+        api_clients,
+        "patch",
+        url,
+        {"impact": "high"},
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
     # nobody holds the delete permission: a lesson leaves the shelves by being archived
-    assert_matrix(api_clients, "delete", url, anonymous=401, pmo_lead=403, itsm_manager=403,
-                  engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "delete",
+        url,
+        anonymous=401,
+        pmo_lead=403,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
     assert Lesson.objects.count() == 5
 
 
 def test_lessons_api_author_edits_own_published_lesson_which_waits_for_a_publisher_again(
-        api_clients, role_user):
+    api_clients, role_user
+):
     # given an engineer's published lesson
     lesson = LessonFactory(published=True, author=role_user("engineer"))
     # when the engineer edits it
-    response = api_clients("engineer").patch(f"{LESSONS}{lesson.pk}/", {"title": "Sharper"},
-                                             format="json")
+    response = api_clients("engineer").patch(
+        f"{LESSONS}{lesson.pk}/", {"title": "Sharper"}, format="json"
+    )
     # then the edit is saved and the lesson is a draft until a publisher publishes it again
     assert response.status_code == 200
     assert (response.json()["title"], response.json()["state"]) == ("Sharper", "draft")
     # while a publisher's edit of it keeps it published
     lesson.refresh_from_db()
-    api_clients("pmo_lead").post(f"{LESSONS}{lesson.pk}/transition/", {"to": "published"},
-                                 format="json")
-    response = api_clients("pmo_lead").patch(f"{LESSONS}{lesson.pk}/", {"impact": "high"},
-                                             format="json")
+    api_clients("pmo_lead").post(
+        f"{LESSONS}{lesson.pk}/transition/", {"to": "published"}, format="json"
+    )
+    response = api_clients("pmo_lead").patch(
+        f"{LESSONS}{lesson.pk}/", {"impact": "high"}, format="json"
+    )
     assert response.json()["state"] == "published"
 
 
@@ -93,8 +130,18 @@ def test_lessons_api_transition_is_for_pmo_leads_and_itsm_managers(api_clients):
         return f"{LESSONS}{LessonFactory().pk}/transition/"
 
     # then
-    assert_matrix(api_clients, "post", "", {"to": "published"}, fresh=draft_url,
-                  anonymous=401, pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        "",
+        {"to": "published"},
+        fresh=draft_url,
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
     assert Lesson.objects.filter(state=KnowledgeState.PUBLISHED).count() == 2
 
 
@@ -102,9 +149,17 @@ def test_lessons_api_apply_is_for_every_role(api_clients):
     # given
     lesson = LessonFactory(published=True)
     # then: each user marks it once in the same place
-    assert_matrix(api_clients, "post", f"{LESSONS}{lesson.pk}/apply/",
-                  {"proposal": "New CRM rollout"}, anonymous=401, pmo_lead=201,
-                  itsm_manager=201, engineer=201, executive=201)
+    assert_matrix(
+        api_clients,
+        "post",
+        f"{LESSONS}{lesson.pk}/apply/",
+        {"proposal": "New CRM rollout"},
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=201,
+        engineer=201,
+        executive=201,
+    )
     lesson.refresh_from_db()
     assert lesson.applied_count == 4
 
@@ -113,13 +168,14 @@ def test_lessons_api_similar_is_for_every_reader(api_clients):
     # given
     LessonFactory(published=True, title="Vendor delivery slipped")
     # then
-    assert_matrix(api_clients, "get", f"{LESSONS}similar/?text=vendor", anonymous=401,
-                  **EVERYONE)
-    assert_matrix(api_clients, "post", f"{LESSONS}similar/", {"text": "vendor"},
-                  anonymous=401, **EVERYONE)
+    assert_matrix(api_clients, "get", f"{LESSONS}similar/?text=vendor", anonymous=401, **EVERYONE)
+    assert_matrix(
+        api_clients, "post", f"{LESSONS}similar/", {"text": "vendor"}, anonymous=401, **EVERYONE
+    )
 
 
 # --- lessons: lists, search and filters ------------------------------------------------------
+
 
 def test_lessons_api_list_paginates_under_results(api):
     # given
@@ -134,11 +190,17 @@ def test_lessons_api_list_paginates_under_results(api):
 
 def test_lessons_api_search_puts_the_best_match_first_with_a_snippet(api):
     # given a title match, a body-only match and a lesson about something else
-    best = LessonFactory(published=True, title="DNS cutover needs a rollback plan",
-                         what_happened="The <b>DNS</b> records were switched at midnight.",
-                         recommendation="Plan the DNS cutover with a tested rollback.")
-    weaker = LessonFactory(published=True, title="Go-live weekend",
-                           what_happened="A late DNS cutover held up the weekend.")
+    best = LessonFactory(
+        published=True,
+        title="DNS cutover needs a rollback plan",
+        what_happened="The <b>DNS</b> records were switched at midnight.",
+        recommendation="Plan the DNS cutover with a tested rollback.",
+    )
+    weaker = LessonFactory(
+        published=True,
+        title="Go-live weekend",
+        what_happened="A late DNS cutover held up the weekend.",
+    )
     LessonFactory(published=True, title="Vendor contract", what_happened="Slow vendor.")
     # when
     response = api.get(f"{LESSONS}?q=dns+cutover")
@@ -208,20 +270,24 @@ def test_lessons_api_engineer_sees_own_drafts_not_anothers(api_clients, role_use
     assert engineer.get(f"{LESSONS}{mine.pk}/").status_code == 200
     assert ids(engineer.get(LESSONS)) == [published.pk]  # the published, unless asked
     assert ids(engineer.get(f"{LESSONS}?state=draft")) == [mine.pk]
-    assert engineer.patch(f"{LESSONS}{others.pk}/", {"title": "Mine now"},
-                          format="json").status_code == 404
+    assert (
+        engineer.patch(f"{LESSONS}{others.pk}/", {"title": "Mine now"}, format="json").status_code
+        == 404
+    )
     # those who publish see every draft (a list shows drafts when asked for by state)
     assert api_clients("itsm_manager").get(f"{LESSONS}{others.pk}/").status_code == 200
     assert sorted(ids(api_clients("itsm_manager").get(f"{LESSONS}?state=draft"))) == sorted(
-        [others.pk, mine.pk])
+        [others.pk, mine.pk]
+    )
 
 
 def test_lessons_api_list_queries_stay_flat(api):
     # given lessons with tags and a source each
     def grow(n):
         for _ in range(n):
-            lesson = LessonFactory(published=True, project=ProjectFactory(),
-                                   service=ServiceFactory())
+            lesson = LessonFactory(
+                published=True, project=ProjectFactory(), service=ServiceFactory()
+            )
             lesson.tags.add(*Tag.objects.filter(name__in=["dns", "cutover"]))
 
     Tag.objects.bulk_create([Tag(name="dns"), Tag(name="cutover")])
@@ -233,14 +299,16 @@ def test_lessons_api_list_queries_stay_flat(api):
 
 # --- lessons: writes -------------------------------------------------------------------------
 
+
 def test_lessons_api_create_with_tags_and_a_source_takes_the_sources_service(api):
     # given a project on one service
     service = ServiceFactory()
     project = ProjectFactory()
     project.services.add(service)
     # when
-    response = api.post(LESSONS, lesson_body(project=project.pk, tags=["DNS", "Cut over"]),
-                        format="json")
+    response = api.post(
+        LESSONS, lesson_body(project=project.pk, tags=["DNS", "Cut over"]), format="json"
+    )
     # then
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -260,8 +328,9 @@ def test_lessons_api_a_given_service_wins_over_the_sources(api):
     project.services.add(ServiceFactory())
     chosen = ServiceFactory()
     # when
-    body = api.post(LESSONS, lesson_body(project=project.pk, service=chosen.pk),
-                    format="json").json()
+    body = api.post(
+        LESSONS, lesson_body(project=project.pk, service=chosen.pk), format="json"
+    ).json()
     # then
     assert body["service"] == chosen.pk
 
@@ -270,14 +339,17 @@ def _two_sources():
     return {"project": ProjectFactory().pk, "handover": open_handover().pk}
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    (lambda: {"title": "  "}, "title"),
-    (lambda: {"recommendation": ""}, "recommendation"),
-    (lambda: {"category": "weather"}, "category"),
-    (_two_sources, "source"),
-    (lambda: {"tags": [f"tag-{n}" for n in range(11)]}, "tags"),
-    (lambda: {"project": 999_999}, "project"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        (lambda: {"title": "  "}, "title"),
+        (lambda: {"recommendation": ""}, "recommendation"),
+        (lambda: {"category": "weather"}, "category"),
+        (_two_sources, "source"),
+        (lambda: {"tags": [f"tag-{n}" for n in range(11)]}, "tags"),
+        (lambda: {"project": 999_999}, "project"),
+    ],
+)
 def test_lessons_api_bad_input_is_400_with_the_field_and_saves_nothing(api, extra, field):
     # when
     response = api.post(LESSONS, lesson_body(**extra()), format="json")
@@ -306,9 +378,11 @@ def test_lessons_api_refused_edit_saves_nothing(api):
     # given
     lesson = LessonFactory(title="Before")
     # when the title is fine but the tags are not
-    response = api.patch(f"{LESSONS}{lesson.pk}/",
-                         {"title": "After", "tags": [f"t{n}" for n in range(11)]},
-                         format="json")
+    response = api.patch(
+        f"{LESSONS}{lesson.pk}/",
+        {"title": "After", "tags": [f"t{n}" for n in range(11)]},
+        format="json",
+    )
     # then
     assert response.status_code == 400
     assert "At most 10 tags" in response.json()["fields"]["tags"][0]
@@ -323,8 +397,9 @@ def test_lessons_api_edit_moves_the_source_and_keeps_one(api):
     url = f"{LESSONS}{lesson.pk}/"
     # when a second source is added / the source is swapped
     added = api.patch(url, {"handover": handover.pk}, format="json")
-    swapped = api.patch(url, {"project": None, "handover": handover.pk, "tags": ["ELS"]},
-                        format="json")
+    swapped = api.patch(
+        url, {"project": None, "handover": handover.pk, "tags": ["ELS"]}, format="json"
+    )
     # then
     assert added.status_code == 400 and "source" in added.json()["fields"]
     assert swapped.status_code == 200, swapped.json()
@@ -335,8 +410,9 @@ def test_lessons_api_state_is_not_written_by_an_edit(api):
     # given
     lesson = LessonFactory()
     # when
-    response = api.patch(f"{LESSONS}{lesson.pk}/", {"state": "published", "applied_count": 9},
-                         format="json")
+    response = api.patch(
+        f"{LESSONS}{lesson.pk}/", {"state": "published", "applied_count": 9}, format="json"
+    )
     # then
     assert response.status_code == 200
     lesson.refresh_from_db()
@@ -344,6 +420,7 @@ def test_lessons_api_state_is_not_written_by_an_edit(api):
 
 
 # --- lessons: the workflow -------------------------------------------------------------------
+
 
 def test_lessons_api_transition_refused_is_409_and_unknown_state_400(api):
     # given
@@ -387,6 +464,7 @@ def test_lessons_api_engineer_cannot_publish_even_their_own(api_clients, role_us
 
 # --- lessons: marked applied -----------------------------------------------------------------
 
+
 def test_lessons_api_apply_counts_once_per_user_and_place(api):
     # given
     lesson = LessonFactory(published=True)
@@ -398,8 +476,12 @@ def test_lessons_api_apply_counts_once_per_user_and_place(api):
     elsewhere = api.post(url, {"proposal": "  Data  centre exit "}, format="json")
     # then
     assert first.status_code == 201
-    assert first.json() == {"lesson": lesson.pk, "context": f"project:{project.pk}",
-                            "applied_count": 1, "created": True}
+    assert first.json() == {
+        "lesson": lesson.pk,
+        "context": f"project:{project.pk}",
+        "applied_count": 1,
+        "created": True,
+    }
     assert again.status_code == 200
     assert again.json()["applied_count"] == 1 and again.json()["created"] is False
     assert elsewhere.status_code == 201
@@ -414,19 +496,21 @@ def test_lessons_api_apply_in_a_change_or_handover(api):
     lesson = LessonFactory(published=True)
     handover = open_handover()
     # when
-    response = api.post(f"{LESSONS}{lesson.pk}/apply/", {"handover": handover.pk},
-                        format="json")
+    response = api.post(f"{LESSONS}{lesson.pk}/apply/", {"handover": handover.pk}, format="json")
     # then
     assert response.status_code == 201
     assert response.json()["context"] == f"handover:{handover.pk}"
 
 
-@pytest.mark.parametrize(("published", "data", "field"), [
-    (False, {"proposal": "New CRM"}, "lesson"),
-    (True, {}, "context"),
-    (True, {"proposal": "   "}, "context"),
-    (True, {"proposal": "New CRM", "project": None, "handover": 999_999}, "handover"),
-])
+@pytest.mark.parametrize(
+    ("published", "data", "field"),
+    [
+        (False, {"proposal": "New CRM"}, "lesson"),
+        (True, {}, "context"),
+        (True, {"proposal": "   "}, "context"),
+        (True, {"proposal": "New CRM", "project": None, "handover": 999_999}, "handover"),
+    ],
+)
 def test_lessons_api_apply_refuses_drafts_and_missing_places(api, published, data, field):
     # given
     lesson = LessonFactory(published=published)
@@ -442,8 +526,11 @@ def test_lessons_api_apply_in_two_places_at_once_is_refused(api):
     # given
     lesson = LessonFactory(published=True)
     # when
-    response = api.post(f"{LESSONS}{lesson.pk}/apply/",
-                        {"project": ProjectFactory().pk, "proposal": "New CRM"}, format="json")
+    response = api.post(
+        f"{LESSONS}{lesson.pk}/apply/",
+        {"project": ProjectFactory().pk, "proposal": "New CRM"},
+        format="json",
+    )
     # then
     assert response.status_code == 400
     assert "context" in response.json()["fields"]
@@ -452,14 +539,21 @@ def test_lessons_api_apply_in_two_places_at_once_is_refused(api):
 
 # --- lessons: similar ------------------------------------------------------------------------
 
+
 def _twin_lessons():
     """Two published lessons worded the same, on two services."""
     first, second = ServiceFactory(), ServiceFactory()
-    text = {"title": "Database migration overran the change window",
-            "what_happened": "The migration took six hours instead of two.",
-            "recommendation": "Rehearse the migration on a copy of production data."}
-    return (LessonFactory(published=True, service=first, **text), first,
-            LessonFactory(published=True, service=second, **text), second)
+    text = {
+        "title": "Database migration overran the change window",
+        "what_happened": "The migration took six hours instead of two.",
+        "recommendation": "Rehearse the migration on a copy of production data.",
+    }
+    return (
+        LessonFactory(published=True, service=first, **text),
+        first,
+        LessonFactory(published=True, service=second, **text),
+        second,
+    )
 
 
 def test_lessons_api_similar_get_puts_the_same_service_first(api):
@@ -476,8 +570,9 @@ def test_lessons_api_similar_get_puts_the_same_service_first(api):
     assert ids(for_first) == [on_first.pk, on_second.pk]
     assert ids(for_second) == [on_second.pk, on_first.pk]
     row = for_first.json()["results"][0]
-    assert isinstance(row["score"], float) and row["score"] > for_first.json()["results"][1][
-        "score"]
+    assert (
+        isinstance(row["score"], float) and row["score"] > for_first.json()["results"][1]["score"]
+    )
     assert row["web_url"] == f"/knowledge/lessons/{on_first.pk}/"
 
 
@@ -485,9 +580,11 @@ def test_lessons_api_similar_post_takes_services_and_category(api):
     # given
     on_first, first, on_second, second = _twin_lessons()
     # when
-    response = api.post(f"{LESSONS}similar/", {"text": "Database migration", "services":
-                                               [first.pk], "category": "technical"},
-                        format="json")
+    response = api.post(
+        f"{LESSONS}similar/",
+        {"text": "Database migration", "services": [first.pk], "category": "technical"},
+        format="json",
+    )
     # then (without the service the newer lesson would come first)
     assert response.status_code == 200
     assert ids(response) == [on_first.pk, on_second.pk]
@@ -503,21 +600,26 @@ def test_lessons_api_similar_returns_at_most_five(api):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize(("data", "field"), [
-    ({}, "text"),
-    ({"text": "  "}, "text"),
-    ({"text": "migration", "category": "weather"}, "category"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, "text"),
+        ({"text": "  "}, "text"),
+        ({"text": "migration", "category": "weather"}, "category"),
+    ],
+)
 def test_lessons_api_similar_bad_input_is_400_with_the_field(api, method, data, field):
     # when
-    response = getattr(api, method)(f"{LESSONS}similar/", data,
-                                    **({"format": "json"} if method == "post" else {}))
+    response = getattr(api, method)(
+        f"{LESSONS}similar/", data, **({"format": "json"} if method == "post" else {})
+    )
     # then
     assert response.status_code == 400
     assert list(response.json()["fields"]) == [field]
 
 
 # --- articles --------------------------------------------------------------------------------
+
 
 def test_articles_api_role_rules(api_clients):
     # given
@@ -526,15 +628,50 @@ def test_articles_api_role_rules(api_clients):
     # then
     assert_matrix(api_clients, "get", ARTICLES, anonymous=401, **EVERYONE)
     assert_matrix(api_clients, "get", url, anonymous=401, **EVERYONE)
-    assert_matrix(api_clients, "post", ARTICLES, article_body(), anonymous=401, pmo_lead=201,
-                  itsm_manager=201, engineer=201, executive=201)
-    assert_matrix(api_clients, "patch", url, {"kind": "known_error"}, anonymous=401,
-                  pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
-    assert_matrix(api_clients, "delete", url, anonymous=401, pmo_lead=403, itsm_manager=403,
-                  engineer=403, executive=403)
-    assert_matrix(api_clients, "post", "", {"to": "published"},
-                  fresh=lambda: f"{ARTICLES}{ArticleFactory().pk}/transition/",
-                  anonymous=401, pmo_lead=200, itsm_manager=200, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        ARTICLES,
+        article_body(),
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=201,
+        engineer=201,
+        executive=201,
+    )
+    assert_matrix(
+        api_clients,
+        "patch",
+        url,
+        {"kind": "known_error"},
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
+    assert_matrix(
+        api_clients,
+        "delete",
+        url,
+        anonymous=401,
+        pmo_lead=403,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
+    assert_matrix(
+        api_clients,
+        "post",
+        "",
+        {"to": "published"},
+        fresh=lambda: f"{ARTICLES}{ArticleFactory().pk}/transition/",
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_articles_api_create_owns_renders_and_schedules_the_review(api_clients):
@@ -556,11 +693,14 @@ def test_articles_api_create_owns_renders_and_schedules_the_review(api_clients):
     assert ArticleFactory().pk not in ids(engineer.get(ARTICLES))
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"body": " "}, "body"),
-    ({"kind": "poem"}, "kind"),
-    ({"next_review": "2001-01-01"}, "next_review"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"body": " "}, "body"),
+        ({"kind": "poem"}, "kind"),
+        ({"next_review": "2001-01-01"}, "next_review"),
+    ],
+)
 def test_articles_api_bad_input_is_400_with_the_field_and_saves_nothing(api, data, field):
     # when
     response = api.post(ARTICLES, article_body(**data), format="json")
@@ -575,8 +715,9 @@ def test_articles_api_edit_keeps_an_overdue_review_date(api):
     article = ArticleFactory(next_review=timezone.localdate() - timedelta(days=3))
     url = f"{ARTICLES}{article.pk}/"
     # when the title changes / the date moves into the past
-    renamed = api.patch(url, {"title": "Renamed", "next_review": str(article.next_review)},
-                        format="json")
+    renamed = api.patch(
+        url, {"title": "Renamed", "next_review": str(article.next_review)}, format="json"
+    )
     backdated = api.patch(url, {"next_review": "2001-01-01"}, format="json")
     # then
     assert renamed.status_code == 200 and renamed.json()["title"] == "Renamed"
@@ -597,10 +738,15 @@ def test_articles_api_transition_refused_is_409_and_unknown_state_400(api):
 
 def test_articles_api_search_ranks_with_a_snippet_and_filters(api):
     # given
-    best = ArticleFactory(published=True, title="Certificate renewal",
-                          body="Renew the certificate before it expires.", kind="runbook")
-    other = ArticleFactory(published=True, title="Load balancer",
-                           body="Check the certificate chain.", kind="how_to")
+    best = ArticleFactory(
+        published=True,
+        title="Certificate renewal",
+        body="Renew the certificate before it expires.",
+        kind="runbook",
+    )
+    other = ArticleFactory(
+        published=True, title="Load balancer", body="Check the certificate chain.", kind="how_to"
+    )
     ArticleFactory(published=True, title="Printer", body="Turn it off and on.")
     # when
     searched = api.get(f"{ARTICLES}?q=certificate")
@@ -615,5 +761,6 @@ def test_articles_api_list_queries_stay_flat(api):
     # given
     ArticleFactory.create_batch(3, published=True, service=ServiceFactory())
     # then
-    assert_constant_queries(lambda: api.get(ARTICLES),
-                            lambda: ArticleFactory.create_batch(27, service=ServiceFactory()))
+    assert_constant_queries(
+        lambda: api.get(ARTICLES), lambda: ArticleFactory.create_batch(27, service=ServiceFactory())
+    )

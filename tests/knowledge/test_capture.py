@@ -26,9 +26,9 @@ def lesson_form(kind: str, pk: int) -> str:
 
 # --- projects ---------------------------------------------------------------------------------
 
+
 def close_project(client, project, **extra):
-    return client.post(f"/portfolio/projects/{project.pk}/transition/", {"to": "closed"},
-                       **extra)
+    return client.post(f"/portfolio/projects/{project.pk}/transition/", {"to": "closed"}, **extra)
 
 
 def test_project_closing_from_the_page_asks_for_a_lesson(page_clients):
@@ -105,21 +105,28 @@ def test_project_page_does_not_prompt_when_a_lesson_exists(page_clients):
 
 # --- changes ------------------------------------------------------------------------------------
 
+
 def implemented_change(title="Upgrade payroll database") -> ChangeRequest:
     requester = UserFactory(roles=["engineer"])
     item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory())
-    change = change_services.change_create(requester=requester, title=title, items=[item],
-                                           backout_plan="Restore the snapshot",
-                                           planned_start=SOON,
-                                           planned_end=SOON + timedelta(hours=1))
+    change = change_services.change_create(
+        requester=requester,
+        title=title,
+        items=[item],
+        backout_plan="Restore the snapshot",
+        planned_start=SOON,
+        planned_end=SOON + timedelta(hours=1),
+    )
     ChangeRequest.objects.filter(pk=change.pk).update(state="implement")
     change.refresh_from_db()
     return change
 
 
 def review(client, change, outcome):
-    return client.post(f"/changes/{change.pk}/review/",
-                       {"outcome": outcome, "incidents_caused": 1, "notes": "Timed out"})
+    return client.post(
+        f"/changes/{change.pk}/review/",
+        {"outcome": outcome, "incidents_caused": 1, "notes": "Timed out"},
+    )
 
 
 @pytest.mark.parametrize("outcome", ["failed", "backed_out"])
@@ -152,8 +159,7 @@ def test_change_page_prompts_for_a_backed_out_change_only(page_clients):
     backed_html = client.get(backed_out.get_absolute_url()).content.decode()
     fine_html = client.get(fine.get_absolute_url()).content.decode()
     # then only the backed-out one asks what the next change should do differently
-    assert ("This change was backed out. What should the next change do differently?"
-            in backed_html)
+    assert "This change was backed out. What should the next change do differently?" in backed_html
     assert f'href="{lesson_form("change", backed_out.pk)}"' in backed_html
     assert 'data-testid="lesson-prompt"' not in fine_html
 
@@ -167,6 +173,7 @@ def test_change_page_stops_prompting_once_a_lesson_is_written(page_clients):
 
 
 # --- handovers ----------------------------------------------------------------------------------
+
 
 def quiet_handover():
     """A handover in early-life support long enough without incidents to be closed."""
@@ -190,8 +197,9 @@ def test_handover_other_moves_go_back_to_the_handover(page_clients):
     # given a handover in planning
     handover = open_handover(go_live=days(30))
     # when it moves on, but not to closed
-    response = page_clients("itsm_manager").post(f"/handover/{handover.pk}/transition/",
-                                                 {"to": "readiness_review"})
+    response = page_clients("itsm_manager").post(
+        f"/handover/{handover.pk}/transition/", {"to": "readiness_review"}
+    )
     # then it stays on the handover page
     assert response["Location"] == handover.get_absolute_url()
 
@@ -203,8 +211,9 @@ def test_handover_page_prompt_when_closed_hint_in_els_nothing_in_planning(page_c
     planning = open_handover()
     client = page_clients("itsm_manager")
     # when each page is opened
-    html = {h.state: client.get(h.get_absolute_url()).content.decode()
-            for h in (closed, els, planning)}
+    html = {
+        h.state: client.get(h.get_absolute_url()).content.decode() for h in (closed, els, planning)
+    }
     # then closed asks in earnest, early-life support hints, planning is quiet
     assert "What did operations learn from this handover?" in html["closed"]
     assert 'class="card mb-3 border-warning" data-testid="lesson-prompt"' in html["closed"]
@@ -216,16 +225,23 @@ def test_handover_page_prompt_when_closed_hint_in_els_nothing_in_planning(page_c
 
 # --- incidents ----------------------------------------------------------------------------------
 
+
 def an_incident(state: str) -> Incident:
-    incident = incident_services.incident_log(reporter=UserFactory(), service=ServiceFactory(),
-                                              title="Payroll API timeouts", impact=2, urgency=2)
+    incident = incident_services.incident_log(
+        reporter=UserFactory(),
+        service=ServiceFactory(),
+        title="Payroll API timeouts",
+        impact=2,
+        urgency=2,
+    )
     Incident.objects.filter(pk=incident.pk).update(state=state)  # the workflow is tested apart
     incident.refresh_from_db()
     return incident
 
 
-@pytest.mark.parametrize(("state", "offered"), [("in_progress", False), ("resolved", True),
-                                                ("closed", True)])
+@pytest.mark.parametrize(
+    ("state", "offered"), [("in_progress", False), ("resolved", True), ("closed", True)]
+)
 def test_incident_page_offers_the_known_error_once_resolved(page_clients, state, offered):
     # given an incident in `state`
     incident = an_incident(state)
@@ -241,8 +257,12 @@ def test_incident_page_offers_the_known_error_once_resolved(page_clients, state,
 def test_incident_page_lists_the_articles_written_from_it(page_clients):
     # given a resolved incident with a published known error and someone else's draft
     incident = an_incident("resolved")
-    ArticleFactory(published=True, incident=incident, kind="known_error",
-                   title="Payroll API times out under month-end load")
+    ArticleFactory(
+        published=True,
+        incident=incident,
+        kind="known_error",
+        title="Payroll API times out under month-end load",
+    )
     ArticleFactory(incident=incident, title="Half-done draft", owner=UserFactory())
     ArticleFactory(published=True, title="Unrelated runbook")
     # when an engineer opens it

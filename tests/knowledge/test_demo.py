@@ -24,11 +24,22 @@ def source_key(lesson: Lesson) -> str:
 
 def snapshot():
     lessons = sorted(
-        (lesson.title, lesson.state, lesson.category, str(lesson.service), source_key(lesson),
-         lesson.applied_count, tuple(sorted(t.name for t in lesson.tags.all())))
-        for lesson in Lesson.objects.prefetch_related("tags"))
-    articles = sorted(Article.objects.values_list("title", "state", "kind", "service__name",
-                                                  "incident__title", "next_review"))
+        (
+            lesson.title,
+            lesson.state,
+            lesson.category,
+            str(lesson.service),
+            source_key(lesson),
+            lesson.applied_count,
+            tuple(sorted(t.name for t in lesson.tags.all())),
+        )
+        for lesson in Lesson.objects.prefetch_related("tags")
+    )
+    articles = sorted(
+        Article.objects.values_list(
+            "title", "state", "kind", "service__name", "incident__title", "next_review"
+        )
+    )
     return lessons, articles, LessonApplication.objects.count(), Tag.objects.count()
 
 
@@ -70,14 +81,20 @@ def test_demo_knowledge_tells_the_demos_story():
     articles = Article.objects.all()
     assert 10 <= articles.count() <= 20
     assert set(articles.values_list("kind", flat=True)) == {"runbook", "how_to", "known_error"}
-    assert articles.filter(kind="known_error", incident__state__in=("resolved", "closed"))\
-        .count() >= 3
+    assert (
+        articles.filter(kind="known_error", incident__state__in=("resolved", "closed")).count() >= 3
+    )
     assert articles.filter(state="published", next_review__lt=timezone.localdate()).count() >= 2
 
     # the open banking proposal meets the lessons of the payments gateway's failures
     proposal = Project.objects.get(code="PRJ-0119")
-    found = similar_lessons(text=f"{proposal.name} {proposal.summary}",
-                            service_ids=list(proposal.services.values_list("pk", flat=True)))
-    payments = [lesson for lesson in found if lesson.service_id in
-                set(proposal.services.values_list("pk", flat=True))]
+    found = similar_lessons(
+        text=f"{proposal.name} {proposal.summary}",
+        service_ids=list(proposal.services.values_list("pk", flat=True)),
+    )
+    payments = [
+        lesson
+        for lesson in found
+        if lesson.service_id in set(proposal.services.values_list("pk", flat=True))
+    ]
     assert any(lesson.change and lesson.change.outcome == "backed_out" for lesson in payments)

@@ -13,8 +13,12 @@ from .factories import ArticleFactory, LessonFactory
 
 pytestmark = pytest.mark.django_db
 
-TEXT = {"title": "DNS cut-over took payroll down", "what_happened": "The TTL was a day.",
-        "recommendation": "Lower the TTL a week ahead.", "category": LessonCategory.TECHNICAL}
+TEXT = {
+    "title": "DNS cut-over took payroll down",
+    "what_happened": "The TTL was a day.",
+    "recommendation": "Lower the TTL a week ahead.",
+    "category": LessonCategory.TECHNICAL,
+}
 
 
 def test_lesson_update_by_another_non_publisher_is_refused(role_user):
@@ -44,13 +48,13 @@ def test_article_update_by_its_owner_sends_a_published_article_back_to_draft(rol
         services.article_update(article=theirs, by=role_user("engineer"), title="x")
 
 
-def test_transition_keeps_the_comment_in_history_and_a_draft_has_no_publication_date(
-        role_user):
+def test_transition_keeps_the_comment_in_history_and_a_draft_has_no_publication_date(role_user):
     # given a published lesson
     lesson = LessonFactory(published=True)
     # when a PMO lead takes it back to draft, saying why
-    services.lesson_transition(lesson=lesson, to="draft", by=role_user("pmo_lead"),
-                               comment="The numbers are wrong")
+    services.lesson_transition(
+        lesson=lesson, to="draft", by=role_user("pmo_lead"), comment="The numbers are wrong"
+    )
     # then
     lesson.refresh_from_db()
     assert lesson.published_at is None
@@ -72,8 +76,9 @@ def test_lesson_create_keeps_no_service_when_asked_for_none():
 def test_lesson_create_refuses_a_text_over_the_limit_and_saves_nothing():
     # when
     with pytest.raises(ValidationError) as refused:
-        services.lesson_create(author=UserFactory(),
-                               **{**TEXT, "what_happened": "x" * (LONGEST_TEXT + 1)})
+        services.lesson_create(
+            author=UserFactory(), **{**TEXT, "what_happened": "x" * (LONGEST_TEXT + 1)}
+        )
     # then
     assert "At most 20,000 characters" in refused.value.message_dict["what_happened"][0]
     assert not Lesson.objects.exists()
@@ -84,20 +89,23 @@ def test_similar_leaves_out_what_a_project_taught_through_its_own_changes():
     from changes import services as change_services
 
     project = ProjectFactory(name="Payroll cutover")
-    change = change_services.change_create(requester=UserFactory(), title="Payroll cutover",
-                                           project=project)
+    change = change_services.change_create(
+        requester=UserFactory(), title="Payroll cutover", project=project
+    )
     own = LessonFactory(published=True, change=change, title="Payroll cutover overran")
     other = LessonFactory(published=True, title="Payroll cutover needs a rollback rehearsal")
     # when
     found = similar_lessons(text="Payroll cutover", exclude_project_id=project.pk)
     # then
     assert [lesson.pk for lesson in found] == [other.pk]
-    assert own.pk not in [x.pk for x in similar_lessons(text="Payroll cutover",
-                                                         exclude_change_id=change.pk)]
+    assert own.pk not in [
+        x.pk for x in similar_lessons(text="Payroll cutover", exclude_change_id=change.pk)
+    ]
 
 
 def test_search_with_an_overlong_query_is_a_400_in_the_api_and_a_note_on_the_page(
-        api_clients, page_clients):
+    api_clients, page_clients
+):
     # given
     LessonFactory(published=True)
     q = "x" * 100_000
@@ -109,10 +117,15 @@ def test_search_with_an_overlong_query_is_a_400_in_the_api_and_a_note_on_the_pag
     assert page.status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/knowledge/lessons/new/?project=²",
-                                 "/knowledge/lessons/new/?incident=²",
-                                 "/knowledge/articles/new/?incident=²",
-                                 "/knowledge/similar/?title=dns&services=²"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/knowledge/lessons/new/?project=²",
+        "/knowledge/lessons/new/?incident=²",
+        "/knowledge/articles/new/?incident=²",
+        "/knowledge/similar/?title=dns&services=²",
+    ],
+)
 def test_pages_answer_a_non_ascii_digit_id_without_an_error(page_clients, url):
     # when
     response = page_clients("pmo_lead").get(url)
@@ -124,8 +137,9 @@ def test_apply_with_a_non_ascii_digit_context_is_a_400_not_an_error(page_clients
     # given
     lesson = LessonFactory(published=True)
     # when
-    response = page_clients("engineer").post(f"/knowledge/lessons/{lesson.pk}/apply/",
-                                             {"context": "project:²"}, HTTP_HX_REQUEST="true")
+    response = page_clients("engineer").post(
+        f"/knowledge/lessons/{lesson.pk}/apply/", {"context": "project:²"}, HTTP_HX_REQUEST="true"
+    )
     # then
     assert response.status_code == 400
     lesson.refresh_from_db()

@@ -35,23 +35,37 @@ def titles(response) -> list[str]:
 
 
 def an_incident(**fields):
-    fields = {"title": "Checkout times out", "service": ServiceFactory(),
-              "description": "Card payments fail after 30 s.", **fields}
+    fields = {
+        "title": "Checkout times out",
+        "service": ServiceFactory(),
+        "description": "Card payments fail after 30 s.",
+        **fields,
+    }
     return incident_log(reporter=UserFactory(), **fields)
 
 
 def lesson_post(**fields):
-    return {"title": "Book the vendor two weeks ahead", "category": "vendor", "impact": "high",
-            "service": "", "tags": "vendor, cutover",
-            "what_happened": "The vendor's engineer was booked elsewhere on cutover night.",
-            "recommendation": "Book the vendor's engineer two weeks before the cutover.",
-            **fields}
+    return {
+        "title": "Book the vendor two weeks ahead",
+        "category": "vendor",
+        "impact": "high",
+        "service": "",
+        "tags": "vendor, cutover",
+        "what_happened": "The vendor's engineer was booked elsewhere on cutover night.",
+        "recommendation": "Book the vendor's engineer two weeks before the cutover.",
+        **fields,
+    }
 
 
 def article_post(**fields):
-    return {"title": "Restart the gateway", "kind": "runbook", "service": "",
-            "next_review": (timezone.localdate() + timedelta(days=90)).isoformat(),
-            "body": "1. Drain\n2. Restart", **fields}
+    return {
+        "title": "Restart the gateway",
+        "kind": "runbook",
+        "service": "",
+        "next_review": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        "body": "1. Drain\n2. Restart",
+        **fields,
+    }
 
 
 # --- role rules ---------------------------------------------------------------------------
@@ -61,17 +75,38 @@ def test_pages_every_role_reads_and_writes_and_anonymous_goes_to_login(page_clie
     # given a lesson and an article by someone else
     lesson = LessonFactory(published=True)
     article = ArticleFactory(published=True)
-    urls = [INDEX, ARTICLES, "/knowledge/lessons/new/", "/knowledge/articles/new/",
-            f"/knowledge/lessons/{lesson.pk}/", f"/knowledge/articles/{article.pk}/"]
+    urls = [
+        INDEX,
+        ARTICLES,
+        "/knowledge/lessons/new/",
+        "/knowledge/articles/new/",
+        f"/knowledge/lessons/{lesson.pk}/",
+        f"/knowledge/articles/{article.pk}/",
+    ]
     # when / then: everyone reads and writes ...
     for url in urls:
-        assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
+        assert_matrix(
+            page_clients,
+            "get",
+            url,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
     # ... and another's text is edited by the publishers only
-    for url in (f"/knowledge/lessons/{lesson.pk}/edit/",
-                f"/knowledge/articles/{article.pk}/edit/"):
-        assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=403, executive=403)
+    for url in (f"/knowledge/lessons/{lesson.pk}/edit/", f"/knowledge/articles/{article.pk}/edit/"):
+        assert_matrix(
+            page_clients,
+            "get",
+            url,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=403,
+            executive=403,
+        )
 
 
 def test_pages_anonymous_is_sent_to_login(page_clients):
@@ -92,8 +127,18 @@ def test_transition_is_for_pmo_leads_and_itsm_managers(page_clients, kind):
         return f"/knowledge/{kind}s/{obj.pk}/transition/"
 
     # when / then
-    assert_matrix(page_clients, "post", "", {"to": "published"}, fresh=fresh, anonymous=302,
-                  pmo_lead=302, itsm_manager=302, engineer=403, executive=403)
+    assert_matrix(
+        page_clients,
+        "post",
+        "",
+        {"to": "published"},
+        fresh=fresh,
+        anonymous=302,
+        pmo_lead=302,
+        itsm_manager=302,
+        engineer=403,
+        executive=403,
+    )
     states = [type(obj).objects.get(pk=obj.pk).state for obj in made.values()]
     assert states == ["draft", "published", "published", "draft", "draft"]
 
@@ -119,8 +164,9 @@ def test_lesson_transition_engineer_gets_403_and_nothing_moves(page_clients):
     # given
     lesson = LessonFactory()
     # when
-    response = page_clients("engineer").post(f"/knowledge/lessons/{lesson.pk}/transition/",
-                                             {"to": "published"})
+    response = page_clients("engineer").post(
+        f"/knowledge/lessons/{lesson.pk}/transition/", {"to": "published"}
+    )
     # then
     assert response.status_code == 403
     lesson.refresh_from_db()
@@ -138,10 +184,26 @@ def test_lesson_detail_draft_is_for_its_author_and_the_publishers(page_clients, 
     draft = LessonFactory(author=role_user("executive"))
     url = f"/knowledge/lessons/{draft.pk}/"
     # when / then
-    assert_matrix(page_clients, "get", url, anonymous=302, pmo_lead=200, itsm_manager=200,
-                  engineer=404, executive=200)
-    assert_matrix(page_clients, "get", f"{url}edit/", anonymous=302, pmo_lead=200,
-                  itsm_manager=200, engineer=404, executive=200)
+    assert_matrix(
+        page_clients,
+        "get",
+        url,
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=404,
+        executive=200,
+    )
+    assert_matrix(
+        page_clients,
+        "get",
+        f"{url}edit/",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=404,
+        executive=200,
+    )
     author_view = page_clients("executive").get(url).content.decode()
     assert "only you and the publishers see it" in author_view
     assert 'data-testid="move-published"' not in author_view
@@ -153,8 +215,16 @@ def test_article_detail_draft_is_for_its_owner_and_the_publishers(page_clients, 
     # given
     draft = ArticleFactory(owner=role_user("engineer"))
     # when / then
-    assert_matrix(page_clients, "get", f"/knowledge/articles/{draft.pk}/", anonymous=302,
-                  pmo_lead=200, itsm_manager=200, engineer=200, executive=404)
+    assert_matrix(
+        page_clients,
+        "get",
+        f"/knowledge/articles/{draft.pk}/",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=404,
+    )
 
 
 def test_lesson_detail_archived_shows_a_banner(page_clients):
@@ -192,7 +262,8 @@ def test_index_state_filter_is_shown_to_publishers_only(page_clients):
 
 
 def test_index_drafts_link_counts_every_draft_for_publishers_and_own_for_writers(
-        page_clients, role_user):
+    page_clients, role_user
+):
     # given
     LessonFactory.create_batch(2)
     LessonFactory(author=role_user("engineer"))
@@ -208,8 +279,9 @@ def test_index_drafts_link_counts_every_draft_for_publishers_and_own_for_writers
 def test_index_filters_by_category_tag_and_source(page_clients):
     # given
     project = ProjectFactory()
-    vendor = tagged(LessonFactory(published=True, title="Vendor", category="vendor",
-                                  project=project), "cutover")
+    vendor = tagged(
+        LessonFactory(published=True, title="Vendor", category="vendor", project=project), "cutover"
+    )
     tagged(LessonFactory(published=True, title="Scheduling", category="scheduling"), "dns")
     client = page_clients("executive")
     # when
@@ -224,8 +296,10 @@ def test_index_filters_by_category_tag_and_source(page_clients):
     assert titles(by_source) == ["Vendor"]
     assert titles(by_project) == ["Vendor"]
     assert sorted(titles(blanks)) == ["Scheduling", "Vendor"]  # an empty select is "any"
-    assert f"From <a href=\"{project.get_absolute_url()}\">{project.code}</a>" in \
-        by_source.content.decode()
+    assert (
+        f'From <a href="{project.get_absolute_url()}">{project.code}</a>'
+        in by_source.content.decode()
+    )
     assert vendor.pk not in {lesson.pk for lesson in by_tag.context["object_list"]}
 
 
@@ -241,10 +315,14 @@ def test_index_bad_filter_is_ignored_with_a_note_not_an_error(page_clients):
 
 def test_index_search_ranks_title_matches_first_and_highlights(page_clients):
     # given
-    LessonFactory(published=True, title="Plan the cutover weekend",
-                  what_happened="The DNS change took hours to propagate.")
-    LessonFactory(published=True, title="Book the DNS vendor early",
-                  what_happened="Nobody was available.")
+    LessonFactory(
+        published=True,
+        title="Plan the cutover weekend",
+        what_happened="The DNS change took hours to propagate.",
+    )
+    LessonFactory(
+        published=True, title="Book the DNS vendor early", what_happened="Nobody was available."
+    )
     LessonFactory(published=True, title="Unrelated", what_happened="Budget ran out.")
     # when
     response = page_clients("engineer").get(f"{INDEX}?q=dns")
@@ -308,8 +386,7 @@ def test_index_empty_states_say_nothing_yet_or_nothing_matches(page_clients):
 
 def test_index_shows_the_recommendation_without_a_query_and_applied_count(page_clients):
     # given
-    LessonFactory(published=True, recommendation="**Book** the vendor _early_.",
-                  applied_count=4)
+    LessonFactory(published=True, recommendation="**Book** the vendor _early_.", applied_count=4)
     # when
     html = page_clients("executive").get(INDEX).content.decode()
     # then
@@ -333,8 +410,9 @@ def test_index_query_count_is_constant_for_3_and_30_lessons(page_clients):
     # popular tags
     # when / then
     assert_constant_queries(lambda: client.get(INDEX), lambda: lessons(27), expected=12)
-    assert_constant_queries(lambda: client.get(f"{INDEX}?q=lesson&category=technical"),
-                            lambda: lessons(3))
+    assert_constant_queries(
+        lambda: client.get(f"{INDEX}?q=lesson&category=technical"), lambda: lessons(3)
+    )
 
 
 def test_article_list_query_count_is_constant(page_clients):
@@ -377,9 +455,10 @@ def test_lesson_create_from_a_project_saves_its_source_and_service(page_clients,
     project = ProjectFactory()
     project.services.set([service])
     # when
-    response = page_clients("pmo_lead").post(f"/knowledge/lessons/new/?project={project.pk}",
-                                             lesson_post(project=project.pk,
-                                                         service=service.pk))
+    response = page_clients("pmo_lead").post(
+        f"/knowledge/lessons/new/?project={project.pk}",
+        lesson_post(project=project.pk, service=service.pk),
+    )
     # then
     lesson = Lesson.objects.get()
     assert response.status_code == 302 and response["Location"] == lesson.get_absolute_url()
@@ -396,11 +475,14 @@ def test_lesson_create_prefills_from_a_backed_out_change(page_clients):
     # when
     response = page_clients("engineer").get(f"/knowledge/lessons/new/?change={change.pk}")
     # then
-    assert response.context["form"].initial["title"] == f"Lesson from {change.number}: " \
-                                                       "Upgrade the LB"
+    assert (
+        response.context["form"].initial["title"] == f"Lesson from {change.number}: Upgrade the LB"
+    )
     assert response.context["form"].initial["category"] == LessonCategory.CHANGE
-    assert "This change was backed out. What should the next change do differently?" in \
-        response.content.decode()
+    assert (
+        "This change was backed out. What should the next change do differently?"
+        in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("raw", ["999999", "abc"])
@@ -414,8 +496,9 @@ def test_lesson_create_unknown_source_shows_an_error_not_a_500(page_clients, raw
 
 def test_lesson_create_posted_unknown_source_is_refused_and_nothing_saved(page_clients):
     # when
-    response = page_clients("engineer").post("/knowledge/lessons/new/",
-                                             lesson_post(incident="999999"))
+    response = page_clients("engineer").post(
+        "/knowledge/lessons/new/", lesson_post(incident="999999")
+    )
     # then
     assert response.status_code == 200
     assert "Incident: Select a valid choice" in response.content.decode()
@@ -424,8 +507,9 @@ def test_lesson_create_posted_unknown_source_is_refused_and_nothing_saved(page_c
 
 def test_lesson_create_missing_text_is_shown_on_the_form_and_nothing_saved(page_clients):
     # when
-    response = page_clients("engineer").post("/knowledge/lessons/new/",
-                                             lesson_post(title="", recommendation=" "))
+    response = page_clients("engineer").post(
+        "/knowledge/lessons/new/", lesson_post(title="", recommendation=" ")
+    )
     # then
     assert response.status_code == 200
     form = response.context["form"]
@@ -438,8 +522,7 @@ def test_lesson_create_service_refusal_lands_on_its_field(page_clients):
     # given: eleven tags, one more than a lesson takes (the service's rule)
     too_many = ", ".join(f"tag{i}" for i in range(11))
     # when
-    response = page_clients("engineer").post("/knowledge/lessons/new/",
-                                             lesson_post(tags=too_many))
+    response = page_clients("engineer").post("/knowledge/lessons/new/", lesson_post(tags=too_many))
     # then
     assert response.status_code == 200
     assert response.context["form"].errors["tags"] == ["At most 10 tags; this has 11."]
@@ -448,22 +531,29 @@ def test_lesson_create_service_refusal_lands_on_its_field(page_clients):
 
 def test_lesson_create_save_and_publish_is_for_publishers(page_clients):
     # when
-    lead = page_clients("pmo_lead").post("/knowledge/lessons/new/",
-                                         lesson_post(title="Lead's", publish="1"))
-    engineer = page_clients("engineer").post("/knowledge/lessons/new/",
-                                             lesson_post(title="Engineer's", publish="1"))
+    lead = page_clients("pmo_lead").post(
+        "/knowledge/lessons/new/", lesson_post(title="Lead's", publish="1")
+    )
+    engineer = page_clients("engineer").post(
+        "/knowledge/lessons/new/", lesson_post(title="Engineer's", publish="1")
+    )
     # then
     assert lead.status_code == engineer.status_code == 302
     assert Lesson.objects.get(title="Lead's").state == KnowledgeState.PUBLISHED
     assert Lesson.objects.get(title="Engineer's").state == KnowledgeState.DRAFT
-    assert "Save and publish" in page_clients("itsm_manager").get(
-        "/knowledge/lessons/new/").content.decode()
-    assert "Save and publish" not in page_clients("engineer").get(
-        "/knowledge/lessons/new/").content.decode()
+    assert (
+        "Save and publish"
+        in page_clients("itsm_manager").get("/knowledge/lessons/new/").content.decode()
+    )
+    assert (
+        "Save and publish"
+        not in page_clients("engineer").get("/knowledge/lessons/new/").content.decode()
+    )
 
 
 def test_lesson_edit_by_its_author_changes_text_and_tags_and_asks_for_publishing_again(
-        page_clients, role_user):
+    page_clients, role_user
+):
     # given
     lesson = tagged(LessonFactory(published=True, author=role_user("engineer")), "old")
     url = f"/knowledge/lessons/{lesson.pk}/edit/"
@@ -483,8 +573,9 @@ def test_lesson_edit_refuses_blank_text_and_keeps_the_lesson(page_clients):
     # given
     lesson = LessonFactory(published=True, title="Kept")
     # when
-    response = page_clients("itsm_manager").post(f"/knowledge/lessons/{lesson.pk}/edit/",
-                                                 lesson_post(title=""))
+    response = page_clients("itsm_manager").post(
+        f"/knowledge/lessons/{lesson.pk}/edit/", lesson_post(title="")
+    )
     # then
     assert response.status_code == 200 and "title" in response.context["form"].errors
     lesson.refresh_from_db()
@@ -496,10 +587,11 @@ def test_lesson_edit_refuses_blank_text_and_keeps_the_lesson(page_clients):
 
 def test_lesson_detail_renders_markdown_and_sanitises_scripts(page_clients):
     # given
-    lesson = LessonFactory(published=True,
-                           what_happened="**Bold** <script>alert('x')</script> "
-                                         "<img src=x onerror=alert(1)>",
-                           recommendation="- one\n- two")
+    lesson = LessonFactory(
+        published=True,
+        what_happened="**Bold** <script>alert('x')</script> <img src=x onerror=alert(1)>",
+        recommendation="- one\n- two",
+    )
     # when
     html = page_clients("engineer").get(f"/knowledge/lessons/{lesson.pk}/").content.decode()
     # then
@@ -514,8 +606,9 @@ def test_lesson_detail_shows_source_tags_applied_count_and_history(page_clients)
     # given
     incident = an_incident()
     lesson = tagged(LessonFactory(incident=incident, applied_count=3), "dns")
-    page_clients("pmo_lead").post(f"/knowledge/lessons/{lesson.pk}/transition/",
-                                  {"to": "published"})
+    page_clients("pmo_lead").post(
+        f"/knowledge/lessons/{lesson.pk}/transition/", {"to": "published"}
+    )
     # when
     html = page_clients("engineer").get(f"/knowledge/lessons/{lesson.pk}/").content.decode()
     # then
@@ -540,7 +633,11 @@ def test_article_create_prefills_a_known_error_from_an_incident(page_clients):
     assert initial["kind"] == ArticleKind.KNOWN_ERROR
     assert initial["service"] == incident.service_id
     assert [line for line in initial["body"].splitlines() if line.startswith("## ")] == [
-        "## Symptoms", "## Cause", "## Workaround", "## Fix"]
+        "## Symptoms",
+        "## Cause",
+        "## Workaround",
+        "## Fix",
+    ]
     assert "Card payments fail after 30 s." in initial["body"]
     assert "Restart the pool." in initial["body"]
     assert f'name="incident" value="{incident.pk}"' in response.content.decode()
@@ -552,36 +649,44 @@ def test_article_create_from_an_incident_saves_it_as_the_source(page_clients, ro
     # when
     response = page_clients("engineer").post(
         f"/knowledge/articles/new/?incident={incident.pk}",
-        article_post(kind="known_error", incident=incident.pk, service=incident.service_id))
+        article_post(kind="known_error", incident=incident.pk, service=incident.service_id),
+    )
     # then
     article = Article.objects.get()
     assert response.status_code == 302
     assert (article.incident, article.owner, article.state) == (
-        incident, role_user("engineer"), KnowledgeState.DRAFT)
+        incident,
+        role_user("engineer"),
+        KnowledgeState.DRAFT,
+    )
 
 
 def test_article_create_defaults_the_review_to_six_months(page_clients):
     response = page_clients("engineer").get("/knowledge/articles/new/")
-    assert response.context["form"].initial["next_review"] == \
-        timezone.localdate() + timedelta(days=180)
+    assert response.context["form"].initial["next_review"] == timezone.localdate() + timedelta(
+        days=180
+    )
 
 
 def test_article_create_refuses_a_past_review_date_and_saves_nothing(page_clients):
     # when
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    response = page_clients("engineer").post("/knowledge/articles/new/",
-                                             article_post(next_review=yesterday))
+    response = page_clients("engineer").post(
+        "/knowledge/articles/new/", article_post(next_review=yesterday)
+    )
     # then
     assert response.status_code == 200
-    assert response.context["form"].errors["next_review"] == [
-        "The next review is today or later."]
+    assert response.context["form"].errors["next_review"] == ["The next review is today or later."]
     assert not Article.objects.exists()
 
 
 def test_article_detail_marks_an_overdue_review(page_clients):
     # given
-    article = ArticleFactory(published=True, body="## Steps\n\n<script>x()</script>ok",
-                             next_review=timezone.localdate() - timedelta(days=2))
+    article = ArticleFactory(
+        published=True,
+        body="## Steps\n\n<script>x()</script>ok",
+        next_review=timezone.localdate() - timedelta(days=2),
+    )
     # when
     html = page_clients("engineer").get(f"/knowledge/articles/{article.pk}/").content.decode()
     # then
@@ -591,8 +696,9 @@ def test_article_detail_marks_an_overdue_review(page_clients):
 
 def test_article_list_filters_by_kind_and_review_due(page_clients):
     # given
-    ArticleFactory(published=True, title="Runbook", kind="runbook",
-                   next_review=timezone.localdate())
+    ArticleFactory(
+        published=True, title="Runbook", kind="runbook", next_review=timezone.localdate()
+    )
     ArticleFactory(published=True, title="How-to", kind="how_to")
     client = page_clients("executive")
     # when

@@ -37,12 +37,17 @@ def test_lesson_initial_from_a_project_names_it_and_asks_by_stage():
     assert "closed" not in prefill.lesson_initial("project", running)["prompt"]
 
 
-@pytest.mark.parametrize(("outcome", "prompt"), [
-    (Outcome.FAILED, "This change failed. What should the next change do differently?"),
-    (Outcome.BACKED_OUT,
-     "This change was backed out. What should the next change do differently?"),
-    (Outcome.SUCCESSFUL, "What should the next change on this service know?"),
-])
+@pytest.mark.parametrize(
+    ("outcome", "prompt"),
+    [
+        (Outcome.FAILED, "This change failed. What should the next change do differently?"),
+        (
+            Outcome.BACKED_OUT,
+            "This change was backed out. What should the next change do differently?",
+        ),
+        (Outcome.SUCCESSFUL, "What should the next change on this service know?"),
+    ],
+)
 def test_lesson_initial_from_a_change_asks_by_outcome(outcome, prompt):
     # given
     change = a_change(outcome)
@@ -66,17 +71,22 @@ def test_lesson_initial_from_an_incident_and_a_handover():
     # then
     assert from_incident["prompt"] == "What should we learn from this incident?"
     assert (from_incident["service"], from_incident["category"]) == (
-        service.pk, LessonCategory.TECHNICAL)
+        service.pk,
+        LessonCategory.TECHNICAL,
+    )
     assert from_handover["prompt"] == "What did operations learn from this handover?"
     assert from_handover["title"] == "Lesson from the handover of PRJ-7: Portal"
     assert from_handover["category"] == LessonCategory.HANDOVER
 
 
-@pytest.mark.parametrize(("query", "found", "error"), [
-    ({}, False, ""),
-    ({"change": "abc"}, False, "There is no change abc that you can see"),
-    ({"change": "99999"}, False, "There is no change 99999 that you can see"),
-])
+@pytest.mark.parametrize(
+    ("query", "found", "error"),
+    [
+        ({}, False, ""),
+        ({"change": "abc"}, False, "There is no change abc that you can see"),
+        ({"change": "99999"}, False, "There is no change 99999 that you can see"),
+    ],
+)
 def test_source_from_query_without_a_known_source(role_user, query, found, error):
     # when
     kind, source, message = prefill.source_from_query(query, role_user("pmo_lead"))
@@ -98,9 +108,13 @@ def test_source_from_query_hides_projects_the_user_may_not_see(role_user):
 
 def test_article_initial_from_incident_drafts_a_known_error():
     # given
-    incident = incident_log(reporter=UserFactory(), title="Checkout slow",
-                            service=ServiceFactory(), description="",
-                            resolution_notes="Flush the cache.")
+    incident = incident_log(
+        reporter=UserFactory(),
+        title="Checkout slow",
+        service=ServiceFactory(),
+        description="",
+        resolution_notes="Flush the cache.",
+    )
     # when
     initial = prefill.article_initial_from_incident(incident)
     # then

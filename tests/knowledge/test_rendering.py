@@ -58,22 +58,34 @@ def test_render_markdown_escapes_markup_inside_code():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
 
 
-@pytest.mark.parametrize(("markdown", "gone", "kept"), [
-    ("Before\n\n<script>alert('x')</script>\n\nAfter", ["<script", "alert"], ["After"]),
-    ('<img src="x.png" onerror="alert(1)">', ["onerror", "alert"], []),
-    ('<a href="https://example.org" onclick="steal()">go</a>', ["onclick", "steal"],
-     ['href="https://example.org"']),
-    ('<b onmouseover="x()">bold</b>', ["onmouseover"], ["<b>bold</b>"]),
-    ("[click](javascript:alert(1))", ["javascript", "alert"], [">click</a>"]),
-    ('<a href="javascript:alert(1)">raw</a>', ["javascript"], [">raw</a>"]),
-    ("[data](data:text/html;base64,PHNjcmlwdD4=)", ["data:", "base64"], [">data</a>"]),
-    ('<iframe src="https://evil.example.org"></iframe>', ["<iframe", "evil"], []),
-    ("<style>body { display: none }</style>\n\nText", ["<style", "display"], ["Text"]),
-    ('<p style="position: fixed; top: 0">styled</p>', ["style=", "position"],
-     ["<p>styled</p>"]),
-    ('<form action="https://evil.example.org"><input name="pw"></form>', ["<form", "<input"],
-     []),
-])
+@pytest.mark.parametrize(
+    ("markdown", "gone", "kept"),
+    [
+        ("Before\n\n<script>alert('x')</script>\n\nAfter", ["<script", "alert"], ["After"]),
+        ('<img src="x.png" onerror="alert(1)">', ["onerror", "alert"], []),
+        (
+            '<a href="https://example.org" onclick="steal()">go</a>',
+            ["onclick", "steal"],
+            ['href="https://example.org"'],
+        ),
+        ('<b onmouseover="x()">bold</b>', ["onmouseover"], ["<b>bold</b>"]),
+        ("[click](javascript:alert(1))", ["javascript", "alert"], [">click</a>"]),
+        ('<a href="javascript:alert(1)">raw</a>', ["javascript"], [">raw</a>"]),
+        ("[data](data:text/html;base64,PHNjcmlwdD4=)", ["data:", "base64"], [">data</a>"]),
+        ('<iframe src="https://evil.example.org"></iframe>', ["<iframe", "evil"], []),
+        ("<style>body { display: none }</style>\n\nText", ["<style", "display"], ["Text"]),
+        (
+            '<p style="position: fixed; top: 0">styled</p>',
+            ["style=", "position"],
+            ["<p>styled</p>"],
+        ),
+        (
+            '<form action="https://evil.example.org"><input name="pw"></form>',
+            ["<form", "<input"],
+            [],
+        ),
+    ],
+)
 def test_render_markdown_removes_what_could_run_or_restyle(markdown, gone, kept):
     # when
     html = render_markdown(markdown)

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="ranked full-text search (stored tsvector, trigger, GIN index, stemming) needs "
-           "PostgreSQL; set DATABASE_URL=postgres://... to run it")
+    "PostgreSQL; set DATABASE_URL=postgres://... to run it",
+)
 
 
 @pytest.fixture
@@ -34,6 +35,7 @@ def titles(q: str) -> list[str]:
 
 
 # --- the corpus (PostgreSQL) ------------------------------------------------------------------
+
 
 def test_corpus_is_big_enough_and_every_answer_is_in_it():
     # given / when
@@ -57,8 +59,9 @@ def test_search_corpus_right_answer_in_top_3(corpus, q, answer):
     assert answer in found[:3], f"{q!r}: {answer!r} ranked {_rank(found, answer)} in {found[:5]}"
 
 
-sqlite_only = pytest.mark.skipif(connection.vendor == "postgresql",
-                                 reason="the plain fallback runs on SQLite only")
+sqlite_only = pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="the plain fallback runs on SQLite only"
+)
 
 
 @sqlite_only
@@ -81,10 +84,14 @@ def _rank(found: list[str], answer: str):
 def test_search_title_outweighs_body():
     # given "rollback" in one lesson's title and in another's body (the body one is newer,
     # so it would win a tie)
-    in_title = LessonFactory(published=True, title="Rollback took four hours",
-                             what_happened="The schema could not be undone.")
-    in_body = LessonFactory(published=True, title="Release went wrong",
-                            what_happened="The rollback took four hours.")
+    in_title = LessonFactory(
+        published=True,
+        title="Rollback took four hours",
+        what_happened="The schema could not be undone.",
+    )
+    in_body = LessonFactory(
+        published=True, title="Release went wrong", what_happened="The rollback took four hours."
+    )
 
     # when
     found = list(ranked(published_lessons(), "rollback", LESSONS))
@@ -98,8 +105,9 @@ def test_search_title_outweighs_body():
 def test_search_recommendation_outweighs_what_happened():
     # given
     in_body = LessonFactory(published=True, title="A", what_happened="We had no pgbouncer.")
-    in_recommendation = LessonFactory(published=True, title="B",
-                                      recommendation="Put pgbouncer in front.")
+    in_recommendation = LessonFactory(
+        published=True, title="B", recommendation="Put pgbouncer in front."
+    )
     LessonFactory(published=True, title="C", what_happened="Unrelated.")
 
     # when
@@ -112,8 +120,11 @@ def test_search_recommendation_outweighs_what_happened():
 @postgres_only
 def test_search_stems_words():
     # given
-    lesson = LessonFactory(published=True, title="Data migration overran its window",
-                           what_happened="The servers failed twice.")
+    lesson = LessonFactory(
+        published=True,
+        title="Data migration overran its window",
+        what_happened="The servers failed twice.",
+    )
     LessonFactory(published=True, title="Unrelated", what_happened="Nothing to see.")
 
     # when / then: plural and inflected forms find the stem
@@ -137,10 +148,13 @@ def test_search_widens_to_any_word_when_no_row_has_them_all():
 @postgres_only
 def test_search_headline_marks_the_match_and_escapes_the_lesson_text():
     # given a body with markup in it
-    LessonFactory(published=True, title="Escaping",
-                  what_happened="The template printed <b>x</b> and <script>alert(1)</script> "
-                                "next to the firewall rule.",
-                  recommendation="Escape user text.")
+    LessonFactory(
+        published=True,
+        title="Escaping",
+        what_happened="The template printed <b>x</b> and <script>alert(1)</script> "
+        "next to the firewall rule.",
+        recommendation="Escape user text.",
+    )
 
     # when
     row = ranked(published_lessons(), "firewall", LESSONS).get()
@@ -171,9 +185,18 @@ def test_search_trigger_refreshes_the_vector_after_an_edit():
 @postgres_only
 def test_search_trigger_fills_the_vector_of_bulk_writes():
     # given rows written without save() (bulk_create, as an import would)
-    Lesson.objects.bulk_create([Lesson(title="Bulk written lesson", what_happened="x",
-                                       recommendation="y", category="technical",
-                                       author=UserFactory(), state=KnowledgeState.PUBLISHED)])
+    Lesson.objects.bulk_create(
+        [
+            Lesson(
+                title="Bulk written lesson",
+                what_happened="x",
+                recommendation="y",
+                category="technical",
+                author=UserFactory(),
+                state=KnowledgeState.PUBLISHED,
+            )
+        ]
+    )
 
     # when / then
     assert titles("bulk") == ["Bulk written lesson"]
@@ -184,8 +207,10 @@ def test_search_trigger_fills_the_vector_of_bulk_writes():
 def test_search_gin_index_exists(table):
     # given / when
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s "
-                       "AND indexname = %s", [table, f"{table}_search_gin"])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+            [table, f"{table}_search_gin"],
+        )
         rows = cursor.fetchall()
 
     # then
@@ -195,8 +220,9 @@ def test_search_gin_index_exists(table):
 @postgres_only
 def test_search_articles_title_outweighs_body():
     # given
-    in_body = ArticleFactory(published=True, title="Network runbook",
-                             body="Renew the certificate on the F5.")
+    in_body = ArticleFactory(
+        published=True, title="Network runbook", body="Renew the certificate on the F5."
+    )
     in_title = ArticleFactory(published=True, title="Certificate renewal", body="Steps.")
 
     # when
@@ -207,6 +233,7 @@ def test_search_articles_title_outweighs_body():
 
 
 # --- both backends ------------------------------------------------------------------------
+
 
 def test_search_finds_by_a_title_word():
     # given
@@ -232,8 +259,9 @@ def test_search_needs_every_word_when_some_row_has_them_all():
 def test_search_ranks_title_matches_above_body_matches():
     # given the body match is newer (it would win a tie on -pk)
     in_title = LessonFactory(published=True, title="Freeze exception refused")
-    in_body = LessonFactory(published=True, title="Late go-live",
-                            what_happened="It landed in the freeze.")
+    in_body = LessonFactory(
+        published=True, title="Late go-live", what_happened="It landed in the freeze."
+    )
 
     # when
     found = [row.pk for row in ranked(published_lessons(), "freeze", LESSONS)]
@@ -262,8 +290,11 @@ def test_search_without_words_returns_no_rows(q):
 
 def test_search_fallback_snippet_marks_matches_and_escapes():
     # given a lesson read without a headline (the plain fallback cuts the snippet itself)
-    lesson = LessonFactory(published=True, what_happened="The <b>DNS</b> record kept a long TTL.",
-                           recommendation="Lower the TTL a week ahead.")
+    lesson = LessonFactory(
+        published=True,
+        what_happened="The <b>DNS</b> record kept a long TTL.",
+        recommendation="Lower the TTL a week ahead.",
+    )
     lesson = Lesson.objects.get(pk=lesson.pk)
 
     # when
@@ -276,8 +307,11 @@ def test_search_fallback_snippet_marks_matches_and_escapes():
 
 def test_search_fallback_snippet_cuts_around_the_first_match():
     # given a long body whose match is near the end
-    lesson = LessonFactory(published=True, what_happened="filler " * 100 + "the kerberos ticket",
-                           recommendation="Rotate it.")
+    lesson = LessonFactory(
+        published=True,
+        what_happened="filler " * 100 + "the kerberos ticket",
+        recommendation="Rotate it.",
+    )
 
     # when
     html = snippet(Lesson.objects.get(pk=lesson.pk), "kerberos", LESSONS, width=80)

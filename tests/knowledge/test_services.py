@@ -21,8 +21,12 @@ from .factories import ArticleFactory, LessonFactory
 
 pytestmark = pytest.mark.django_db
 
-TEXT = {"title": "DNS cut-over took payroll down", "what_happened": "The TTL was a day.",
-        "recommendation": "Lower the TTL a week ahead.", "category": LessonCategory.TECHNICAL}
+TEXT = {
+    "title": "DNS cut-over took payroll down",
+    "what_happened": "The TTL was a day.",
+    "recommendation": "Lower the TTL a week ahead.",
+    "category": LessonCategory.TECHNICAL,
+}
 ARTICLE = {"title": "Renew the F5 certificate", "body": "## Steps\n\n1. Renew."}
 
 
@@ -46,14 +50,14 @@ def today():
 
 # --- lesson_create ------------------------------------------------------------------------
 
+
 def test_lesson_create_writes_a_draft(author, payments):
     # when
     lesson = services.lesson_create(author=author, service=payments, **TEXT)
 
     # then
     lesson.refresh_from_db()
-    assert (lesson.state, lesson.author, lesson.service) == (KnowledgeState.DRAFT, author,
-                                                              payments)
+    assert (lesson.state, lesson.author, lesson.service) == (KnowledgeState.DRAFT, author, payments)
     assert lesson.published_at is None and lesson.applied_count == 0
 
 
@@ -122,15 +126,19 @@ def test_lesson_create_refuses_two_sources(author, payments):
 
 def test_lesson_create_takes_the_service_of_its_incident(author, payments):
     # given
-    incident = incident_services.incident_log(reporter=author, title="Card payments declined",
-                                              service=payments)
+    incident = incident_services.incident_log(
+        reporter=author, title="Card payments declined", service=payments
+    )
 
     # when
     lesson = services.lesson_create(author=author, incident=incident, **TEXT)
 
     # then
-    assert (lesson.service_id, lesson.source_kind, lesson.source) == (payments.pk, "incident",
-                                                                      incident)
+    assert (lesson.service_id, lesson.source_kind, lesson.source) == (
+        payments.pk,
+        "incident",
+        incident,
+    )
 
 
 def test_lesson_create_takes_the_first_service_of_its_project_by_name(author):
@@ -152,8 +160,9 @@ def test_lesson_create_takes_the_service_of_its_changes_first_item(author, payme
     shared = ConfigurationItem.objects.create(name="san-01")
     app = ConfigurationItem.objects.create(name="pay-api", service=payments)
     later = ConfigurationItem.objects.create(name="hr-app", service=ServiceFactory(name="HR"))
-    change = change_services.change_create(requester=author, title="Release", project=project,
-                                           items=[later, shared, app])
+    change = change_services.change_create(
+        requester=author, title="Release", project=project, items=[later, shared, app]
+    )
 
     # when
     lesson = services.lesson_create(author=author, change=change, **TEXT)
@@ -210,12 +219,16 @@ def test_lesson_create_without_source_has_no_service(author):
 
 # --- tags ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("DNS, Cut Over, dns,  , cut-over", ["dns", "cut-over"]),
-    (["Vendor", "vendor ", "On-Call"], ["vendor", "on-call"]),
-    ("", []),
-    (None, []),
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("DNS, Cut Over, dns,  , cut-over", ["dns", "cut-over"]),
+        (["Vendor", "vendor ", "On-Call"], ["vendor", "on-call"]),
+        ("", []),
+        (None, []),
+    ],
+)
 def test_parse_tags_slugs_and_dedupes(value, expected):
     # when / then
     assert services.parse_tags(value) == expected
@@ -255,8 +268,9 @@ def test_lesson_tags_reuse_existing_tag_rows(author):
     first = services.lesson_create(author=author, tags="dns, cutover", **TEXT)
 
     # when
-    second = services.lesson_create(author=author, tags=["DNS", "vendor"],
-                                    **{**TEXT, "title": "Another"})
+    second = services.lesson_create(
+        author=author, tags=["DNS", "vendor"], **{**TEXT, "title": "Another"}
+    )
 
     # then
     assert sorted(Tag.objects.values_list("name", flat=True)) == ["cutover", "dns", "vendor"]
@@ -265,20 +279,32 @@ def test_lesson_tags_reuse_existing_tag_rows(author):
 
 # --- lesson_update -------------------------------------------------------------------------
 
+
 def test_lesson_update_cannot_set_state_count_or_author(author):
     # given
     lesson = services.lesson_create(author=author, **TEXT)
     other = UserFactory()
 
     # when
-    services.lesson_update(lesson=lesson, by=author, title="New title", state="published",
-                           applied_count=9, published_at=timezone.now(), author=other)
+    services.lesson_update(
+        lesson=lesson,
+        by=author,
+        title="New title",
+        state="published",
+        applied_count=9,
+        published_at=timezone.now(),
+        author=other,
+    )
 
     # then
     lesson.refresh_from_db()
     assert lesson.title == "New title"
     assert (lesson.state, lesson.applied_count, lesson.published_at, lesson.author) == (
-        KnowledgeState.DRAFT, 0, None, author)
+        KnowledgeState.DRAFT,
+        0,
+        None,
+        author,
+    )
 
 
 def test_lesson_update_refuses_blank_text_and_changes_nothing(author):
@@ -334,6 +360,7 @@ def test_lesson_update_replaces_tags_only_when_given(author):
 
 
 # --- lesson_transition ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ["pmo_lead", "itsm_manager"])
 def test_lesson_transition_publishers_publish(role_user, author, role):
@@ -412,6 +439,7 @@ def test_lesson_transition_archive_and_unpublish_keep_the_publication_date(role_
 
 # --- lesson_mark_applied -------------------------------------------------------------------
 
+
 def test_lesson_mark_applied_counts_once_per_user_and_context(author):
     # given
     lesson = LessonFactory(published=True)
@@ -427,8 +455,9 @@ def test_lesson_mark_applied_counts_once_per_user_and_context(author):
     assert LessonApplication.objects.count() == 1
 
     # when the same user applies it somewhere else
-    lesson, third = services.lesson_mark_applied(lesson=lesson, by=author,
-                                                 context="proposal:open banking apis")
+    lesson, third = services.lesson_mark_applied(
+        lesson=lesson, by=author, context="proposal:open banking apis"
+    )
 
     # then
     assert third and lesson.applied_count == 2
@@ -441,8 +470,7 @@ def test_lesson_mark_applied_by_two_users_counts_two(author):
 
     # when
     services.lesson_mark_applied(lesson=lesson, by=author, context=context)
-    lesson, created = services.lesson_mark_applied(lesson=lesson, by=UserFactory(),
-                                                   context=context)
+    lesson, created = services.lesson_mark_applied(lesson=lesson, by=UserFactory(), context=context)
 
     # then
     assert created and lesson.applied_count == 2
@@ -470,8 +498,10 @@ def test_application_context_names_where_it_was_applied(author):
 
     # when / then
     assert services.application_context(project=project) == f"project:{project.pk}"
-    assert services.application_context(proposal="  Open   Banking APIs ") == \
-        "proposal:open banking apis"
+    assert (
+        services.application_context(proposal="  Open   Banking APIs ")
+        == "proposal:open banking apis"
+    )
     with pytest.raises(ValidationError) as excinfo:
         services.application_context(proposal="   ")
     assert list(errors(excinfo)) == ["context"]
@@ -479,14 +509,18 @@ def test_application_context_names_where_it_was_applied(author):
 
 # --- articles ------------------------------------------------------------------------------
 
+
 def test_article_create_reviews_in_six_months_by_default(author):
     # when
     article = services.article_create(owner=author, **ARTICLE)
 
     # then
     assert article.next_review == today() + timedelta(days=180)
-    assert (article.state, article.owner, article.kind) == (KnowledgeState.DRAFT, author,
-                                                            ArticleKind.HOW_TO)
+    assert (article.state, article.owner, article.kind) == (
+        KnowledgeState.DRAFT,
+        author,
+        ArticleKind.HOW_TO,
+    )
 
 
 def test_article_create_refuses_a_past_review_date_and_accepts_today(author):
@@ -540,8 +574,9 @@ def test_article_update_refuses_a_new_past_review_date(author):
 
     # when
     with pytest.raises(ValidationError) as excinfo:
-        services.article_update(article=article, by=author, title="Fixed",
-                                next_review=today() - timedelta(days=3))
+        services.article_update(
+            article=article, by=author, title="Fixed", next_review=today() - timedelta(days=3)
+        )
 
     # then
     assert list(errors(excinfo)) == ["next_review"]
@@ -554,8 +589,9 @@ def test_article_update_cannot_set_state(author):
     article = ArticleFactory(owner=author)
 
     # when
-    services.article_update(article=article, by=author, state="published",
-                            published_at=timezone.now())
+    services.article_update(
+        article=article, by=author, state="published", published_at=timezone.now()
+    )
 
     # then
     article.refresh_from_db()

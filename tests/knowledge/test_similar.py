@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 
 PROPOSAL = "Migrate the payments gateway to the new cluster"
 EARLIER_FAILURE = "Egress allow-list missed when payments moved to the new cluster"
-WORDING = {"title": "Firewall rule forgotten at cut-over",
-           "what_happened": "The new firewall rule was not in the cut-over plan.",
-           "recommendation": "List every firewall rule in the cut-over plan."}
+WORDING = {
+    "title": "Firewall rule forgotten at cut-over",
+    "what_happened": "The new firewall rule was not in the cut-over plan.",
+    "recommendation": "List every firewall rule in the cut-over plan.",
+}
 
 
 def titles(lessons) -> list[str]:
@@ -109,8 +111,12 @@ def test_similar_excludes_the_projects_own_lessons():
 
 def test_similar_ignores_unrelated_lessons():
     # given
-    LessonFactory(published=True, title="Vendor delivery slipped",
-                  what_happened="Switches came late.", recommendation="Order early.")
+    LessonFactory(
+        published=True,
+        title="Vendor delivery slipped",
+        what_happened="Switches came late.",
+        recommendation="Order early.",
+    )
 
     # when / then
     assert similar_lessons(text="firewall rule cut-over") == []
@@ -119,8 +125,11 @@ def test_similar_ignores_unrelated_lessons():
 @pytest.mark.parametrize("text", ["", "   ", "the new project", "?!"])
 def test_similar_without_meaningful_words_returns_nothing(text):
     # given
-    LessonFactory(published=True, title="The new project", **{
-        k: v for k, v in WORDING.items() if k != "title"})
+    LessonFactory(
+        published=True,
+        title="The new project",
+        **{k: v for k, v in WORDING.items() if k != "title"},
+    )
 
     # when / then
     assert similar_lessons(text=text) == []
@@ -136,11 +145,14 @@ def test_similar_returns_at_most_limit():
     assert len(similar_lessons(text="firewall rule", limit=2)) == 2
 
 
-@pytest.mark.parametrize(("text", "title"), [
-    ("payments releases", "Release checklist forgotten"),
-    ("database migrations", "Data migration overran"),
-    ("emergency changes", "Change failed at the first step"),
-])
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("payments releases", "Release checklist forgotten"),
+        ("database migrations", "Data migration overran"),
+        ("emergency changes", "Change failed at the first step"),
+    ],
+)
 def test_similar_meets_other_forms_of_a_word(text, title):
     # given
     lesson = LessonFactory(published=True, title=title, what_happened="x", recommendation="y")

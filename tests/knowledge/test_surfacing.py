@@ -29,17 +29,22 @@ def apply_url(lesson) -> str:
 
 @pytest.fixture
 def dns_lesson():
-    return LessonFactory(published=True, title="DNS cutover took the payroll service down",
-                         recommendation="- Lower the DNS TTL a week before the cutover.\n"
-                                        "- Rehearse it.",
-                         category=LessonCategory.TECHNICAL)
+    return LessonFactory(
+        published=True,
+        title="DNS cutover took the payroll service down",
+        recommendation="- Lower the DNS TTL a week before the cutover.\n- Rehearse it.",
+        category=LessonCategory.TECHNICAL,
+    )
 
 
 @pytest.fixture
 def vendor_lesson():
-    return LessonFactory(published=True, title="Vendor contract signed too late",
-                         recommendation="Start procurement in the assessment stage.",
-                         category=LessonCategory.VENDOR)
+    return LessonFactory(
+        published=True,
+        title="Vendor contract signed too late",
+        recommendation="Start procurement in the assessment stage.",
+        category=LessonCategory.VENDOR,
+    )
 
 
 def lesson_ids(html: str) -> list[int]:
@@ -48,13 +53,18 @@ def lesson_ids(html: str) -> list[int]:
 
 # --- the similar-lessons fragment --------------------------------------------------------------
 
-def test_similar_returns_the_relevant_lesson_for_typed_text(page_clients, dns_lesson,
-                                                             vendor_lesson):
+
+def test_similar_returns_the_relevant_lesson_for_typed_text(
+    page_clients, dns_lesson, vendor_lesson
+):
     # given two published lessons and a proposal about a DNS cutover
     client = page_clients("pmo_lead")
     # when the intake form sends what was typed (`name` is the form's title field)
-    response = client.get(SIMILAR, {"name": "Payroll DNS cutover",
-                                    "summary": "Move payroll to the new data centre"}, **HTMX)
+    response = client.get(
+        SIMILAR,
+        {"name": "Payroll DNS cutover", "summary": "Move payroll to the new data centre"},
+        **HTMX,
+    )
     # then the DNS lesson is listed with its first step as plain text, the vendor one is not
     html = response.content.decode()
     assert response.status_code == 200
@@ -78,12 +88,12 @@ def test_similar_boosts_lessons_of_the_chosen_services(page_clients):
     # given two equally relevant lessons, one about the service being changed
     payroll = ServiceFactory(name="Payroll")
     other = LessonFactory(published=True, title="Database upgrade overran")
-    same_service = LessonFactory(published=True, title="Database upgrade overran",
-                                 service=payroll)
+    same_service = LessonFactory(published=True, title="Database upgrade overran", service=payroll)
     client = page_clients("pmo_lead")
     # when the proposal names that service
-    html = client.get(SIMILAR, {"title": "Database upgrade", "services": [payroll.pk]},
-                      **HTMX).content.decode()
+    html = client.get(
+        SIMILAR, {"title": "Database upgrade", "services": [payroll.pk]}, **HTMX
+    ).content.decode()
     # then the lesson on the same service comes first
     assert lesson_ids(html) == [same_service.pk, other.pk]
 
@@ -96,18 +106,28 @@ def test_similar_leaves_out_drafts_and_the_excluded_project(page_clients):
     kept = LessonFactory(published=True, title="Cutover rehearsal skipped again")
     client = page_clients("pmo_lead")
     # when the edit form asks, excluding its own project
-    html = client.get(SIMILAR, {"title": "Cutover rehearsal", "exclude_project": project.pk,
-                                "context": f"project:{project.pk}"}, **HTMX).content.decode()
+    html = client.get(
+        SIMILAR,
+        {
+            "title": "Cutover rehearsal",
+            "exclude_project": project.pk,
+            "context": f"project:{project.pk}",
+        },
+        **HTMX,
+    ).content.decode()
     # then only the other published lesson shows, marked in the project's context
     assert lesson_ids(html) == [kept.pk]
     assert f'name="context" value="project:{project.pk}"' in html
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"title": "x", "services": "abc"}, "services"),
-    ({"title": "x", "category": "gossip"}, "category"),
-    ({"title": "x", "context": "planet:4"}, "context"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"title": "x", "services": "abc"}, "services"),
+        ({"title": "x", "category": "gossip"}, "category"),
+        ({"title": "x", "context": "planet:4"}, "context"),
+    ],
+)
 def test_similar_bad_query_is_400_with_the_field(page_clients, params, field):
     # given a query a page would never send
     client = page_clients("pmo_lead")
@@ -118,11 +138,20 @@ def test_similar_bad_query_is_400_with_the_field(page_clients, params, field):
 
 
 def test_similar_role_rule(page_clients):
-    assert_matrix(page_clients, "get", f"{SIMILAR}?title=dns", anonymous=302, pmo_lead=200,
-                  itsm_manager=200, engineer=200, executive=200)
+    assert_matrix(
+        page_clients,
+        "get",
+        f"{SIMILAR}?title=dns",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
 
 
 # --- mark as applied -----------------------------------------------------------------------------
+
 
 def test_apply_counts_once_per_user_and_context(page_clients, dns_lesson):
     # given a project page's apply button
@@ -164,10 +193,13 @@ def test_apply_to_an_unknown_object_is_404(page_clients, dns_lesson):
     assert not LessonApplication.objects.exists()
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    ({"context": "planet:4"}, "Say project:"),
-    ({"proposal": "   "}, "Say where the lesson was applied"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({"context": "planet:4"}, "Say project:"),
+        ({"proposal": "   "}, "Say where the lesson was applied"),
+    ],
+)
 def test_apply_without_a_usable_context_is_400(page_clients, dns_lesson, data, reason):
     response = page_clients("engineer").post(apply_url(dns_lesson), data, **HTMX)
     assert response.status_code == 400 and reason in response.content.decode()
@@ -180,24 +212,25 @@ def test_apply_without_htmx_goes_back_with_a_message(page_clients, dns_lesson):
     client = page_clients("itsm_manager")
     page = handover.get_absolute_url()
     # when the form posts with the page to go back to
-    response = client.post(apply_url(dns_lesson), {"context": f"handover:{handover.pk}",
-                                                   "next": page}, follow=True)
+    response = client.post(
+        apply_url(dns_lesson), {"context": f"handover:{handover.pk}", "next": page}, follow=True
+    )
     # then it lands back there, saying so
     assert response.redirect_chain[0][0] == page
     assert "marked as applied (1×)" in response.content.decode()
     # and an off-site `next` goes to the lesson instead
-    evil = client.post(apply_url(dns_lesson), {"context": f"handover:{handover.pk}",
-                                               "next": "https://evil.example/"})
+    evil = client.post(
+        apply_url(dns_lesson),
+        {"context": f"handover:{handover.pk}", "next": "https://evil.example/"},
+    )
     assert evil["Location"] == dns_lesson.get_absolute_url()
 
 
-def test_apply_every_role_may_mark_a_user_without_a_role_may_not(page_clients, client,
-                                                                  dns_lesson):
+def test_apply_every_role_may_mark_a_user_without_a_role_may_not(page_clients, client, dns_lesson):
     # given each role's client, and a signed-in user holding no role
     for role in ("pmo_lead", "itsm_manager", "engineer", "executive"):
         # when each marks the lesson on the same proposal
-        response = page_clients(role).post(apply_url(dns_lesson), {"proposal": "Same one"},
-                                           **HTMX)
+        response = page_clients(role).post(apply_url(dns_lesson), {"proposal": "Same one"}, **HTMX)
         # then each counts
         assert response.status_code == 200, role
     client.force_login(UserFactory())
@@ -217,6 +250,7 @@ def test_apply_only_by_get_is_refused(page_clients, dns_lesson):
 
 
 # --- the intake form --------------------------------------------------------------------------
+
 
 def test_intake_form_has_the_live_panel_outside_the_form(page_clients):
     # given the PMO lead raising a proposal
@@ -241,19 +275,24 @@ def test_intake_edit_form_marks_in_the_project_context(page_clients):
 
 # --- the project page ---------------------------------------------------------------------------
 
+
 def test_project_page_shows_similar_lessons_and_its_own(page_clients):
     # given a project on the payroll service, a lesson like it, and one it taught
     payroll = ServiceFactory(name="Payroll")
     project = ProjectFactory(name="Payroll cutover", summary="Move payroll to the cloud")
     project.services.add(payroll)
-    earlier = LessonFactory(published=True, title="Payroll cutover overran the weekend",
-                            recommendation="Plan two weekends.", service=payroll)
+    earlier = LessonFactory(
+        published=True,
+        title="Payroll cutover overran the weekend",
+        recommendation="Plan two weekends.",
+        service=payroll,
+    )
     unrelated = LessonFactory(published=True, title="Printer toner ordering")
     own = LessonFactory(published=True, title="Payroll cutover went fine", project=project)
     # when an executive opens the project
     html = page_clients("executive").get(project.get_absolute_url()).content.decode()
     # then the earlier lesson is surfaced, with the project's context for marking it
-    similar = html[html.index('data-testid="lessons-panel"'):]
+    similar = html[html.index('data-testid="lessons-panel"') :]
     assert "Lessons from earlier work" in html
     assert f'data-testid="lesson-{earlier.pk}"' in similar
     assert f'data-testid="lesson-{unrelated.pk}"' not in similar
@@ -261,7 +300,7 @@ def test_project_page_shows_similar_lessons_and_its_own(page_clients):
     assert f'name="context" value="project:{project.pk}"' in similar
     assert "from" in similar and "applied 0×" in similar
     # and the project's own lesson is in its own card, with a way to write another
-    mine = html[html.index('data-testid="project-own-lessons"'):]
+    mine = html[html.index('data-testid="project-own-lessons"') :]
     assert "Payroll cutover went fine" in mine
     assert f"/knowledge/lessons/new/?project={project.pk}" in mine
 
@@ -270,8 +309,9 @@ def test_project_page_shows_a_lesson_already_applied_here(page_clients, role_use
     # given a lesson the executive marked applied on this project
     project = ProjectFactory(name="Payroll cutover")
     lesson = LessonFactory(published=True, title="Payroll cutover overran", applied_count=1)
-    LessonApplication.objects.create(lesson=lesson, by=role_user("executive"),
-                                     context=f"project:{project.pk}")
+    LessonApplication.objects.create(
+        lesson=lesson, by=role_user("executive"), context=f"project:{project.pk}"
+    )
     # when the executive comes back
     html = page_clients("executive").get(project.get_absolute_url()).content.decode()
     # then the button says it is done
@@ -310,21 +350,32 @@ def test_project_page_queries_stay_flat_as_lessons_grow(page_clients):
 
 # --- the change and handover pages -----------------------------------------------------------
 
+
 def raise_change(title: str, description: str = "", service=None):
     requester = UserFactory(roles=["engineer"])
     item = ConfigurationItem.objects.create(name=f"ci-{title}", service=service)
-    return change_services.change_create(requester=requester, title=title, items=[item],
-                                         description=description, backout_plan="Roll back")
+    return change_services.change_create(
+        requester=requester,
+        title=title,
+        items=[item],
+        description=description,
+        backout_plan="Roll back",
+    )
 
 
 def test_change_page_shows_lessons_from_earlier_changes(page_clients):
     # given a change on the payroll database and a change lesson on the same service
     payroll = ServiceFactory(name="Payroll")
     change = raise_change("Upgrade the payroll database", service=payroll)
-    earlier = LessonFactory(published=True, title="Database upgrade needed a longer window",
-                            category=LessonCategory.CHANGE, service=payroll)
-    unrelated = LessonFactory(published=True, title="Vendor invoices were late",
-                              category=LessonCategory.VENDOR)
+    earlier = LessonFactory(
+        published=True,
+        title="Database upgrade needed a longer window",
+        category=LessonCategory.CHANGE,
+        service=payroll,
+    )
+    unrelated = LessonFactory(
+        published=True, title="Vendor invoices were late", category=LessonCategory.VENDOR
+    )
     # when the ITSM manager opens the change
     html = page_clients("itsm_manager").get(change.get_absolute_url()).content.decode()
     # then the earlier lesson is there, to be marked in the change's context
@@ -338,8 +389,9 @@ def test_change_page_lists_the_lessons_written_from_it(page_clients, role_user):
     # given a change with a published lesson from it and an engineer's draft from it
     change = raise_change("Upgrade the payroll database", service=ServiceFactory())
     taught = LessonFactory(published=True, change=change, title="Rehearse the payroll upgrade")
-    draft = LessonFactory(change=change, title="Half-written payroll note",
-                          author=role_user("engineer"))
+    draft = LessonFactory(
+        change=change, title="Half-written payroll note", author=role_user("engineer")
+    )
     # when a PMO lead opens the change
     html = page_clients("pmo_lead").get(change.get_absolute_url()).content.decode()
     # then both show under "Lessons from this change" (a publisher reads drafts) ...
@@ -358,10 +410,18 @@ def test_handover_page_lists_lessons_of_earlier_handovers_into_the_same_service(
     current = open_handover()
     Handover.objects.filter(pk__in=[earlier.pk, current.pk]).update(service=payroll)
     Handover.objects.filter(pk=elsewhere.pk).update(service=other)
-    same = LessonFactory(published=True, title="Runbook arrived after go-live",
-                         category=LessonCategory.HANDOVER, handover=earlier)
-    different = LessonFactory(published=True, title="Printer spares ran out",
-                              category=LessonCategory.HANDOVER, handover=elsewhere)
+    same = LessonFactory(
+        published=True,
+        title="Runbook arrived after go-live",
+        category=LessonCategory.HANDOVER,
+        handover=earlier,
+    )
+    different = LessonFactory(
+        published=True,
+        title="Printer spares ran out",
+        category=LessonCategory.HANDOVER,
+        handover=elsewhere,
+    )
     # when the handover into payroll is opened
     html = page_clients("itsm_manager").get(current.get_absolute_url()).content.decode()
     # then it lists the payroll handover's lesson, with its source, and not the other

@@ -15,16 +15,22 @@ def test_api_anonymous_gets_401_in_the_error_shape():
     response = APIClient().get("/api/resources/teams/")
     # then
     assert response.status_code == 401
-    assert response.json() == {"status": 401, "code": "not_authenticated",
-                               "detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "status": 401,
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
     assert response["WWW-Authenticate"] == "Token"
 
 
 def test_api_token_authentication(role_user):
     # given a token obtained with username and password
     role_user("executive")
-    token = APIClient().post("/api/auth/token/", {"username": "executive_user",
-                                                   "password": "pw-for-tests"}).json()["token"]
+    token = (
+        APIClient()
+        .post("/api/auth/token/", {"username": "executive_user", "password": "pw-for-tests"})
+        .json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     # when / then
@@ -33,8 +39,9 @@ def test_api_token_authentication(role_user):
 
 def test_api_token_with_wrong_password_is_400_with_reason(role_user):
     role_user("executive")
-    response = APIClient().post("/api/auth/token/", {"username": "executive_user",
-                                                      "password": "wrong"})
+    response = APIClient().post(
+        "/api/auth/token/", {"username": "executive_user", "password": "wrong"}
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -43,8 +50,11 @@ def test_api_token_with_wrong_password_is_400_with_reason(role_user):
 
 def test_api_bad_input_is_400_with_field_and_reason_and_saves_nothing(api):
     # when
-    response = api.post("/api/resources/people/", {"name": "", "email": "not-an-email",
-                                                    "contracted_hours": 120}, format="json")
+    response = api.post(
+        "/api/resources/people/",
+        {"name": "", "email": "not-an-email", "contracted_hours": 120},
+        format="json",
+    )
     # then
     assert response.status_code == 400
     body = response.json()
@@ -57,8 +67,9 @@ def test_api_bad_input_is_400_with_field_and_reason_and_saves_nothing(api):
 def test_api_integrity_error_is_409(api):
     # given a team; when another with the same name in other case is created
     TeamFactory(name="Network")
-    response = api.post("/api/resources/teams/", {"name": "NETWORK", "kind": "operations"},
-                        format="json")
+    response = api.post(
+        "/api/resources/teams/", {"name": "NETWORK", "kind": "operations"}, format="json"
+    )
     # then
     assert response.status_code == 409
     assert response.json()["code"] == "integrity"
@@ -67,18 +78,37 @@ def test_api_integrity_error_is_409(api):
 def test_api_role_rule_for_writes(api_clients):
     from tests.support.permissions import assert_matrix
 
-    assert_matrix(api_clients, "post", "/api/resources/skills/", {"name": "Go"},
-                  fresh=None, anonymous=401, pmo_lead=201, itsm_manager=403, engineer=403,
-                  executive=403)
-    assert_matrix(api_clients, "get", "/api/resources/skills/",
-                  anonymous=401, pmo_lead=200, itsm_manager=200, engineer=200, executive=200)
+    assert_matrix(
+        api_clients,
+        "post",
+        "/api/resources/skills/",
+        {"name": "Go"},
+        fresh=None,
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
+    assert_matrix(
+        api_clients,
+        "get",
+        "/api/resources/skills/",
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
 
 
 def test_api_403_has_the_error_shape(api_clients):
-    response = api_clients("engineer").post("/api/resources/skills/", {"name": "Go"},
-                                            format="json")
-    assert response.json() == {"status": 403, "code": "permission_denied",
-                               "detail": "You do not have permission to perform this action."}
+    response = api_clients("engineer").post("/api/resources/skills/", {"name": "Go"}, format="json")
+    assert response.json() == {
+        "status": 403,
+        "code": "permission_denied",
+        "detail": "You do not have permission to perform this action.",
+    }
 
 
 def test_api_lists_paginate_with_page_size_up_to_500(api):
@@ -156,6 +186,7 @@ def test_api_schema_generates_without_warnings(tmp_path):
     from django.core.management import call_command
 
     # --fail-on-warn: an ambiguous enum or an unresolvable serializer fails the suite
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file",
-                 str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
     assert (tmp_path / "schema.yml").read_text().startswith("openapi: 3")

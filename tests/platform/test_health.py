@@ -16,8 +16,9 @@ def test_healthz_answers_json_without_login():
     assert body["status"] == "ok"
     assert body["database"]["status"] == "ok"
     assert body["broker"]["status"] == "ok"
-    assert body["broker"]["mode"] == ("in_process" if settings.CELERY_TASK_ALWAYS_EAGER
-                                      else "broker")
+    assert body["broker"]["mode"] == (
+        "in_process" if settings.CELERY_TASK_ALWAYS_EAGER else "broker"
+    )
     assert "capacity_snapshot_age_seconds" in body
     assert body["capacity_snapshot_age_seconds"] is None
 

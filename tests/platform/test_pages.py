@@ -29,8 +29,9 @@ def test_pages_login_with_password_lands_on_home(client, role_user):
     # given
     role_user("engineer")
     # when
-    response = client.post(reverse("login"), {"username": "engineer_user",
-                                              "password": "pw-for-tests"}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "engineer_user", "password": "pw-for-tests"}, follow=True
+    )
     # then
     assert response.redirect_chain[-1][0] == reverse("home")
     assert b"Raise changes, log incidents" in response.content
@@ -49,17 +50,21 @@ def test_pages_login_form_requires_csrf(role_user):
 
     role_user("engineer")
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("login"), {"username": "engineer_user",
-                                              "password": "pw-for-tests"})
+    response = strict.post(
+        reverse("login"), {"username": "engineer_user", "password": "pw-for-tests"}
+    )
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize(("role", "intro"), [
-    ("pmo_lead", b"Triage the portfolio"),
-    ("itsm_manager", b"Approve changes"),
-    ("engineer", b"Raise changes"),
-    ("executive", b"Read portfolio health"),
-])
+@pytest.mark.parametrize(
+    ("role", "intro"),
+    [
+        ("pmo_lead", b"Triage the portfolio"),
+        ("itsm_manager", b"Approve changes"),
+        ("engineer", b"Raise changes"),
+        ("executive", b"Read portfolio health"),
+    ],
+)
 def test_home_speaks_to_the_role(page_clients, role, intro):
     response = page_clients(role).get("/")
     assert intro in response.content

@@ -25,8 +25,9 @@ def test_roles_every_role_reads_the_portal(role):
 
 def test_roles_pmo_lead_manages_resources_and_others_do_not():
     # given
-    pmo, engineer, executive = (UserFactory(roles=[r]) for r in
-                                ("pmo_lead", "engineer", "executive"))
+    pmo, engineer, executive = (
+        UserFactory(roles=[r]) for r in ("pmo_lead", "engineer", "executive")
+    )
     # then: allowed
     assert pmo.has_perm("resources.add_person")
     # then: refused

@@ -24,8 +24,14 @@ def test_seed_demo_builds_the_organisation_and_demo_users(monkeypatch, capsys):
     call_command("seed_demo")
     # then
     names = set(Team.objects.values_list("name", flat=True))
-    assert {"Service Desk", "Network", "Database", "Platform", "Application Development",
-            "Security"} <= names
+    assert {
+        "Service Desk",
+        "Network",
+        "Database",
+        "Platform",
+        "Application Development",
+        "Security",
+    } <= names
     assert 55 <= Person.objects.count() <= 70
     assert PersonSkill.objects.count() >= Person.objects.count() * 2
     for username in ("pmo_lead", "itsm_manager", "engineer", "executive", "admin"):

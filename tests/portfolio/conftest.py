@@ -7,9 +7,11 @@ from tests.factories import CriterionFactory, PersonFactory, ProjectFactory
 @pytest.fixture
 def criteria(db):
     """A small scoring model: two scored criteria and the alignment one."""
-    return [CriterionFactory(name="Value", weight=3, order=1),
-            CriterionFactory(name="Risk", weight=1, higher_is_better=False, order=2),
-            CriterionFactory(name="Alignment", weight=1, kind=CriterionKind.ALIGNMENT, order=3)]
+    return [
+        CriterionFactory(name="Value", weight=3, order=1),
+        CriterionFactory(name="Risk", weight=1, higher_is_better=False, order=2),
+        CriterionFactory(name="Alignment", weight=1, kind=CriterionKind.ALIGNMENT, order=3),
+    ]
 
 
 @pytest.fixture

@@ -22,26 +22,54 @@ pytestmark = pytest.mark.django_db
 READ_ALL = dict(anonymous=401, pmo_lead=200, itsm_manager=200, engineer=200, executive=200)
 
 
-@pytest.mark.parametrize("endpoint", ["objectives", "services", "criteria", "projects",
-                                      "scores", "milestones", "risks", "benefits", "ranking"])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "objectives",
+        "services",
+        "criteria",
+        "projects",
+        "scores",
+        "milestones",
+        "risks",
+        "benefits",
+        "ranking",
+    ],
+)
 def test_api_every_role_reads_every_list(api_clients, endpoint):
     assert_matrix(api_clients, "get", f"/api/portfolio/{endpoint}/", **READ_ALL)
 
 
 def test_api_only_pmo_lead_creates_projects(api_clients):
     # Permission is checked before the body, so one body serves every role.
-    assert_matrix(api_clients, "post", "/api/portfolio/projects/",
-                  {"code": "NEW-1", "name": "Chatbot"}, anonymous=401, pmo_lead=201,
-                  itsm_manager=403, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        "/api/portfolio/projects/",
+        {"code": "NEW-1", "name": "Chatbot"},
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_api_create_project_with_objectives_services_and_support(api):
     objective, service, team = ObjectiveFactory(), ServiceFactory(), TeamFactory()
-    response = api.post("/api/portfolio/projects/", {
-        "code": "PRJ-9000", "name": "Chatbot", "services": [service.pk],
-        "objectives": [{"objective": objective.pk, "contribution": 60}],
-        "support_team": team.pk, "support_effort_hours": "4.5", "support_cover": "24x7",
-    }, format="json")
+    response = api.post(
+        "/api/portfolio/projects/",
+        {
+            "code": "PRJ-9000",
+            "name": "Chatbot",
+            "services": [service.pk],
+            "objectives": [{"objective": objective.pk, "contribution": 60}],
+            "support_team": team.pk,
+            "support_effort_hours": "4.5",
+            "support_cover": "24x7",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     project = Project.objects.get(code="PRJ-9000")
     assert project.stage == "proposed"
@@ -51,11 +79,18 @@ def test_api_create_project_with_objectives_services_and_support(api):
 
 def test_api_bad_project_is_400_with_fields_and_saves_nothing(api):
     objective = ObjectiveFactory()
-    response = api.post("/api/portfolio/projects/", {
-        "code": "", "name": "X", "start_date": "2026-12-01", "end_date": "2026-11-01",
-        "objectives": [{"objective": objective.pk, "contribution": 150}],
-        "support_cover": "sometimes",
-    }, format="json")
+    response = api.post(
+        "/api/portfolio/projects/",
+        {
+            "code": "",
+            "name": "X",
+            "start_date": "2026-12-01",
+            "end_date": "2026-11-01",
+            "objectives": [{"objective": objective.pk, "contribution": 150}],
+            "support_cover": "sometimes",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     fields = response.json()["fields"]
     assert {"code", "objectives", "support_cover"} <= set(fields)
@@ -63,9 +98,16 @@ def test_api_bad_project_is_400_with_fields_and_saves_nothing(api):
 
 
 def test_api_end_before_start_is_refused(api):
-    response = api.post("/api/portfolio/projects/", {
-        "code": "P-1", "name": "X", "start_date": "2026-12-01", "end_date": "2026-11-01",
-    }, format="json")
+    response = api.post(
+        "/api/portfolio/projects/",
+        {
+            "code": "P-1",
+            "name": "X",
+            "start_date": "2026-12-01",
+            "end_date": "2026-11-01",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "before the start" in response.json()["fields"]["end_date"][0]
 
@@ -97,19 +139,29 @@ def test_api_engineer_without_a_person_sees_no_project(api_clients):
 def test_api_scores_validate_range_uniqueness_and_alignment(api, criteria):
     project = ProjectFactory()
     value, _risk, align = criteria
-    ok = api.post("/api/portfolio/scores/", {"project": project.pk, "criterion": value.pk,
-                                             "value": 4, "rationale": "Big"}, format="json")
+    ok = api.post(
+        "/api/portfolio/scores/",
+        {"project": project.pk, "criterion": value.pk, "value": 4, "rationale": "Big"},
+        format="json",
+    )
     assert ok.status_code == 201 and ok.json()["scored_by"] == "pmo_lead_user"
-    again = api.post("/api/portfolio/scores/", {"project": project.pk, "criterion": value.pk,
-                                                "value": 2}, format="json")
+    again = api.post(
+        "/api/portfolio/scores/",
+        {"project": project.pk, "criterion": value.pk, "value": 2},
+        format="json",
+    )
     assert again.status_code == 400
-    out_of_range = api.post("/api/portfolio/scores/", {"project": project.pk,
-                                                       "criterion": _risk.pk, "value": 6},
-                            format="json")
+    out_of_range = api.post(
+        "/api/portfolio/scores/",
+        {"project": project.pk, "criterion": _risk.pk, "value": 6},
+        format="json",
+    )
     assert "value" in out_of_range.json()["fields"]
-    aligned = api.post("/api/portfolio/scores/", {"project": project.pk,
-                                                  "criterion": align.pk, "value": 3},
-                       format="json")
+    aligned = api.post(
+        "/api/portfolio/scores/",
+        {"project": project.pk, "criterion": align.pk, "value": 3},
+        format="json",
+    )
     assert aligned.status_code == 400 and "criterion" in aligned.json()["fields"]
 
 
@@ -158,12 +210,15 @@ def test_api_ranking_filters_like_the_projects_list(api, criteria):
 
 def test_api_milestones_and_risks_crud_for_pmo_only(api_clients):
     project = ProjectFactory()
-    body = {"project": project.pk, "name": "Go-live", "kind": "go_live",
-            "due_date": "2027-01-15"}
-    assert api_clients("pmo_lead").post("/api/portfolio/milestones/", body,
-                                        format="json").status_code == 201
-    assert api_clients("engineer").post("/api/portfolio/milestones/", body,
-                                        format="json").status_code == 403
+    body = {"project": project.pk, "name": "Go-live", "kind": "go_live", "due_date": "2027-01-15"}
+    assert (
+        api_clients("pmo_lead").post("/api/portfolio/milestones/", body, format="json").status_code
+        == 201
+    )
+    assert (
+        api_clients("engineer").post("/api/portfolio/milestones/", body, format="json").status_code
+        == 403
+    )
     risk = {"project": project.pk, "title": "Slip", "likelihood": 0, "impact": 9}
     bad = api_clients("pmo_lead").post("/api/portfolio/risks/", risk, format="json")
     assert bad.status_code == 400 and {"likelihood", "impact"} <= set(bad.json()["fields"])
@@ -180,8 +235,11 @@ def test_api_user_with_no_role_reads_nothing(api_clients):
 
 def test_api_objective_link_needs_a_contribution(api):
     objective = ObjectiveFactory()
-    response = api.post("/api/portfolio/projects/", {
-        "code": "X1", "name": "x", "objectives": [{"objective": objective.pk}]}, format="json")
+    response = api.post(
+        "/api/portfolio/projects/",
+        {"code": "X1", "name": "x", "objectives": [{"objective": objective.pk}]},
+        format="json",
+    )
     assert response.status_code == 400
     assert "contribution" in response.json()["fields"]["objectives"][0]
     assert not Project.objects.exists()
@@ -192,8 +250,12 @@ def test_api_criterion_weights_stay_between_0_and_100_and_not_all_zero(api, crit
     too_big = api.patch(f"/api/portfolio/criteria/{value.pk}/", {"weight": "150"}, format="json")
     assert too_big.status_code == 400 and "weight" in too_big.json()["fields"]
     for criterion in (risk, align):
-        assert api.patch(f"/api/portfolio/criteria/{criterion.pk}/", {"weight": "0"},
-                         format="json").status_code == 200
+        assert (
+            api.patch(
+                f"/api/portfolio/criteria/{criterion.pk}/", {"weight": "0"}, format="json"
+            ).status_code
+            == 200
+        )
     last = api.patch(f"/api/portfolio/criteria/{value.pk}/", {"weight": "0"}, format="json")
     assert last.status_code == 400
     assert "above 0" in last.json()["fields"]["weight"][0]

@@ -17,8 +17,10 @@ from tests.support.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("code,name,summary,sponsor,owner_email,health,budget,start_date,end_date,"
-          "support_team,support_effort_hours,support_cover,services,objectives\n")
+HEADER = (
+    "code,name,summary,sponsor,owner_email,health,budget,start_date,end_date,"
+    "support_team,support_effort_hours,support_cover,services,objectives\n"
+)
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
@@ -86,7 +88,9 @@ def test_import_projects_creates_every_project_with_its_links(catalogue, role_us
     assert (reset.start_date, reset.end_date) == (date(2025, 3, 3), date(2025, 6, 27))
     assert set(reset.services.all()) == {catalogue["identity"], catalogue["portal"]}
     assert {(link.objective, link.contribution) for link in reset.objective_links.all()} == {
-        (catalogue["cost"], 60), (catalogue["experience"], 40)}
+        (catalogue["cost"], 60),
+        (catalogue["experience"], 40),
+    }
     exit_ = Project.objects.get(code="PRJ-0102")
     assert (exit_.health, exit_.owner, exit_.budget) == ("green", None, None)
     assert reset.history.first().history_user == role_user("pmo_lead")
@@ -94,28 +98,43 @@ def test_import_projects_creates_every_project_with_its_links(catalogue, role_us
 
 def test_preview_reports_each_broken_row_with_line_and_field(catalogue):
     # given: line 2 is fine, every later line breaks one rule
-    text = HEADER + "\n".join([
-        "PRJ-1,Fine,,,,,,,,,,,,",
-        ",No code,,,,,,,,,,,,",
-        "PRJ-3,,,,,,,,,,,,,",
-        "PRJ-4,Owner,,,nobody@example.org,,,,,,,,,",
-        "PRJ-5,Team,,,,,,,,Night Shift,,,,",
-        "PRJ-6,Service,,,,,,,,,,,Mainframe,",
-        "PRJ-7,Objective,,,,,,,,,,,,World peace:10",
-        "PRJ-8,Date,,,,,,2025-02-30,,,,,,",
-        "PRJ-9,Order,,,,,,2025-05-01,2025-04-01,,,,,",
-        "PRJ-10,Number,,,,,12k,,,,,,,",
-        "PRJ-11,Negative,,,,,,,,,-4,,,",
-        "PRJ-12,Percent,,,,,,,,,,,,Reduce support cost:120",
-        "PRJ-13,Choice,,,,purple,,,,,,weekends,,",
-    ]) + "\n"
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                "PRJ-1,Fine,,,,,,,,,,,,",
+                ",No code,,,,,,,,,,,,",
+                "PRJ-3,,,,,,,,,,,,,",
+                "PRJ-4,Owner,,,nobody@example.org,,,,,,,,,",
+                "PRJ-5,Team,,,,,,,,Night Shift,,,,",
+                "PRJ-6,Service,,,,,,,,,,,Mainframe,",
+                "PRJ-7,Objective,,,,,,,,,,,,World peace:10",
+                "PRJ-8,Date,,,,,,2025-02-30,,,,,,",
+                "PRJ-9,Order,,,,,,2025-05-01,2025-04-01,,,,,",
+                "PRJ-10,Number,,,,,12k,,,,,,,",
+                "PRJ-11,Negative,,,,,,,,,-4,,,",
+                "PRJ-12,Percent,,,,,,,,,,,,Reduce support cost:120",
+                "PRJ-13,Choice,,,,purple,,,,,,weekends,,",
+            ]
+        )
+        + "\n"
+    )
     # when
     result = csv_import.preview(text)
     # then
     assert {(line, field) for line, field, _ in result.errors} == {
-        (3, "code"), (4, "name"), (5, "owner_email"), (6, "support_team"), (7, "services"),
-        (8, "objectives"), (9, "start_date"), (10, "end_date"), (11, "budget"),
-        (12, "support_effort_hours"), (13, "objectives"), (14, "health"),
+        (3, "code"),
+        (4, "name"),
+        (5, "owner_email"),
+        (6, "support_team"),
+        (7, "services"),
+        (8, "objectives"),
+        (9, "start_date"),
+        (10, "end_date"),
+        (11, "budget"),
+        (12, "support_effort_hours"),
+        (13, "objectives"),
+        (14, "health"),
         (14, "support_cover"),
     }
     assert [row.line for row in result.rows if not row.errors] == [2]
@@ -124,8 +143,10 @@ def test_preview_reports_each_broken_row_with_line_and_field(catalogue):
 
 def test_import_projects_with_broken_rows_creates_nothing(catalogue, role_user):
     # given: the first two rows are fine, the third names an unknown owner
-    text = HEADER + ("PRJ-1,One,,,,,,,,,,,Identity,\nPRJ-2,Two,,,,,,,,,,,,\n"
-                     "PRJ-3,Three,,,ghost@example.org,,,,,,,,,\n")
+    text = HEADER + (
+        "PRJ-1,One,,,,,,,,,,,Identity,\nPRJ-2,Two,,,,,,,,,,,,\n"
+        "PRJ-3,Three,,,ghost@example.org,,,,,,,,,\n"
+    )
     # when
     with pytest.raises(ValidationError) as raised:
         csv_import.import_projects(file_text=text, by=role_user("pmo_lead"))
@@ -176,10 +197,15 @@ def test_preview_queries_do_not_grow_with_rows(catalogue):
     def rows(n):
         return HEADER + "".join(
             f"PRJ-{i},Project {i},,,ana.lopez@example.org,,,,,Service Desk,,,"
-            f"Identity;Service Desk Portal,Reduce support cost:50\n" for i in range(n))
+            f"Identity;Service Desk Portal,Reduce support cost:50\n"
+            for i in range(n)
+        )
+
     # when
-    few, many = queries_for(lambda: csv_import.preview(rows(2))), \
-        queries_for(lambda: csv_import.preview(rows(200)))
+    few, many = (
+        queries_for(lambda: csv_import.preview(rows(2))),
+        queries_for(lambda: csv_import.preview(rows(200))),
+    )
     # then
     assert few == many <= 5
 
@@ -229,11 +255,11 @@ def test_import_confirm_without_pending_import_redirects_with_a_message(page_cli
     # then
     assert response.status_code == 302 and response.url == "/portfolio/import/"
     assert messages_of(response) == [
-        "There is no import waiting for confirmation. Upload the file again."]
+        "There is no import waiting for confirmation. Upload the file again."
+    ]
 
 
-def test_import_confirm_imports_nothing_when_a_code_was_taken_meanwhile(catalogue,
-                                                                         page_clients):
+def test_import_confirm_imports_nothing_when_a_code_was_taken_meanwhile(catalogue, page_clients):
     # given: a clean preview, then someone creates one of its codes
     client = page_clients("pmo_lead")
     preview = upload(client, HEADER + "PRJ-1,One,,,,,,,,,,,,\nPRJ-2,Two,,,,,,,,,,,,\n")
@@ -261,12 +287,30 @@ def test_import_confirm_refuses_a_file_other_than_the_one_shown(catalogue, page_
 
 def test_import_pages_role_rules(page_clients):
     # then
-    assert_matrix(page_clients, "get", "/portfolio/import/", anonymous=302, pmo_lead=200,
-                  itsm_manager=403, engineer=403, executive=403)
-    assert_matrix(page_clients, "post", "/portfolio/import/confirm/", {}, anonymous=302,
-                  pmo_lead=302, itsm_manager=403, engineer=403, executive=403)
-    assert page_clients("anonymous").get("/portfolio/import/").url.startswith(
-        "/accounts/login/?next=")
+    assert_matrix(
+        page_clients,
+        "get",
+        "/portfolio/import/",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
+    assert_matrix(
+        page_clients,
+        "post",
+        "/portfolio/import/confirm/",
+        {},
+        anonymous=302,
+        pmo_lead=302,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
+    assert (
+        page_clients("anonymous").get("/portfolio/import/").url.startswith("/accounts/login/?next=")
+    )
 
 
 def test_import_upload_refuses_non_utf8_bytes_with_a_form_error(page_clients):

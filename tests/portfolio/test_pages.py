@@ -27,41 +27,79 @@ def make_portfolio(count, criteria, start=0):
     objective = ObjectiveFactory()
     owner = PersonFactory()
     projects = Project.objects.bulk_create(
-        Project(code=f"BULK-{start + i:04d}", name=f"Bulk {i}", stage=STAGES[i % len(STAGES)],
-                owner=owner, sponsor="CFO") for i in range(count))
-    Score.objects.bulk_create(Score(project=p, criterion=c, value=1 + (p.pk + c.pk) % 5)
-                              for p in projects for c in criteria if c.kind == "scored")
-    ProjectObjective.objects.bulk_create(ProjectObjective(project=p, objective=objective,
-                                                          contribution=p.pk % 100)
-                                         for p in projects)
+        Project(
+            code=f"BULK-{start + i:04d}",
+            name=f"Bulk {i}",
+            stage=STAGES[i % len(STAGES)],
+            owner=owner,
+            sponsor="CFO",
+        )
+        for i in range(count)
+    )
+    Score.objects.bulk_create(
+        Score(project=p, criterion=c, value=1 + (p.pk + c.pk) % 5)
+        for p in projects
+        for c in criteria
+        if c.kind == "scored"
+    )
+    ProjectObjective.objects.bulk_create(
+        ProjectObjective(project=p, objective=objective, contribution=p.pk % 100) for p in projects
+    )
 
 
-@pytest.mark.parametrize("path", ["/portfolio/", "/portfolio/ranking/",
-                                  "/portfolio/projects/", "/api/portfolio/ranking/",
-                                  "/api/portfolio/projects/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portfolio/",
+        "/portfolio/ranking/",
+        "/portfolio/projects/",
+        "/api/portfolio/ranking/",
+        "/api/portfolio/projects/",
+    ],
+)
 def test_pages_same_queries_for_10_and_300_projects(page_clients, criteria, path):
     client = page_clients("pmo_lead")
     make_portfolio(10, criteria)
-    assert_constant_queries(lambda: client.get(path), lambda: make_portfolio(290, criteria,
-                                                                             start=10))
+    assert_constant_queries(
+        lambda: client.get(path), lambda: make_portfolio(290, criteria, start=10)
+    )
 
 
 def test_pages_board_and_ranking_are_read_by_every_role(page_clients):
     for path in ["/portfolio/", "/portfolio/ranking/", "/portfolio/projects/"]:
-        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
+        assert_matrix(
+            page_clients,
+            "get",
+            path,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
 
 
 def test_pages_forms_are_for_pmo_lead_only(page_clients):
     project = ProjectFactory()
-    for path in ["/portfolio/projects/new/", f"/portfolio/projects/{project.pk}/edit/",
-                 f"/portfolio/projects/{project.pk}/scores/", "/portfolio/import/"]:
-        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
-                      itsm_manager=403, engineer=403, executive=403)
+    for path in [
+        "/portfolio/projects/new/",
+        f"/portfolio/projects/{project.pk}/edit/",
+        f"/portfolio/projects/{project.pk}/scores/",
+        "/portfolio/import/",
+    ]:
+        assert_matrix(
+            page_clients,
+            "get",
+            path,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=403,
+            engineer=403,
+            executive=403,
+        )
 
 
-def test_pages_engineer_sees_the_board_but_opens_only_their_projects(page_clients,
-                                                                    role_user):
+def test_pages_engineer_sees_the_board_but_opens_only_their_projects(page_clients, role_user):
     me = PersonFactory(user=role_user("engineer"))
     mine, other = ProjectFactory(owner=me, name="Mine"), ProjectFactory(name="Theirs")
     client = page_clients("engineer")
@@ -107,10 +145,15 @@ def test_pages_ranking_what_if_reorders_without_saving(page_clients, criteria):
 
 def test_pages_save_weights_pmo_only_and_validated(page_clients, criteria):
     risk = criteria[1]
-    assert page_clients("executive").post("/portfolio/ranking/weights/",
-                                          {f"w{risk.pk}": "4"}).status_code == 403
-    bad = page_clients("pmo_lead").post("/portfolio/ranking/weights/", {f"w{risk.pk}": "-2"},
-                                        follow=True)
+    assert (
+        page_clients("executive")
+        .post("/portfolio/ranking/weights/", {f"w{risk.pk}": "4"})
+        .status_code
+        == 403
+    )
+    bad = page_clients("pmo_lead").post(
+        "/portfolio/ranking/weights/", {f"w{risk.pk}": "-2"}, follow=True
+    )
     assert b"between 0 and 100" in bad.content
     risk.refresh_from_db()
     assert risk.weight == 1
@@ -132,10 +175,18 @@ def test_pages_ranking_csv_has_the_page_rows(page_clients, criteria):
 
 def test_pages_intake_form_creates_a_proposal_with_support_needs(page_clients):
     team, objective = TeamFactory(name="Service Desk"), ObjectiveFactory()
-    response = page_clients("pmo_lead").post("/portfolio/projects/new/", {
-        "code": "PRJ-7777", "name": "Chatbot", "health": "green", "objectives": [objective.pk],
-        "support_team": team.pk, "support_effort_hours": "3", "support_cover": "extended",
-    })
+    response = page_clients("pmo_lead").post(
+        "/portfolio/projects/new/",
+        {
+            "code": "PRJ-7777",
+            "name": "Chatbot",
+            "health": "green",
+            "objectives": [objective.pk],
+            "support_team": team.pk,
+            "support_effort_hours": "3",
+            "support_cover": "extended",
+        },
+    )
     project = Project.objects.get(code="PRJ-7777")
     assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
     assert project.support_team == team
@@ -144,9 +195,16 @@ def test_pages_intake_form_creates_a_proposal_with_support_needs(page_clients):
 
 def test_pages_intake_form_shows_errors_and_saves_nothing(page_clients):
     ProjectFactory(code="TAKEN")
-    response = page_clients("pmo_lead").post("/portfolio/projects/new/", {
-        "code": "TAKEN", "name": "", "health": "green", "start_date": "2027-02-01",
-        "end_date": "2027-01-01"})
+    response = page_clients("pmo_lead").post(
+        "/portfolio/projects/new/",
+        {
+            "code": "TAKEN",
+            "name": "",
+            "health": "green",
+            "start_date": "2027-02-01",
+            "end_date": "2027-01-01",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Project with this Code already exists." in html
@@ -159,12 +217,19 @@ def test_pages_scores_form_saves_scores_and_rationale(page_clients, criteria):
     project = ProjectFactory()
     value, risk, _ = criteria
     client = page_clients("pmo_lead")
-    bad = client.post(f"/portfolio/projects/{project.pk}/scores/",
-                      {f"c{value.pk}-rationale": "why", f"c{value.pk}-value": ""})
+    bad = client.post(
+        f"/portfolio/projects/{project.pk}/scores/",
+        {f"c{value.pk}-rationale": "why", f"c{value.pk}-value": ""},
+    )
     assert b"Give a score with the rationale." in bad.content
-    client.post(f"/portfolio/projects/{project.pk}/scores/", {
-        f"c{value.pk}-value": "4", f"c{value.pk}-rationale": "Saves 2 FTE",
-        f"c{risk.pk}-value": "2"})
+    client.post(
+        f"/portfolio/projects/{project.pk}/scores/",
+        {
+            f"c{value.pk}-value": "4",
+            f"c{value.pk}-rationale": "Saves 2 FTE",
+            f"c{risk.pk}-value": "2",
+        },
+    )
     assert dict(project.scores.values_list("criterion__name", "value")) == {"Value": 4, "Risk": 2}
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Saves 2 FTE" in page
@@ -174,26 +239,38 @@ def test_pages_transition_from_the_page_and_the_board(page_clients, criteria):
     project = ProjectFactory(owner=PersonFactory(), sponsor="COO")
     client = page_clients("pmo_lead")
     # refused: a message says why and the stage is unchanged
-    refused = client.post(f"/portfolio/projects/{project.pk}/transition/", {"to": "approved"},
-                          follow=True)
+    refused = client.post(
+        f"/portfolio/projects/{project.pk}/transition/", {"to": "approved"}, follow=True
+    )
     assert b"Score every criterion before approving" in refused.content
     # the board asks for JSON
-    as_json = client.post(f"/portfolio/projects/{project.pk}/transition/", {"to": "approved"},
-                          HTTP_ACCEPT="application/json")
+    as_json = client.post(
+        f"/portfolio/projects/{project.pk}/transition/",
+        {"to": "approved"},
+        HTTP_ACCEPT="application/json",
+    )
     assert as_json.status_code == 409 and "allowed" in as_json.json()
     score_fully(project, criteria)
-    ok = client.post(f"/portfolio/projects/{project.pk}/transition/", {"to": "approved"},
-                     HTTP_ACCEPT="application/json")
+    ok = client.post(
+        f"/portfolio/projects/{project.pk}/transition/",
+        {"to": "approved"},
+        HTTP_ACCEPT="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["stage"] == "approved"
-    assert page_clients("executive").post(f"/portfolio/projects/{project.pk}/transition/",
-                                          {"to": "on_hold"}).status_code == 403
+    assert (
+        page_clients("executive")
+        .post(f"/portfolio/projects/{project.pk}/transition/", {"to": "on_hold"})
+        .status_code
+        == 403
+    )
 
 
 def test_pages_transition_does_not_redirect_off_site(page_clients):
     project = ProjectFactory()
-    response = page_clients("pmo_lead").post(f"/portfolio/projects/{project.pk}/transition/",
-                                             {"to": "on_hold", "comment": "x",
-                                              "next": "https://evil.example/"})
+    response = page_clients("pmo_lead").post(
+        f"/portfolio/projects/{project.pk}/transition/",
+        {"to": "on_hold", "comment": "x", "next": "https://evil.example/"},
+    )
     assert response["Location"] == project.get_absolute_url()
 
 
@@ -201,8 +278,9 @@ def test_pages_project_page_shows_risk_matrix_and_milestones(page_clients):
     from tests.factories import MilestoneFactory, RiskFactory
 
     project = ProjectFactory()
-    RiskFactory(project=project, likelihood=5, impact=5, title="Data loss",
-                threatens_operations=True)
+    RiskFactory(
+        project=project, likelihood=5, impact=5, title="Data loss", threatens_operations=True
+    )
     MilestoneFactory(project=project, name="Go-live day")
     html = page_clients("executive").get(project.get_absolute_url()).content.decode()
     assert "Data loss" in html and "threatens operations" in html
@@ -247,8 +325,10 @@ def test_home_owner_sees_their_projects(page_clients, role_user):
 
 def test_pages_edit_history_shows_what_changed(page_clients):
     project = ProjectFactory(name="Old name")
-    page_clients("pmo_lead").post(f"/portfolio/projects/{project.pk}/edit/", {
-        "code": project.code, "name": "New name", "health": "amber"})
+    page_clients("pmo_lead").post(
+        f"/portfolio/projects/{project.pk}/edit/",
+        {"code": project.code, "name": "New name", "health": "amber"},
+    )
     html = page_clients("executive").get(project.get_absolute_url()).content.decode()
     assert "<del>Old name</del> → New name" in html
     assert "<del>green</del> → amber" in html
@@ -264,17 +344,27 @@ def test_pages_project_form_keeps_percentages_and_retired_objectives(page_client
     active, retired = ObjectiveFactory(), ObjectiveFactory(active=False)
     project = ProjectFactory(owner=PersonFactory(active=False))
     ProjectObjective.objects.create(project=project, objective=retired, contribution=80)
-    response = page_clients("pmo_lead").post(f"/portfolio/projects/{project.pk}/edit/", {
-        "code": project.code, "name": "Kept", "health": "green", "objectives": [active.pk],
-        "owner": project.owner_id})
+    response = page_clients("pmo_lead").post(
+        f"/portfolio/projects/{project.pk}/edit/",
+        {
+            "code": project.code,
+            "name": "Kept",
+            "health": "green",
+            "objectives": [active.pk],
+            "owner": project.owner_id,
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert dict(project.objective_links.values_list("objective_id", "contribution")) == {
-        active.pk: 100, retired.pk: 80}
+        active.pk: 100,
+        retired.pk: 80,
+    }
 
 
 def test_pages_scores_form_can_clear_a_score(page_clients, criteria):
     value = criteria[0]
     score = ScoreFactory(criterion=value, value=4)
-    page_clients("pmo_lead").post(f"/portfolio/projects/{score.project_id}/scores/",
-                                  {f"c{value.pk}-value": ""})
+    page_clients("pmo_lead").post(
+        f"/portfolio/projects/{score.project_id}/scores/", {f"c{value.pk}-value": ""}
+    )
     assert not Score.objects.exists()

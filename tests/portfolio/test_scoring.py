@@ -19,8 +19,7 @@ def test_scoring_hand_computed_case():
     # when
     (row,) = rank([project], CRITERIA, OBJECTIVES)
     # then: 3/5 × 1 × 100 = 60; 1/5 × 4/4 × 100 = 20; 1/5 × (3×100%)/(3+1) × 100 = 15
-    assert [t.points for t in row.terms] == [Decimal("60.00"), Decimal("20.00"),
-                                              Decimal("15.00")]
+    assert [t.points for t in row.terms] == [Decimal("60.00"), Decimal("20.00"), Decimal("15.00")]
     assert row.score == Decimal("95.00")
 
 
@@ -29,8 +28,7 @@ def test_scoring_middle_values_and_lower_is_better():
     project = ProjectRecord(1, "A", scores={1: 3, 2: 4}, contributions={11: 50})
     (row,) = rank([project], CRITERIA, OBJECTIVES)
     # then: 3/5 × 2/4 × 100 = 30; 1/5 × 1/4 × 100 = 5; 1/5 × (1×50%)/4 × 100 = 2.5
-    assert [t.points for t in row.terms] == [Decimal("30.00"), Decimal("5.00"),
-                                              Decimal("2.50")]
+    assert [t.points for t in row.terms] == [Decimal("30.00"), Decimal("5.00"), Decimal("2.50")]
     assert row.score == Decimal("37.50")
 
 
@@ -44,8 +42,12 @@ def test_scoring_missing_score_counts_nothing_and_is_reported():
 def test_scoring_orders_best_first_and_breaks_ties_deterministically():
     # given two projects with equal totals: one from value, one from alignment
     from_value = ProjectRecord(1, "B-VALUE", scores={1: 3, 2: 5})  # 30 + 0 + 0 = 30
-    from_align = ProjectRecord(2, "C-ALIGN", scores={1: 1, 2: 1},  # 0 + 20 + ...
-                               contributions={10: 100, 11: 100})  # + 20 = 40
+    from_align = ProjectRecord(
+        2,
+        "C-ALIGN",
+        scores={1: 1, 2: 1},  # 0 + 20 + ...
+        contributions={10: 100, 11: 100},
+    )  # + 20 = 40
     tie_a = ProjectRecord(3, "A-TIE", scores={1: 3, 2: 5})
     # when
     ranked = rank([from_value, from_align, tie_a], CRITERIA, OBJECTIVES)
@@ -53,16 +55,21 @@ def test_scoring_orders_best_first_and_breaks_ties_deterministically():
     assert [r.code for r in ranked] == ["C-ALIGN", "A-TIE", "B-VALUE"]
     assert [r.rank for r in ranked] == [1, 2, 3]
     # and the same input in another order gives the same ranking
-    assert [r.code for r in rank([tie_a, from_value, from_align], CRITERIA, OBJECTIVES)] == \
-        ["C-ALIGN", "A-TIE", "B-VALUE"]
+    assert [r.code for r in rank([tie_a, from_value, from_align], CRITERIA, OBJECTIVES)] == [
+        "C-ALIGN",
+        "A-TIE",
+        "B-VALUE",
+    ]
 
 
 def test_scoring_tie_on_total_breaks_on_alignment_first():
     aligned = ProjectRecord(1, "Z", scores={1: 1, 2: 5}, contributions={10: 100, 11: 100})
     valued = ProjectRecord(2, "A", scores={1: 5, 2: 5})
-    criteria = [CriterionRecord(1, "Value", Decimal(1)),
-                CriterionRecord(2, "Risk", Decimal(1), higher_is_better=False),
-                CriterionRecord(3, "Alignment", Decimal(1), is_alignment=True)]
+    criteria = [
+        CriterionRecord(1, "Value", Decimal(1)),
+        CriterionRecord(2, "Risk", Decimal(1), higher_is_better=False),
+        CriterionRecord(3, "Alignment", Decimal(1), is_alignment=True),
+    ]
     ranked = rank([valued, aligned], criteria, OBJECTIVES)
     assert ranked[0].score == ranked[1].score
     assert ranked[0].code == "Z"
@@ -84,10 +91,13 @@ def test_scoring_all_weights_zero_scores_zero_without_error():
     assert row.score == 0
 
 
-@pytest.mark.parametrize(("contributions", "expected"), [
-    ({}, Decimal(0)),
-    ({10: 100, 11: 100}, Decimal(1)),
-    ({99: 100}, Decimal(0)),  # an inactive or unknown objective counts nothing
-])
+@pytest.mark.parametrize(
+    ("contributions", "expected"),
+    [
+        ({}, Decimal(0)),
+        ({10: 100, 11: 100}, Decimal(1)),
+        ({99: 100}, Decimal(0)),  # an inactive or unknown objective counts nothing
+    ],
+)
 def test_scoring_alignment_bounds(contributions, expected):
     assert alignment(contributions, OBJECTIVES) == expected

@@ -109,7 +109,11 @@ def test_workflow_every_move_is_recorded_and_shown(api, page_clients, role_user)
     move(api, project, "on_hold", comment="Waiting for budget")
     record = ProjectTransition.objects.get()
     assert (record.from_stage, record.to_stage, record.comment, record.by) == (
-        "proposed", "on_hold", "Waiting for budget", role_user("pmo_lead"))
+        "proposed",
+        "on_hold",
+        "Waiting for budget",
+        role_user("pmo_lead"),
+    )
     page = page_clients("executive").get(project.get_absolute_url())
     assert b"Waiting for budget" in page.content
     assert b"Proposed \xe2\x86\x92 On hold" in page.content
@@ -117,8 +121,11 @@ def test_workflow_every_move_is_recorded_and_shown(api, page_clients, role_user)
 
 def test_workflow_stage_cannot_be_written_by_update(api):
     project = ProjectFactory()
-    response = api.patch(f"/api/portfolio/projects/{project.pk}/",
-                         {"stage": "closed", "name": "Renamed"}, format="json")
+    response = api.patch(
+        f"/api/portfolio/projects/{project.pk}/",
+        {"stage": "closed", "name": "Renamed"},
+        format="json",
+    )
     assert response.status_code == 200
     project.refresh_from_db()
     assert (project.stage, project.name) == ("proposed", "Renamed")
@@ -126,9 +133,17 @@ def test_workflow_stage_cannot_be_written_by_update(api):
 
 def test_workflow_only_pmo_lead_moves_projects(api_clients):
     project = ProjectFactory()
-    assert_matrix(api_clients, "post", f"/api/portfolio/projects/{project.pk}/transition/",
-                  {"to": "on_hold", "comment": "x"}, anonymous=401, pmo_lead=200,
-                  itsm_manager=403, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        f"/api/portfolio/projects/{project.pk}/transition/",
+        {"to": "on_hold", "comment": "x"},
+        anonymous=401,
+        pmo_lead=200,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_workflow_edits_keep_a_history(api, page_clients):

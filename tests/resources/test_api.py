@@ -18,22 +18,39 @@ MONDAY = monday_of(timezone.localdate())
 READ_ALL = dict(anonymous=401, pmo_lead=200, itsm_manager=200, engineer=200, executive=200)
 
 
-@pytest.mark.parametrize("endpoint", ["teams", "people", "skills", "absences", "allocations",
-                                      "demands", "conflicts", "load"])
+@pytest.mark.parametrize(
+    "endpoint",
+    ["teams", "people", "skills", "absences", "allocations", "demands", "conflicts", "load"],
+)
 def test_resources_api_every_role_reads(api_clients, endpoint):
     assert_matrix(api_clients, "get", f"/api/resources/{endpoint}/", **READ_ALL)
 
 
 def booking(person, hours=25, **extra):
-    return {"person": person.pk, "kind": "project", "project": ProjectFactory().pk,
-            "hours_per_week": str(hours), "start_date": str(MONDAY),
-            "end_date": str(MONDAY + timedelta(days=11)), **extra}
+    return {
+        "person": person.pk,
+        "kind": "project",
+        "project": ProjectFactory().pk,
+        "hours_per_week": str(hours),
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(days=11)),
+        **extra,
+    }
 
 
 def test_resources_api_allocation_writes_for_pmo_lead_only(api_clients):
     person = PersonFactory()
-    assert_matrix(api_clients, "post", "/api/resources/allocations/", booking(person),
-                  anonymous=401, pmo_lead=201, itsm_manager=403, engineer=403, executive=403)
+    assert_matrix(
+        api_clients,
+        "post",
+        "/api/resources/allocations/",
+        booking(person),
+        anonymous=401,
+        pmo_lead=201,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_resources_api_team_manager_plans_their_team_only(api_clients, role_user):
@@ -43,34 +60,45 @@ def test_resources_api_team_manager_plans_their_team_only(api_clients, role_user
     mine, other = PersonFactory(team=team), PersonFactory()
     client = api_clients("engineer")
     # then
-    assert client.post("/api/resources/allocations/", booking(mine),
-                        format="json").status_code == 201
-    assert client.post("/api/resources/allocations/", booking(other),
-                       format="json").status_code == 403
-    foreign = Allocation.objects.create(person=other, kind="bau", hours_per_week=5,
-                                        start_date=MONDAY, end_date=MONDAY)
-    assert client.patch(f"/api/resources/allocations/{foreign.pk}/", {"hours_per_week": "1"},
-                        format="json").status_code == 403
+    assert (
+        client.post("/api/resources/allocations/", booking(mine), format="json").status_code == 201
+    )
+    assert (
+        client.post("/api/resources/allocations/", booking(other), format="json").status_code == 403
+    )
+    foreign = Allocation.objects.create(
+        person=other, kind="bau", hours_per_week=5, start_date=MONDAY, end_date=MONDAY
+    )
+    assert (
+        client.patch(
+            f"/api/resources/allocations/{foreign.pk}/", {"hours_per_week": "1"}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 def test_resources_api_allocation_validation(api):
     person = PersonFactory()
-    response = api.post("/api/resources/allocations/", booking(
-        person, hours=0, kind="bau", end_date=str(MONDAY - timedelta(days=3))), format="json")
+    response = api.post(
+        "/api/resources/allocations/",
+        booking(person, hours=0, kind="bau", end_date=str(MONDAY - timedelta(days=3))),
+        format="json",
+    )
     assert response.status_code == 400
     fields = response.json()["fields"]
     assert "hours_per_week" in fields
     assert not Allocation.objects.exists()
     mixed = api.post("/api/resources/allocations/", booking(person, kind="bau"), format="json")
-    assert mixed.json()["fields"]["project"] == [
-        "Operational work is not booked to a project."]
-    no_project = api.post("/api/resources/allocations/", booking(person, project=None),
-                          format="json")
+    assert mixed.json()["fields"]["project"] == ["Operational work is not booked to a project."]
+    no_project = api.post(
+        "/api/resources/allocations/", booking(person, project=None), format="json"
+    )
     assert no_project.json()["fields"]["project"] == ["Project work needs a project."]
 
 
 def test_resources_api_saving_an_allocation_recomputes_in_process(
-        api, django_capture_on_commit_callbacks, in_process_tasks):
+    api, django_capture_on_commit_callbacks, in_process_tasks
+):
     # given no broker (the embedded default runs the task in-process after the commit)
     person = PersonFactory(contracted_hours=Decimal(40))
     # when
@@ -86,14 +114,17 @@ def test_resources_api_saving_an_allocation_recomputes_in_process(
     assert PlanState.objects.get().dirty is False
 
 
-def test_resources_api_conflict_acknowledge(api_clients, django_capture_on_commit_callbacks,
-                                           in_process_tasks):
+def test_resources_api_conflict_acknowledge(
+    api_clients, django_capture_on_commit_callbacks, in_process_tasks
+):
     person = PersonFactory(contracted_hours=Decimal(40))
     with django_capture_on_commit_callbacks(execute=True):
-        api_clients("pmo_lead").post("/api/resources/allocations/", booking(person, 50),
-                                     format="json")
-    conflict_id = api_clients("pmo_lead").get("/api/resources/conflicts/").json()[
-        "results"][0]["id"]
+        api_clients("pmo_lead").post(
+            "/api/resources/allocations/", booking(person, 50), format="json"
+        )
+    conflict_id = (
+        api_clients("pmo_lead").get("/api/resources/conflicts/").json()["results"][0]["id"]
+    )
     url = f"/api/resources/conflicts/{conflict_id}/acknowledge/"
     assert api_clients("engineer").post(url, {"comment": "ok"}, format="json").status_code == 403
     empty = api_clients("itsm_manager").post(url, {"comment": " "}, format="json")
@@ -109,24 +140,38 @@ def test_resources_api_conflict_acknowledge(api_clients, django_capture_on_commi
 
 def test_resources_api_load_filters_by_person_and_week(api):
     person, other = PersonFactory(contracted_hours=Decimal(40)), PersonFactory()
-    Allocation.objects.create(person=person, kind="bau", hours_per_week=10, start_date=MONDAY,
-                              end_date=MONDAY + timedelta(weeks=3))
+    Allocation.objects.create(
+        person=person,
+        kind="bau",
+        hours_per_week=10,
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(weeks=3),
+    )
     compute_and_publish()
-    body = api.get(f"/api/resources/load/?person={person.pk}&week_from={MONDAY}"
-                   f"&week_to={MONDAY + timedelta(weeks=1)}").json()
+    body = api.get(
+        f"/api/resources/load/?person={person.pk}&week_from={MONDAY}"
+        f"&week_to={MONDAY + timedelta(weeks=1)}"
+    ).json()
     assert body["count"] == 2
     assert body["results"][0] == {
-        "person": person.pk, "person_name": person.name, "team": person.team_id,
-        "week": str(MONDAY), "capacity": 40.0, "project": 0.0, "operational": 10.0,
-        "tentative": 0.0, "utilisation": 0.25}
+        "person": person.pk,
+        "person_name": person.name,
+        "team": person.team_id,
+        "week": str(MONDAY),
+        "capacity": 40.0,
+        "project": 0.0,
+        "operational": 10.0,
+        "tentative": 0.0,
+        "utilisation": 0.25,
+    }
     assert api.get(f"/api/resources/load/?person={other.pk}").json()["count"] == 104
     bad = api.get("/api/resources/load/?week_from=2027-02-01&week_to=2027-01-01")
     assert bad.status_code == 400 and "week_to" in bad.json()["fields"]
 
 
-def test_resources_api_snapshot_latest_and_recompute(api_clients,
-                                                    django_capture_on_commit_callbacks,
-                                                    in_process_tasks):
+def test_resources_api_snapshot_latest_and_recompute(
+    api_clients, django_capture_on_commit_callbacks, in_process_tasks
+):
     client = api_clients("executive")
     assert client.get("/api/resources/snapshots/latest/").status_code == 404
     assert client.post("/api/resources/recompute/").status_code == 403

@@ -19,16 +19,37 @@ MONDAY = monday_of(timezone.localdate())
 
 def overbook(person, hours=50, weeks=1):
     return Allocation.objects.create(
-        person=person, kind="project", project=ProjectFactory(), hours_per_week=hours,
-        start_date=MONDAY, end_date=MONDAY + timedelta(weeks=weeks - 1, days=4))
+        person=person,
+        kind="project",
+        project=ProjectFactory(),
+        hours_per_week=hours,
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(weeks=weeks - 1, days=4),
+    )
 
 
 def test_capacity_pages_role_rules(page_clients):
     for path in ["/resources/", "/resources/conflicts/", "/resources/status/"]:
-        assert_matrix(page_clients, "get", path, anonymous=302, pmo_lead=200,
-                      itsm_manager=200, engineer=200, executive=200)
-    assert_matrix(page_clients, "get", "/resources/allocations/new/", anonymous=302,
-                  pmo_lead=200, itsm_manager=403, engineer=403, executive=403)
+        assert_matrix(
+            page_clients,
+            "get",
+            path,
+            anonymous=302,
+            pmo_lead=200,
+            itsm_manager=200,
+            engineer=200,
+            executive=200,
+        )
+    assert_matrix(
+        page_clients,
+        "get",
+        "/resources/allocations/new/",
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=403,
+        engineer=403,
+        executive=403,
+    )
 
 
 def test_heatmap_before_the_first_snapshot_explains_itself(page_clients):
@@ -73,17 +94,25 @@ def test_conflicts_page_filters_and_acknowledges(page_clients):
     client = page_clients("itsm_manager")
     html = client.get("/resources/conflicts/?kind=overallocation").content.decode()
     assert html.count('data-testid="conflict-row"') == 2
-    assert client.get("/resources/conflicts/?kind=skill_gap").content.decode().count(
-        'data-testid="conflict-row"') == 0
+    assert (
+        client.get("/resources/conflicts/?kind=skill_gap")
+        .content.decode()
+        .count('data-testid="conflict-row"')
+        == 0
+    )
     ids = list(Conflict.objects.values_list("pk", flat=True))
-    refused = client.post("/resources/conflicts/acknowledge/", {"conflict": ids,
-                                                                "comment": ""}, follow=True)
+    refused = client.post(
+        "/resources/conflicts/acknowledge/", {"conflict": ids, "comment": ""}, follow=True
+    )
     assert "Say why" in refused.content.decode()
-    client.post("/resources/conflicts/acknowledge/", {"conflict": ids[:1],
-                                                      "comment": "Covered"})
+    client.post("/resources/conflicts/acknowledge/", {"conflict": ids[:1], "comment": "Covered"})
     assert Conflict.objects.filter(acknowledged_at__isnull=False).count() == 1
-    assert page_clients("engineer").post("/resources/conflicts/acknowledge/", {
-        "conflict": ids, "comment": "x"}).status_code == 403
+    assert (
+        page_clients("engineer")
+        .post("/resources/conflicts/acknowledge/", {"conflict": ids, "comment": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_conflicts_page_queries_are_bounded(page_clients):
@@ -104,8 +133,14 @@ def test_allocation_preview_shows_the_effect_before_saving(page_clients):
     overbook(ana, 30)
     compute_and_publish()
     project = ProjectFactory()
-    form = {"person": ana.pk, "kind": "project", "project": project.pk, "hours_per_week": "20",
-            "start_date": str(MONDAY), "end_date": str(MONDAY + timedelta(days=4))}
+    form = {
+        "person": ana.pk,
+        "kind": "project",
+        "project": project.pk,
+        "hours_per_week": "20",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(days=4)),
+    }
     html = page_clients("pmo_lead").post("/resources/allocations/preview/", form)
     text = html.content.decode()
     # 30 h now, 50 h after, against 40 h: over in one week; nothing saved
@@ -118,11 +153,16 @@ def test_allocation_preview_when_editing_replaces_the_old_hours(page_clients):
     ana = PersonFactory(contracted_hours=Decimal(40))
     existing = overbook(ana, 50)
     compute_and_publish()
-    form = {"allocation": existing.pk, "person": ana.pk, "kind": "project",
-            "project": existing.project_id, "hours_per_week": "20",
-            "start_date": str(MONDAY), "end_date": str(MONDAY + timedelta(days=4))}
-    text = page_clients("pmo_lead").post("/resources/allocations/preview/",
-                                         form).content.decode()
+    form = {
+        "allocation": existing.pk,
+        "person": ana.pk,
+        "kind": "project",
+        "project": existing.project_id,
+        "hours_per_week": "20",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(days=4)),
+    }
+    text = page_clients("pmo_lead").post("/resources/allocations/preview/", form).content.decode()
     assert "Fits: no week goes over capacity." in text and "(50 %)" in text
 
 
@@ -131,8 +171,12 @@ def test_allocation_editing_by_team_manager_only_for_their_team(page_clients, ro
     team = TeamFactory(manager=manager)
     mine, other = PersonFactory(team=team), PersonFactory()
     client = page_clients("engineer")
-    data = {"kind": "bau", "hours_per_week": "10", "start_date": str(MONDAY),
-            "end_date": str(MONDAY + timedelta(weeks=4))}
+    data = {
+        "kind": "bau",
+        "hours_per_week": "10",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(weeks=4)),
+    }
     assert client.get("/resources/allocations/new/").status_code == 200
     ok = client.post("/resources/allocations/new/", {**data, "person": mine.pk})
     assert ok.status_code == 302 and Allocation.objects.filter(person=mine).exists()
@@ -146,9 +190,16 @@ def test_allocation_editing_by_team_manager_only_for_their_team(page_clients, ro
 
 def test_allocation_form_validation(page_clients):
     person = PersonFactory()
-    response = page_clients("pmo_lead").post("/resources/allocations/new/", {
-        "person": person.pk, "kind": "project", "hours_per_week": "0",
-        "start_date": str(MONDAY), "end_date": str(MONDAY - timedelta(days=1))})
+    response = page_clients("pmo_lead").post(
+        "/resources/allocations/new/",
+        {
+            "person": person.pk,
+            "kind": "project",
+            "hours_per_week": "0",
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY - timedelta(days=1)),
+        },
+    )
     html = response.content.decode()
     assert "Project work needs a project." in html
     assert "The end date is before the start date." in html
@@ -166,10 +217,8 @@ def test_status_poll_tells_the_page_when_a_newer_snapshot_is_published(page_clie
     assert f'data-snapshot="{second.pk}"' in newer.content.decode()
 
 
-def test_home_shows_conflicts_to_managers_and_overbooking_to_the_person(page_clients,
-                                                                         role_user):
-    me = PersonFactory(user=role_user("engineer"), contracted_hours=Decimal(40),
-                       name="Elena")
+def test_home_shows_conflicts_to_managers_and_overbooking_to_the_person(page_clients, role_user):
+    me = PersonFactory(user=role_user("engineer"), contracted_hours=Decimal(40), name="Elena")
     overbook(me, 60)
     compute_and_publish()
     manager_home = page_clients("itsm_manager").get("/").content.decode()

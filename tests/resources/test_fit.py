@@ -33,8 +33,9 @@ def week(index: int, day: int = 0) -> date:
 
 def need(project_id, hours, first=0, last=3, *, skill=PG, level=3, start_day=0, end_day=4):
     """Demand of `hours` a week from week `first` (day `start_day`) to week `last`."""
-    return DemandRecord(project_id, skill, level, week(first, start_day), week(last, end_day),
-                        float(hours))
+    return DemandRecord(
+        project_id, skill, level, week(first, start_day), week(last, end_day), float(hours)
+    )
 
 
 def proposal(project_id, *demands):
@@ -43,16 +44,23 @@ def proposal(project_id, *demands):
 
 # --- the pure function ---------------------------------------------------------------------
 
+
 def test_portfolio_fit_proposal_that_fits_consumes_its_hours():
     # given 40 h free of PostgreSQL at level 3, 10 h of it committed
     supply = {(PG, 3): [40.0] * 4}
     # when a proposal asks for 20 h and the next one for 10 h
-    result = portfolio_fit(horizon=H, supply=supply, committed=[need(9, 10)],
-                           proposals=[proposal(1, need(1, 20)), proposal(2, need(2, 10))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[need(9, 10)],
+        proposals=[proposal(1, need(1, 20)), proposal(2, need(2, 10))],
+    )
     # then both fit (10 + 20 + 10 = 40), and nothing is short
     assert result.committed_fits and result.committed_hours == 40.0
     assert [(p.project_id, p.fits, p.demand_hours) for p in result.proposals] == [
-        (1, True, 80.0), (2, True, 40.0)]
+        (1, True, 80.0),
+        (2, True, 40.0),
+    ]
     assert result.proposals[1].shortfalls == ()
 
 
@@ -60,23 +68,39 @@ def test_portfolio_fit_proposal_that_does_not_fit_reports_exact_hours_and_weeks(
     # given 40 h free, 10 h committed: 30 h left each week
     supply = {(PG, 3): [40.0] * 4}
     # when a proposal asks 50 h a week from Wednesday of week 1 to Friday of week 2
-    result = portfolio_fit(horizon=H, supply=supply, committed=[need(9, 10)],
-                           proposals=[proposal(1, need(1, 50, 1, 2, start_day=2))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[need(9, 10)],
+        proposals=[proposal(1, need(1, 50, 1, 2, start_day=2))],
+    )
     # then week 1 counts 3/5 × 50 = 30 h (fits), week 2 all 50 h: 20 h short there only
     fit = result.proposals[0]
     assert not fit.fits
     assert fit.shortfalls == (Shortfall(PG, 3, 2, 20.0, (1,)),)
     (line,) = fit.ranges
     assert (line.first_week, line.end, line.weeks, line.max_hours, line.total_hours) == (
-        week(2), week(2, 6), 1, 20.0, 20.0)
+        week(2),
+        week(2, 6),
+        1,
+        20.0,
+        20.0,
+    )
 
 
 def test_portfolio_fit_level_4_demand_cannot_use_level_2_people():
     # given 100 h free at level 2 and 10 h at level 4
     supply = {(PG, 2): [100.0] * 4, (PG, 4): [10.0] * 4}
     # when a proposal needs 20 h at level 4, another 20 h at level 2
-    result = portfolio_fit(horizon=H, supply=supply, committed=[], proposals=[
-        proposal(1, need(1, 20, 0, 0, level=4)), proposal(2, need(2, 20, 0, 0, level=2))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[],
+        proposals=[
+            proposal(1, need(1, 20, 0, 0, level=4)),
+            proposal(2, need(2, 20, 0, 0, level=2)),
+        ],
+    )
     # then the level-4 one is 10 h short at level 4; the level-2 one fits
     senior, junior = result.proposals
     assert senior.shortfalls == (Shortfall(PG, 4, 0, 10.0, (1,)),)
@@ -88,8 +112,12 @@ def test_portfolio_fit_lower_levels_take_the_lower_pools_first():
     supply = {(PG, 2): [100.0] * 4, (PG, 4): [10.0] * 4}
     committed = [need(9, 100, 0, 0, level=2)]
     # when a proposal needs the 10 h at level 4
-    result = portfolio_fit(horizon=H, supply=supply, committed=committed,
-                           proposals=[proposal(1, need(1, 10, 0, 0, level=4))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=committed,
+        proposals=[proposal(1, need(1, 10, 0, 0, level=4))],
+    )
     # then the committed work took the level-2 hours, not the level-4 ones
     assert result.committed_fits and result.proposals[0].fits
 
@@ -98,8 +126,12 @@ def test_portfolio_fit_mixed_levels_report_the_worst_level():
     # given 20 h at level 2 and 15 h at level 4
     supply = {(PG, 2): [20.0] * 4, (PG, 4): [15.0] * 4}
     # when one proposal needs 30 h at level 2 and 10 h at level 4 in week 0
-    result = portfolio_fit(horizon=H, supply=supply, committed=[], proposals=[proposal(
-        1, need(1, 30, 0, 0, level=2), need(1, 10, 0, 0, level=4))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[],
+        proposals=[proposal(1, need(1, 30, 0, 0, level=2), need(1, 10, 0, 0, level=4))],
+    )
     # then level 4+ fits (10 ≤ 15) but level 2+ is 40 − 35 = 5 h short
     assert result.proposals[0].shortfalls == (Shortfall(PG, 2, 0, 5.0, (1,)),)
 
@@ -123,8 +155,12 @@ def test_portfolio_fit_proposal_that_does_not_fit_consumes_nothing():
     # given 40 h free
     supply = {(PG, 3): [40.0] * 4}
     # when a 50 h proposal comes before a 40 h one
-    result = portfolio_fit(horizon=H, supply=supply, committed=[],
-                           proposals=[proposal(1, need(1, 50)), proposal(2, need(2, 40))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[],
+        proposals=[proposal(1, need(1, 50)), proposal(2, need(2, 40))],
+    )
     # then the first does not fit, and does not take the hours the second needs
     assert [p.fits for p in result.proposals] == [False, True]
     assert not result.proposals[0].fits_alone
@@ -134,8 +170,12 @@ def test_portfolio_fit_proposal_fits_only_if_every_skill_fits():
     # given PostgreSQL is plentiful, Kubernetes has nobody
     supply = {(PG, 3): [40.0] * 4}
     # when a proposal needs both, then one needs the PostgreSQL hours
-    result = portfolio_fit(horizon=H, supply=supply, committed=[], proposals=[
-        proposal(1, need(1, 30), need(1, 5, 3, 3, skill=K8S)), proposal(2, need(2, 40))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=[],
+        proposals=[proposal(1, need(1, 30), need(1, 5, 3, 3, skill=K8S)), proposal(2, need(2, 40))],
+    )
     # then the first is short of Kubernetes only, takes nothing, and the second fits
     first, second = result.proposals
     assert first.shortfalls == (Shortfall(K8S, 3, 3, 5.0, (1,)),)
@@ -147,14 +187,22 @@ def test_portfolio_fit_committed_shortfall_is_reported_with_its_projects():
     supply = {(PG, 3): [40.0] * 4}
     committed = [need(7, 30, 1, 2), need(8, 20, 1, 2)]
     # when
-    result = portfolio_fit(horizon=H, supply=supply, committed=committed,
-                           proposals=[proposal(1, need(1, 5, 1, 1)), proposal(2, need(2, 5, 0, 0))])
+    result = portfolio_fit(
+        horizon=H,
+        supply=supply,
+        committed=committed,
+        proposals=[proposal(1, need(1, 5, 1, 1)), proposal(2, need(2, 5, 0, 0))],
+    )
     # then the approved portfolio is 10 h a week short in weeks 1-2, and a proposal needing
     # those weeks is short by all it asks; one in week 0 still fits
     assert not result.committed_fits and result.committed_hours_short == 20.0
     (line,) = result.committed_ranges
     assert (line.first_week, line.weeks, line.max_hours, line.project_ids) == (
-        week(1), 2, 10.0, (7, 8))
+        week(1),
+        2,
+        10.0,
+        (7, 8),
+    )
     assert result.proposals[0].shortfalls == (Shortfall(PG, 3, 1, 5.0, (1,)),)
     assert result.proposals[1].fits
 
@@ -167,8 +215,7 @@ def test_portfolio_fit_proposal_without_demand_is_not_weighed():
 
 def test_portfolio_fit_demand_outside_the_horizon_is_ignored():
     outside = DemandRecord(1, PG, 3, week(5), week(8), 100.0)
-    result = portfolio_fit(horizon=H, supply={}, committed=[],
-                           proposals=[proposal(1, outside)])
+    result = portfolio_fit(horizon=H, supply={}, committed=[], proposals=[proposal(1, outside)])
     assert result.proposals[0].demand_hours == 0.0
 
 
@@ -179,13 +226,20 @@ def test_portfolio_fit_supply_must_cover_the_horizon():
 
 def test_shortfall_ranges_split_on_gaps_skills_and_levels():
     # given shortfalls in weeks 0, 1 and 3 of one skill, week 1 of another level
-    shortfalls = [Shortfall(PG, 3, 0, 12.0), Shortfall(PG, 3, 1, 8.0),
-                  Shortfall(PG, 3, 3, 5.0), Shortfall(PG, 4, 1, 2.0)]
+    shortfalls = [
+        Shortfall(PG, 3, 0, 12.0),
+        Shortfall(PG, 3, 1, 8.0),
+        Shortfall(PG, 3, 3, 5.0),
+        Shortfall(PG, 4, 1, 2.0),
+    ]
     # when
     ranges = shortfall_ranges(H, shortfalls)
     # then three runs, in skill, level and week order; the first is 8–12 h a week
     assert [(r.level, r.first_week, r.weeks) for r in ranges] == [
-        (3, week(0), 2), (3, week(3), 1), (4, week(1), 1)]
+        (3, week(0), 2),
+        (3, week(3), 1),
+        (4, week(1), 1),
+    ]
     assert (ranges[0].min_hours, ranges[0].max_hours, ranges[0].steady) == (8.0, 12.0, False)
 
 
@@ -200,9 +254,14 @@ def publish():
 
 
 def demand(project, skill, hours, *, weeks=8, level=3):
-    return Demand.objects.create(project=project, skill=skill, min_level=level,
-                                 hours_per_week=Decimal(hours), start_date=THIS_MONDAY,
-                                 end_date=THIS_MONDAY + timedelta(weeks=weeks - 1, days=4))
+    return Demand.objects.create(
+        project=project,
+        skill=skill,
+        min_level=level,
+        hours_per_week=Decimal(hours),
+        start_date=THIS_MONDAY,
+        end_date=THIS_MONDAY + timedelta(weeks=weeks - 1, days=4),
+    )
 
 
 @pytest.fixture
@@ -225,13 +284,20 @@ def portfolio(db):
 @pytest.mark.django_db
 def test_portfolio_fit_page_role_matrix(page_clients, portfolio):
     publish()
-    assert_matrix(page_clients, "get", URL, anonymous=302, pmo_lead=200, itsm_manager=200,
-                  engineer=200, executive=200)
+    assert_matrix(
+        page_clients,
+        "get",
+        URL,
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
 
 
 @pytest.mark.django_db
-def test_portfolio_fit_page_shows_the_lower_ranked_proposal_not_fitting(page_clients,
-                                                                         portfolio):
+def test_portfolio_fit_page_shows_the_lower_ranked_proposal_not_fitting(page_clients, portfolio):
     # given the plan published: 40 h free, 10 committed, Alpha takes 20, Beta wants 20
     publish()
     # when

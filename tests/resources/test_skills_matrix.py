@@ -29,33 +29,53 @@ PROPOSED = [DemandRecord(8, PG, 3, date(2026, 5, 20), date(2026, 6, 5), 5.0)]
 
 
 def test_month_starts_cross_the_year():
-    assert month_starts(date(2026, 11, 17), 3) == [date(2026, 11, 1), date(2026, 12, 1),
-                                                   date(2027, 1, 1)]
+    assert month_starts(date(2026, 11, 17), 3) == [
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+        date(2027, 1, 1),
+    ]
 
 
 def test_skills_by_month_one_month_by_hand():
     # given
     # when
-    matrix = skills_by_month(horizon=H, first_day=JUNE, months=[JUNE, JULY], supply=SUPPLY,
-                             committed=COMMITTED, proposed=PROPOSED)
+    matrix = skills_by_month(
+        horizon=H,
+        first_day=JUNE,
+        months=[JUNE, JULY],
+        supply=SUPPLY,
+        committed=COMMITTED,
+        proposed=PROPOSED,
+    )
     # then June: free 22 days × (8 + 4) h = 264 h (176 at level 3, 88 at level 5);
     # committed 15 days × 2 h = 30 h; proposed 5 days × 1 h = 5 h
     june, july = matrix[PG]
     assert june.supply == pytest.approx(264.0)
     assert [(level, round(hours, 6)) for level, hours in june.supply_by_level] == [
-        (5, 88.0), (3, 176.0)]
+        (5, 88.0),
+        (3, 176.0),
+    ]
     assert (june.committed, june.proposed) == (pytest.approx(30.0), pytest.approx(5.0))
     assert june.band == 1  # 30 / 264 is under half
     # and July: 23 days × 12 h, committed 5 days × 2 h
     assert (july.supply, july.committed, july.proposed) == (
-        pytest.approx(276.0), pytest.approx(10.0), 0.0)
+        pytest.approx(276.0),
+        pytest.approx(10.0),
+        0.0,
+    )
 
 
 def test_skills_by_month_counts_the_first_month_from_the_first_day():
     # given the matrix is read in the week of 8 June
     # when
-    matrix = skills_by_month(horizon=H, first_day=date(2026, 6, 8), months=[JUNE],
-                             supply=SUPPLY, committed=COMMITTED, proposed=PROPOSED)
+    matrix = skills_by_month(
+        horizon=H,
+        first_day=date(2026, 6, 8),
+        months=[JUNE],
+        supply=SUPPLY,
+        committed=COMMITTED,
+        proposed=PROPOSED,
+    )
     # then June counts 17 working days of supply, and the proposal (over by 5 June) is gone
     (june,) = matrix[PG]
     assert june.supply == pytest.approx(17 * 12.0)
@@ -66,8 +86,15 @@ def test_skills_by_month_demand_without_supply_is_the_worst_band():
     # given nobody holds Kubernetes; a skill with neither supply nor demand is asked for too
     demand = DemandRecord(7, K8S, 3, JUNE, date(2026, 6, 5), 5.0)
     # when
-    matrix = skills_by_month(horizon=H, first_day=JUNE, months=[JUNE], supply={},
-                             committed=[demand], proposed=[], skill_ids=[3])
+    matrix = skills_by_month(
+        horizon=H,
+        first_day=JUNE,
+        months=[JUNE],
+        supply={},
+        committed=[demand],
+        proposed=[],
+        skill_ids=[3],
+    )
     # then
     assert matrix[K8S][0].band == 7 and matrix[K8S][0].ratio == float("inf")
     assert matrix[3][0].band == 0 and matrix[3][0].ratio is None
@@ -79,14 +106,21 @@ def test_skills_by_month_flags_a_month_short_only_with_proposals():
     committed = [DemandRecord(7, PG, 3, JUNE, date(2026, 6, 30), 30.0)]
     proposed = [DemandRecord(8, PG, 3, JUNE, date(2026, 6, 30), 20.0)]
     # when
-    (june,) = skills_by_month(horizon=H, first_day=JUNE, months=[JUNE], supply=supply,
-                              committed=committed, proposed=proposed)[PG]
+    (june,) = skills_by_month(
+        horizon=H,
+        first_day=JUNE,
+        months=[JUNE],
+        supply=supply,
+        committed=committed,
+        proposed=proposed,
+    )[PG]
     # then 75 % committed, 125 % with the proposal
     assert june.ratio == pytest.approx(0.75) and june.band == 2
     assert june.short_with_proposals
 
 
 # --- the page ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def june_10(monkeypatch):
@@ -99,8 +133,14 @@ def publish():
 
 
 def demand(project, skill, hours, start, end, level=3):
-    return Demand.objects.create(project=project, skill=skill, min_level=level,
-                                 hours_per_week=Decimal(hours), start_date=start, end_date=end)
+    return Demand.objects.create(
+        project=project,
+        skill=skill,
+        min_level=level,
+        hours_per_week=Decimal(hours),
+        start_date=start,
+        end_date=end,
+    )
 
 
 @pytest.fixture
@@ -123,8 +163,9 @@ def test_skills_matrix_page_shows_the_month_by_hand(page_clients, postgres, june
     # then June counts from 8 June: 17 days × 8 h free, 15 days × 2 h committed,
     # 5 days (8–12 June) × 1 h proposed
     html = response.content.decode()
-    assert ('data-month="2026-06" data-supply="136.0" data-committed="30.0" '
-            'data-proposed="5.0"') in html
+    assert (
+        'data-month="2026-06" data-supply="136.0" data-committed="30.0" data-proposed="5.0"'
+    ) in html
     assert "June counts from 8 Jun" in html
     assert "level 3: 136 h" in html  # the split by level in the tooltip
     assert [m.month for m in response.context["matrix"].months] == [6, 7, 8, 9, 10, 11]
@@ -141,8 +182,16 @@ def test_skills_matrix_page_twelve_months(page_clients, postgres, june_10):
 @pytest.mark.django_db
 def test_skills_matrix_page_role_matrix(page_clients, postgres):
     publish()
-    assert_matrix(page_clients, "get", URL, anonymous=302, pmo_lead=200, itsm_manager=200,
-                  engineer=200, executive=200)
+    assert_matrix(
+        page_clients,
+        "get",
+        URL,
+        anonymous=302,
+        pmo_lead=200,
+        itsm_manager=200,
+        engineer=200,
+        executive=200,
+    )
 
 
 @pytest.mark.django_db
@@ -156,8 +205,9 @@ def test_skills_matrix_page_empty_states(page_clients):
 
 
 @pytest.mark.django_db
-def test_skills_matrix_page_queries_constant_as_people_and_demand_grow(page_clients, postgres,
-                                                                      june_10):
+def test_skills_matrix_page_queries_constant_as_people_and_demand_grow(
+    page_clients, postgres, june_10
+):
     client = page_clients("itsm_manager")
     publish()
 

@@ -22,9 +22,13 @@ MONDAY = monday_of(timezone.localdate())
 
 def allocate(person, hours, weeks=(0, 1), project=None):
     return Allocation.objects.create(
-        person=person, kind="project", project=project or ProjectFactory(),
-        hours_per_week=Decimal(hours), start_date=MONDAY + timedelta(weeks=weeks[0]),
-        end_date=MONDAY + timedelta(weeks=weeks[1], days=4))
+        person=person,
+        kind="project",
+        project=project or ProjectFactory(),
+        hours_per_week=Decimal(hours),
+        start_date=MONDAY + timedelta(weeks=weeks[0]),
+        end_date=MONDAY + timedelta(weeks=weeks[1], days=4),
+    )
 
 
 @pytest.fixture
@@ -52,8 +56,11 @@ def test_snapshot_conflict_keeps_identity_and_acknowledgement(ana, role_user):
     allocate(ana, 25)
     compute_and_publish()
     conflict = selectors.conflicts_in(selectors.current_snapshot()).first()
-    conflicts_acknowledge(conflict_ids=[conflict.pk], by=role_user("itsm_manager"),
-                          comment="Ana drops BAU those weeks")
+    conflicts_acknowledge(
+        conflict_ids=[conflict.pk],
+        by=role_user("itsm_manager"),
+        comment="Ana drops BAU those weeks",
+    )
     # when recomputed with the cause still there
     second = compute_and_publish()
     # then the same row continues, still acknowledged

@@ -12,8 +12,15 @@ from collections.abc import Callable
 ROLES = ("anonymous", "pmo_lead", "itsm_manager", "engineer", "executive")
 
 
-def assert_matrix(clients: Callable, method: str, url: str, data=None, *,
-                  fresh: Callable | None = None, **expected: int) -> None:
+def assert_matrix(
+    clients: Callable,
+    method: str,
+    url: str,
+    data=None,
+    *,
+    fresh: Callable | None = None,
+    **expected: int,
+) -> None:
     missing = [role for role in ROLES if role not in expected]
     assert not missing, f"the matrix must state every role; missing {missing}"
     actual = {}
@@ -21,8 +28,11 @@ def assert_matrix(clients: Callable, method: str, url: str, data=None, *,
         target = fresh() if fresh else url
         client = clients(role)
         kwargs = {"format": "json"} if hasattr(client, "credentials") and data is not None else {}
-        response = getattr(client, method)(target, data, **kwargs) if data is not None else \
-            getattr(client, method)(target)
+        response = (
+            getattr(client, method)(target, data, **kwargs)
+            if data is not None
+            else getattr(client, method)(target)
+        )
         actual[role] = response.status_code
     assert actual == {role: expected[role] for role in ROLES}, (
         f"{method.upper()} {url}: expected {expected}, got {actual}"

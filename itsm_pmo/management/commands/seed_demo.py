@@ -24,6 +24,5 @@ class Command(BaseCommand):
             if user.is_superuser:
                 continue
             roles = ", ".join(role_label(g.name) for g in user.groups.all())
-            self.stdout.write(f"  {username:<13} / {password}   ({roles}, "
-                              f"{user.get_full_name()})")
+            self.stdout.write(f"  {username:<13} / {password}   ({roles}, {user.get_full_name()})")
         self.stdout.write(f"  {'admin':<13} / {password}   (superuser)")
