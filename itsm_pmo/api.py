@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .domain import TransitionRefused
+from .workflow import TransitionRefused
 
 
 class Pagination(PageNumberPagination):

@@ -1,14 +1,6 @@
-"""Exceptions that services raise and both the pages and the API understand."""
+"""Kept only while the apps move to itsm_pmo.workflow's move tables; import from there."""
 
-
-class TransitionRefused(Exception):
-    """A state move the workflow does not allow now: answered 409 with the allowed moves."""
-
-    def __init__(self, detail: str, *, allowed: list[str], current: str):
-        super().__init__(detail)
-        self.detail = detail
-        self.allowed = allowed
-        self.current = current
+from .workflow import TransitionRefused  # noqa: F401
 
 
 def guard_transition(
@@ -23,8 +15,7 @@ def guard_transition(
     needs_comment: bool,
     comment: str,
 ) -> None:
-    """The checks every workflow makes before a move, in one order: a known state (400),
-    a move the table allows (409), the state's own rules (409), a required comment (400)."""
+    """The legacy guard, until every workflow has a MoveTable."""
     from django.core.exceptions import ValidationError
 
     if to not in states.values:

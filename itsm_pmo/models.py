@@ -1,2 +1,58 @@
-"""The project package holds no tables; this module exists so that Django sends it
-post_migrate, on which the role groups are brought up to date (see apps.py)."""
+"""The audit trail every workflow shares, and nothing else: the project package holds no tables
+of its own (it exists as an app so that Django sends it post_migrate, on which the role groups
+are brought up to date, see apps.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised by any attempt to alter or remove a recorded move."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never updated or deleted through the application."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("A recorded move is never changed.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("A recorded move is never deleted.")
+
+
+class TransitionRecord(models.Model):
+    """One move of a workflow's object between states: who, when, from, to and why.
+
+    Each workflow subclasses it with a foreign key to its object (`subject_field` names it).
+    Append-only: a saved row cannot be saved again or deleted, and the admin shows it read-only.
+    Only deleting the object itself (a database cascade) removes its trail.
+    """
+
+    subject_field = ""
+
+    from_state = models.CharField(max_length=30)
+    to_state = models.CharField(max_length=30)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A default rather than auto_now_add, so that an import or the demo can record history.
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.subject_field)}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("A recorded move is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("A recorded move is never deleted.")

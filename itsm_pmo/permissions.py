@@ -1,32 +1,35 @@
-"""API permission classes: the Django permissions of the caller's role, per model and action."""
+"""Predicates every app shares: the role rule on a whole model (its Django permissions).
 
-from rest_framework import permissions
+Object rules (whose change is it? whose check?) live in each app's permissions.py and are
+called by that app's services; these answer only "may this role do this to rows of this kind",
+the same answer the admin and the API's door give.
+"""
+
+from typing import Any
+
+from django.db.models import Model
 
 
-class RoleModelPermissions(permissions.DjangoModelPermissions):
-    """Reads need `view_<model>`, writes `add_`/`change_`/`delete_`; anonymous gets 401.
+def _perm(action: str, model: type[Model] | Model) -> str:
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
 
-    A view may name the permission of a custom action in `action_permissions`,
-    e.g. {"transition": "portfolio.transition_project"}.
-    """
 
-    perms_map = {
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "OPTIONS": [],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-        "POST": ["%(app_label)s.add_%(model_name)s"],
-        "PUT": ["%(app_label)s.change_%(model_name)s"],
-        "PATCH": ["%(app_label)s.change_%(model_name)s"],
-        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
-    }
+def may_view(user: Any, model: type[Model] | Model) -> bool:
+    """The role reads rows of this kind."""
+    return bool(user.has_perm(_perm("view", model)))
 
-    def has_permission(self, request, view):
-        if not request.user or not request.user.is_authenticated:
-            return False
-        action_perm = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
-        if action_perm:
-            return request.user.has_perm(action_perm)
-        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
-            # A non-model endpoint states its own rule; by default any signed-in user.
-            return True
-        return super().has_permission(request, view)
+
+def may_add(user: Any, model: type[Model] | Model) -> bool:
+    """The role creates rows of this kind."""
+    return bool(user.has_perm(_perm("add", model)))
+
+
+def may_change(user: Any, model: type[Model] | Model) -> bool:
+    """The role edits rows of this kind."""
+    return bool(user.has_perm(_perm("change", model)))
+
+
+def may_delete(user: Any, model: type[Model] | Model) -> bool:
+    """The role deletes rows of this kind."""
+    return bool(user.has_perm(_perm("delete", model)))

@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["itsm_pmo.permissions.RoleModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["itsm_pmo.api_permissions.RoleModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "itsm_pmo.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
