@@ -5,9 +5,11 @@ called by that app's services; these answer only "may this role do this to rows 
 the same answer the admin and the API's door give.
 """
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
+
+# Who acts: a signed-in user in services; predicates also answer for the anonymous visitor.
+Actor = User | AnonymousUser
 
 
 def _perm(action: str, model: type[Model] | Model) -> str:
@@ -15,21 +17,21 @@ def _perm(action: str, model: type[Model] | Model) -> str:
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
-def may_view(user: Any, model: type[Model] | Model) -> bool:
+def may_view(user: Actor, model: type[Model] | Model) -> bool:
     """The role reads rows of this kind."""
     return bool(user.has_perm(_perm("view", model)))
 
 
-def may_add(user: Any, model: type[Model] | Model) -> bool:
+def may_add(user: Actor, model: type[Model] | Model) -> bool:
     """The role creates rows of this kind."""
     return bool(user.has_perm(_perm("add", model)))
 
 
-def may_change(user: Any, model: type[Model] | Model) -> bool:
+def may_change(user: Actor, model: type[Model] | Model) -> bool:
     """The role edits rows of this kind."""
     return bool(user.has_perm(_perm("change", model)))
 
 
-def may_delete(user: Any, model: type[Model] | Model) -> bool:
+def may_delete(user: Actor, model: type[Model] | Model) -> bool:
     """The role deletes rows of this kind."""
     return bool(user.has_perm(_perm("delete", model)))
