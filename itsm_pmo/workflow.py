@@ -72,6 +72,10 @@ class MoveOption:
         return self.permitted and not self.blockers
 
 
+# Every table built, in the order the apps define them: the docs are printed from here.
+TABLES: list["MoveTable"] = []
+
+
 class MoveTable:
     """The moves of one workflow, keyed by (from, to)."""
 
@@ -86,6 +90,7 @@ class MoveTable:
             if move.source not in states.values or move.target not in states.values:
                 raise ValueError(f"Unknown state in the {noun} move {key}.")
             self.moves[key] = move
+        TABLES.append(self)
 
     def __iter__(self):
         return iter(self.moves.values())
