@@ -47,7 +47,7 @@ run: setup
 # Tests run with DEBUG off (as in production) but over plain HTTP, with a throwaway key.
 TEST_ENV = HTTPS=0 DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-test: lint
+test: deps lint
 	@mkdir -p var test-artifacts
 	@if [ -z "$$DATABASE_URL" ]; then echo "make test: DATABASE_URL unset - using SQLite"; else echo "make test: database $${DATABASE_URL%%\?*}"; fi
 	@if [ -z "$$CELERY_BROKER_URL" ]; then echo "make test: CELERY_BROKER_URL unset - tasks run in-process; worker tests are skipped"; else echo "make test: broker $$CELERY_BROKER_URL"; fi
@@ -59,7 +59,7 @@ bench: setup
 
 # What the tests do not check but the test run does (pre-commit runs the first three too):
 # lint and format, the import contracts between the apps, and the types of the rule modules.
-lint: deps
+lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
