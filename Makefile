@@ -13,7 +13,8 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/
 
 help:
 	@echo "make run   - set up and serve the portal on http://127.0.0.1:$(PORT) (SQLite, in-process tasks, demo data)"
-	@echo "make test  - set up and run every test (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make test  - set up, check (ruff, import contracts, mypy, migrations) and run every test"
+	@echo "             (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -44,21 +45,25 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run with DEBUG off (as in production) but over plain HTTP, with a throwaway key.
-test: deps
+TEST_ENV = HTTPS=0 DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
+test: deps lint
 	@mkdir -p var test-artifacts
 	@if [ -z "$$DATABASE_URL" ]; then echo "make test: DATABASE_URL unset - using SQLite"; else echo "make test: database $${DATABASE_URL%%\?*}"; fi
 	@if [ -z "$$CELERY_BROKER_URL" ]; then echo "make test: CELERY_BROKER_URL unset - tasks run in-process; worker tests are skipped"; else echo "make test: broker $$CELERY_BROKER_URL"; fi
-	$(PY) -m ruff check .
-	HTTPS=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} DEBUG=0 \
-	  $(PY) manage.py makemigrations --check --dry-run
-	HTTPS=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} DEBUG=0 \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 
-lint: deps
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+# What the tests do not check but the test run does (pre-commit runs the first three too):
+# lint and format, the import contracts between the apps, and the types of the rule modules.
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -11,7 +11,7 @@ Checks are plain functions of the workflow's facts (a frozen dataclass the app r
 returning the reason the move is blocked or None, so a table can be tested without a database.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -100,7 +100,7 @@ class MoveTable:
         if register:  # a table made in a test stays out of the docs
             TABLES.append(self)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Move]:
         return iter(self.moves.values())
 
     def targets(self, source: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ class Horizon:
     start: date  # a Monday
     weeks: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.start.weekday() != 0:
             raise ValueError("A horizon starts on a Monday.")
 

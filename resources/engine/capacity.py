@@ -147,7 +147,7 @@ def _work_loads(
     first = horizon.start.toordinal()
     items = [
         (
-            row,
+            at,
             w.start.toordinal(),
             w.end.toordinal(),
             w.hours_per_week,
@@ -156,7 +156,7 @@ def _work_loads(
             w.scales_with_availability,
         )
         for w in work
-        if (row := rows.get(w.person_id)) is not None
+        if (at := rows.get(w.person_id)) is not None
     ]
     if not items:
         return np.zeros((n, weeks)), np.zeros((n, weeks)), np.zeros((n, weeks))
@@ -170,7 +170,8 @@ def _work_loads(
     last_week = np.minimum(weeks - 1, (end - first) // 7)
     keep = first_week <= last_week
 
-    def share(week):  # of the week's working days inside [start, end] (workday_share())
+    # The share of the week's working days inside [start, end] (workday_share()).
+    def share(week: np.ndarray) -> np.ndarray:
         monday = first + 7 * week
         inside = np.minimum(end, monday + WORKDAYS - 1) - np.maximum(start, monday) + 1
         return np.where(inside > 0, inside, 0) / WORKDAYS
@@ -196,7 +197,8 @@ def _work_loads(
     value = np.where(scales[item], h * (part * factor), h * part)
     cell = who * weeks + week
 
-    def total(mask):  # bincount adds in the order of the entries (and, given none, ints)
+    # bincount adds in the order of the entries (and, given none, ints).
+    def total(mask: np.ndarray) -> np.ndarray:
         return (
             np.bincount(cell[mask], weights=value[mask], minlength=n * weeks)
             .astype(float, copy=False)

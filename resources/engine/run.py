@@ -30,13 +30,13 @@ class Plan:
         settings: Mapping[str, float] | None = None,
     ) -> "Plan":
         plan = cls(horizon, [], [], [], [], settings=settings or {})
-        known = {
+        known: dict[type, list] = {
             PersonRecord: plan.people,
             AbsenceRecord: plan.absences,
             WorkRecord: plan.work,
             DemandRecord: plan.demands,
         }
-        extra = defaultdict(list)
+        extra: defaultdict[str, list[object]] = defaultdict(list)
         for record in records:
             target = known.get(type(record))
             (target if target is not None else extra[type(record).__name__]).append(record)
