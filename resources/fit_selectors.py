@@ -1,5 +1,5 @@
 """Reads for the portfolio fit and the skills matrix: the current snapshot's free hours and the
-unnamed demand of committed projects and proposals, as plain records for `resources.fit`.
+unnamed demand of committed projects and proposals, as plain records for `resources.engine.fit`.
 
 Both pages read in a fixed number of queries whatever the number of people, skills and demands.
 """
@@ -14,7 +14,7 @@ from portfolio.choices import RANKED_STAGES
 from portfolio.models import Project
 from portfolio.selectors import projects_visible_to, ranking
 
-from . import fit
+from .engine import fit
 from .engine.calendar import Horizon
 from .engine.records import DemandRecord
 from .models import Demand, PersonLoad, PersonSkill, Skill, Snapshot

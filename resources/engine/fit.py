@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .engine.calendar import WORKDAYS, Horizon
-from .engine.records import DemandRecord
+from .calendar import WORKDAYS, Horizon
+from .records import DemandRecord
 
 EPSILON = 0.05  # hours; below this, rounding, not a shortfall
 LEVELS = (1, 2, 3, 4, 5)
