@@ -6,6 +6,7 @@ from itsm_pmo.forms import BootstrapMixin
 from portfolio.models import Project
 
 from .models import Allocation, Person, WorkKind
+from .services import CLOSED_STAGES
 
 
 class AllocationForm(BootstrapMixin, forms.ModelForm):
@@ -28,14 +29,17 @@ class AllocationForm(BootstrapMixin, forms.ModelForm):
         }
         help_texts = {"project": "Only for project work."}
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, keep: Allocation | None = None, **kwargs):
+        """`people`: the people offered (those the user plans); `keep`: the allocation being
+        edited, whose own person and project stay valid choices even if no longer offered."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            people if people is not None else Person.objects.filter(active=True)
-        )
-        self.fields["project"].queryset = Project.objects.exclude(
-            stage__in=["closed", "rejected"]
-        ).order_by("code")
+        people = people if people is not None else Person.objects.filter(active=True)
+        projects = Project.objects.exclude(stage__in=CLOSED_STAGES)
+        if keep is not None and keep.pk:
+            people = people | Person.objects.filter(pk=keep.person_id)
+            projects = projects | Project.objects.filter(pk=keep.project_id)
+        self.fields["person"].queryset = people
+        self.fields["project"].queryset = projects.order_by("code")
         self.fields["project"].required = False
 
     def clean(self):

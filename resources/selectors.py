@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from itsm_pmo.permissions import Actor
+
 from .engine.calendar import monday_of
 from .models import (
+    Allocation,
     Conflict,
     Person,
     PersonLoad,
@@ -17,6 +20,7 @@ from .models import (
     Team,
     TeamLoad,
 )
+from .permissions import plans_everyone
 
 
 def team_list() -> QuerySet[Team]:
@@ -38,10 +42,31 @@ def person_list() -> QuerySet[Person]:
     )
 
 
-def person_for_user(user) -> Person | None:
+def person_for_user(user: Actor) -> Person | None:
+    """The person record of a signed-in user, with their team; None for anyone else."""
     if not user.is_authenticated:
         return None
     return Person.objects.select_related("team").filter(user=user).first()
+
+
+def people_plannable_by(user: Actor) -> QuerySet[Person]:
+    """Active people whose time the user plans (the choices of the allocation form): everyone
+    for a PMO lead, the members of the teams a manager manages, nobody for anyone else."""
+    people = Person.objects.filter(active=True).select_related("team")
+    if plans_everyone(user):
+        return people
+    if not user.is_authenticated:
+        return people.none()
+    return people.filter(team__manager__user=user)
+
+
+def allocations_ahead(person: Person) -> QuerySet[Allocation]:
+    """A person's allocations that have not ended yet, with their projects, soonest first."""
+    return (
+        Allocation.objects.filter(person=person, end_date__gte=timezone.localdate())
+        .select_related("project")
+        .order_by("start_date")
+    )
 
 
 def current_snapshot() -> Snapshot | None:
