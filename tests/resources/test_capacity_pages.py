@@ -226,3 +226,70 @@ def test_home_shows_conflicts_to_managers_and_overbooking_to_the_person(page_cli
     mine = page_clients("engineer").get("/").content.decode()
     assert "I am over-booked" in mine and "Conflicts to look at" not in mine
     assert "I am over-booked" not in page_clients("executive").get("/").content.decode()
+
+
+def test_allocation_create_page_refuses_who_plans_nobody(page_clients):
+    # given an engineer who manages no team
+    person = PersonFactory()
+    data = {
+        "person": person.pk,
+        "kind": "bau",
+        "hours_per_week": "10",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(weeks=1)),
+    }
+    # when they post the form anyway, then it is the API's 403 and nothing is saved
+    assert page_clients("engineer").post("/resources/allocations/new/", data).status_code == 403
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_page_shortens_work_of_a_closed_project_and_a_leaver(page_clients):
+    # given work booked to a project since closed, for someone who has since left
+    project = ProjectFactory(stage="closed")
+    gone = PersonFactory(active=False)
+    booked = Allocation.objects.create(
+        person=gone,
+        kind="project",
+        project=project,
+        hours_per_week=20,
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(weeks=4),
+    )
+    client = page_clients("pmo_lead")
+    # when the PMO lead opens it, the leaver and the closed project are still its choices
+    html = client.get(f"/resources/allocations/{booked.pk}/edit/").content.decode()
+    assert project.code in html and gone.name in html
+    # and shortens it (as the API may), then it is saved
+    response = client.post(
+        f"/resources/allocations/{booked.pk}/edit/",
+        {
+            "person": gone.pk,
+            "kind": "project",
+            "project": project.pk,
+            "hours_per_week": "20",
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY + timedelta(weeks=1)),
+        },
+    )
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.end_date == MONDAY + timedelta(weeks=1)
+
+
+def test_allocation_page_refuses_new_work_to_a_closed_project(page_clients):
+    # given a closed project (not among the form's choices)
+    project = ProjectFactory(stage="closed")
+    response = page_clients("pmo_lead").post(
+        "/resources/allocations/new/",
+        {
+            "person": PersonFactory().pk,
+            "kind": "project",
+            "project": project.pk,
+            "hours_per_week": "20",
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY + timedelta(weeks=1)),
+        },
+    )
+    # then the form says so and nothing is saved
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Allocation.objects.exists()
