@@ -23,8 +23,9 @@ class AllocationForm(BootstrapMixin, forms.ModelForm):
             "note",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only; the locale's 30/11/2026 would show it empty.
+            "start_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "end_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "hours_per_week": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
         }
         help_texts = {"project": "Only for project work."}

@@ -293,3 +293,12 @@ def test_allocation_page_refuses_new_work_to_a_closed_project(page_clients):
     # then the form says so and nothing is saved
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not Allocation.objects.exists()
+
+
+def test_allocation_form_fills_its_date_inputs_in_iso(page_clients):
+    # given an allocation (the locale writes dates as 30/11/2026, which a date input rejects)
+    booked = overbook(PersonFactory(), 10)
+    # when its form opens, then the date inputs carry ISO dates and show them
+    html = page_clients("pmo_lead").get(f"/resources/allocations/{booked.pk}/edit/").content
+    assert f'name="start_date" value="{booked.start_date.isoformat()}"'.encode() in html
+    assert f'name="end_date" value="{booked.end_date.isoformat()}"'.encode() in html
