@@ -3,9 +3,8 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
-from portfolio.models import Project
 
-from .models import Allocation, Person, WorkKind
+from .models import Allocation, Person, WorkKind, project_model
 from .services import CLOSED_STAGES
 
 
@@ -35,10 +34,10 @@ class AllocationForm(BootstrapMixin, forms.ModelForm):
         edited, whose own person and project stay valid choices even if no longer offered."""
         super().__init__(*args, **kwargs)
         people = people if people is not None else Person.objects.filter(active=True)
-        projects = Project.objects.exclude(stage__in=CLOSED_STAGES)
+        projects = project_model().objects.exclude(stage__in=CLOSED_STAGES)
         if keep is not None and keep.pk:
             people = people | Person.objects.filter(pk=keep.person_id)
-            projects = projects | Project.objects.filter(pk=keep.project_id)
+            projects = projects | project_model().objects.filter(pk=keep.project_id)
         self.fields["person"].queryset = people
         self.fields["project"].queryset = projects.order_by("code")
         self.fields["project"].required = False

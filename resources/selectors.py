@@ -1,5 +1,6 @@
 """Reads of resources shared by pages and the API."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -156,7 +157,12 @@ class Cell:
         return 6
 
 
-def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
+def _cells(
+    row: PersonLoad | TeamLoad,
+    first: int,
+    weeks: list[date],
+    tentative: list[float] | None = None,
+) -> list[Cell]:
     return [
         Cell(
             week,
@@ -169,7 +175,9 @@ def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
     ]
 
 
-def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[list, list]:
+def team_heatmap(
+    snapshot: Snapshot, *, weeks: int = 26, teams: QuerySet[Team] | None = None
+) -> tuple[list[tuple[Team, int, list[Cell]]], list[date]]:
     """Teams × weeks from the snapshot: [(team, people, [Cell])] and the week dates."""
     first, dates = weeks_shown(snapshot, weeks)
     rows = TeamLoad.objects.filter(snapshot=snapshot).select_related("team").order_by("team__name")
@@ -178,7 +186,9 @@ def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[li
     return [(row.team, row.people, _cells(row, first, dates)) for row in rows], dates
 
 
-def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[list, list]:
+def people_heatmap(
+    snapshot: Snapshot, team: Team, *, weeks: int = 26
+) -> tuple[list[tuple[Person, list[Cell]]], list[date]]:
     """People of a team × weeks: [(person, [Cell])]."""
     first, dates = weeks_shown(snapshot, weeks)
     rows = (
@@ -190,6 +200,7 @@ def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[
 
 
 def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list[Cell]:
+    """A person's cells week by week from the snapshot (empty when they are not in it)."""
     row = PersonLoad.objects.filter(snapshot=snapshot, person=person).first()
     if row is None:
         return []
@@ -208,6 +219,7 @@ def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
 
 
 def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
+    """The conflicts of a snapshot with what their rows show, in the list's order."""
     return (
         conflicts_in(snapshot)
         .select_related("person", "team", "acknowledged_by")
@@ -216,7 +228,7 @@ def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     )
 
 
-def open_conflict_counts(project_ids) -> dict[int, int]:
+def open_conflict_counts(project_ids: Iterable[int]) -> dict[int, int]:
     """Conflicts of the current snapshot per project (one query after the pointer)."""
     snapshot = current_snapshot()
     if snapshot is None:
@@ -228,6 +240,5 @@ def open_conflict_counts(project_ids) -> dict[int, int]:
         )
         .values("project_id")
         .annotate(n=Count("conflict_id"))
-        .values_list("project_id", "n")
     )
-    return dict(rows)
+    return {row["project_id"]: row["n"] for row in rows}

@@ -68,12 +68,13 @@ def _check_new_booking(row: Allocation, before: tuple[int | None, int | None] | 
     errors = {}
     if (before is None or before[0] != row.person_id) and not row.person.active:
         errors["person"] = f"{row.person} is no longer active; their time is not planned."
+    project = row.project if row.project_id is not None else None
     if (
-        row.project_id is not None
-        and (before is None or before[1] != row.project_id)
-        and row.project.stage in CLOSED_STAGES
+        project is not None
+        and (before is None or before[1] != project.pk)
+        and project.stage in CLOSED_STAGES
     ):
-        errors["project"] = f"{row.project.code} is {row.project.stage}; no work is booked to it."
+        errors["project"] = f"{project.code} is {project.stage}; no work is booked to it."
     if errors:
         raise ValidationError(errors)
 
