@@ -4,8 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from resources import services
 from resources.engine.calendar import monday_of
 from resources.models import Allocation, Conflict
 from resources.snapshot import compute_and_publish
@@ -302,3 +304,27 @@ def test_allocation_form_fills_its_date_inputs_in_iso(page_clients):
     html = page_clients("pmo_lead").get(f"/resources/allocations/{booked.pk}/edit/").content
     assert f'name="start_date" value="{booked.start_date.isoformat()}"'.encode() in html
     assert f'name="end_date" value="{booked.end_date.isoformat()}"'.encode() in html
+
+
+def test_allocation_page_shows_what_the_service_refuses_and_saves_nothing(
+    page_clients, monkeypatch
+):
+    # given a service that refuses the booking (say the project closed a moment ago)
+    def refuse(**kwargs):
+        raise ValidationError({"project": "PRJ-X is closed; no work is booked to it."})
+
+    monkeypatch.setattr(services, "allocation_save", refuse)
+    data = {
+        "person": PersonFactory().pk,
+        "kind": "project",
+        "project": ProjectFactory().pk,
+        "hours_per_week": "10",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(weeks=1)),
+    }
+    # when the PMO lead saves the form
+    response = page_clients("pmo_lead").post("/resources/allocations/new/", data)
+    # then the form comes back with the reason, and nothing is saved
+    assert response.status_code == 200
+    assert "PRJ-X is closed; no work is booked to it." in response.content.decode()
+    assert not Allocation.objects.exists()
