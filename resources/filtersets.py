@@ -4,10 +4,9 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.models import Project
 
 from .choices import ConflictKind, Severity
-from .models import Conflict, Person, Skill, Team, TeamKind
+from .models import Conflict, Person, Skill, Team, TeamKind, project_model
 from .selectors import conflicts_in, current_snapshot
 
 
@@ -72,7 +71,7 @@ class ConflictFilterSet(PortalFilterSet):
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
     project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(), field_name="projects"
+        queryset=lambda request: project_model().objects.all(), field_name="projects"
     )
     subject_type = django_filters.CharFilter()
     subject_id = django_filters.NumberFilter()

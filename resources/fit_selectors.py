@@ -1,25 +1,30 @@
 """Reads for the portfolio fit and the skills matrix: the current snapshot's free hours and the
-unnamed demand of committed projects and proposals, as plain records for `resources.fit`.
+unnamed demand of committed projects and proposals, as plain records for `resources.engine.fit`.
 
 Both pages read in a fixed number of queries whatever the number of people, skills and demands.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from portfolio.choices import RANKED_STAGES
-from portfolio.models import Project
 from portfolio.selectors import projects_visible_to, ranking
 
-from . import fit
+from .engine import fit
 from .engine.calendar import Horizon
 from .engine.records import DemandRecord
-from .models import Demand, PersonLoad, PersonSkill, Skill, Snapshot
+from .models import Demand, PersonLoad, PersonSkill, Skill, Snapshot, project_model
 from .providers import COMMITTED_STAGES
 from .selectors import first_week_index
+
+if TYPE_CHECKING:
+    from portfolio.models import Project
 
 # Proposals are weighed against what the committed portfolio leaves; on hold counts as neither.
 PROPOSAL_STAGES = ("proposed", "assessed")
@@ -175,7 +180,9 @@ def portfolio_fit(snapshot: Snapshot, *, user) -> FitReport:
     horizon, first = remaining_horizon(snapshot)
     supply = {key: hours[first:] for key, hours in snapshot_supply(snapshot).items()}
     committed, proposed = live_demands(horizon)
-    ranked = ranking(Project.objects.filter(stage__in=RANKED_STAGES).select_related("owner"))
+    ranked = ranking(
+        project_model().objects.filter(stage__in=RANKED_STAGES).select_related("owner")
+    )
     by_project: dict[int, list[DemandRecord]] = defaultdict(list)
     for demand in proposed:
         by_project[demand.project_id].append(demand)

@@ -3,9 +3,9 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
-from portfolio.models import Project
 
-from .models import Allocation, Person, WorkKind
+from .models import Allocation, Person, WorkKind, project_model
+from .services import CLOSED_STAGES
 
 
 class AllocationForm(BootstrapMixin, forms.ModelForm):
@@ -22,20 +22,24 @@ class AllocationForm(BootstrapMixin, forms.ModelForm):
             "note",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only; the locale's 30/11/2026 would show it empty.
+            "start_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "end_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "hours_per_week": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
         }
         help_texts = {"project": "Only for project work."}
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, keep: Allocation | None = None, **kwargs):
+        """`people`: the people offered (those the user plans); `keep`: the allocation being
+        edited, whose own person and project stay valid choices even if no longer offered."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            people if people is not None else Person.objects.filter(active=True)
-        )
-        self.fields["project"].queryset = Project.objects.exclude(
-            stage__in=["closed", "rejected"]
-        ).order_by("code")
+        people = people if people is not None else Person.objects.filter(active=True)
+        projects = project_model().objects.exclude(stage__in=CLOSED_STAGES)
+        if keep is not None and keep.pk:
+            people = people | Person.objects.filter(pk=keep.person_id)
+            projects = projects | project_model().objects.filter(pk=keep.project_id)
+        self.fields["person"].queryset = people
+        self.fields["project"].queryset = projects.order_by("code")
         self.fields["project"].required = False
 
     def clean(self):

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from itsm_pmo.home import WorkItem, WorkPanel
 
+from .permissions import may_acknowledge_conflicts
 from .selectors import person_for_user
 
 
@@ -32,7 +33,7 @@ def conflicts_panel(user) -> WorkPanel | None:
 
     from .selectors import conflicts_in, current_snapshot
 
-    if not user.has_perm("resources.acknowledge_conflict"):
+    if not may_acknowledge_conflicts(user):
         return None
     worst_first = Case(
         *(

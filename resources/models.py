@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +11,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .choices import ConflictKind, Severity
+
+if TYPE_CHECKING:
+    from portfolio.models import Project
 
 
 class TeamKind(models.TextChoices):
@@ -229,6 +233,12 @@ class Allocation(models.Model):
             raise ValidationError(errors)
 
 
+def project_model() -> "type[Project]":
+    """portfolio's Project, reached through the allocation's foreign key: resources names it
+    as its foreign keys do, by string, and imports nothing of portfolio's models."""
+    return cast("type[Project]", Allocation._meta.get_field("project").related_model)
+
+
 class Demand(models.Model):
     """Unnamed demand: a project needs so many hours a week of a skill, not yet a person."""
 
@@ -320,6 +330,10 @@ class PlanState(models.Model):
 class WeekListField(models.TextField):
     """Hours per week as compact JSON text: written in one COPY, read whole, never queried
     inside, so the database need not parse it into jsonb (a third of a run's write time)."""
+
+    # What django-stubs types the attribute as (a list of hours, not the text it is stored as).
+    _pyi_private_set_type: list[float]
+    _pyi_private_get_type: list[float]
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else json.loads(value)

@@ -1,13 +1,17 @@
 """Reads of resources shared by pages and the API."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from itsm_pmo.permissions import Actor
+
 from .engine.calendar import monday_of
 from .models import (
+    Allocation,
     Conflict,
     Person,
     PersonLoad,
@@ -17,6 +21,7 @@ from .models import (
     Team,
     TeamLoad,
 )
+from .permissions import plans_everyone
 
 
 def team_list() -> QuerySet[Team]:
@@ -38,10 +43,31 @@ def person_list() -> QuerySet[Person]:
     )
 
 
-def person_for_user(user) -> Person | None:
+def person_for_user(user: Actor) -> Person | None:
+    """The person record of a signed-in user, with their team; None for anyone else."""
     if not user.is_authenticated:
         return None
     return Person.objects.select_related("team").filter(user=user).first()
+
+
+def people_plannable_by(user: Actor) -> QuerySet[Person]:
+    """Active people whose time the user plans (the choices of the allocation form): everyone
+    for a PMO lead, the members of the teams a manager manages, nobody for anyone else."""
+    people = Person.objects.filter(active=True).select_related("team")
+    if plans_everyone(user):
+        return people
+    if not user.is_authenticated:
+        return people.none()
+    return people.filter(team__manager__user=user)
+
+
+def allocations_ahead(person: Person) -> QuerySet[Allocation]:
+    """A person's allocations that have not ended yet, with their projects, soonest first."""
+    return (
+        Allocation.objects.filter(person=person, end_date__gte=timezone.localdate())
+        .select_related("project")
+        .order_by("start_date")
+    )
 
 
 def current_snapshot() -> Snapshot | None:
@@ -131,7 +157,12 @@ class Cell:
         return 6
 
 
-def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
+def _cells(
+    row: PersonLoad | TeamLoad,
+    first: int,
+    weeks: list[date],
+    tentative: list[float] | None = None,
+) -> list[Cell]:
     return [
         Cell(
             week,
@@ -144,7 +175,9 @@ def _cells(row, first: int, weeks: list[date], tentative=None) -> list[Cell]:
     ]
 
 
-def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[list, list]:
+def team_heatmap(
+    snapshot: Snapshot, *, weeks: int = 26, teams: QuerySet[Team] | None = None
+) -> tuple[list[tuple[Team, int, list[Cell]]], list[date]]:
     """Teams × weeks from the snapshot: [(team, people, [Cell])] and the week dates."""
     first, dates = weeks_shown(snapshot, weeks)
     rows = TeamLoad.objects.filter(snapshot=snapshot).select_related("team").order_by("team__name")
@@ -153,7 +186,9 @@ def team_heatmap(snapshot: Snapshot, *, weeks: int = 26, teams=None) -> tuple[li
     return [(row.team, row.people, _cells(row, first, dates)) for row in rows], dates
 
 
-def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[list, list]:
+def people_heatmap(
+    snapshot: Snapshot, team: Team, *, weeks: int = 26
+) -> tuple[list[tuple[Person, list[Cell]]], list[date]]:
     """People of a team × weeks: [(person, [Cell])]."""
     first, dates = weeks_shown(snapshot, weeks)
     rows = (
@@ -165,6 +200,7 @@ def people_heatmap(snapshot: Snapshot, team: Team, *, weeks: int = 26) -> tuple[
 
 
 def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list[Cell]:
+    """A person's cells week by week from the snapshot (empty when they are not in it)."""
     row = PersonLoad.objects.filter(snapshot=snapshot, person=person).first()
     if row is None:
         return []
@@ -183,6 +219,7 @@ def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
 
 
 def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
+    """The conflicts of a snapshot with what their rows show, in the list's order."""
     return (
         conflicts_in(snapshot)
         .select_related("person", "team", "acknowledged_by")
@@ -191,7 +228,7 @@ def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     )
 
 
-def open_conflict_counts(project_ids) -> dict[int, int]:
+def open_conflict_counts(project_ids: Iterable[int]) -> dict[int, int]:
     """Conflicts of the current snapshot per project (one query after the pointer)."""
     snapshot = current_snapshot()
     if snapshot is None:
@@ -203,6 +240,5 @@ def open_conflict_counts(project_ids) -> dict[int, int]:
         )
         .values("project_id")
         .annotate(n=Count("conflict_id"))
-        .values_list("project_id", "n")
     )
-    return dict(rows)
+    return {row["project_id"]: row["n"] for row in rows}

@@ -1,18 +1,16 @@
 from datetime import timedelta
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from itsm_pmo.api_permissions import RoleModelPermissions
 
 from .. import selectors, services
 from ..filtersets import ConflictFilterSet, PersonFilterSet, SkillFilterSet, TeamFilterSet
 from ..models import Absence, Allocation, Conflict, Demand, PersonLoad, Skill
-from ..permissions import can_plan_for, plannable_people
-from ..planning import mark_dirty
 from .serializers import (
     AbsenceSerializer,
     AcknowledgeSerializer,
@@ -28,6 +26,8 @@ from .serializers import (
 
 
 class TeamViewSet(viewsets.ModelViewSet):
+    """Teams. Plain CRUD: the role's model permission (PMO leads) is the whole rule."""
+
     queryset = selectors.team_list()
     serializer_class = TeamSerializer
     filterset_class = TeamFilterSet
@@ -35,6 +35,9 @@ class TeamViewSet(viewsets.ModelViewSet):
 
 
 class PersonViewSet(viewsets.ModelViewSet):
+    """People (their skills read-only here). Plain CRUD: the role's model permission (PMO
+    leads) is the whole rule."""
+
     queryset = selectors.person_list().order_by("name")
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
@@ -42,53 +45,59 @@ class PersonViewSet(viewsets.ModelViewSet):
 
 
 class SkillViewSet(viewsets.ModelViewSet):
+    """Skills. Plain CRUD: the role's model permission (PMO leads) is the whole rule."""
+
     queryset = Skill.objects.order_by("name")
     serializer_class = SkillSerializer
     filterset_class = SkillFilterSet
 
 
 class AbsenceViewSet(viewsets.ModelViewSet):
+    """Absences. Plain CRUD: the role's model permission (PMO leads) is the whole rule."""
+
     queryset = Absence.objects.select_related("person").order_by("start_date", "pk")
     serializer_class = AbsenceSerializer
     filterset_fields = ["person", "kind"]
 
 
-class CanPlanAllocations(permissions.BasePermission):
-    """Reads for every role; writes for PMO leads and for a team's manager on their team."""
+class ServiceDecidesWrites(RoleModelPermissions):
+    """The door of a model whose writes have object rules: every method needs only the role's
+    `view_` permission here, and the service the viewset calls decides who may write (so a
+    team manager without the PMO lead's model permissions plans their own team)."""
 
-    def has_permission(self, request, view):
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return request.user.has_perm("resources.view_allocation")
-        return plannable_people(request.user).exists()
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can_plan_for(request.user, obj.person.team)
+    perms_map = {
+        **RoleModelPermissions.perms_map,
+        **dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), ["%(app_label)s.view_%(model_name)s"]),
+    }
 
 
 class AllocationViewSet(viewsets.ModelViewSet):
+    """Allocations. Every write goes through `allocation_save` / `allocation_delete`, which
+    ask who plans the person's time (a PMO lead anyone's, a team's manager their team's)."""
+
     queryset = Allocation.objects.select_related("person", "project").order_by("start_date", "pk")
     serializer_class = AllocationSerializer
-    permission_classes = [CanPlanAllocations]
+    permission_classes = [ServiceDecidesWrites]
     filterset_fields = ["person", "project", "kind", "tentative"]
 
     def perform_create(self, serializer):
-        self._check_person(serializer.validated_data["person"])
-        serializer.save()
+        serializer.instance = services.allocation_save(
+            by=self.request.user, allocation=None, fields=serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        self._check_person(serializer.validated_data.get("person", serializer.instance.person))
-        serializer.save()
+        serializer.instance = services.allocation_save(
+            by=self.request.user, allocation=serializer.instance, fields=serializer.validated_data
+        )
 
-    def _check_person(self, person):
-        if not can_plan_for(self.request.user, person.team):
-            raise PermissionDenied("You do not plan this person's time.")
+    def perform_destroy(self, instance):
+        services.allocation_delete(by=self.request.user, allocation=instance)
 
 
 class DemandViewSet(viewsets.ModelViewSet):
+    """Unnamed demand of projects. Plain CRUD: the role's model permission (PMO leads) is the
+    whole rule."""
+
     queryset = Demand.objects.select_related("project", "skill").order_by("start_date", "pk")
     serializer_class = DemandSerializer
     filterset_fields = ["project", "skill", "min_level"]
@@ -96,7 +105,8 @@ class DemandViewSet(viewsets.ModelViewSet):
 
 class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
     """Conflicts of the current snapshot (`state=open` by default; also acknowledged,
-    resolved, all)."""
+    resolved, all). They are written by the engine only; `acknowledge` goes through
+    `conflicts_acknowledge`, which decides who may."""
 
     queryset = (
         Conflict.objects.select_related("acknowledged_by")
@@ -105,7 +115,6 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ConflictSerializer
     filterset_class = ConflictFilterSet
-    action_permissions = {"acknowledge": "resources.acknowledge_conflict"}
 
     @extend_schema(request=AcknowledgeSerializer, responses=ConflictSerializer)
     @action(detail=True, methods=["post"])
@@ -210,13 +219,8 @@ class LatestSnapshotView(APIView):
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
 def recompute(request):
-    """Ask for a recompute now (PMO leads and ITSM managers)."""
-    if not request.user.has_perm("resources.change_allocation") and not request.user.has_perm(
-        "resources.acknowledge_conflict"
-    ):
-        raise PermissionDenied("Only PMO leads and ITSM managers ask for a recompute.")
-    with transaction.atomic():
-        mark_dirty()
+    """Ask for a recompute now (PMO leads and ITSM managers; `plan_recompute` decides)."""
+    services.plan_recompute(by=request.user)
     state = selectors.plan_status()
     return Response(
         {

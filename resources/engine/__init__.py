@@ -5,4 +5,5 @@ calendar.py  ISO weeks (Monday start) and working days
 capacity.py  capacity, load per person-week and team-week
 registry.py  the providers and rules other apps register
 run.py       gather -> compute -> rules, the one entry point
+fit.py       portfolio fit and the skills matrix over free hours and unnamed demand
 """

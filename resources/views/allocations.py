@@ -1,20 +1,28 @@
-"""Allocation editing for PMO leads and team managers, with the effect shown before saving."""
+"""Allocation editing for PMO leads and team managers, with the effect shown before saving.
+
+The pages validate and call `allocation_save` / `allocation_delete`, which decide who may
+write; a page asks the predicates only to decide whether to show its form at all.
+"""
 
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from .. import selectors
+from itsm_pmo.workflow import require
+
+from .. import selectors, services
 from ..forms import AllocationForm
 from ..models import Allocation
-from ..permissions import can_plan_for, plannable_people
+from ..permissions import may_change_allocation, may_plan_someone
 from ..preview import allocation_effect
+
+NOT_A_PLANNER = "Only PMO leads and team managers plan people's time."
 
 
 class _AllocationFormMixin(LoginRequiredMixin):
@@ -24,17 +32,23 @@ class _AllocationFormMixin(LoginRequiredMixin):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["people"] = plannable_people(self.request.user)
+        kwargs["people"] = selectors.people_plannable_by(self.request.user)
         return kwargs
 
     def form_valid(self, form):
-        if not can_plan_for(self.request.user, form.cleaned_data["person"].team):
-            raise PermissionDenied("You do not plan this person's time.")
-        response = super().form_valid(form)
+        try:
+            self.object = services.allocation_save(
+                by=self.request.user,
+                allocation=getattr(self, "object", None),
+                fields=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(
             self.request, f"Saved: {self.object}. The capacity picture is being updated."
         )
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         return self.object.person.get_absolute_url()
@@ -42,11 +56,10 @@ class _AllocationFormMixin(LoginRequiredMixin):
 
 class AllocationCreateView(_AllocationFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (
-            user.has_perm("resources.add_allocation") or plannable_people(user).exists()
-        ):
-            raise PermissionDenied("Only PMO leads and team managers plan people's time.")
+        # The page's door: the form offers only the people one plans, so someone who plans
+        # nobody is refused here (as the API's service refuses them), not with an empty form.
+        if request.user.is_authenticated:
+            require(may_plan_someone(request.user), NOT_A_PLANNER)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -57,14 +70,22 @@ class AllocationCreateView(_AllocationFormMixin, CreateView):
         return initial
 
 
+def _allocation(pk: int) -> Allocation:
+    return get_object_or_404(Allocation.objects.select_related("person__team", "project"), pk=pk)
+
+
 class AllocationUpdateView(_AllocationFormMixin, UpdateView):
     def get_object(self, queryset=None):
-        allocation = get_object_or_404(
-            Allocation.objects.select_related("person__team"), pk=self.kwargs["pk"]
-        )
-        if not can_plan_for(self.request.user, allocation.person.team):
-            raise PermissionDenied("You do not plan this person's time.")
+        allocation = _allocation(self.kwargs["pk"])
+        if self.request.method == "GET":  # the form is shown only to who may save it
+            require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
         return allocation
+
+    def get_form_kwargs(self):
+        # The allocation's own person and project stay valid choices while it is edited.
+        kwargs = super().get_form_kwargs()
+        kwargs["keep"] = self.object
+        return kwargs
 
 
 class AllocationDeleteView(LoginRequiredMixin, DeleteView):
@@ -72,26 +93,27 @@ class AllocationDeleteView(LoginRequiredMixin, DeleteView):
     template_name = "resources/allocation_confirm_delete.html"
 
     def get_object(self, queryset=None):
-        allocation = super().get_object(queryset)
-        if not can_plan_for(self.request.user, allocation.person.team):
-            raise PermissionDenied("You do not plan this person's time.")
+        allocation = _allocation(self.kwargs["pk"])
+        if self.request.method == "GET":  # the question is asked only of who may answer it
+            require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
         return allocation
 
-    def get_success_url(self):
+    def form_valid(self, form):
+        person = self.object.person
+        services.allocation_delete(by=self.request.user, allocation=self.object)
         messages.success(self.request, "Allocation removed. The capacity picture is being updated.")
-        return self.object.person.get_absolute_url()
+        return HttpResponseRedirect(person.get_absolute_url())
 
 
 @require_POST
 def allocation_preview(request):
     """htmx: the load of the person week by week with the allocation as typed."""
-    people = plannable_people(request.user)
-    if not people.exists():
-        raise PermissionDenied
+    require(may_plan_someone(request.user), NOT_A_PLANNER)
+    people = selectors.people_plannable_by(request.user)
     replacing = None
     if request.POST.get("allocation", "").isdigit():
         replacing = Allocation.objects.filter(
-            Q(pk=request.POST["allocation"]), person__in=people
+            pk=request.POST["allocation"], person__in=people
         ).first()
     form = AllocationForm(request.POST, instance=Allocation(), people=people)
     snapshot = selectors.current_snapshot()

@@ -1,16 +1,17 @@
 """Every conflict of the current snapshot: filter, and acknowledge with a comment."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from itsm_pmo.generic import FilteredListView
-from itsm_pmo.page_actions import redirect_back
+from itsm_pmo.page_actions import attempt, redirect_back
 
 from .. import selectors, services
 from ..filtersets import ConflictFilterSet
 from ..models import Conflict
+from ..permissions import may_acknowledge_conflicts
 
 
 class ConflictListView(FilteredListView):
@@ -34,23 +35,23 @@ class ConflictListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context.update(
             status=selectors.plan_status(),
-            can_acknowledge=self.request.user.has_perm("resources.acknowledge_conflict"),
+            can_acknowledge=may_acknowledge_conflicts(self.request.user),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "state")),
         )
         return context
 
 
 @require_POST
-@permission_required("resources.acknowledge_conflict", raise_exception=True)
+@login_required
 def acknowledge_view(request):
+    """Acknowledge the conflicts ticked on the list; the service decides who may."""
     ids = [int(i) for i in request.POST.getlist("conflict") if i.isdigit()]
-    try:
-        count = services.conflicts_acknowledge(
+    count = attempt(
+        request,
+        lambda: services.conflicts_acknowledge(
             conflict_ids=ids, by=request.user, comment=request.POST.get("comment", "")
-        )
-    except ValidationError as exc:
-        for problems in exc.message_dict.values():
-            messages.error(request, " ".join(problems))
-    else:
+        ),
+    )
+    if count is not None:
         messages.success(request, f"{count} conflict{'s' if count != 1 else ''} acknowledged.")
-    return redirect_back(request, "/resources/conflicts/")
+    return redirect_back(request, reverse("resources:conflict_list"))

@@ -7,8 +7,8 @@ from itsm_pmo.generic import FilteredListView, PortalDetailView
 
 from .. import selectors
 from ..filtersets import TeamFilterSet
-from ..models import Absence, Allocation, Person, PersonSkill, Team
-from ..permissions import can_plan_for
+from ..models import Absence, Person, PersonSkill, Team
+from ..permissions import may_plan_for, may_plan_team
 from .heatmap import HEATMAP_WEEKS
 
 
@@ -39,7 +39,7 @@ class TeamDetailView(PortalDetailView):
             status=status,
             rows=rows,
             weeks=weeks,
-            can_plan=can_plan_for(self.request.user, self.object),
+            can_plan=may_plan_team(self.request.user, self.object),
             **kwargs,
         )
 
@@ -62,11 +62,7 @@ class PersonDetailView(PortalDetailView):
             if status.snapshot
             else []
         )
-        allocations = (
-            Allocation.objects.filter(person=person, end_date__gte=today)
-            .select_related("project")
-            .order_by("start_date")
-        )
+        allocations = selectors.allocations_ahead(person)
         absences = Absence.objects.filter(person=person, end_date__gte=today)
         conflicts = (
             selectors.conflicts_in(status.snapshot)
@@ -79,7 +75,7 @@ class PersonDetailView(PortalDetailView):
             allocations=allocations,
             absences=absences,
             conflicts=conflicts,
-            can_plan=can_plan_for(self.request.user, person.team),
+            can_plan=may_plan_for(self.request.user, person),
             chart={
                 "labels": [c.week.strftime("%d %b") for c in cells],
                 "capacity": [c.capacity for c in cells],

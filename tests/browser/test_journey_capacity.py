@@ -1,6 +1,7 @@
 """Journey: the PMO lead finds an over-allocated person on the heatmap, moves an allocation
 and sees the conflict resolve (computed by the worker, or in-process on the default)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -47,6 +48,13 @@ def test_journey_pmo_lead_resolves_an_over_allocation(
     page, stretched_dba, background_tasks, sign_in, screenshot
 ):
     sign_in(page, "pmo_lead_user")
+    # the conflicts list: one tick selects every open conflict on the page
+    page.goto("/resources/conflicts/")
+    page.get_by_label("Select all on this page").check()
+    ticks = page.locator(".conflict-check")
+    expect(ticks).to_have_count(4)
+    for index in range(4):
+        expect(ticks.nth(index)).to_be_checked()
     # the heatmap: the Database team is hot this week (50 h of 80 h is fine for the team …)
     page.goto("/resources/")
     expect(page.get_by_role("link", name="1 people over-allocated")).to_be_visible()
@@ -58,10 +66,14 @@ def test_journey_pmo_lead_resolves_an_over_allocation(
     screenshot(page, "capacity-team")
     page.get_by_role("link", name="Dana Quist").first.click()
     expect(page.get_by_text("Dana Quist is booked 50.0 h against 40.0 h").first).to_be_visible()
+    # the load chart is drawn from the page's JSON by a static script
+    expect(page.locator("#load-chart")).to_have_attribute("style", re.compile("display: block"))
 
     # moves the warehouse work to a later quarter, seeing the effect before saving
     warehouse = page.locator("tr", has=page.get_by_role("link", name="PRJ-DWH Warehouse"))
     warehouse.get_by_role("link", name="Edit").click()
+    # the form opens with the effect of the allocation as it stands: still over
+    expect(page.get_by_test_id("preview-over")).to_be_visible()
     later = monday_of(timezone.localdate()) + timedelta(weeks=12)
     page.get_by_label("Start date").fill(str(later))
     page.get_by_label("End date").fill(str(later + timedelta(weeks=3, days=4)))

@@ -181,3 +181,66 @@ def test_resources_api_snapshot_latest_and_recompute(
     latest = client.get("/api/resources/snapshots/latest/").json()
     assert latest["status"] == "published" and latest["weeks"] == 104
     assert latest["id"] == selectors.current_snapshot().pk
+
+
+def test_resources_api_books_no_work_to_an_inactive_person_as_the_page_offers_none(api):
+    # given someone who has left (the page's form does not offer them)
+    gone = PersonFactory(active=False)
+    # when the API books their time
+    response = api.post("/api/resources/allocations/", booking(gone), format="json")
+    # then it is refused as bad input, and nothing saved
+    assert response.status_code == 400 and "person" in response.json()["fields"]
+    assert not Allocation.objects.exists()
+
+
+def test_resources_api_books_no_work_to_a_closed_project_as_the_page_offers_none(api):
+    # given a closed and a rejected project (the page's form offers neither)
+    person = PersonFactory()
+    for stage in ("closed", "rejected"):
+        project = ProjectFactory(stage=stage)
+        # when the API books work to it
+        response = api.post(
+            "/api/resources/allocations/", booking(person, project=project.pk), format="json"
+        )
+        # then it is refused as bad input, and nothing saved
+        assert response.status_code == 400 and "project" in response.json()["fields"]
+    assert not Allocation.objects.exists()
+
+
+def test_resources_api_team_manager_moves_no_work_across_their_team_boundary(
+    api_clients, role_user
+):
+    # given an engineer who manages a team, a member's allocation and an outsider's
+    manager = PersonFactory(user=role_user("engineer"))
+    mine = PersonFactory(team=TeamFactory(manager=manager))
+    other = PersonFactory()
+    own = Allocation.objects.create(
+        person=mine, kind="bau", hours_per_week=5, start_date=MONDAY, end_date=MONDAY
+    )
+    foreign = Allocation.objects.create(
+        person=other, kind="bau", hours_per_week=5, start_date=MONDAY, end_date=MONDAY
+    )
+    client = api_clients("engineer")
+    # when they hand their member's work to the outsider, or take the outsider's work
+    out = client.patch(f"/api/resources/allocations/{own.pk}/", {"person": other.pk}, format="json")
+    into = client.patch(
+        f"/api/resources/allocations/{foreign.pk}/", {"person": mine.pk}, format="json"
+    )
+    gone = client.delete(f"/api/resources/allocations/{foreign.pk}/")
+    # then each is refused and nothing changed
+    assert (out.status_code, into.status_code, gone.status_code) == (403, 403, 403)
+    assert Allocation.objects.get(pk=own.pk).person == mine
+    assert Allocation.objects.get(pk=foreign.pk).person == other
+
+
+def test_resources_api_recompute_is_refused_to_engineers(api_clients):
+    assert_matrix(
+        api_clients,
+        "post",
+        "/api/resources/recompute/",
+        anonymous=401,
+        pmo_lead=202,
+        itsm_manager=202,
+        engineer=403,
+        executive=403,
+    )

@@ -4,8 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from resources import services
 from resources.engine.calendar import monday_of
 from resources.models import Allocation, Conflict
 from resources.snapshot import compute_and_publish
@@ -101,10 +103,10 @@ def test_conflicts_page_filters_and_acknowledges(page_clients):
         == 0
     )
     ids = list(Conflict.objects.values_list("pk", flat=True))
-    refused = client.post(
-        "/resources/conflicts/acknowledge/", {"conflict": ids, "comment": ""}, follow=True
-    )
-    assert "Say why" in refused.content.decode()
+    refused = client.post("/resources/conflicts/acknowledge/", {"conflict": ids, "comment": ""})
+    # refused input is answered in place with the API's status, saying why, saving nothing
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    assert not Conflict.objects.filter(acknowledged_at__isnull=False).exists()
     client.post("/resources/conflicts/acknowledge/", {"conflict": ids[:1], "comment": "Covered"})
     assert Conflict.objects.filter(acknowledged_at__isnull=False).count() == 1
     assert (
@@ -226,3 +228,103 @@ def test_home_shows_conflicts_to_managers_and_overbooking_to_the_person(page_cli
     mine = page_clients("engineer").get("/").content.decode()
     assert "I am over-booked" in mine and "Conflicts to look at" not in mine
     assert "I am over-booked" not in page_clients("executive").get("/").content.decode()
+
+
+def test_allocation_create_page_refuses_who_plans_nobody(page_clients):
+    # given an engineer who manages no team
+    person = PersonFactory()
+    data = {
+        "person": person.pk,
+        "kind": "bau",
+        "hours_per_week": "10",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(weeks=1)),
+    }
+    # when they post the form anyway, then it is the API's 403 and nothing is saved
+    assert page_clients("engineer").post("/resources/allocations/new/", data).status_code == 403
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_page_shortens_work_of_a_closed_project_and_a_leaver(page_clients):
+    # given work booked to a project since closed, for someone who has since left
+    project = ProjectFactory(stage="closed")
+    gone = PersonFactory(active=False)
+    booked = Allocation.objects.create(
+        person=gone,
+        kind="project",
+        project=project,
+        hours_per_week=20,
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(weeks=4),
+    )
+    client = page_clients("pmo_lead")
+    # when the PMO lead opens it, the leaver and the closed project are still its choices
+    html = client.get(f"/resources/allocations/{booked.pk}/edit/").content.decode()
+    assert project.code in html and gone.name in html
+    # and shortens it (as the API may), then it is saved
+    response = client.post(
+        f"/resources/allocations/{booked.pk}/edit/",
+        {
+            "person": gone.pk,
+            "kind": "project",
+            "project": project.pk,
+            "hours_per_week": "20",
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY + timedelta(weeks=1)),
+        },
+    )
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.end_date == MONDAY + timedelta(weeks=1)
+
+
+def test_allocation_page_refuses_new_work_to_a_closed_project(page_clients):
+    # given a closed project (not among the form's choices)
+    project = ProjectFactory(stage="closed")
+    response = page_clients("pmo_lead").post(
+        "/resources/allocations/new/",
+        {
+            "person": PersonFactory().pk,
+            "kind": "project",
+            "project": project.pk,
+            "hours_per_week": "20",
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY + timedelta(weeks=1)),
+        },
+    )
+    # then the form says so and nothing is saved
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_form_fills_its_date_inputs_in_iso(page_clients):
+    # given an allocation (the locale writes dates as 30/11/2026, which a date input rejects)
+    booked = overbook(PersonFactory(), 10)
+    # when its form opens, then the date inputs carry ISO dates and show them
+    html = page_clients("pmo_lead").get(f"/resources/allocations/{booked.pk}/edit/").content
+    assert f'name="start_date" value="{booked.start_date.isoformat()}"'.encode() in html
+    assert f'name="end_date" value="{booked.end_date.isoformat()}"'.encode() in html
+
+
+def test_allocation_page_shows_what_the_service_refuses_and_saves_nothing(
+    page_clients, monkeypatch
+):
+    # given a service that refuses the booking (say the project closed a moment ago)
+    def refuse(**kwargs):
+        raise ValidationError({"project": "PRJ-X is closed; no work is booked to it."})
+
+    monkeypatch.setattr(services, "allocation_save", refuse)
+    data = {
+        "person": PersonFactory().pk,
+        "kind": "project",
+        "project": ProjectFactory().pk,
+        "hours_per_week": "10",
+        "start_date": str(MONDAY),
+        "end_date": str(MONDAY + timedelta(weeks=1)),
+    }
+    # when the PMO lead saves the form
+    response = page_clients("pmo_lead").post("/resources/allocations/new/", data)
+    # then the form comes back with the reason, and nothing is saved
+    assert response.status_code == 200
+    assert "PRJ-X is closed; no work is booked to it." in response.content.decode()
+    assert not Allocation.objects.exists()

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from resources.engine.calendar import Horizon, monday_of
+from resources.engine.fit import ProposalInput, Shortfall, portfolio_fit, shortfall_ranges
 from resources.engine.records import DemandRecord
-from resources.fit import ProposalInput, Shortfall, portfolio_fit, shortfall_ranges
 from resources.models import Demand
 from resources.snapshot import compute_and_publish
 from tests.factories import (

@@ -1,9 +1,14 @@
-"""Team and people pages: bounded queries, filters, empty states."""
+"""Team and people pages: bounded queries, filters, empty states, no inline script."""
+
+import re
 
 import pytest
 
+from resources.snapshot import compute_and_publish
 from tests.factories import PersonFactory, PersonSkillFactory, TeamFactory
 from tests.support.queries import assert_constant_queries
+
+from .factories import AllocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,49 @@ def test_team_list_paginates(page_clients):
     response = page_clients("executive").get("/resources/teams/?page=2")
     assert len(response.context["object_list"]) == 5
     assert b"26\xe2\x80\x9330 of 30" in response.content
+
+
+def _scripts_and_head(html: str) -> tuple[list[str], str]:
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    head = html.split("</head>", 1)[0]
+    return scripts, head
+
+
+def test_resources_pages_have_no_inline_script_and_a_clean_head(page_clients):
+    # given a person with work, a conflict in the current picture and a team
+    person = PersonFactory(contracted_hours=40)
+    allocation = AllocationFactory(person=person, hours_per_week=50)
+    compute_and_publish()
+    client = page_clients("pmo_lead")
+    pages = [
+        "/resources/",
+        "/resources/teams/",
+        person.team.get_absolute_url(),
+        person.get_absolute_url(),
+        "/resources/conflicts/",
+        "/resources/skills/",
+        "/resources/allocations/new/",
+        f"/resources/allocations/{allocation.pk}/edit/",
+        f"/resources/allocations/{allocation.pk}/delete/",
+    ]
+    for url in pages:
+        # when each page is opened
+        html = client.get(url).content.decode()
+        scripts, head = _scripts_and_head(html)
+        # then every script is a file (data comes by json_script, which is not run), and no
+        # table cell leaked into <head>
+        assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts), url
+        assert "<th" not in head, url
+
+
+def test_conflict_list_ticks_belong_to_the_acknowledge_form(page_clients):
+    # given an open conflict
+    AllocationFactory(person=PersonFactory(contracted_hours=40), hours_per_week=50)
+    compute_and_publish()
+    # when a manager opens the list, then each tick submits with the acknowledge form
+    html = page_clients("itsm_manager").get("/resources/conflicts/").content.decode()
+    assert 'id="conflict-acknowledge"' in html
+    assert 'form="conflict-acknowledge"' in html and 'data-check-all=".conflict-check"' in html
+    # and an onlooker sees neither ticks nor the form
+    html = page_clients("engineer").get("/resources/conflicts/").content.decode()
+    assert "conflict-acknowledge" not in html and "conflict-check" not in html

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from resources.engine.calendar import Horizon
+from resources.engine.fit import month_starts, skills_by_month
 from resources.engine.records import DemandRecord
-from resources.fit import month_starts, skills_by_month
 from resources.models import Demand
 from resources.snapshot import compute_and_publish
 from tests.factories import PersonSkillFactory, ProjectFactory, SkillFactory

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .engine.calendar import WORKDAYS, Horizon
-from .engine.records import DemandRecord
+from .calendar import WORKDAYS, Horizon
+from .records import DemandRecord
 
 EPSILON = 0.05  # hours; below this, rounding, not a shortfall
 LEVELS = (1, 2, 3, 4, 5)
@@ -218,13 +218,14 @@ def shortfall_ranges(
     """Shortfalls grouped per skill and level into runs of consecutive weeks, in the order of
     skill, level and first week."""
     by_key: dict[tuple[int, int], list[Shortfall]] = defaultdict(list)
-    for item in shortfalls:
-        by_key[(item.skill_id, item.level)].append(item)
+    for shortfall in shortfalls:
+        by_key[(shortfall.skill_id, shortfall.level)].append(shortfall)
     ranges = []
     for (skill_id, level), items in sorted(by_key.items()):
         items.sort(key=lambda s: s.week)
         run: list[Shortfall] = []
-        for item in items + [None]:
+        closing: list[Shortfall | None] = [*items, None]  # None closes the last run
+        for item in closing:
             if run and (item is None or item.week != run[-1].week + 1):
                 hours = [s.hours for s in run]
                 ranges.append(
