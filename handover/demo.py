@@ -14,8 +14,9 @@ from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone, Project, Service
 from resources.models import Person
 
-from . import incident_services, services
+from . import services
 from .choices import CheckStatus, HandoverState
+from .incidents import services as incident_services
 from .models import Handover, Incident, Problem
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .choices import CheckStatus, HandoverState, IncidentState, Level, ProblemState
-from .priority import LABELS
+from .incidents.priority import LABELS
 
 
 class ReadinessCriterion(models.Model):

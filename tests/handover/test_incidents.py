@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from changes.models import ChangeRequest
-from handover import incident_services as services
 from handover.choices import INCIDENT_TRANSITIONS, IncidentState
+from handover.incidents import services
+from handover.incidents.priority import priority
 from handover.models import Incident, Problem, WorkLog
-from handover.priority import priority
 from tests.factories import PersonFactory, ProjectFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries

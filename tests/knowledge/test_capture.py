@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from changes import services as change_services
 from changes.models import ChangeRequest, ConfigurationItem
-from handover import incident_services
+from handover.incidents import services as incident_services
 from handover.models import Incident
 from tests.factories import ProjectFactory, ServiceFactory, UserFactory
 from tests.handover.handover_helpers import HandoverState, days, force_state, open_handover

@@ -4,7 +4,7 @@ import pytest
 
 from changes import services as change_services
 from changes.choices import Outcome
-from handover.incident_services import incident_log
+from handover.incidents.services import incident_log
 from handover.services import handover_open
 from knowledge import prefill
 from knowledge.choices import ArticleKind, LessonCategory

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from itsm_pmo.domain import guard_transition
 
-from .choices import INCIDENT_TRANSITIONS, IncidentState
-from .models import Incident, Problem, WorkLog
+from ..choices import INCIDENT_TRANSITIONS, IncidentState
+from ..models import Incident, Problem, WorkLog
 from .priority import priority
 
 # The timestamp each state stamps when an incident enters it.

@@ -9,8 +9,8 @@ from itsm_pmo.forms import BootstrapMixin
 from portfolio.models import Service
 from portfolio.selectors import projects_visible_to
 
-from .choices import Level
-from .models import Incident, Problem
+from ..choices import Level
+from ..models import Incident, Problem
 
 # Changes that can have caused an incident: ones that ran, or are running.
 RAN = (ChangeState.IMPLEMENT, ChangeState.REVIEW, ChangeState.CLOSED)

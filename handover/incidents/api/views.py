@@ -5,10 +5,10 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import incident_services as services
-from ..incident_filtersets import IncidentFilterSet, ProblemFilterSet
-from ..models import Incident, Problem, WorkLog
-from .incident_serializers import (
+from ...models import Incident, Problem, WorkLog
+from .. import services
+from ..filtersets import IncidentFilterSet, ProblemFilterSet
+from .serializers import (
     IncidentSerializer,
     IncidentTransitionSerializer,
     ProblemSerializer,

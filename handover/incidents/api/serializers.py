@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from portfolio.selectors import projects_visible_to
 
-from ..choices import IncidentState, ProblemState
-from ..models import Incident, Problem, WorkLog
+from ...choices import IncidentState, ProblemState
+from ...models import Incident, Problem, WorkLog
 
 
 class IncidentSerializer(serializers.ModelSerializer):

@@ -13,11 +13,11 @@ from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import refusal_text
 from portfolio.selectors import projects_visible_to
 
-from . import incident_services as services
-from .choices import INCIDENT_TRANSITIONS, IncidentState
-from .incident_filtersets import IncidentFilterSet
-from .incident_forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
-from .models import Incident
+from ..choices import INCIDENT_TRANSITIONS, IncidentState
+from ..models import Incident
+from . import services
+from .filtersets import IncidentFilterSet
+from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
 
 # Button wording of each move on the incident page.
 MOVE_LABELS = {
