@@ -1,27 +1,53 @@
-"""Writes of incident management: log, move, edit, record time, group under a problem.
+"""Writes of incident management: log, edit, move, record time, group under a problem.
 
-Each write is one transaction; a move locks the incident row first."""
+Each write is one transaction and asks the predicates of permissions.py (403) and, for a move,
+the move table of workflow.py (409) before it writes; a move locks the incident row first and
+is recorded in IncidentTransition."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itsm_pmo.domain import guard_transition
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import require
+from resources.models import Person
 
-from ..choices import INCIDENT_TRANSITIONS, IncidentState
-from ..models import Incident, Problem, WorkLog
+from ..choices import IncidentState, ProblemState
+from ..models import Incident, IncidentTransition, Problem, WorkLog
+from .permissions import (
+    may_delete_problem,
+    may_edit_incident,
+    may_edit_problem,
+    may_log_incident,
+    may_log_work,
+    may_move_incident,
+    may_open_problem,
+)
 from .priority import priority
+from .workflow import MOVES, STAMPS, IncidentFacts
 
-# The timestamp each state stamps when an incident enters it.
-STAMPS = {
-    IncidentState.IN_PROGRESS: "in_progress_at",
-    IncidentState.ON_HOLD: "on_hold_at",
-    IncidentState.RESOLVED: "resolved_at",
-    IncidentState.CLOSED: "closed_at",
-}
+__all__ = ["STAMPS"]
+
+# What an edit may change; the number, priority, state and its times follow from the rest.
+EDITABLE = (
+    "title",
+    "description",
+    "service",
+    "project",
+    "caused_by_change",
+    "problem",
+    "impact",
+    "urgency",
+    "major",
+    "assignee",
+    "resolution_notes",
+    "opened_at",
+)
+PROBLEM_FIELDS = ("title", "root_cause", "workaround", "state")
 
 
 def incident_number(pk: int) -> str:
@@ -32,7 +58,7 @@ def problem_number(pk: int) -> str:
     return f"PRB{pk:07d}"
 
 
-def _level(name: str, value) -> int:
+def _level(name: str, value: Any) -> int:
     try:
         level = int(value)
     except (TypeError, ValueError):
@@ -42,7 +68,7 @@ def _level(name: str, value) -> int:
     return level
 
 
-def _priority_of(fields: dict) -> int:
+def _priority_of(fields: dict[str, Any]) -> int:
     impact = _level("impact", fields["impact"])
     urgency = _level("urgency", fields["urgency"])
     fields["impact"], fields["urgency"] = impact, urgency
@@ -50,9 +76,11 @@ def _priority_of(fields: dict) -> int:
 
 
 @transaction.atomic
-def incident_log(*, reporter, **fields) -> Incident:
-    """Log an incident; it gets its INC number from its id and its priority from the matrix.
-    A change that caused it lends its project; a project needs the service that broke."""
+def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
+    """Log an incident as `reporter`; it gets its INC number from its id and its priority from
+    the matrix. A change that caused it lends its project; a project needs the service that
+    broke."""
+    require(may_log_incident(reporter), "Only engineers and ITSM managers log incidents.")
     fields.setdefault("impact", 2)
     fields.setdefault("urgency", 2)
     fields["priority"] = _priority_of(fields)
@@ -79,14 +107,14 @@ def incident_log(*, reporter, **fields) -> Incident:
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, by=None, **fields) -> Incident:
+def incident_update(*, incident: Incident, by: Actor, **fields: Any) -> Incident:
     """Edit an incident's details; the priority follows impact and urgency. The state moves
     only through incident_transition."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    for name in ("state", "number", "priority", *STAMPS.values()):
-        fields.pop(name, None)
+    require(may_edit_incident(by, incident), "Only engineers and ITSM managers edit incidents.")
     for name, value in fields.items():
-        setattr(incident, name, value)
+        if name in EDITABLE:
+            setattr(incident, name, value)
     if not incident.service_id:
         raise ValidationError({"service": "Say which service is affected."})
     levels = {"impact": incident.impact, "urgency": incident.urgency}
@@ -96,36 +124,48 @@ def incident_update(*, incident: Incident, by=None, **fields) -> Incident:
     return incident
 
 
-def allowed_moves(incident: Incident) -> list[str]:
-    return list(INCIDENT_TRANSITIONS[incident.state])
-
-
-def incident_transition(*, incident: Incident, to: str, by, resolution_notes: str = "") -> Incident:
-    """Move an incident along new → in progress → on hold → resolved → closed (409 with the
-    allowed moves when the table refuses). Resolving needs resolution notes; reopening a
-    resolved incident clears its resolution time."""
+def incident_transition(
+    *, incident: Incident, to: str, by: Actor, resolution_notes: str = "", comment: str = ""
+) -> Incident:
+    """Move an incident as the move table allows (409 with the allowed moves when it does
+    not). Resolving needs resolution notes (a resolved incident reopened and resolved again
+    keeps its earlier ones); reopening clears the resolution time. Every move is recorded."""
+    require(may_move_incident(by, incident), "Only engineers and ITSM managers move incidents.")
     notes = (resolution_notes or "").strip()
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        guard_transition(
-            noun="incident",
-            states=IncidentState,
-            table=INCIDENT_TRANSITIONS,
-            current=incident.state,
-            to=to,
-            blockers=[],
-            allowed=allowed_moves(incident),
-            needs_comment=False,
-            comment="",
-        )
-        if to == IncidentState.RESOLVED:
-            notes = notes or incident.resolution_notes.strip()
-            if not notes:
-                raise ValidationError({"resolution_notes": "Say how the incident was resolved."})
+        resolving = to == IncidentState.RESOLVED
+        if resolving:
+            notes = notes or (comment or "").strip() or incident.resolution_notes.strip()
+        try:
+            MOVES.guard(
+                current=incident.state,
+                to=to,
+                facts=IncidentFacts(state=incident.state),
+                user=by,
+                comment=notes if resolving else comment,
+            )
+        except ValidationError as exc:
+            if resolving and "comment" in getattr(exc, "error_dict", {}):
+                # The move's comment is the incident's resolution notes.
+                raise ValidationError(
+                    {"resolution_notes": "Say how the incident was resolved."}
+                ) from exc
+            raise
+        if resolving:
             incident.resolution_notes = notes
         if incident.state == IncidentState.RESOLVED and to == IncidentState.IN_PROGRESS:
             incident.resolved_at = None
-        setattr(incident, STAMPS[to], timezone.now())
+        now = timezone.now()
+        setattr(incident, STAMPS[to], now)
+        IncidentTransition.objects.create(
+            incident=incident,
+            from_state=incident.state,
+            to_state=to,
+            by=by,
+            at=now,
+            comment=notes if resolving else (comment or "").strip(),
+        )
         incident.state = to
         incident.save()
     return incident
@@ -133,9 +173,22 @@ def incident_transition(*, incident: Incident, to: str, by, resolution_notes: st
 
 @transaction.atomic
 def work_log(
-    *, incident: Incident, person, day: date | None = None, hours, note: str = ""
+    *,
+    incident: Incident,
+    by: Actor,
+    person: Person | None = None,
+    day: date | None = None,
+    hours: Any,
+    note: str = "",
 ) -> WorkLog:
-    """Record time worked on an incident (a quarter of an hour to 24 hours a day)."""
+    """Record time worked on an incident (a quarter of an hour to 24 hours a day): by default
+    the acting user's own; only ITSM managers record someone else's."""
+    if person is None:
+        person = getattr(by, "person", None)
+    require(
+        may_log_work(by, incident, person),
+        "You log the time you worked yourself; only ITSM managers record someone else's.",
+    )
     try:
         hours = Decimal(str(hours))
     except (InvalidOperation, ValueError) as exc:
@@ -143,7 +196,9 @@ def work_log(
     if not Decimal("0.25") <= hours <= Decimal("24"):
         raise ValidationError({"hours": "Between a quarter of an hour and 24 hours."})
     if person is None:
-        raise ValidationError({"person": "Say who worked on it."})
+        raise ValidationError(
+            {"person": "Say who worked on it: time is logged by someone with a person record."}
+        )
     return WorkLog.objects.create(
         incident=incident,
         person=person,
@@ -153,23 +208,61 @@ def work_log(
     )
 
 
-@transaction.atomic
-def problem_create(*, incidents=(), **fields) -> Problem:
-    """Open a problem record (PRB number from its id), optionally grouping incidents."""
-    if not (fields.get("title") or "").strip():
+def _problem_fields(fields: dict[str, Any], problem: Problem | None = None) -> dict[str, Any]:
+    unknown = set(fields) - set(PROBLEM_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not a field of a problem." for name in unknown})
+    title = fields.get("title", problem.title if problem else "")
+    if not (title or "").strip():
         raise ValidationError({"title": "Give the problem a short title."})
-    problem = Problem.objects.create(**fields)
+    state = fields.get("state", problem.state if problem else ProblemState.OPEN)
+    workaround = fields.get("workaround", problem.workaround if problem else "")
+    if state == ProblemState.KNOWN_ERROR and not (workaround or "").strip():
+        raise ValidationError({"workaround": "A known error has a workaround; describe it."})
+    return fields
+
+
+@transaction.atomic
+def problem_create(*, by: Actor, incidents: Any = (), **fields: Any) -> Problem:
+    """Open a problem record (PRB number from its id), optionally grouping incidents; a known
+    error has a workaround."""
+    require(may_open_problem(by), "Only ITSM managers open problem records.")
+    problem = Problem.objects.create(**_problem_fields(fields))
     problem.number = problem_number(problem.pk)
     problem.save(update_fields=["number"])
     for incident in incidents:
-        problem_link(incident=incident, problem=problem)
+        _link(incident, problem)
     return problem
 
 
 @transaction.atomic
-def problem_link(*, incident: Incident, problem: Problem | None) -> Incident:
-    """Group an incident under a problem (None unlinks it)."""
+def problem_update(*, problem: Problem, by: Actor, fields: dict[str, Any]) -> Problem:
+    """Edit a problem's title, root cause, workaround or state; a known error has a
+    workaround."""
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    require(may_edit_problem(by, problem), "Only ITSM managers edit problem records.")
+    for name, value in _problem_fields(fields, problem).items():
+        setattr(problem, name, value)
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def problem_delete(*, problem: Problem, by: Actor) -> None:
+    """Delete a problem record; its incidents stay, no longer grouped."""
+    require(may_delete_problem(by, problem), "Only ITSM managers delete problem records.")
+    problem.delete()
+
+
+def _link(incident: Incident, problem: Problem | None) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     incident.problem = problem
     incident.save(update_fields=["problem"])
     return incident
+
+
+@transaction.atomic
+def problem_link(*, incident: Incident, problem: Problem | None, by: Actor) -> Incident:
+    """Group an incident under a problem (None unlinks it): for those who edit incidents."""
+    require(may_edit_incident(by, incident), "Only engineers and ITSM managers edit incidents.")
+    return _link(incident, problem)

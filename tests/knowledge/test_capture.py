@@ -228,7 +228,7 @@ def test_handover_page_prompt_when_closed_hint_in_els_nothing_in_planning(page_c
 
 def an_incident(state: str) -> Incident:
     incident = incident_services.incident_log(
-        reporter=UserFactory(),
+        reporter=UserFactory(roles=["engineer"]),
         service=ServiceFactory(),
         title="Payroll API timeouts",
         impact=2,

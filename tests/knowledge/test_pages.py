@@ -41,7 +41,7 @@ def an_incident(**fields):
         "description": "Card payments fail after 30 s.",
         **fields,
     }
-    return incident_log(reporter=UserFactory(), **fields)
+    return incident_log(reporter=UserFactory(roles=["engineer"]), **fields)
 
 
 def lesson_post(**fields):
