@@ -12,6 +12,10 @@ class HandoverState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Once operations have accepted, the checklist is the record of what they accepted.
+CHECKS_EDITABLE = (HandoverState.PLANNING, HandoverState.READINESS_REVIEW)
+
+
 class CheckStatus(models.TextChoices):
     TODO = "todo", "To do"
     IN_PROGRESS = "in_progress", "In progress"

@@ -30,7 +30,7 @@ def may_move(user: Actor, handover: Handover) -> bool:
     return bool(user.has_perm(MOVE))
 
 
-def may_accept(user: Actor, handover: Handover) -> bool:
+def may_accept(user: Actor, handover: Handover | None = None) -> bool:
     """Only ITSM managers accept a handover into operations."""
     return bool(user.has_perm(MOVE) and user.has_perm(ACCEPT))
 

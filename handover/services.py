@@ -16,7 +16,7 @@ from itsm_pmo.workflow import TransitionRefused, require
 from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone, Project
 
-from .choices import CheckStatus, HandoverState
+from .choices import CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
 from .permissions import (
     may_accept,
@@ -30,8 +30,6 @@ from .readiness import ElsStatus, Readiness, els_status, readiness_summary
 from .workflow import MOVES, HandoverFacts
 
 DEFAULT_ELS_EFFORT_HOURS = Decimal("10")
-# Once operations have accepted, the checklist is the record of what they accepted.
-CHECKS_EDITABLE = (HandoverState.PLANNING, HandoverState.READINESS_REVIEW)
 # What planning a handover may change; its project and state are not among them.
 PLANNED_FIELDS = (
     "service",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from changes.choices import ChangeState
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
 from resources.models import Person
@@ -30,8 +31,6 @@ from .permissions import (
 from .priority import priority
 from .workflow import MOVES, STAMPS, IncidentFacts
 
-__all__ = ["STAMPS"]
-
 # What an edit may change; the number, priority, state and its times follow from the rest.
 EDITABLE = (
     "title",
@@ -48,6 +47,8 @@ EDITABLE = (
     "opened_at",
 )
 PROBLEM_FIELDS = ("title", "root_cause", "workaround", "state")
+# Changes that can have caused an incident: ones that ran, or are running.
+CAN_CAUSE = (ChangeState.IMPLEMENT, ChangeState.REVIEW, ChangeState.CLOSED)
 
 
 def incident_number(pk: int) -> str:
@@ -68,6 +69,13 @@ def _level(name: str, value: Any) -> int:
     return level
 
 
+def _check_cause(change: Any) -> None:
+    if change is not None and change.state not in CAN_CAUSE:
+        raise ValidationError(
+            {"caused_by_change": "Only a change that has been implemented can cause an incident."}
+        )
+
+
 def _priority_of(fields: dict[str, Any]) -> int:
     impact = _level("impact", fields["impact"])
     urgency = _level("urgency", fields["urgency"])
@@ -85,6 +93,7 @@ def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
     fields.setdefault("urgency", 2)
     fields["priority"] = _priority_of(fields)
     change = fields.get("caused_by_change")
+    _check_cause(change)
     if change is not None and fields.get("project") is None and change.project_id:
         fields["project_id"] = change.project_id
         fields.pop("project", None)
@@ -112,6 +121,8 @@ def incident_update(*, incident: Incident, by: Actor, **fields: Any) -> Incident
     only through incident_transition."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     require(may_edit_incident(by, incident), "Only engineers and ITSM managers edit incidents.")
+    if "caused_by_change" in fields and fields["caused_by_change"] != incident.caused_by_change:
+        _check_cause(fields["caused_by_change"])
     for name, value in fields.items():
         if name in EDITABLE:
             setattr(incident, name, value)

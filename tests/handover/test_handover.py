@@ -278,3 +278,96 @@ def test_opening_logs_who_opened_it_when_someone_did():
     assert handover.transitions.count() == 0
     handover = services.handover_open(project=ProjectFactory(), by=UserFactory())
     assert handover.transitions.count() == 1
+
+
+# --- the audit trail and the predicates ------------------------------------------------------
+
+
+def test_every_move_is_recorded_and_the_record_is_append_only(role_user):
+    from itsm_pmo.models import AuditTrailIsAppendOnly
+
+    # given a handover moved to readiness review and sent back with a reason
+    lead = role_user("pmo_lead")
+    handover = HandoverFactory(go_live=days(30))
+    services.handover_transition(handover=handover, to=HandoverState.READINESS_REVIEW, by=lead)
+    services.handover_transition(
+        handover=handover, to=HandoverState.PLANNING, by=lead, comment="Team not trained yet."
+    )
+    # then both moves are on the trail, newest first, with who and why
+    trail = list(handover.transitions.values_list("from_state", "to_state", "by", "comment"))
+    assert trail == [
+        ("readiness_review", "planning", lead.pk, "Team not trained yet."),
+        ("planning", "readiness_review", lead.pk, ""),
+    ]
+    # and a recorded move can be neither changed nor deleted
+    record = handover.transitions.first()
+    record.comment = "Rewritten"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        record.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        record.delete()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        HandoverTransition.objects.filter(handover=handover).update(comment="x")
+
+
+@pytest.mark.parametrize(
+    ("role", "plans", "moves", "accepts"),
+    [
+        ("pmo_lead", True, True, False),
+        ("itsm_manager", True, True, True),
+        ("engineer", False, False, False),
+        ("executive", False, False, False),
+    ],
+)
+def test_predicates_who_plans_moves_and_accepts(role_user, role, plans, moves, accepts):
+    from handover.permissions import may_accept, may_move, may_open, may_plan
+
+    user, handover = role_user(role), HandoverFactory()
+    assert (may_open(user), may_plan(user, handover)) == (plans, plans)
+    assert may_move(user, handover) == moves
+    assert may_accept(user, handover) == accepts
+
+
+def test_predicates_who_updates_and_assigns_a_check(role_user):
+    from handover.permissions import may_assign_check, may_update_check
+
+    check = HandoverFactory().checks.first()
+    engineer = role_user("engineer")
+    assert not may_update_check(engineer, check)
+    check.owner = PersonFactory(user=engineer)
+    assert may_update_check(engineer, check) and not may_assign_check(engineer, check)
+    for role in ("pmo_lead", "itsm_manager"):
+        assert may_update_check(role_user(role), check) and may_assign_check(role_user(role), check)
+    assert not may_update_check(role_user("executive"), check)
+
+
+def test_handover_update_is_for_planners_and_keeps_project_and_state(role_user):
+    handover = HandoverFactory()
+    with pytest.raises(PermissionDenied):
+        services.handover_update(
+            handover=handover, by=role_user("engineer"), fields={"els_quiet_days": 3}
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.handover_update(
+            handover=handover, by=role_user("pmo_lead"), fields={"state": "closed"}
+        )
+    assert "state" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.handover_update(
+            handover=handover, by=role_user("pmo_lead"), fields={"els_max_priority": 9}
+        )
+    assert "els_max_priority" in refused.value.message_dict
+    handover = services.handover_update(
+        handover=handover, by=role_user("pmo_lead"), fields={"els_quiet_days": 21}
+    )
+    handover.refresh_from_db()
+    assert handover.els_quiet_days == 21 and handover.state == HandoverState.PLANNING
+
+
+def test_handover_create_by_hand_is_for_planners(role_user):
+    with pytest.raises(PermissionDenied):
+        services.handover_create(project=ProjectFactory(), by=role_user("engineer"))
+    handover = services.handover_create(
+        project=ProjectFactory(), by=role_user("pmo_lead"), new_service_name="Loyalty"
+    )
+    assert handover.checks.count() == 10 and handover.transitions.count() == 1

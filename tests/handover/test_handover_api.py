@@ -216,3 +216,20 @@ def test_api_list_queries_do_not_grow(api):
 
     assert_constant_queries(lambda: api.get(URL), grow)
     assert Handover.objects.count() == 6
+
+
+def test_api_checks_an_engineer_cannot_claim_a_check_to_tick_it(api_clients, role_user):
+    # given a check owned by someone else, and an engineer with a person record
+    handover = HandoverFactory(go_live=days(30))
+    check = handover.checks.order_by("pk").first()
+    check.owner = PersonFactory()
+    check.save()
+    me = PersonFactory(user=role_user("engineer"))
+    # when the engineer makes it theirs and ticks it in one PATCH
+    response = api_clients("engineer").patch(
+        f"/api/handover/checks/{check.pk}/", {"owner": me.pk, "status": "done"}, format="json"
+    )
+    # then it is refused as on the page, and the check is as it was
+    assert response.status_code == 403
+    check.refresh_from_db()
+    assert check.status == "todo" and check.owner != me

@@ -486,3 +486,99 @@ def test_incidents_project_page_constant_queries(
     assert_constant_queries(lambda: client.get(engineers_project.get_absolute_url()), grow)
     html = client.get(engineers_project.get_absolute_url()).content.decode()
     assert "Caused by" in html and "CHG" in html
+
+
+# --- holes the API had where the page refused (issue 12) ------------------------------------
+
+
+@pytest.mark.parametrize("role", ["pmo_lead", "executive"])
+def test_incidents_api_move_is_refused_to_roles_that_do_not_move_incidents(
+    api_clients, reporter, service, role
+):
+    # given an incident, and a role that may read incidents but not move them
+    incident = log(reporter, service)
+    # when it asks the API to start work on it
+    response = api_clients(role).post(
+        f"{URL}{incident.pk}/transition/", {"to": "in_progress"}, format="json"
+    )
+    # then it is refused as the page refuses it, and nothing moved
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.NEW and incident.in_progress_at is None
+    assert not incident.transitions.exists()
+
+
+def test_worklogs_api_refuses_time_logged_for_someone_else(
+    api_clients, role_user, reporter, service
+):
+    # given an incident, an engineer with a person record, and a colleague
+    incident = log(reporter, service)
+    PersonFactory(user=role_user("engineer"))
+    colleague = PersonFactory()
+    body = {"incident": incident.pk, "hours": "8", "person": colleague.pk}
+    # when the engineer logs a day's work in the colleague's name
+    refused = api_clients("engineer").post("/api/handover/worklogs/", body, format="json")
+    # then it is refused (the page logs only one's own time) and nothing is saved
+    assert refused.status_code == 403
+    assert not WorkLog.objects.exists()
+    # and an ITSM manager, who keeps the queue's time records, may
+    made = api_clients("itsm_manager").post("/api/handover/worklogs/", body, format="json")
+    assert made.status_code == 201, made.json()
+    assert WorkLog.objects.get().person == colleague
+
+
+def test_incidents_api_refuses_a_cause_that_never_ran(api_clients, reporter, service):
+    # given a change still being assessed, and one that ran
+    planned = ChangeRequest.objects.create(
+        title="Not yet", requester=reporter, number="CHG0000077", state="assess"
+    )
+    ran = change_of(None, reporter)
+    client = api_clients("engineer")
+    # when an incident is logged as caused by the change that has not run
+    refused = client.post(
+        URL, {"title": "x", "service": service.pk, "caused_by_change": planned.pk}, format="json"
+    )
+    # then it is refused as the quick form refuses it, with the field, and nothing is saved
+    assert refused.status_code == 400
+    assert "caused_by_change" in refused.json()["fields"]
+    assert not Incident.objects.exists()
+    # nor can an incident be edited to blame it
+    incident = log(reporter, service, caused_by_change=ran)
+    edited = client.patch(f"{URL}{incident.pk}/", {"caused_by_change": planned.pk}, format="json")
+    assert edited.status_code == 400
+    incident.refresh_from_db()
+    assert incident.caused_by_change == ran
+
+
+def test_incidents_every_move_is_recorded_with_the_resolution_notes(role_user, reporter, service):
+    # given an incident worked on and resolved
+    incident = log(reporter, service)
+    engineer = role_user("engineer")
+    services.incident_transition(incident=incident, to="in_progress", by=engineer)
+    services.incident_transition(
+        incident=incident, to="on_hold", by=engineer, comment="Waiting for the vendor."
+    )
+    services.incident_transition(
+        incident=incident, to="resolved", by=engineer, resolution_notes="Vendor patched it."
+    )
+    # then each move is on its trail, and the incident still stamps each state's time
+    trail = list(incident.transitions.order_by("at", "pk").values_list("to_state", "comment"))
+    assert trail == [
+        ("in_progress", ""),
+        ("on_hold", "Waiting for the vendor."),
+        ("resolved", "Vendor patched it."),
+    ]
+    incident.refresh_from_db()
+    assert incident.in_progress_at and incident.on_hold_at and incident.resolved_at
+    assert incident.transitions.first().at == incident.resolved_at
+
+
+def test_incidents_page_work_without_a_person_record_is_refused(page_clients, reporter, service):
+    incident = log(reporter, service)
+    response = page_clients("engineer").post(
+        f"{incident.get_absolute_url()}work/",
+        {"day": timezone.localdate().isoformat(), "hours": "1"},
+    )
+    assert response.status_code == 400
+    assert "person record" in response.content.decode()
+    assert not WorkLog.objects.exists()
