@@ -4,6 +4,9 @@ The handover services call these and raise PermissionDenied; pages and the API a
 whether to show a button. The move table (workflow.py) names the same permissions per move.
 """
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+
 from itsm_pmo.permissions import Actor
 
 from .models import Handover, ReadinessCheck
@@ -41,10 +44,17 @@ def may_update_check(user: Actor, check: ReadinessCheck) -> bool:
         return False
     if user.has_perm(PLAN):
         return True
-    owner_user = check.owner.user_id if check.owner_id else None
-    return owner_user is not None and owner_user == user.pk
+    owner = check.owner
+    return owner is not None and owner.user_id is not None and owner.user_id == user.pk
 
 
 def may_assign_check(user: Actor, check: ReadinessCheck) -> bool:
     """Only those who plan the handover (PMO leads, ITSM managers) choose a check's owner."""
     return bool(user.has_perm(UPDATE_CHECK) and user.has_perm(PLAN))
+
+
+def signed_in(user: Actor) -> User:
+    """The acting user as a row records it; an anonymous visitor acts on nothing (403)."""
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user

@@ -2,9 +2,11 @@
 that takes the acting user asks the predicates of permissions.py and the move table of
 workflow.py before it writes."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -14,7 +16,6 @@ from django.utils import timezone
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import TransitionRefused, require
 from portfolio.choices import MilestoneKind
-from portfolio.models import Milestone, Project
 
 from .choices import CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
@@ -25,9 +26,13 @@ from .permissions import (
     may_open,
     may_plan,
     may_update_check,
+    signed_in,
 )
 from .readiness import ElsStatus, Readiness, els_status, readiness_summary
 from .workflow import MOVES, HandoverFacts
+
+if TYPE_CHECKING:
+    from portfolio.models import Milestone, Project
 
 DEFAULT_ELS_EFFORT_HOURS = Decimal("10")
 # What planning a handover may change; its project and state are not among them.
@@ -78,7 +83,7 @@ def handover_open(*, project: Project, by: Actor | None = None, **fields: Any) -
             handover=handover,
             from_state=handover.state,
             to_state=handover.state,
-            by=by,
+            by=signed_in(by),
             comment="Handover opened.",
         )
     have = set(handover.checks.values_list("criterion_id", flat=True))
@@ -96,7 +101,9 @@ def handover_create(*, project: Project, by: Actor, **fields: Any) -> Handover:
     return handover_open(project=project, by=by, **fields)
 
 
-def on_project_approved(sender, project, by=None, **kwargs) -> None:
+def on_project_approved(
+    sender: Any, project: Project, by: Actor | None = None, **kwargs: Any
+) -> None:
     """Receiver of portfolio.signals.project_approved: the handover starts with approval."""
     handover_open(project=project, by=by)
 
@@ -255,7 +262,7 @@ def handover_transition(*, handover: Handover, to: str, by: Actor, comment: str 
         now = timezone.now()
         fields = ["state", "updated_at"]
         if to == HandoverState.ACCEPTED:
-            handover.accepted_by, handover.accepted_at = by, now
+            handover.accepted_by, handover.accepted_at = signed_in(by), now
             fields += ["accepted_by", "accepted_at"]
         elif handover.state == HandoverState.ACCEPTED and to == HandoverState.READINESS_REVIEW:
             handover.accepted_by, handover.accepted_at = None, None
@@ -266,11 +273,15 @@ def handover_transition(*, handover: Handover, to: str, by: Actor, comment: str 
         elif to == HandoverState.CLOSED:
             handover.els_ended_on = facts.els_exit_on
             handover.closed_at = now
-            went_live = handover.els_started_on or facts.go_live_on
+            went_live = handover.els_started_on or facts.go_live_on or today
             handover.transition_days = max(0, (timezone.localdate(now) - went_live).days)
             fields += ["els_ended_on", "closed_at", "transition_days"]
         HandoverTransition.objects.create(
-            handover=handover, from_state=handover.state, to_state=to, by=by, comment=comment
+            handover=handover,
+            from_state=handover.state,
+            to_state=to,
+            by=signed_in(by),
+            comment=comment,
         )
         handover.state = to
         handover.save(update_fields=fields)

@@ -5,10 +5,16 @@ them. The incident services call these and raise PermissionDenied; pages and the
 only whether to show a button.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from itsm_pmo.permissions import Actor
-from resources.models import Person
 
 from ..models import Incident, Problem
+
+if TYPE_CHECKING:
+    from resources.models import Person
 
 LOG = "handover.add_incident"
 EDIT = "handover.change_incident"

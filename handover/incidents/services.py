@@ -4,9 +4,11 @@ Each write is one transaction and asks the predicates of permissions.py (403) an
 the move table of workflow.py (409) before it writes; a move locks the incident row first and
 is recorded in IncidentTransition."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,10 +17,10 @@ from django.utils import timezone
 from changes.choices import ChangeState
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
-from resources.models import Person
 
 from ..choices import IncidentState, ProblemState
 from ..models import Incident, IncidentTransition, Problem, WorkLog
+from ..permissions import signed_in
 from .permissions import (
     may_delete_problem,
     may_edit_incident,
@@ -30,6 +32,9 @@ from .permissions import (
 )
 from .priority import priority
 from .workflow import MOVES, STAMPS, IncidentFacts
+
+if TYPE_CHECKING:
+    from resources.models import Person
 
 # What an edit may change; the number, priority, state and its times follow from the rest.
 EDITABLE = (
@@ -109,7 +114,7 @@ def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
         raise ValidationError({"title": "Give the incident a short title."})
     fields.setdefault("opened_at", None)
     fields["opened_at"] = fields["opened_at"] or timezone.now()
-    incident = Incident.objects.create(reporter=reporter, **fields)
+    incident = Incident.objects.create(reporter=signed_in(reporter), **fields)
     incident.number = incident_number(incident.pk)
     incident.save(update_fields=["number"])
     return incident
@@ -173,7 +178,7 @@ def incident_transition(
             incident=incident,
             from_state=incident.state,
             to_state=to,
-            by=by,
+            by=signed_in(by),
             at=now,
             comment=notes if resolving else (comment or "").strip(),
         )

@@ -22,7 +22,7 @@ class IncidentFacts:
 
 
 # The timestamp each state stamps when an incident enters it.
-STAMPS = {
+STAMPS: dict[str, str] = {
     S.IN_PROGRESS: "in_progress_at",
     S.ON_HOLD: "on_hold_at",
     S.RESOLVED: "resolved_at",
