@@ -582,3 +582,21 @@ def test_incidents_page_work_without_a_person_record_is_refused(page_clients, re
     assert response.status_code == 400
     assert "person record" in response.content.decode()
     assert not WorkLog.objects.exists()
+
+
+def test_incidents_api_state_log(api_clients, reporter, service):
+    incident = log(reporter, service)
+    client = api_clients("engineer")
+    client.post(f"{URL}{incident.pk}/transition/", {"to": "in_progress"}, format="json")
+    client.post(
+        f"{URL}{incident.pk}/transition/",
+        {"to": "resolved", "resolution_notes": "Restarted"},
+        format="json",
+    )
+    trail = api_clients("executive").get(f"{URL}{incident.pk}/transitions/")
+    assert trail.status_code == 200
+    assert [(t["from_state"], t["to_state"], t["comment"]) for t in trail.json()] == [
+        ("in_progress", "resolved", "Restarted"),
+        ("new", "in_progress", ""),
+    ]
+    assert trail.json()[0]["by"] == "engineer_user"

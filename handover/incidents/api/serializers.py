@@ -6,7 +6,7 @@ from rest_framework import serializers
 from portfolio.selectors import projects_visible_to
 
 from ...choices import IncidentState
-from ...models import Incident, Problem, WorkLog
+from ...models import Incident, IncidentTransition, Problem, WorkLog
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -98,3 +98,11 @@ class ProblemSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["number", "created_at"]
+
+
+class IncidentTransitionLogSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = IncidentTransition
+        fields = ["from_state", "to_state", "by", "at", "comment"]

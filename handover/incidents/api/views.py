@@ -12,6 +12,7 @@ from .. import selectors, services
 from ..filtersets import IncidentFilterSet, ProblemFilterSet
 from .serializers import (
     IncidentSerializer,
+    IncidentTransitionLogSerializer,
     IncidentTransitionSerializer,
     ProblemSerializer,
     WorkLogSerializer,
@@ -55,6 +56,13 @@ class IncidentViewSet(
             incident=incident, by=request.user, **body.validated_data
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
+
+    @extend_schema(responses=IncidentTransitionLogSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        """The state log, newest first."""
+        log = self.get_object().transitions.select_related("by")
+        return Response(IncidentTransitionLogSerializer(log, many=True).data)
 
 
 class WorkLogViewSet(
