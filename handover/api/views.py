@@ -27,7 +27,9 @@ class HandoverViewSet(
 ):
     """Project handovers to operations. A handover opens by itself when its project is
     approved; the state moves only with `transition/` (409 with the allowed moves when the
-    workflow refuses; accepting is for ITSM managers)."""
+    workflow refuses; accepting is for ITSM managers). Every write goes through a service
+    (handover_create, handover_update, handover_transition) that asks the predicates of
+    handover.permissions: 403 here as on the pages."""
 
     queryset = (
         selectors.handover_list()
