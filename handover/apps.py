@@ -24,6 +24,15 @@ class HandoverConfig(AppConfig):
             _catalogue_after_migrate, sender=self, dispatch_uid="handover_catalogue"
         )
         self._register_with_the_engine()
+        self._register_home_panels()
+
+    def _register_home_panels(self) -> None:
+        from itsm_pmo.home import register_work_provider
+
+        from .home import acceptance_panel, my_checks_panel
+
+        register_work_provider(acceptance_panel)
+        register_work_provider(my_checks_panel)
 
     def _register_with_the_engine(self) -> None:
         from portfolio.models import Milestone

@@ -1,4 +1,5 @@
-"""Vocabulary of handover and incidents, and their transition tables."""
+"""Vocabulary of handover and incidents; their move tables are in workflow.py and
+incidents/workflow.py."""
 
 from django.db import models
 
@@ -11,13 +12,8 @@ class HandoverState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-HANDOVER_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    HandoverState.PLANNING: (HandoverState.READINESS_REVIEW,),
-    HandoverState.READINESS_REVIEW: (HandoverState.ACCEPTED, HandoverState.PLANNING),
-    HandoverState.ACCEPTED: (HandoverState.EARLY_LIFE_SUPPORT, HandoverState.READINESS_REVIEW),
-    HandoverState.EARLY_LIFE_SUPPORT: (HandoverState.CLOSED,),
-    HandoverState.CLOSED: (),
-}
+# Once operations have accepted, the checklist is the record of what they accepted.
+CHECKS_EDITABLE = (HandoverState.PLANNING, HandoverState.READINESS_REVIEW)
 
 
 class CheckStatus(models.TextChoices):
@@ -37,14 +33,6 @@ class IncidentState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
 
-
-INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    IncidentState.NEW: (IncidentState.IN_PROGRESS, IncidentState.RESOLVED),
-    IncidentState.IN_PROGRESS: (IncidentState.ON_HOLD, IncidentState.RESOLVED),
-    IncidentState.ON_HOLD: (IncidentState.IN_PROGRESS, IncidentState.RESOLVED),
-    IncidentState.RESOLVED: (IncidentState.CLOSED, IncidentState.IN_PROGRESS),
-    IncidentState.CLOSED: (),
-}
 
 OPEN_INCIDENT_STATES = (IncidentState.NEW, IncidentState.IN_PROGRESS, IncidentState.ON_HOLD)
 

@@ -14,8 +14,9 @@ from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone, Project, Service
 from resources.models import Person
 
-from . import incident_services, services
+from . import services
 from .choices import CheckStatus, HandoverState
+from .incidents import services as incident_services
 from .models import Handover, Incident, Problem
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})
@@ -224,7 +225,7 @@ def seed(ctx) -> None:
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
-    incidents = _incidents(engineer, projects)
+    incidents = _incidents(engineer, manager, projects)
     handovers = [
         _handover(projects[code], plan, pmo, manager)
         for code, plan in HANDOVERS.items()
@@ -296,7 +297,7 @@ def _handover(project, plan, pmo, manager) -> Handover:
     return handover
 
 
-def _incidents(reporter, projects) -> list[Incident]:
+def _incidents(reporter, manager, projects) -> list[Incident]:
     services_by_name = {s.name: s for s in Service.objects.all()}
     people = {p.name: p for p in Person.objects.filter(name__in={i[8] for i in INCIDENTS if i[8]})}
     made = []
@@ -357,6 +358,7 @@ def _incidents(reporter, projects) -> list[Incident]:
         if hours and worker:
             incident_services.work_log(
                 incident=incident,
+                by=manager,  # the queue's time records are the ITSM manager's to keep
                 person=worker,
                 day=timezone.localdate() - timedelta(days=min(days, 4)),
                 hours=hours,
@@ -367,6 +369,7 @@ def _incidents(reporter, projects) -> list[Incident]:
     grouped = [i for i in made if any(i.title.startswith(p) for p in prefixes)]
     if grouped:
         incident_services.problem_create(
+            by=manager,
             incidents=grouped,
             title=title,
             root_cause=cause,

@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from itsm_pmo.models import TransitionRecord
+
 from .choices import CheckStatus, HandoverState, IncidentState, Level, ProblemState
-from .priority import LABELS
+from .incidents.priority import LABELS
 
 
 class ReadinessCriterion(models.Model):
@@ -144,21 +146,17 @@ class ReadinessCheck(models.Model):
         return f"{self.criterion} ({self.get_status_display()})"
 
 
-class HandoverTransition(models.Model):
+class HandoverTransition(TransitionRecord):
+    """One move of a handover between states (append-only; see itsm_pmo.models)."""
+
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=30, choices=HandoverState.choices)
     to_state = models.CharField(max_length=30, choices=HandoverState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    subject_field = "handover"
 
-    def __str__(self) -> str:
-        return f"{self.handover}: {self.from_state} → {self.to_state}"
+    class Meta(TransitionRecord.Meta):
+        pass
 
 
 class Problem(models.Model):
@@ -280,3 +278,17 @@ class WorkLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h on {self.incident} by {self.person}"
+
+
+class IncidentTransition(TransitionRecord):
+    """One move of an incident between states (append-only; see itsm_pmo.models). The incident
+    also keeps the time it last entered each state (in_progress_at …) for its timeline."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, choices=IncidentState.choices)
+    to_state = models.CharField(max_length=30, choices=IncidentState.choices)
+
+    subject_field = "incident"
+
+    class Meta(TransitionRecord.Meta):
+        pass

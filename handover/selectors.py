@@ -1,23 +1,25 @@
 """Reads of the handover that the pages and the API share, in a fixed number of queries."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from itsm_pmo.permissions import Actor
 from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone
 
-from .choices import CHECK_SETTLED, CheckStatus
+from .choices import CHECK_SETTLED, CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck
 
 
-def _go_live_subquery():
+def _go_live_subquery(project: str = "project") -> Subquery:
+    """The go-live date (done or planned) of the project at `project` of the outer row."""
     milestones = Milestone.objects.filter(
-        project=OuterRef("project"), kind=MilestoneKind.GO_LIVE
+        project=OuterRef(project), kind=MilestoneKind.GO_LIVE
     ).order_by("due_date", "pk")
     return Subquery(milestones.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
 
 
-def handover_list():
+def handover_list() -> QuerySet[Handover]:
     """Handovers with their project, team and service, readiness counts and go-live date."""
     open_states = [s for s in CheckStatus.values if s not in CHECK_SETTLED]
     return Handover.objects.select_related(
@@ -35,7 +37,7 @@ def handover_list():
     )
 
 
-def handover_detail():
+def handover_detail() -> QuerySet[Handover]:
     """One handover with its checklist, state log and project."""
     return handover_list().prefetch_related(
         Prefetch(
@@ -43,4 +45,28 @@ def handover_detail():
             queryset=ReadinessCheck.objects.select_related("criterion", "owner", "owner__user"),
         ),
         "transitions__by",
+    )
+
+
+def awaiting_acceptance() -> QuerySet[Handover]:
+    """Handovers in readiness review, waiting for operations to accept them, nearest go-live
+    first."""
+    return (
+        handover_list()
+        .filter(state=HandoverState.READINESS_REVIEW)
+        .order_by(F("go_live_on").asc(nulls_last=True), "pk")
+    )
+
+
+def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
+    """The open readiness checks `user` owns on handovers still being readied, nearest
+    go-live first."""
+    if not user.is_authenticated:
+        return ReadinessCheck.objects.none()
+    return (
+        ReadinessCheck.objects.filter(owner__user=user, handover__state__in=CHECKS_EDITABLE)
+        .exclude(status__in=CHECK_SETTLED)
+        .select_related("criterion", "handover__project")
+        .annotate(go_live_on=_go_live_subquery("handover__project"))
+        .order_by(F("go_live_on").asc(nulls_last=True), "criterion__order", "pk")
     )

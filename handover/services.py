@@ -1,45 +1,74 @@
-"""Writes of the handover: each one transaction, the handover row locked first."""
+"""Writes of the handover: each one transaction, the handover row locked first. Every write
+that takes the acting user asks the predicates of permissions.py and the move table of
+workflow.py before it writes."""
 
+from __future__ import annotations
+
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from itsm_pmo.domain import TransitionRefused, guard_transition
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import TransitionRefused, require
 from portfolio.choices import MilestoneKind
 
-from .choices import HANDOVER_TRANSITIONS, CheckStatus, HandoverState
+from .choices import CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
-from .readiness import els_status, readiness_summary
-from .workflow import HandoverFacts, allowed_moves, blockers, needs_comment
+from .permissions import (
+    may_accept,
+    may_assign_check,
+    may_move,
+    may_open,
+    may_plan,
+    may_update_check,
+    signed_in,
+)
+from .readiness import ElsStatus, Readiness, els_status, readiness_summary
+from .workflow import MOVES, HandoverFacts
+
+if TYPE_CHECKING:
+    from portfolio.models import Milestone, Project
 
 DEFAULT_ELS_EFFORT_HOURS = Decimal("10")
-# Once operations have accepted, the checklist is the record of what they accepted.
-CHECKS_EDITABLE = (HandoverState.PLANNING, HandoverState.READINESS_REVIEW)
-_UNSET = object()
+# What planning a handover may change; its project and state are not among them.
+PLANNED_FIELDS = (
+    "service",
+    "new_service_name",
+    "receiving_team",
+    "els_quiet_days",
+    "els_max_priority",
+    "els_effort_hours",
+)
+_UNSET: Any = object()
 
 
-def go_live_of(project):
+def go_live_of(project: Project) -> Milestone | None:
     """The project's go-live milestone (the earliest if several), or None."""
     return project.milestones.filter(kind=MilestoneKind.GO_LIVE).order_by("due_date", "pk").first()
 
 
-def go_live_date(milestone):
+def go_live_date(milestone: Milestone | None) -> date | None:
     """When it went (or goes) live: the completion date once recorded, else the plan."""
     if milestone is None:
         return None
     return milestone.completed_on or milestone.due_date
 
 
-# --- opening ---------------------------------------------------------------------------------
+# --- opening and planning --------------------------------------------------------------------
 
 
 @transaction.atomic
-def handover_open(*, project, by=None, **fields) -> Handover:
+def handover_open(*, project: Project, by: Actor | None = None, **fields: Any) -> Handover:
     """The project's handover, opened with a check per active criterion if it has none yet
-    (calling it again returns the same handover and adds checks for new criteria)."""
+    (calling it again returns the same handover and adds checks for new criteria).
+
+    The system's path: a project's approval opens its handover (the approver's right to approve
+    is the rule). A person opening one by hand goes through handover_create."""
     defaults = {
         "service": project.services.order_by("name").first(),
         "receiving_team": project.support_team,
@@ -54,7 +83,7 @@ def handover_open(*, project, by=None, **fields) -> Handover:
             handover=handover,
             from_state=handover.state,
             to_state=handover.state,
-            by=by,
+            by=signed_in(by),
             comment="Handover opened.",
         )
     have = set(handover.checks.values_list("criterion_id", flat=True))
@@ -65,39 +94,60 @@ def handover_open(*, project, by=None, **fields) -> Handover:
     return handover
 
 
-def on_project_approved(sender, project, by=None, **kwargs) -> None:
+def handover_create(*, project: Project, by: Actor, **fields: Any) -> Handover:
+    """Open a project's handover by hand: for those who plan handovers (403 otherwise)."""
+    require(may_open(by), "Only PMO leads and ITSM managers open a handover.")
+    _validate_planned(fields)
+    return handover_open(project=project, by=by, **fields)
+
+
+def on_project_approved(
+    sender: Any, project: Project, by: Actor | None = None, **kwargs: Any
+) -> None:
     """Receiver of portfolio.signals.project_approved: the handover starts with approval."""
     handover_open(project=project, by=by)
+
+
+def _validate_planned(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PLANNED_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not changed by planning the handover." for name in unknown})
+    priority = fields.get("els_max_priority")
+    if priority is not None and not 1 <= priority <= 5:
+        raise ValidationError({"els_max_priority": "A priority is from 1 (highest) to 5."})
+
+
+@transaction.atomic
+def handover_update(*, handover: Handover, by: Actor, fields: dict[str, Any]) -> Handover:
+    """Plan a handover (its service, receiving team and early-life support terms): for those
+    who plan handovers. Its project and state are not changed here."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    require(may_plan(by, handover), "Only PMO leads and ITSM managers plan a handover.")
+    _validate_planned(fields)
+    for name, value in fields.items():
+        setattr(handover, name, value)
+    handover.save()
+    return handover
 
 
 # --- checks ----------------------------------------------------------------------------------
 
 
-def may_update_check(user, check: ReadinessCheck) -> bool:
-    """PMO leads and ITSM managers update any check; engineers the checks they own."""
-    if not user.has_perm("handover.change_readinesscheck"):
-        return False
-    if user.has_perm("handover.change_handover"):
-        return True
-    owner_user = check.owner.user_id if check.owner_id else None
-    return owner_user is not None and owner_user == user.pk
-
-
 def check_update(
     *,
     check: ReadinessCheck,
-    by,
-    status=_UNSET,
-    owner=_UNSET,
-    evidence_url=_UNSET,
-    waiver_reason=_UNSET,
+    by: Actor,
+    status: Any = _UNSET,
+    owner: Any = _UNSET,
+    evidence_url: Any = _UNSET,
+    waiver_reason: Any = _UNSET,
 ) -> ReadinessCheck:
-    """Update a readiness check. Waiving needs a reason; only planners reassign owners."""
+    """Update a readiness check: engineers the checks they own, planners any. Waiving needs
+    a reason; only planners reassign owners; the checklist is frozen once accepted."""
     with transaction.atomic():
         handover = Handover.objects.select_for_update().get(pk=check.handover_id)
         check = ReadinessCheck.objects.select_related("owner", "criterion").get(pk=check.pk)
-        if not may_update_check(by, check):
-            raise PermissionDenied("Engineers update the readiness checks they own.")
+        require(may_update_check(by, check), "Engineers update the readiness checks they own.")
         if handover.state not in CHECKS_EDITABLE:
             raise TransitionRefused(
                 "The checklist is frozen once operations have accepted the handover; send it "
@@ -106,8 +156,7 @@ def check_update(
                 current=handover.state,
             )
         if owner is not _UNSET and owner != check.owner:
-            if not by.has_perm("handover.change_handover"):
-                raise PermissionDenied("Only PMO leads and ITSM managers assign checks.")
+            require(may_assign_check(by, check), "Only PMO leads and ITSM managers assign checks.")
             check.owner = owner
         if status is not _UNSET:
             if status not in CheckStatus.values:
@@ -135,8 +184,8 @@ def check_update(
 # --- the workflow ----------------------------------------------------------------------------
 
 
-def facts_for(handover: Handover, *, today=None) -> HandoverFacts:
-    """The facts the workflow rules need, read from the database."""
+def facts_for(handover: Handover, *, today: date | None = None) -> HandoverFacts:
+    """The facts the move table's checks need, read from the database."""
     today = today or timezone.localdate()
     go_live = go_live_date(go_live_of(handover.project))
     summary = readiness_summary(handover.checks.select_related("criterion"))
@@ -149,7 +198,14 @@ def facts_for(handover: Handover, *, today=None) -> HandoverFacts:
     )
 
 
-def facts_from(handover: Handover, *, go_live, readiness, els, today) -> HandoverFacts:
+def facts_from(
+    handover: Handover,
+    *,
+    go_live: date | None,
+    readiness: Readiness,
+    els: ElsStatus | None,
+    today: date,
+) -> HandoverFacts:
     """The facts from what a caller (the detail page) has already read."""
     return HandoverFacts(
         state=handover.state,
@@ -163,7 +219,13 @@ def facts_from(handover: Handover, *, go_live, readiness, els, today) -> Handove
     )
 
 
-def els_for(handover: Handover, *, today=None, go_live=_UNSET, incidents=None):
+def els_for(
+    handover: Handover,
+    *,
+    today: date | None = None,
+    go_live: Any = _UNSET,
+    incidents: Any = None,
+) -> ElsStatus | None:
     """Early-life support computed from the project's incidents (None before it starts)."""
     today = today or timezone.localdate()
     started = handover.els_started_on
@@ -181,35 +243,26 @@ def els_for(handover: Handover, *, today=None, go_live=_UNSET, incidents=None):
     return els_status(started, pairs, handover.els_quiet_days, handover.els_max_priority, today)
 
 
-def handover_transition(*, handover: Handover, to: str, by, comment: str = "") -> Handover:
-    """Move a handover if the table and its rules allow it (409 with the allowed moves if
-    not); only ITSM managers accept (403)."""
+def handover_transition(*, handover: Handover, to: str, by: Actor, comment: str = "") -> Handover:
+    """Move a handover as the move table allows (409 with the allowed moves if not); only
+    ITSM managers accept (403); every move is recorded."""
     comment = (comment or "").strip()
-    if not by.has_perm("handover.transition_handover"):
-        raise PermissionDenied("You may not move handovers.")
-    if to == HandoverState.ACCEPTED and not by.has_perm("handover.accept_handover"):
-        raise PermissionDenied("Only an ITSM manager accepts a handover into operations.")
+    require(may_move(by, handover), "You may not move handovers.")
+    if to == HandoverState.ACCEPTED:
+        require(
+            may_accept(by, handover), "Only an ITSM manager accepts a handover into operations."
+        )
     with transaction.atomic():
         handover = (
             Handover.objects.select_for_update().select_related("project").get(pk=handover.pk)
         )
         today = timezone.localdate()
         facts = facts_for(handover, today=today)
-        guard_transition(
-            noun="handover",
-            states=HandoverState,
-            table=HANDOVER_TRANSITIONS,
-            current=handover.state,
-            to=to,
-            blockers=blockers(facts, to) if to in HandoverState.values else [],
-            allowed=allowed_moves(facts),
-            needs_comment=needs_comment(handover.state, to),
-            comment=comment,
-        )
+        MOVES.guard(current=handover.state, to=to, facts=facts, user=by, comment=comment)
         now = timezone.now()
         fields = ["state", "updated_at"]
         if to == HandoverState.ACCEPTED:
-            handover.accepted_by, handover.accepted_at = by, now
+            handover.accepted_by, handover.accepted_at = signed_in(by), now
             fields += ["accepted_by", "accepted_at"]
         elif handover.state == HandoverState.ACCEPTED and to == HandoverState.READINESS_REVIEW:
             handover.accepted_by, handover.accepted_at = None, None
@@ -220,11 +273,15 @@ def handover_transition(*, handover: Handover, to: str, by, comment: str = "") -
         elif to == HandoverState.CLOSED:
             handover.els_ended_on = facts.els_exit_on
             handover.closed_at = now
-            went_live = handover.els_started_on or facts.go_live_on
+            went_live = handover.els_started_on or facts.go_live_on or today
             handover.transition_days = max(0, (timezone.localdate(now) - went_live).days)
             fields += ["els_ended_on", "closed_at", "transition_days"]
         HandoverTransition.objects.create(
-            handover=handover, from_state=handover.state, to_state=to, by=by, comment=comment
+            handover=handover,
+            from_state=handover.state,
+            to_state=to,
+            by=signed_in(by),
+            comment=comment,
         )
         handover.state = to
         handover.save(update_fields=fields)

@@ -1,9 +1,13 @@
 """Handover pages: the list by state with readiness, one handover with its checklist, sign-off,
-early-life support and incidents; the POSTs that move it and tick its checks."""
+early-life support and incidents; the POSTs that move it and tick its checks.
+
+The POSTs hold no rule of their own: the services refuse (403 for a permission, 409 for a move
+the table refuses now, 400 for bad input), and the pages only ask the predicates which buttons
+and forms to show."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch
@@ -12,16 +16,17 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
 
 from itsm_pmo.generic import FilteredListView
-from itsm_pmo.page_actions import attempt
+from itsm_pmo.page_actions import attempt, redirect_back, refuse
 from resources.models import Person
 
 from . import selectors, services
-from .choices import HANDOVER_TRANSITIONS, CheckStatus, HandoverState
+from .choices import CheckStatus, HandoverState
 from .filtersets import HandoverFilterSet
 from .forms import CheckForm, HandoverForm
 from .models import Handover, ReadinessCheck
+from .permissions import ACCEPT, may_assign_check, may_move, may_plan, may_update_check
 from .readiness import readiness_summary
-from .workflow import blockers, needs_comment
+from .workflow import MOVES
 
 
 def relative_days(days: int | None) -> str:
@@ -73,6 +78,29 @@ class HandoverListView(FilteredListView):
         return context
 
 
+def move_buttons(handover: Handover, facts, user) -> list[dict]:
+    """The sign-off panel's buttons from the move table: each with why it is closed."""
+    buttons = []
+    for option in MOVES.options(handover.state, facts, user):
+        reasons = list(option.blockers)
+        if not option.permitted:
+            who = (
+                "Only an ITSM manager accepts a handover."
+                if option.move.permission == ACCEPT
+                else "Your role may not make this move."
+            )
+            reasons.insert(0, who)
+        buttons.append(
+            {
+                "to": option.to,
+                "label": option.label,
+                "comment": option.move.comment,
+                "reasons": reasons,
+            }
+        )
+    return buttons
+
+
 class HandoverDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "handover.view_handover"
     template_name = "handover/handover_detail.html"
@@ -85,7 +113,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
         checks = list(handover.checks.all())
         editable_state = handover.state in services.CHECKS_EDITABLE
         for check in checks:
-            check.editable = editable_state and services.may_update_check(user, check)
+            check.editable = editable_state and may_update_check(user, check)
         readiness = readiness_summary(checks)
         incidents = list(
             handover.project.incidents.select_related("service").order_by("-opened_at", "-pk")
@@ -101,26 +129,17 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
         facts = services.facts_from(
             handover, go_live=handover.go_live_on, readiness=readiness, els=els, today=today
         )
-        may_accept = user.has_perm("handover.accept_handover")
-        moves = []
-        for to in HANDOVER_TRANSITIONS[handover.state]:
-            reasons = blockers(facts, to)
-            if to == HandoverState.ACCEPTED and not may_accept:
-                reasons = ["Only an ITSM manager accepts a handover.", *reasons]
-            moves.append((to, HandoverState(to).label, needs_comment(handover.state, to), reasons))
-        planner = user.has_perm("handover.change_handover")
+        assigns = bool(checks) and editable_state and may_assign_check(user, checks[0])
         return super().get_context_data(
             checks=checks,
             readiness=readiness,
             facts=facts,
             els=els,
             incidents=incidents,
-            moves=moves,
-            can_move=user.has_perm("handover.transition_handover"),
-            can_edit=planner,
-            owner_choices=Person.objects.order_by("name").only("pk", "name")
-            if planner and editable_state and checks
-            else None,
+            moves=move_buttons(handover, facts, user),
+            can_move=may_move(user, handover),
+            can_edit=may_plan(user, handover),
+            owner_choices=Person.objects.order_by("name").only("pk", "name") if assigns else None,
             status_choices=CheckStatus.choices,
             today=today,
             go_live_hint=relative_days(
@@ -148,19 +167,34 @@ def _knowledge_of(handover, request) -> dict:
 
 
 class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
-    permission_required = "handover.change_handover"
+    """The planning form; it is shown to those who may plan (the service decides the POST)."""
+
+    permission_required = "handover.view_handover"
     form_class = HandoverForm
     template_name = "handover/handover_form.html"
     queryset = Handover.objects.select_related("project")
     context_object_name = "handover"
 
+    def get(self, request, *args, **kwargs):
+        if not may_plan(request.user, self.get_object()):
+            raise PermissionDenied("Only PMO leads and ITSM managers plan a handover.")
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            self.object = services.handover_update(
+                handover=self.object, by=self.request.user, fields=fields
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
         messages.success(self.request, "Handover saved.")
-        return super().form_valid(form)
+        return redirect(self.object)
 
 
 @require_POST
-@permission_required("handover.transition_handover", raise_exception=True)
 def handover_transition_view(request, pk):
     handover = get_object_or_404(Handover, pk=pk)
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
@@ -177,22 +211,27 @@ def handover_transition_view(request, pk):
 
             if lesson_form := ask_for_lesson("handover", handover.pk, request.user):
                 return redirect(lesson_form)
-    return redirect(handover)
+    return redirect_back(request, handover.get_absolute_url())
 
 
 @require_POST
-@permission_required("handover.change_readinesscheck", raise_exception=True)
 def check_update_view(request, pk, check_pk):
     check = get_object_or_404(
-        ReadinessCheck.objects.select_related("owner", "criterion"), pk=check_pk, handover_id=pk
+        ReadinessCheck.objects.select_related("owner", "criterion", "handover"),
+        pk=check_pk,
+        handover_id=pk,
     )
     form = CheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(check.handover)
-    data = dict(form.cleaned_data)
-    if "owner" not in request.POST or not request.user.has_perm("handover.change_handover"):
-        data.pop("owner")
-    if attempt(request, lambda: services.check_update(check=check, by=request.user, **data)):
-        messages.success(request, f"“{check.criterion.name}” updated.")
-    return redirect(f"{check.handover.get_absolute_url()}#check-{check.pk}")
+        refuse(request, ValidationError(_form_errors(form)))
+    else:
+        data = dict(form.cleaned_data)
+        if "owner" not in request.POST:
+            data.pop("owner")  # no owner field: the owner stays as it is
+        if attempt(request, lambda: services.check_update(check=check, by=request.user, **data)):
+            messages.success(request, f"“{check.criterion.name}” updated.")
+    return redirect_back(request, f"{check.handover.get_absolute_url()}#check-{check.pk}")
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    return {name: list(errors) for name, errors in form.errors.items()}

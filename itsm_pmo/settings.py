@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeRiskEnum": "changes.choices.Risk",
         "HandoverStateEnum": "handover.choices.HandoverState",
         "IncidentLevelEnum": "handover.choices.Level",
+        "IncidentStateEnum": "handover.choices.IncidentState",
         "KnowledgeStateEnum": "knowledge.choices.KnowledgeState",
         "KnowledgeImpactEnum": "knowledge.choices.Impact",
     },

@@ -32,7 +32,7 @@ urlpatterns = [
     path("resources/", include("resources.urls")),
     path("changes/", include("changes.urls")),
     path("handover/", include("handover.urls")),
-    path("incidents/", include("handover.incident_urls")),
+    path("incidents/", include("handover.incidents.urls")),
     path("knowledge/", include("knowledge.urls")),
 ]
 

@@ -1,7 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from ..incidents.api.views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
 from . import views
-from .incident_views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
 
 router = DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")

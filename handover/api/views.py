@@ -27,7 +27,9 @@ class HandoverViewSet(
 ):
     """Project handovers to operations. A handover opens by itself when its project is
     approved; the state moves only with `transition/` (409 with the allowed moves when the
-    workflow refuses; accepting is for ITSM managers)."""
+    workflow refuses; accepting is for ITSM managers). Every write goes through a service
+    (handover_create, handover_update, handover_transition) that asks the predicates of
+    handover.permissions: 403 here as on the pages."""
 
     queryset = (
         selectors.handover_list()
@@ -39,10 +41,6 @@ class HandoverViewSet(
     serializer_class = HandoverSerializer
     filterset_class = HandoverFilterSet
     ordering_fields = ["created_at", "go_live_on", "state"]
-    action_permissions = {
-        "transition": "handover.transition_handover",
-        "transitions": "handover.view_handover",
-    }
 
     def _fresh(self, handover):
         return self.get_queryset().get(pk=handover.pk)
@@ -50,12 +48,14 @@ class HandoverViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         project = data.pop("project")
-        handover = services.handover_open(project=project, by=self.request.user, **data)
+        handover = services.handover_create(project=project, by=self.request.user, **data)
         serializer.instance = self._fresh(handover)
 
     def perform_update(self, serializer):
-        serializer.save()
-        serializer.instance = self._fresh(serializer.instance)
+        handover = services.handover_update(
+            handover=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+        serializer.instance = self._fresh(handover)
 
     @extend_schema(request=HandoverMoveSerializer, responses=HandoverSerializer)
     @action(detail=True, methods=["post"])
@@ -77,7 +77,10 @@ class HandoverViewSet(
 
 
 class CriterionViewSet(viewsets.ModelViewSet):
-    """The readiness catalogue (ITSM managers write; retire a criterion with `active`)."""
+    """The readiness catalogue (ITSM managers write; retire a criterion with `active`).
+
+    Plain CRUD: its only rule is the role's model permission, checked at the door; a criterion
+    in use is retired, not deleted (409)."""
 
     queryset = ReadinessCriterion.objects.all()
     serializer_class = ReadinessCriterionSerializer
@@ -99,8 +102,9 @@ class CheckViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Readiness checks, one per handover and criterion; engineers update the ones they
-    own. Waiving needs a `waiver_reason`."""
+    """Readiness checks, one per handover and criterion, updated through
+    services.check_update: engineers update the ones they own, planners any (403 otherwise);
+    waiving needs a `waiver_reason`; the checklist is frozen once accepted (409)."""
 
     queryset = ReadinessCheck.objects.select_related("criterion", "owner").order_by(
         "handover_id", "criterion__order", "criterion__name"

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from handover.choices import HandoverState
 from handover.models import Handover
-from tests.handover.handover_helpers import open_handover
+from tests.handover.factories import HandoverFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def handover_in_review(role_user, in_process_tasks):
     role_user("itsm_manager")
-    handover = open_handover(
+    handover = HandoverFactory(
         go_live=timezone.localdate() + timedelta(days=12),
-        code="PRJ-0500",
-        name="Self-service portal",
+        project__code="PRJ-0500",
+        project__name="Self-service portal",
     )
     handover.checks.exclude(criterion__name="Runbook published").update(status="done")
     Handover.objects.filter(pk=handover.pk).update(state=HandoverState.READINESS_REVIEW)

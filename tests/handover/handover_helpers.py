@@ -1,27 +1,11 @@
-"""Builders the handover tests share."""
+"""What the handover tests share besides the factories: setting state directly, for setup."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from handover.choices import CheckStatus, HandoverState
-from handover.models import Handover, Incident
-from handover.services import handover_open
-from tests.factories import (
-    MilestoneFactory,
-    ProjectFactory,
-    ServiceFactory,
-    TeamFactory,
-    UserFactory,
-)
-
-
-def open_handover(*, go_live: date | None = None, team=True, **project_fields) -> Handover:
-    """An approved-like project with a go-live milestone and support team, and its handover."""
-    project = ProjectFactory(support_team=TeamFactory() if team else None, **project_fields)
-    if go_live is not None:
-        MilestoneFactory(project=project, due_date=go_live)
-    return handover_open(project=project)
+from handover.models import Handover
 
 
 def settle_checks(handover: Handover, status=CheckStatus.DONE) -> None:
@@ -29,36 +13,24 @@ def settle_checks(handover: Handover, status=CheckStatus.DONE) -> None:
 
 
 def force_state(handover: Handover, state: str, **fields) -> Handover:
+    """Put a handover in `state` without the workflow (test setup only)."""
     Handover.objects.filter(pk=handover.pk).update(state=state, **fields)
     handover.refresh_from_db()
     return handover
-
-
-def incident(project, opened: date, priority: int) -> Incident:
-    opened_at = timezone.make_aware(datetime.combine(opened, time(10, 0)))
-    return Incident.objects.create(
-        title=f"P{priority} on {opened}",
-        service=ServiceFactory(),
-        project=project,
-        reporter=UserFactory(),
-        opened_at=opened_at,
-        priority=priority,
-        impact=min(priority, 3),
-        urgency=min(priority, 3),
-        number=None,
-    )
 
 
 def days(n: int) -> date:
     return timezone.localdate() + timedelta(days=n)
 
 
-__all__ = [
-    "CheckStatus",
-    "HandoverState",
-    "days",
-    "force_state",
-    "incident",
-    "open_handover",
-    "settle_checks",
-]
+__all__ = ["CheckStatus", "HandoverState", "days", "force_state", "open_handover", "settle_checks"]
+
+
+def open_handover(*, go_live: date | None = None, team: bool = True, **project_fields) -> Handover:
+    """Kept for other apps' tests; new tests use HandoverFactory(go_live=…, project__…=…)."""
+    from .factories import HandoverFactory
+
+    project = {f"project__{name}": value for name, value in project_fields.items()}
+    if not team:
+        project["project__support_team"] = None
+    return HandoverFactory(go_live=go_live, **project)

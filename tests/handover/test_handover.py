@@ -9,7 +9,7 @@ from handover import services
 from handover.choices import CheckStatus, HandoverState
 from handover.models import Handover, HandoverTransition, ReadinessCriterion
 from handover.readiness import els_exit_date, readiness_summary
-from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.workflow import TransitionRefused
 from portfolio.choices import Stage
 from portfolio.services import project_transition
 from tests.factories import (
@@ -22,7 +22,8 @@ from tests.factories import (
     score_fully,
 )
 
-from .handover_helpers import days, force_state, incident, open_handover, settle_checks
+from .factories import HandoverFactory, IncidentFactory
+from .handover_helpers import days, force_state, settle_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_approving_a_project_opens_its_handover_with_a_check_per_criterion(role_
 
 def test_opening_is_idempotent_and_skips_inactive_criteria():
     ReadinessCriterion.objects.filter(name="Known errors documented").update(active=False)
-    handover = open_handover()
+    handover = HandoverFactory()
     again = services.handover_open(project=handover.project)
     assert again.pk == handover.pk
     assert handover.checks.count() == 9
@@ -73,7 +74,7 @@ def test_a_refused_approval_opens_no_handover(role_user):
 
 
 def test_readiness_review_needs_a_team_and_a_go_live(role_user):
-    handover = open_handover(team=False)
+    handover = HandoverFactory(project__support_team=None)
     with pytest.raises(TransitionRefused) as refused:
         services.handover_transition(
             handover=handover, to=HandoverState.READINESS_REVIEW, by=role_user("pmo_lead")
@@ -83,7 +84,7 @@ def test_readiness_review_needs_a_team_and_a_go_live(role_user):
 
 
 def test_acceptance_is_refused_while_a_mandatory_check_is_open_and_names_it(role_user):
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
+    handover = force_state(HandoverFactory(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
     handover.checks.filter(
         criterion__name__in=["Runbook published", "Backup and recovery tested"]
@@ -104,7 +105,7 @@ def test_acceptance_is_refused_while_a_mandatory_check_is_open_and_names_it(role
 
 def test_acceptance_allowed_once_open_checks_are_done_or_waived_with_a_reason(role_user):
     manager = role_user("itsm_manager")
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
+    handover = force_state(HandoverFactory(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
     runbook = handover.checks.get(criterion__name="Runbook published")
     runbook.status = CheckStatus.TODO
@@ -132,7 +133,7 @@ def test_acceptance_allowed_once_open_checks_are_done_or_waived_with_a_reason(ro
 
 @pytest.mark.parametrize("role", ["pmo_lead", "engineer", "executive"])
 def test_only_an_itsm_manager_accepts(role_user, role):
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
+    handover = force_state(HandoverFactory(go_live=days(30)), HandoverState.READINESS_REVIEW)
     settle_checks(handover)
     with pytest.raises(PermissionDenied):
         services.handover_transition(
@@ -145,7 +146,7 @@ def test_only_an_itsm_manager_accepts(role_user, role):
 def test_sending_back_needs_a_reason_and_clears_the_acceptance(role_user):
     manager = role_user("itsm_manager")
     handover = force_state(
-        open_handover(go_live=days(30)), HandoverState.ACCEPTED, accepted_by=manager
+        HandoverFactory(go_live=days(30)), HandoverState.ACCEPTED, accepted_by=manager
     )
     with pytest.raises(ValidationError):
         services.handover_transition(
@@ -165,7 +166,7 @@ def test_sending_back_needs_a_reason_and_clears_the_acceptance(role_user):
 
 def test_engineers_update_only_the_checks_they_own(role_user):
     engineer = role_user("engineer")
-    handover = open_handover(go_live=days(30))
+    handover = HandoverFactory(go_live=days(30))
     mine, other = list(handover.checks.all()[:2])
     mine.owner = PersonFactory(user=engineer)
     mine.save()
@@ -184,7 +185,7 @@ def test_engineers_update_only_the_checks_they_own(role_user):
 
 
 def test_checks_are_frozen_once_accepted(role_user):
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.ACCEPTED)
+    handover = force_state(HandoverFactory(go_live=days(30)), HandoverState.ACCEPTED)
     with pytest.raises(TransitionRefused):
         services.check_update(
             check=handover.checks.first(), by=role_user("pmo_lead"), status=CheckStatus.TODO
@@ -192,7 +193,7 @@ def test_checks_are_frozen_once_accepted(role_user):
 
 
 def test_readiness_summary_counts_and_lists_open_mandatory_checks():
-    handover = open_handover()
+    handover = HandoverFactory()
     settle_checks(handover)
     handover.checks.filter(criterion__name="Runbook published").update(status="todo")
     handover.checks.filter(criterion__name="Service desk briefed").update(
@@ -238,7 +239,7 @@ def test_els_p3_and_pre_go_live_incidents_do_not_count():
 
 def test_early_life_support_starts_at_go_live(role_user):
     manager = role_user("itsm_manager")
-    handover = force_state(open_handover(go_live=days(5)), HandoverState.ACCEPTED)
+    handover = force_state(HandoverFactory(go_live=days(5)), HandoverState.ACCEPTED)
     with pytest.raises(TransitionRefused) as refused:
         services.handover_transition(
             handover=handover, to=HandoverState.EARLY_LIFE_SUPPORT, by=manager
@@ -253,10 +254,12 @@ def test_early_life_support_starts_at_go_live(role_user):
 
 def test_closing_waits_for_the_exit_criteria_from_incidents_and_records_transition_days(role_user):
     manager = role_user("itsm_manager")
-    handover = open_handover(go_live=days(-20))
+    handover = HandoverFactory(go_live=days(-20))
     force_state(handover, HandoverState.EARLY_LIFE_SUPPORT, els_started_on=days(-20))
-    incident(handover.project, days(-10), priority=2)  # restarts the clock: ends in 4 days
-    incident(handover.project, days(-1), priority=4)  # does not count
+    IncidentFactory(
+        project=handover.project, opened_on=days(-10), priority=2
+    )  # restarts the clock: ends in 4 days
+    IncidentFactory(project=handover.project, opened_on=days(-1), priority=4)  # does not count
 
     with pytest.raises(TransitionRefused) as refused:
         services.handover_transition(handover=handover, to=HandoverState.CLOSED, by=manager)
@@ -271,7 +274,100 @@ def test_closing_waits_for_the_exit_criteria_from_incidents_and_records_transiti
 
 
 def test_opening_logs_who_opened_it_when_someone_did():
-    handover = open_handover()
+    handover = HandoverFactory()
     assert handover.transitions.count() == 0
     handover = services.handover_open(project=ProjectFactory(), by=UserFactory())
     assert handover.transitions.count() == 1
+
+
+# --- the audit trail and the predicates ------------------------------------------------------
+
+
+def test_every_move_is_recorded_and_the_record_is_append_only(role_user):
+    from itsm_pmo.models import AuditTrailIsAppendOnly
+
+    # given a handover moved to readiness review and sent back with a reason
+    lead = role_user("pmo_lead")
+    handover = HandoverFactory(go_live=days(30))
+    services.handover_transition(handover=handover, to=HandoverState.READINESS_REVIEW, by=lead)
+    services.handover_transition(
+        handover=handover, to=HandoverState.PLANNING, by=lead, comment="Team not trained yet."
+    )
+    # then both moves are on the trail, newest first, with who and why
+    trail = list(handover.transitions.values_list("from_state", "to_state", "by", "comment"))
+    assert trail == [
+        ("readiness_review", "planning", lead.pk, "Team not trained yet."),
+        ("planning", "readiness_review", lead.pk, ""),
+    ]
+    # and a recorded move can be neither changed nor deleted
+    record = handover.transitions.first()
+    record.comment = "Rewritten"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        record.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        record.delete()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        HandoverTransition.objects.filter(handover=handover).update(comment="x")
+
+
+@pytest.mark.parametrize(
+    ("role", "plans", "moves", "accepts"),
+    [
+        ("pmo_lead", True, True, False),
+        ("itsm_manager", True, True, True),
+        ("engineer", False, False, False),
+        ("executive", False, False, False),
+    ],
+)
+def test_predicates_who_plans_moves_and_accepts(role_user, role, plans, moves, accepts):
+    from handover.permissions import may_accept, may_move, may_open, may_plan
+
+    user, handover = role_user(role), HandoverFactory()
+    assert (may_open(user), may_plan(user, handover)) == (plans, plans)
+    assert may_move(user, handover) == moves
+    assert may_accept(user, handover) == accepts
+
+
+def test_predicates_who_updates_and_assigns_a_check(role_user):
+    from handover.permissions import may_assign_check, may_update_check
+
+    check = HandoverFactory().checks.first()
+    engineer = role_user("engineer")
+    assert not may_update_check(engineer, check)
+    check.owner = PersonFactory(user=engineer)
+    assert may_update_check(engineer, check) and not may_assign_check(engineer, check)
+    for role in ("pmo_lead", "itsm_manager"):
+        assert may_update_check(role_user(role), check) and may_assign_check(role_user(role), check)
+    assert not may_update_check(role_user("executive"), check)
+
+
+def test_handover_update_is_for_planners_and_keeps_project_and_state(role_user):
+    handover = HandoverFactory()
+    with pytest.raises(PermissionDenied):
+        services.handover_update(
+            handover=handover, by=role_user("engineer"), fields={"els_quiet_days": 3}
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.handover_update(
+            handover=handover, by=role_user("pmo_lead"), fields={"state": "closed"}
+        )
+    assert "state" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.handover_update(
+            handover=handover, by=role_user("pmo_lead"), fields={"els_max_priority": 9}
+        )
+    assert "els_max_priority" in refused.value.message_dict
+    handover = services.handover_update(
+        handover=handover, by=role_user("pmo_lead"), fields={"els_quiet_days": 21}
+    )
+    handover.refresh_from_db()
+    assert handover.els_quiet_days == 21 and handover.state == HandoverState.PLANNING
+
+
+def test_handover_create_by_hand_is_for_planners(role_user):
+    with pytest.raises(PermissionDenied):
+        services.handover_create(project=ProjectFactory(), by=role_user("engineer"))
+    handover = services.handover_create(
+        project=ProjectFactory(), by=role_user("pmo_lead"), new_service_name="Loyalty"
+    )
+    assert handover.checks.count() == 10 and handover.transitions.count() == 1

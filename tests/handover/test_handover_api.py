@@ -7,7 +7,8 @@ from handover.models import Handover, ReadinessCriterion
 from tests.factories import MilestoneFactory, PersonFactory, ProjectFactory
 from tests.support.permissions import assert_matrix
 
-from .handover_helpers import days, force_state, open_handover, settle_checks
+from .factories import HandoverFactory
+from .handover_helpers import days, force_state, settle_checks
 
 pytestmark = pytest.mark.django_db
 URL = "/api/handover/handovers/"
@@ -20,7 +21,7 @@ def move(client, handover, to, comment=""):
 
 
 def test_api_handover_reads_are_for_every_role(api_clients):
-    handover = open_handover(go_live=days(30))
+    handover = HandoverFactory(go_live=days(30))
     assert_matrix(
         api_clients,
         "get",
@@ -44,7 +45,7 @@ def test_api_handover_reads_are_for_every_role(api_clients):
 
 
 def test_api_handover_body_has_readiness_and_go_live(api):
-    handover = open_handover(go_live=days(30))
+    handover = HandoverFactory(go_live=days(30))
     settle_checks(handover)
     handover.checks.filter(criterion__name="Runbook published").update(status="todo")
     body = api.get(f"{URL}{handover.pk}/").json()
@@ -94,7 +95,7 @@ def test_api_handover_create_and_update_roles(api_clients):
 
 
 def test_api_transition_roles_and_the_readiness_gate(api_clients):
-    handover = force_state(open_handover(go_live=days(30)), HandoverState.READINESS_REVIEW)
+    handover = force_state(HandoverFactory(go_live=days(30)), HandoverState.READINESS_REVIEW)
     handover.checks.filter(criterion__name="Security review passed").update(status="todo")
     handover.checks.exclude(criterion__name="Security review passed").update(status="done")
 
@@ -130,7 +131,7 @@ def test_api_transition_roles_and_the_readiness_gate(api_clients):
 
 
 def test_api_transition_unknown_state_and_illegal_move(api_clients):
-    handover = open_handover(go_live=days(30))
+    handover = HandoverFactory(go_live=days(30))
     lead = api_clients("pmo_lead")
     assert move(lead, handover, "nowhere").status_code == 400
     illegal = move(lead, handover, "closed")
@@ -140,8 +141,8 @@ def test_api_transition_unknown_state_and_illegal_move(api_clients):
 
 
 def test_api_checks_role_rules_and_filter(api_clients, role_user):
-    handover = open_handover(go_live=days(30))
-    other = open_handover()
+    handover = HandoverFactory(go_live=days(30))
+    other = HandoverFactory()
     check = handover.checks.order_by("pk").first()
     check.owner = PersonFactory(user=role_user("engineer"))
     check.save()
@@ -199,7 +200,7 @@ def test_api_criteria_are_written_by_itsm_managers(api_clients):
         )
         assert response.status_code == expected, role
     used = ReadinessCriterion.objects.get(name="Runbook published")
-    open_handover()
+    HandoverFactory()
     refused = api_clients("itsm_manager").delete(f"/api/handover/criteria/{used.pk}/")
     assert refused.status_code == 409
 
@@ -207,11 +208,28 @@ def test_api_criteria_are_written_by_itsm_managers(api_clients):
 def test_api_list_queries_do_not_grow(api):
     from tests.support.queries import assert_constant_queries
 
-    open_handover(go_live=days(10))
+    HandoverFactory(go_live=days(10))
 
     def grow():
         for n in range(5):
-            MilestoneFactory(project=open_handover().project, due_date=days(n))
+            MilestoneFactory(project=HandoverFactory().project, due_date=days(n))
 
     assert_constant_queries(lambda: api.get(URL), grow)
     assert Handover.objects.count() == 6
+
+
+def test_api_checks_an_engineer_cannot_claim_a_check_to_tick_it(api_clients, role_user):
+    # given a check owned by someone else, and an engineer with a person record
+    handover = HandoverFactory(go_live=days(30))
+    check = handover.checks.order_by("pk").first()
+    check.owner = PersonFactory()
+    check.save()
+    me = PersonFactory(user=role_user("engineer"))
+    # when the engineer makes it theirs and ticks it in one PATCH
+    response = api_clients("engineer").patch(
+        f"/api/handover/checks/{check.pk}/", {"owner": me.pk, "status": "done"}, format="json"
+    )
+    # then it is refused as on the page, and the check is as it was
+    assert response.status_code == 403
+    check.refresh_from_db()
+    assert check.status == "todo" and check.owner != me

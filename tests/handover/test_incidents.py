@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from changes.models import ChangeRequest
-from handover import incident_services as services
-from handover.choices import INCIDENT_TRANSITIONS, IncidentState
+from handover.choices import IncidentState
+from handover.incidents import services
+from handover.incidents.priority import priority
+from handover.incidents.workflow import MOVES
 from handover.models import Incident, Problem, WorkLog
-from handover.priority import priority
 from tests.factories import PersonFactory, ProjectFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
@@ -80,14 +81,16 @@ def test_incidents_priority_refuses_levels_outside_1_to_3(impact, urgency):
         priority(impact, urgency)
 
 
-def test_incidents_numbered_from_their_id_and_prioritised(reporter, service):
+def test_incidents_numbered_from_their_id_and_prioritised(reporter, service, role_user):
     first = log(reporter, service, impact=1, urgency=2)
     second = log(reporter, service)
     assert first.number == f"INC{first.pk:07d}" and len(first.number) == 10
     assert second.number == f"INC{second.pk:07d}"
     assert (first.priority, second.priority) == (2, 3)  # the default is medium/medium
     assert first.opened_at and first.state == IncidentState.NEW
-    problem = services.problem_create(title="Pool exhaustion", incidents=[first])
+    problem = services.problem_create(
+        by=role_user("itsm_manager"), title="Pool exhaustion", incidents=[first]
+    )
     assert problem.number == f"PRB{problem.pk:07d}"
     assert list(problem.incidents.all()) == [first]
 
@@ -105,12 +108,12 @@ def test_incidents_change_lends_its_project_and_a_project_needs_a_service(report
 
 def test_incidents_update_recomputes_priority(reporter, service):
     incident = log(reporter, service)
-    incident = services.incident_update(incident=incident, impact=1, urgency=1)
+    incident = services.incident_update(incident=incident, by=reporter, impact=1, urgency=1)
     assert incident.priority == 1
     incident.refresh_from_db()
     assert incident.priority == 1
     with pytest.raises(ValidationError) as refused:
-        services.incident_update(incident=incident, impact=4)
+        services.incident_update(incident=incident, by=reporter, impact=4)
     assert "impact" in refused.value.message_dict
 
 
@@ -128,7 +131,7 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
         format="json",
     )
     incident.refresh_from_db()
-    if to in INCIDENT_TRANSITIONS[start]:
+    if to in MOVES.targets(start):
         assert response.status_code == 200, response.json()
         assert response.json()["state"] == to and incident.state == to
         stamp = services.STAMPS[to]
@@ -138,7 +141,7 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
     else:
         assert response.status_code == 409
         body = response.json()
-        assert body["allowed"] == list(INCIDENT_TRANSITIONS[start])
+        assert body["allowed"] == list(MOVES.targets(start))
         assert body["current"] == start and incident.state == start
 
 
@@ -397,11 +400,11 @@ def test_incidents_detail_moves_work_and_problem(page_clients, role_user, report
     client = page_clients("engineer")
     url = incident.get_absolute_url()
     client.post(f"{url}transition/", {"to": "in_progress"})
-    client.post(f"{url}transition/", {"to": "resolved"})  # no notes: refused
+    refused = client.post(f"{url}transition/", {"to": "resolved"})  # no notes: refused
+    assert refused.status_code == 400
+    assert "Say how the incident was resolved." in refused.content.decode()
     incident.refresh_from_db()
     assert incident.state == "in_progress" and incident.in_progress_at
-    page = client.get(url).content.decode()
-    assert "Say how the incident was resolved." in page
     client.post(
         f"{url}work/",
         {"day": timezone.localdate().isoformat(), "hours": "2.5", "note": "Traced it"},
@@ -412,7 +415,7 @@ def test_incidents_detail_moves_work_and_problem(page_clients, role_user, report
     client.post(f"{url}transition/", {"to": "resolved", "resolution_notes": "Fixed config"})
     incident.refresh_from_db()
     assert incident.state == "resolved" and incident.resolution_notes == "Fixed config"
-    problem = services.problem_create(title="Config drift")
+    problem = services.problem_create(by=role_user("itsm_manager"), title="Config drift")
     manager = page_clients("itsm_manager")
     manager.post(f"{url}problem/", {"problem": problem.pk})
     assert Incident.objects.get(pk=incident.pk).problem == problem
@@ -483,3 +486,117 @@ def test_incidents_project_page_constant_queries(
     assert_constant_queries(lambda: client.get(engineers_project.get_absolute_url()), grow)
     html = client.get(engineers_project.get_absolute_url()).content.decode()
     assert "Caused by" in html and "CHG" in html
+
+
+# --- holes the API had where the page refused (issue 12) ------------------------------------
+
+
+@pytest.mark.parametrize("role", ["pmo_lead", "executive"])
+def test_incidents_api_move_is_refused_to_roles_that_do_not_move_incidents(
+    api_clients, reporter, service, role
+):
+    # given an incident, and a role that may read incidents but not move them
+    incident = log(reporter, service)
+    # when it asks the API to start work on it
+    response = api_clients(role).post(
+        f"{URL}{incident.pk}/transition/", {"to": "in_progress"}, format="json"
+    )
+    # then it is refused as the page refuses it, and nothing moved
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.NEW and incident.in_progress_at is None
+    assert not incident.transitions.exists()
+
+
+def test_worklogs_api_refuses_time_logged_for_someone_else(
+    api_clients, role_user, reporter, service
+):
+    # given an incident, an engineer with a person record, and a colleague
+    incident = log(reporter, service)
+    PersonFactory(user=role_user("engineer"))
+    colleague = PersonFactory()
+    body = {"incident": incident.pk, "hours": "8", "person": colleague.pk}
+    # when the engineer logs a day's work in the colleague's name
+    refused = api_clients("engineer").post("/api/handover/worklogs/", body, format="json")
+    # then it is refused (the page logs only one's own time) and nothing is saved
+    assert refused.status_code == 403
+    assert not WorkLog.objects.exists()
+    # and an ITSM manager, who keeps the queue's time records, may
+    made = api_clients("itsm_manager").post("/api/handover/worklogs/", body, format="json")
+    assert made.status_code == 201, made.json()
+    assert WorkLog.objects.get().person == colleague
+
+
+def test_incidents_api_refuses_a_cause_that_never_ran(api_clients, reporter, service):
+    # given a change still being assessed, and one that ran
+    planned = ChangeRequest.objects.create(
+        title="Not yet", requester=reporter, number="CHG0000077", state="assess"
+    )
+    ran = change_of(None, reporter)
+    client = api_clients("engineer")
+    # when an incident is logged as caused by the change that has not run
+    refused = client.post(
+        URL, {"title": "x", "service": service.pk, "caused_by_change": planned.pk}, format="json"
+    )
+    # then it is refused as the quick form refuses it, with the field, and nothing is saved
+    assert refused.status_code == 400
+    assert "caused_by_change" in refused.json()["fields"]
+    assert not Incident.objects.exists()
+    # nor can an incident be edited to blame it
+    incident = log(reporter, service, caused_by_change=ran)
+    edited = client.patch(f"{URL}{incident.pk}/", {"caused_by_change": planned.pk}, format="json")
+    assert edited.status_code == 400
+    incident.refresh_from_db()
+    assert incident.caused_by_change == ran
+
+
+def test_incidents_every_move_is_recorded_with_the_resolution_notes(role_user, reporter, service):
+    # given an incident worked on and resolved
+    incident = log(reporter, service)
+    engineer = role_user("engineer")
+    services.incident_transition(incident=incident, to="in_progress", by=engineer)
+    services.incident_transition(
+        incident=incident, to="on_hold", by=engineer, comment="Waiting for the vendor."
+    )
+    services.incident_transition(
+        incident=incident, to="resolved", by=engineer, resolution_notes="Vendor patched it."
+    )
+    # then each move is on its trail, and the incident still stamps each state's time
+    trail = list(incident.transitions.order_by("at", "pk").values_list("to_state", "comment"))
+    assert trail == [
+        ("in_progress", ""),
+        ("on_hold", "Waiting for the vendor."),
+        ("resolved", "Vendor patched it."),
+    ]
+    incident.refresh_from_db()
+    assert incident.in_progress_at and incident.on_hold_at and incident.resolved_at
+    assert incident.transitions.first().at == incident.resolved_at
+
+
+def test_incidents_page_work_without_a_person_record_is_refused(page_clients, reporter, service):
+    incident = log(reporter, service)
+    response = page_clients("engineer").post(
+        f"{incident.get_absolute_url()}work/",
+        {"day": timezone.localdate().isoformat(), "hours": "1"},
+    )
+    assert response.status_code == 400
+    assert "person record" in response.content.decode()
+    assert not WorkLog.objects.exists()
+
+
+def test_incidents_api_state_log(api_clients, reporter, service):
+    incident = log(reporter, service)
+    client = api_clients("engineer")
+    client.post(f"{URL}{incident.pk}/transition/", {"to": "in_progress"}, format="json")
+    client.post(
+        f"{URL}{incident.pk}/transition/",
+        {"to": "resolved", "resolution_notes": "Restarted"},
+        format="json",
+    )
+    trail = api_clients("executive").get(f"{URL}{incident.pk}/transitions/")
+    assert trail.status_code == 200
+    assert [(t["from_state"], t["to_state"], t["comment"]) for t in trail.json()] == [
+        ("in_progress", "resolved", "Restarted"),
+        ("new", "in_progress", ""),
+    ]
+    assert trail.json()[0]["by"] == "engineer_user"

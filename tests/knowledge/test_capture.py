@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from changes import services as change_services
 from changes.models import ChangeRequest, ConfigurationItem
-from handover import incident_services
+from handover.incidents import services as incident_services
 from handover.models import Incident
 from tests.factories import ProjectFactory, ServiceFactory, UserFactory
 from tests.handover.handover_helpers import HandoverState, days, force_state, open_handover
@@ -228,7 +228,7 @@ def test_handover_page_prompt_when_closed_hint_in_els_nothing_in_planning(page_c
 
 def an_incident(state: str) -> Incident:
     incident = incident_services.incident_log(
-        reporter=UserFactory(),
+        reporter=UserFactory(roles=["engineer"]),
         service=ServiceFactory(),
         title="Payroll API timeouts",
         impact=2,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from changes import services as change_services
 from changes.choices import Outcome
-from handover.incident_services import incident_log
+from handover.incidents.services import incident_log
 from knowledge.choices import ArticleKind, KnowledgeState, LessonCategory
 from knowledge.models import Article, Lesson, Tag
 from portfolio.choices import Stage
@@ -41,7 +41,7 @@ def an_incident(**fields):
         "description": "Card payments fail after 30 s.",
         **fields,
     }
-    return incident_log(reporter=UserFactory(), **fields)
+    return incident_log(reporter=UserFactory(roles=["engineer"]), **fields)
 
 
 def lesson_post(**fields):

@@ -4,7 +4,7 @@ import pytest
 
 from changes import services as change_services
 from changes.choices import Outcome
-from handover.incident_services import incident_log
+from handover.incidents.services import incident_log
 from handover.services import handover_open
 from knowledge import prefill
 from knowledge.choices import ArticleKind, LessonCategory
@@ -62,7 +62,9 @@ def test_lesson_initial_from_a_change_asks_by_outcome(outcome, prompt):
 def test_lesson_initial_from_an_incident_and_a_handover():
     # given
     service = ServiceFactory()
-    incident = incident_log(reporter=UserFactory(), title="DNS outage", service=service)
+    incident = incident_log(
+        reporter=UserFactory(roles=["engineer"]), title="DNS outage", service=service
+    )
     project = ProjectFactory(code="PRJ-7", name="Portal")
     handover = handover_open(project=project)
     # when
@@ -109,7 +111,7 @@ def test_source_from_query_hides_projects_the_user_may_not_see(role_user):
 def test_article_initial_from_incident_drafts_a_known_error():
     # given
     incident = incident_log(
-        reporter=UserFactory(),
+        reporter=UserFactory(roles=["engineer"]),
         title="Checkout slow",
         service=ServiceFactory(),
         description="",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from changes import services as change_services
 from changes.models import ConfigurationItem
-from handover import incident_services
+from handover.incidents import services as incident_services
 from handover.services import handover_open
 from itsm_pmo.domain import TransitionRefused
 from knowledge import services

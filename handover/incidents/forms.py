@@ -3,17 +3,14 @@
 from django import forms
 from django.utils import timezone
 
-from changes.choices import ChangeState
 from changes.models import ChangeRequest
 from itsm_pmo.forms import BootstrapMixin
 from portfolio.models import Service
 from portfolio.selectors import projects_visible_to
 
-from .choices import Level
-from .models import Incident, Problem
-
-# Changes that can have caused an incident: ones that ran, or are running.
-RAN = (ChangeState.IMPLEMENT, ChangeState.REVIEW, ChangeState.CLOSED)
+from ..choices import Level
+from ..models import Incident, Problem
+from .services import CAN_CAUSE
 
 
 class ChangeChoiceField(forms.ModelChoiceField):
@@ -81,7 +78,7 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         )
         self.fields["project"].empty_label = "No project"
         self.fields["caused_by_change"].queryset = ChangeRequest.objects.filter(
-            state__in=RAN
+            state__in=CAN_CAUSE
         ).order_by("-pk")
         self.fields["caused_by_change"].empty_label = "No change"
 

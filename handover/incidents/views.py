@@ -1,50 +1,51 @@
-"""Incident pages: the list, the quick log form, one incident with its moves and time."""
+"""Incident pages: the list, the quick log form, one incident with its moves and time.
+
+The POSTs hold no rule of their own: the services refuse (403 for a permission, 409 for a move
+the table refuses now, 400 for bad input), and the pages only ask the predicates which buttons
+and forms to show."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView
 
-from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
-from itsm_pmo.page_actions import refusal_text
+from itsm_pmo.page_actions import attempt, redirect_back, refuse
 from portfolio.selectors import projects_visible_to
 
-from . import incident_services as services
-from .choices import INCIDENT_TRANSITIONS, IncidentState
-from .incident_filtersets import IncidentFilterSet
-from .incident_forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
-from .models import Incident
-
-# Button wording of each move on the incident page.
-MOVE_LABELS = {
-    IncidentState.IN_PROGRESS: "Start work",
-    IncidentState.ON_HOLD: "Put on hold",
-    IncidentState.RESOLVED: "Resolve",
-    IncidentState.CLOSED: "Close",
-}
-
-
-def incident_list():
-    return Incident.objects.select_related("service", "project", "assignee", "caused_by_change")
+from ..choices import IncidentState
+from ..models import Incident
+from . import selectors, services
+from .filtersets import IncidentFilterSet
+from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
+from .permissions import may_edit_incident, may_log_incident, may_log_work, may_move_incident
+from .workflow import MOVES, STAMPS, IncidentFacts
 
 
 class IncidentListView(FilteredListView):
     permission_required = "handover.view_incident"
     filterset_class = IncidentFilterSet
     template_name = "incidents/incident_list.html"
-    queryset = incident_list().order_by("-opened_at", "-pk")
+    queryset = selectors.incident_list().order_by("-opened_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(may_log=may_log_incident(self.request.user), **kwargs)
 
 
 class IncidentCreateView(PermissionRequiredMixin, CreateView):
-    """The quick form; `?project=<id>` starts it on that project and its first service."""
+    """The quick form; `?project=<id>` starts it on that project and its first service. It is
+    shown to those who may log incidents (the service decides the POST)."""
 
-    permission_required = "handover.add_incident"
+    permission_required = "handover.view_incident"
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if not may_log_incident(request.user):
+            raise PermissionDenied("Only engineers and ITSM managers log incidents.")
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -102,36 +103,27 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "incident"
 
     def get_queryset(self):
-        return incident_list().select_related("problem", "reporter", "caused_by_change__project")
+        return selectors.incident_detail()
 
     def get_context_data(self, **kwargs):
         incident, user = self.object, self.request.user
         logs = list(incident.work_logs.select_related("person"))
         timeline = [("Opened", incident.opened_at)] + [
             (IncidentState(state).label, getattr(incident, stamp))
-            for state, stamp in services.STAMPS.items()
+            for state, stamp in STAMPS.items()
         ]
+        person = getattr(user, "person", None)
+        options = MOVES.options(incident.state, IncidentFacts(state=incident.state), user)
         return super().get_context_data(
-            moves=[
-                (
-                    to,
-                    MOVE_LABELS.get(to, IncidentState(to).label)
-                    if not (
-                        incident.state == IncidentState.RESOLVED and to == IncidentState.IN_PROGRESS
-                    )
-                    else "Reopen",
-                    to == IncidentState.RESOLVED,
-                )
-                for to in INCIDENT_TRANSITIONS[incident.state]
-            ],
-            can_move=user.has_perm("handover.transition_incident"),
+            moves=[(o.to, o.label, o.move.comment) for o in options if o.open],
+            can_move=may_move_incident(user, incident),
             timeline=timeline,
             work_logs=logs,
             total_hours=sum((log.hours for log in logs), start=0),
-            work_form=WorkLogForm() if user.has_perm("handover.add_worklog") else None,
-            has_person=getattr(user, "person", None) is not None,
+            work_form=WorkLogForm() if may_log_work(user, incident, person) else None,
+            has_person=person is not None,
             problem_form=ProblemLinkForm(initial={"problem": incident.problem_id})
-            if user.has_perm("handover.change_incident")
+            if may_edit_incident(user, incident)
             else None,
             **_knowledge_of(incident, user),
             **kwargs,
@@ -156,78 +148,70 @@ def _knowledge_of(incident, user) -> dict:
     }
 
 
-def _say_refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, refusal_text(exc))
-    else:
-        allowed = ", ".join(IncidentState(s).label.lower() for s in exc.allowed) or "none"
-        messages.error(request, f"{exc.detail} Allowed now: {allowed}.")
+def _form_refusal(request, form) -> None:
+    """Say what the form lacks, field by field, with the 400 the API would answer."""
+    refuse(
+        request,
+        ValidationError(
+            {
+                name: [f"{form.fields[name].label or name}: {e}" for e in errors]
+                if name in form.fields
+                else list(errors)
+                for name, errors in form.errors.items()
+            }
+        ),
+    )
 
 
 @require_POST
-@permission_required("handover.transition_incident", raise_exception=True)
 def incident_transition_view(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     form = TransitionForm(request.POST)
     form.is_valid()
     to = form.cleaned_data.get("to", "")
-    try:
-        services.incident_transition(
+    if attempt(
+        request,
+        lambda: services.incident_transition(
             incident=incident,
             to=to,
             by=request.user,
             resolution_notes=form.cleaned_data.get("resolution_notes", ""),
-        )
-    except (TransitionRefused, ValidationError) as exc:
-        _say_refusal(request, exc)
-    else:
+        ),
+    ):
         messages.success(request, f"{incident.number} moved to {IncidentState(to).label.lower()}.")
-    return redirect(incident)
+    return redirect_back(request, incident.get_absolute_url())
 
 
 @require_POST
-@permission_required("handover.add_worklog", raise_exception=True)
 def incident_work_view(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     form = WorkLogForm(request.POST)
-    person = getattr(request.user, "person", None)
-    if person is None:
-        messages.error(request, "Only someone with a person record can log time.")
-    elif not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[name].label or name}: {e}"
-                for name, errs in form.errors.items()
-                for e in errs
-            ),
-        )
-    else:
-        try:
-            services.work_log(incident=incident, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            _say_refusal(request, exc)
-        else:
-            messages.success(
-                request, f"{form.cleaned_data['hours']} h logged on {incident.number}."
-            )
-    return redirect(incident)
+    if not form.is_valid():
+        _form_refusal(request, form)
+    elif attempt(
+        request,
+        lambda: services.work_log(incident=incident, by=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, f"{form.cleaned_data['hours']} h logged on {incident.number}.")
+    return redirect_back(request, incident.get_absolute_url())
 
 
 @require_POST
-@permission_required("handover.change_incident", raise_exception=True)
 def incident_problem_view(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     form = ProblemLinkForm(request.POST)
-    if form.is_valid():
-        problem = form.cleaned_data["problem"]
-        services.problem_link(incident=incident, problem=problem)
-        messages.success(
-            request,
-            f"{incident.number} linked to {problem.number}."
-            if problem
-            else f"{incident.number} is no longer linked to a problem.",
-        )
+    if not form.is_valid():
+        refuse(request, ValidationError({"problem": "Choose a problem from the list."}))
     else:
-        messages.error(request, "Choose a problem from the list.")
-    return redirect(incident)
+        problem = form.cleaned_data["problem"]
+        if attempt(
+            request,
+            lambda: services.problem_link(incident=incident, problem=problem, by=request.user),
+        ):
+            messages.success(
+                request,
+                f"{incident.number} linked to {problem.number}."
+                if problem
+                else f"{incident.number} is no longer linked to a problem.",
+            )
+    return redirect_back(request, incident.get_absolute_url())

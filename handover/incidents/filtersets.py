@@ -7,8 +7,8 @@ from itsm_pmo.filters import PortalFilterSet
 from portfolio.models import Project, Service
 from resources.models import Person
 
-from .choices import IncidentState, ProblemState
-from .models import Incident, Problem
+from ..choices import IncidentState, ProblemState
+from ..models import Incident, Problem
 from .priority import LABELS
 
 

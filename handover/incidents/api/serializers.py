@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from portfolio.selectors import projects_visible_to
 
-from ..choices import IncidentState, ProblemState
-from ..models import Incident, Problem, WorkLog
+from ...choices import IncidentState
+from ...models import Incident, IncidentTransition, Problem, WorkLog
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -67,7 +67,12 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class IncidentTransitionSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=f"One of {', '.join(IncidentState.values)}.")
-    resolution_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    resolution_notes = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed to resolve."
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Why it moves (recorded)."
+    )
 
 
 class WorkLogSerializer(serializers.ModelSerializer):
@@ -94,11 +99,10 @@ class ProblemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["number", "created_at"]
 
-    def validate(self, attrs):
-        state = attrs.get("state", getattr(self.instance, "state", None))
-        workaround = attrs.get("workaround", getattr(self.instance, "workaround", ""))
-        if state == ProblemState.KNOWN_ERROR and not (workaround or "").strip():
-            raise serializers.ValidationError(
-                {"workaround": "A known error has a workaround; describe it."}
-            )
-        return attrs
+
+class IncidentTransitionLogSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = IncidentTransition
+        fields = ["from_state", "to_state", "by", "at", "comment"]
