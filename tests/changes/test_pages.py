@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from changes import services
 from changes.models import ConfigurationItem, FreezeWindow
@@ -12,7 +11,9 @@ from tests.factories import PersonFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
 
-SOON = timezone.now().replace(microsecond=0) + timedelta(days=4)
+from .factories import ChangeFactory, soon
+
+SOON = soon()  # where ChangeFactory plans its window
 
 
 @pytest.mark.parametrize(
@@ -62,23 +63,9 @@ def test_risk_factors_add_up(kwargs, score, level):
     assert all(f.label for f in result.factors)
 
 
-def raise_change(title="Patch", **fields):
-    requester = UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
-    return services.change_create(
-        requester=requester,
-        title=title,
-        items=[item],
-        backout_plan="Roll back",
-        planned_start=SOON,
-        planned_end=SOON + timedelta(hours=1),
-        **fields,
-    )
-
-
 @pytest.mark.django_db
 def test_change_pages_role_rules_and_bounded_list(page_clients):
-    change = raise_change()
+    change = ChangeFactory()
     for path in ["/changes/", change.get_absolute_url()]:
         assert_matrix(
             page_clients,
@@ -92,7 +79,7 @@ def test_change_pages_role_rules_and_bounded_list(page_clients):
         )
     client = page_clients("itsm_manager")
     assert_constant_queries(
-        lambda: client.get("/changes/"), lambda: [raise_change(f"c{i}") for i in range(12)]
+        lambda: client.get("/changes/"), lambda: [ChangeFactory(title=f"c{i}") for i in range(12)]
     )
 
 
@@ -101,8 +88,8 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
     FreezeWindow.objects.create(
         name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
     )
-    change = raise_change("Storage firmware", implementer=PersonFactory())
-    other = raise_change("Other")
+    change = ChangeFactory(title="Storage firmware", tier=1, implementer=PersonFactory())
+    other = ChangeFactory(title="Other")
     other.items.set(change.items.all())
     html = page_clients("executive").get(change.get_absolute_url()).content.decode()
     assert "Year-end freeze" in html and "needs an exception" in html
@@ -114,14 +101,7 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
 @pytest.mark.django_db
 def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_user):
     engineer = role_user("engineer")
-    change = services.change_create(
-        requester=engineer,
-        title="Kernel update",
-        backout_plan="Boot the old kernel",
-        items=[ConfigurationItem.objects.create(name="app-01")],
-        planned_start=SOON,
-        planned_end=SOON + timedelta(hours=1),
-    )
+    change = ChangeFactory(requester=engineer, title="Kernel update")
     url = f"/changes/{change.pk}/transition/"
     client = page_clients("engineer")
     page = client.get(change.get_absolute_url()).content.decode()
@@ -146,7 +126,7 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
     FreezeWindow.objects.create(
         name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
     )
-    change = raise_change()
+    change = ChangeFactory()
     manager = page_clients("itsm_manager")
     assert (
         page_clients("engineer")
@@ -174,12 +154,12 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
 
 @pytest.mark.django_db
 def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
-    change = raise_change("Storage firmware")
-    other = raise_change("Other")
+    change = ChangeFactory(title="Storage firmware")
+    other = ChangeFactory(title="Other")
     other.items.set(change.items.all())
     page = page_clients("engineer").get(change.get_absolute_url()).content.decode()
     assert 'data-testid="slots"' in page and "Next free slots" in page
-    lonely = raise_change("Lonely")
+    lonely = ChangeFactory(title="Lonely")
     assert (
         'data-testid="slots"'
         not in page_clients("engineer").get(lonely.get_absolute_url()).content.decode()
@@ -188,7 +168,7 @@ def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
 
 @pytest.mark.django_db
 def test_change_page_queries_stay_flat_as_its_history_grows(page_clients):
-    change = raise_change("Busy change", implementer=PersonFactory())
+    change = ChangeFactory(title="Busy change", implementer=PersonFactory())
     services.change_transition(change=change, to="assess", by=change.requester)
     client = page_clients("itsm_manager")
 

@@ -12,13 +12,14 @@ from changes.impact import impacted_items
 from changes.insight import in_freeze, insight_for
 from changes.models import (
     ApprovalPolicy,
-    ChangeRequest,
     ChangeTemplate,
     ConfigurationItem,
     FreezeWindow,
 )
-from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.workflow import TransitionRefused
 from tests.factories import PersonFactory, ServiceFactory, UserFactory
+
+from .factories import ChangeFactory
 
 pytestmark = pytest.mark.django_db
 SOON = timezone.now().replace(microsecond=0) + timedelta(days=7)
@@ -35,29 +36,13 @@ def people(db):
     }
 
 
-def raise_change(people, *, change_type="normal", window=True, **fields):
-    item = ConfigurationItem.objects.create(
-        name=f"db-{ChangeRequest.objects.count()}", service=ServiceFactory()
-    )
-    defaults = dict(
-        title="Patch the database",
-        change_type=change_type,
-        backout_plan="Restore snapshot",
-        implementer=PersonFactory(),
-        planned_start=SOON if window else None,
-        planned_end=SOON + timedelta(hours=2) if window else None,
-    )
-    defaults.update(fields)
-    return services.change_create(requester=people["requester"], items=[item], **defaults)
-
-
 def to_authorize(change, by):
     services.change_transition(change=change, to="assess", by=by)
     return services.change_transition(change=change, to="authorize", by=by)
 
 
 def test_change_gets_a_chg_number(people):
-    change = raise_change(people)
+    change = ChangeFactory(requester=people["requester"], implemented=True)
     assert change.number == f"CHG{change.pk:07d}" and len(change.number) == 10
 
 
@@ -68,7 +53,9 @@ def test_normal_change_needs_quorum_of_the_policy_group(people):
         quorum=2,
         approver_group=Group.objects.get(name="itsm_manager"),
     )
-    change = to_authorize(raise_change(people), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True), people["requester"]
+    )
     # refused before the quorum, with the allowed moves
     with pytest.raises(TransitionRefused) as refused:
         services.change_transition(change=change, to="scheduled", by=people["cab1"])
@@ -83,7 +70,9 @@ def test_normal_change_needs_quorum_of_the_policy_group(people):
 
 
 def test_one_rejection_sends_the_change_back_to_new_with_the_reason(people):
-    change = to_authorize(raise_change(people), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True), people["requester"]
+    )
     with pytest.raises(ValidationError):
         services.change_approve(change=change, approver=people["cab1"], decision="reject")
     services.change_approve(
@@ -100,20 +89,25 @@ def test_one_rejection_sends_the_change_back_to_new_with_the_reason(people):
 
 
 def test_nobody_approves_their_own_change(people):
-    own = raise_change(people, title="Mine")
+    own = ChangeFactory(requester=people["requester"], implemented=True, title="Mine")
     own.requester = people["cab1"]
     own.save()
     to_authorize(own, people["cab1"])
     with pytest.raises(PermissionDenied):
         services.change_approve(change=own, approver=people["cab1"], decision="approve")
     implementer = PersonFactory(user=people["cab2"])
-    change = to_authorize(raise_change(people, implementer=implementer), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True, implementer=implementer),
+        people["requester"],
+    )
     with pytest.raises(PermissionDenied):
         services.change_approve(change=change, approver=people["cab2"], decision="approve")
 
 
 def test_only_the_policy_group_approves_and_once(people):
-    change = to_authorize(raise_change(people), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True), people["requester"]
+    )
     with pytest.raises(PermissionDenied):
         services.change_approve(change=change, approver=people["engineer"], decision="approve")
     ApprovalPolicy.objects.create(
@@ -135,7 +129,10 @@ def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
         quorum=3,
         approver_group=Group.objects.get(name="itsm_manager"),
     )
-    change = to_authorize(raise_change(people, change_type="emergency"), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True, change_type="emergency"),
+        people["requester"],
+    )
     services.change_approve(change=change, approver=people["cab1"], decision="approve")
     change.refresh_from_db()
     assert change.state == "scheduled"
@@ -154,7 +151,9 @@ def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
 
 def test_standard_change_from_a_template_skips_authorize(people):
     template = ChangeTemplate.objects.create(name="Restart app pool", backout_plan="Restart")
-    change = raise_change(people, change_type="standard", template=template)
+    change = ChangeFactory(
+        requester=people["requester"], implemented=True, change_type="standard", template=template
+    )
     services.change_transition(change=change, to="assess", by=people["requester"])
     with pytest.raises(TransitionRefused):
         services.change_transition(change=change, to="authorize", by=people["requester"])
@@ -162,7 +161,9 @@ def test_standard_change_from_a_template_skips_authorize(people):
         services.change_transition(change=change, to="scheduled", by=people["requester"]).state
         == "scheduled"
     )
-    not_templated = raise_change(people, change_type="standard")
+    not_templated = ChangeFactory(
+        requester=people["requester"], implemented=True, change_type="standard"
+    )
     services.change_transition(change=not_templated, to="assess", by=people["requester"])
     with pytest.raises(TransitionRefused) as refused:
         services.change_transition(change=not_templated, to="scheduled", by=people["requester"])
@@ -173,7 +174,9 @@ def test_normal_change_in_a_freeze_needs_an_exception(people):
     FreezeWindow.objects.create(
         name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=10)
     )
-    change = to_authorize(raise_change(people), people["requester"])
+    change = to_authorize(
+        ChangeFactory(requester=people["requester"], implemented=True), people["requester"]
+    )
     services.change_approve(change=change, approver=people["cab1"], decision="approve")
     change.refresh_from_db()
     assert change.state == "authorize"  # approved, but held by the freeze
@@ -200,20 +203,21 @@ def test_freeze_for_some_services_only_catches_changes_on_them(people):
         end=SOON + timedelta(days=1),
     )
     freeze.services.add(frozen)
-    on_frozen = raise_change(people)
+    on_frozen = ChangeFactory(requester=people["requester"], implemented=True)
     on_frozen.items.update(service=frozen)
-    on_other = raise_change(people)
+    on_other = ChangeFactory(requester=people["requester"], implemented=True)
     on_other.items.update(service=other)
     assert insight_for(on_frozen).freezes == [freeze] and in_freeze(on_frozen)
     assert insight_for(on_other).freezes == [] and not in_freeze(on_other)
 
 
 def test_collisions_on_the_same_item_or_service(people):
-    first = raise_change(people)
-    same_item = raise_change(people)
+    first = ChangeFactory(requester=people["requester"], implemented=True)
+    same_item = ChangeFactory(requester=people["requester"], implemented=True)
     same_item.items.set(first.items.all())
-    later = raise_change(
-        people,
+    later = ChangeFactory(
+        requester=people["requester"],
+        implemented=True,
         planned_start=SOON + timedelta(days=3),
         planned_end=SOON + timedelta(days=3, hours=1),
     )
@@ -223,7 +227,7 @@ def test_collisions_on_the_same_item_or_service(people):
 
 
 def test_cancel_needs_a_comment_and_moves_outside_the_table_are_refused(people):
-    change = raise_change(people)
+    change = ChangeFactory(requester=people["requester"], implemented=True)
     with pytest.raises(ValidationError):
         services.change_transition(change=change, to="cancelled", by=people["requester"])
     with pytest.raises(TransitionRefused) as refused:
