@@ -11,7 +11,7 @@ from tests.factories import PersonFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
 
-from .factories import ChangeFactory, soon
+from .factories import ChangeFactory, advance, soon
 
 SOON = soon()  # where ChangeFactory plans its window
 
@@ -109,9 +109,9 @@ def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_
     client.post(url, {"to": "assess"})
     change.refresh_from_db()
     assert change.state == "assess"
-    # refused by the workflow: a message, no move
-    refused = client.post(url, {"to": "authorize"}, follow=True).content.decode()
-    assert "Name the implementer." in refused
+    # refused by the workflow: 409 on the page it came from, with the reason, and no move
+    refused = client.post(url, {"to": "authorize"})
+    assert refused.status_code == 409 and "Name the implementer." in refused.content.decode()
     change.refresh_from_db()
     assert change.state == "assess"
     # another engineer may not move it; GET is refused
@@ -134,7 +134,9 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
         .status_code
         == 403
     )
-    manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
+    unexplained = manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
+    assert unexplained.status_code == 400
+    assert "Say why the assessed risk is overridden." in unexplained.content.decode()
     change.refresh_from_db()
     assert change.risk_override == ""
     manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": "Peak week"})
@@ -181,3 +183,38 @@ def test_change_page_queries_stay_flat_as_its_history_grows(page_clients):
         services.change_transition(change=change, to="assess", by=change.requester)
 
     assert_constant_queries(lambda: client.get(change.get_absolute_url()), grow)
+
+
+@pytest.mark.django_db
+def test_change_page_leaves_scheduling_to_the_cab(page_clients):
+    # given a change waiting for the CAB, opened by its requester
+    change = advance(ChangeFactory(implemented=True), "authorize")
+    client = page_clients("engineer")
+    client.force_login(change.requester)
+    html = client.get(change.get_absolute_url()).content.decode()
+    # then the page offers the table's other moves, with their labels, but not the CAB's
+    assert 'data-testid="move-new"' in html and "Withdraw to new" in html
+    assert 'data-testid="move-cancelled"' in html
+    assert 'data-testid="move-scheduled"' not in html
+    # and an engineer who is not on the change sees no moves at all
+    assert (
+        'data-testid="move-new"'
+        not in page_clients("engineer").get(change.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_change_edit_page_for_whoever_works_on_a_draft(page_clients):
+    # given a draft change
+    change = ChangeFactory(implemented=True)
+    url = f"/changes/{change.pk}/edit/"
+    requester = page_clients("engineer")
+    requester.force_login(change.requester)
+    # then its requester gets the form, another engineer and an executive do not
+    assert requester.get(url).status_code == 200
+    assert page_clients("engineer").get(url).status_code == 403
+    assert page_clients("executive").get(url).status_code == 403
+    # once it went to the CAB, the form is refused as the API refuses the edit: 409
+    advance(change, "authorize")
+    late = requester.get(url)
+    assert late.status_code == 409 and "send it back to new first" in late.content.decode()

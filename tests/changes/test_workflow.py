@@ -12,10 +12,12 @@ from changes.impact import impacted_items
 from changes.insight import in_freeze, insight_for
 from changes.models import (
     ApprovalPolicy,
+    ChangeRequest,
     ChangeTemplate,
     ConfigurationItem,
     FreezeWindow,
 )
+from changes.workflow import MOVES, ChangeFacts
 from itsm_pmo.workflow import TransitionRefused
 from tests.factories import PersonFactory, ServiceFactory, UserFactory
 
@@ -273,3 +275,81 @@ def test_impact_of_a_change_lists_services_most_critical_first(people):
     insight = insight_for(change)
     assert {i.name for i in insight.impacted_items} == {"san-01", "pg-01", "pay-app"}
     assert [s.name for s in insight.impacted_services] == ["Payments", "Reporting"]
+
+
+# --- the move table, without a database ------------------------------------------------------
+
+
+def facts(**overrides) -> ChangeFacts:
+    ready = dict(
+        state="assess",
+        change_type="normal",
+        has_items=True,
+        has_window=True,
+        has_backout_plan=True,
+        has_implementer=True,
+        from_template=False,
+        quorum_reached=False,
+        in_freeze=False,
+        freeze_exception=False,
+        has_review=False,
+    )
+    return ChangeFacts(**{**ready, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "allowed"),
+    [
+        ({}, ["authorize", "new", "cancelled"]),
+        ({"change_type": "standard", "from_template": True}, ["scheduled", "new", "cancelled"]),
+        (
+            {"change_type": "standard", "in_freeze": True, "from_template": True},
+            ["new", "cancelled"],
+        ),
+        ({"state": "authorize"}, ["new", "cancelled"]),
+        ({"state": "authorize", "quorum_reached": True}, ["scheduled", "new", "cancelled"]),
+        ({"state": "authorize", "quorum_reached": True, "in_freeze": True}, ["new", "cancelled"]),
+        (
+            {
+                "state": "authorize",
+                "change_type": "emergency",
+                "quorum_reached": True,
+                "in_freeze": True,
+            },
+            ["scheduled", "new", "cancelled"],
+        ),
+        ({"state": "implement", "change_type": "emergency"}, ["review"]),
+        ({"state": "implement"}, ["review", "closed"]),
+        ({"state": "review"}, []),
+        ({"state": "review", "has_review": True}, ["closed"]),
+        ({"state": "closed"}, []),
+    ],
+)
+def test_move_table_allows_by_type_quorum_freeze_and_review(overrides, allowed):
+    state = overrides.get("state", "assess")
+    assert MOVES.allowed(state, facts(**overrides)) == allowed
+
+
+def test_move_table_leaves_scheduling_after_the_cab_to_the_quorum():
+    # the one row the CAB's quorum makes (inside change_approve) is marked for the page
+    assert [(m.source, m.target) for m in MOVES if m.by_cab] == [("authorize", "scheduled")]
+    # cancelling always asks why, and every move needs the role's transition permission
+    assert {m.source for m in MOVES if m.target == "cancelled" and m.comment} == {
+        "new",
+        "assess",
+        "authorize",
+        "scheduled",
+    }
+    assert {m.permission for m in MOVES} == {"changes.transition_changerequest"}
+
+
+def test_move_table_refuses_a_role_without_the_move_permission(people):
+    # given a change and an executive who somehow is its requester
+    change = ChangeFactory(requester=people["requester"], implemented=True)
+    executive = UserFactory(username="exec", roles=["executive"])
+    ChangeRequest.objects.filter(pk=change.pk).update(requester=executive)
+    # when they move it, then their role is refused (403), and nothing moved
+    with pytest.raises(PermissionDenied, match="Your role may not move a change"):
+        services.change_transition(change=change, to="assess", by=executive)
+    change.refresh_from_db()
+    assert change.state == "new" and not change.transitions.exists()
