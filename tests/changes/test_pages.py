@@ -218,3 +218,14 @@ def test_change_edit_page_for_whoever_works_on_a_draft(page_clients):
     advance(change, "authorize")
     late = requester.get(url)
     assert late.status_code == 409 and "send it back to new first" in late.content.decode()
+
+
+@pytest.mark.django_db
+def test_change_pages_show_the_shared_state_badge(page_clients):
+    change = advance(ChangeFactory(implemented=True), "scheduled")
+    client = page_clients("executive")
+    badge = 'class="state-badge state-change-scheduled" data-testid="state">Scheduled</span>'
+    assert badge in client.get("/changes/").content.decode()
+    assert badge in client.get(change.get_absolute_url()).content.decode()
+    week = f"/changes/calendar/?view=week&date={change.planned_start:%Y-%m-%d}"
+    assert badge in client.get(week).content.decode()
