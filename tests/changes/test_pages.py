@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from changes import services
 from changes.models import ConfigurationItem, FreezeWindow
@@ -227,5 +228,5 @@ def test_change_pages_show_the_shared_state_badge(page_clients):
     badge = 'class="state-badge state-change-scheduled" data-testid="state">Scheduled</span>'
     assert badge in client.get("/changes/").content.decode()
     assert badge in client.get(change.get_absolute_url()).content.decode()
-    week = f"/changes/calendar/?view=week&date={change.planned_start:%Y-%m-%d}"
+    week = f"/changes/calendar/?view=week&date={timezone.localtime(change.planned_start):%Y-%m-%d}"
     assert badge in client.get(week).content.decode()
