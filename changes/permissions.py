@@ -22,8 +22,9 @@ def _group_names(user: Actor) -> frozenset[str]:
 
 def is_own(user: Actor, change: ChangeRequest) -> bool:
     """The user raised the change or implements it."""
-    implementer = change.implementer.user_id if change.implementer_id else None
-    return user.pk is not None and user.pk in (change.requester_id, implementer)
+    implementer = change.implementer
+    implementer_user = implementer.user_id if implementer is not None else None
+    return user.pk is not None and user.pk in (change.requester_id, implementer_user)
 
 
 def may_raise(user: Actor) -> bool:

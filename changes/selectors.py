@@ -74,18 +74,23 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
     policies = list(ApprovalPolicy.objects.select_related("approver_group"))
     queue = []
     for change in waiting:
-        change.approving_role, change.quorum = approval_rule(
-            change.change_type, change.effective_risk, policies
-        )
-        if not may_decide(user, change, approving_role=change.approving_role):
+        role, quorum = approval_rule(change.change_type, change.effective_risk, policies)
+        if not may_decide(user, change, approving_role=role):
             continue
-        change.approving_role_label = role_label(change.approving_role)
-        change.approved_so_far = sum(
-            1
+        approved = [
+            a
             for a in change.approvals.all()
             if a.round == change.approval_round
             and a.decision == Decision.APPROVE
-            and any(g.name == change.approving_role for g in a.approver.groups.all())
-        )
+            and any(g.name == role for g in a.approver.groups.all())
+        ]
+        # What the queue's cards show beside the change itself.
+        for name, value in (
+            ("approving_role", role),
+            ("approving_role_label", role_label(role)),
+            ("quorum", quorum),
+            ("approved_so_far", len(approved)),
+        ):
+            setattr(change, name, value)
         queue.append(change)
     return queue
