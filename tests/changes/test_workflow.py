@@ -18,6 +18,7 @@ from changes.models import (
     FreezeWindow,
 )
 from changes.workflow import MOVES, ChangeFacts
+from itsm_pmo.models import AuditTrailIsAppendOnly
 from itsm_pmo.workflow import TransitionRefused
 from tests.factories import PersonFactory, ServiceFactory, UserFactory
 
@@ -353,3 +354,35 @@ def test_move_table_refuses_a_role_without_the_move_permission(people):
         services.change_transition(change=change, to="assess", by=executive)
     change.refresh_from_db()
     assert change.state == "new" and not change.transitions.exists()
+
+
+def test_every_move_is_recorded_and_the_record_is_append_only(people):
+    # given a change moved once
+    change = ChangeFactory(requester=people["requester"], implemented=True)
+    services.change_transition(change=change, to="assess", by=people["requester"])
+    record = change.transitions.get()
+    assert (record.from_state, record.to_state, record.by) == ("new", "assess", people["requester"])
+    # when the record is changed or removed through the application, then it is refused
+    record.comment = "rewritten"
+    for attempt in (record.save, record.delete, change.transitions.all().delete):
+        with pytest.raises(AuditTrailIsAppendOnly):
+            attempt()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        change.transitions.update(comment="rewritten")
+    assert change.transitions.get().comment == ""
+
+
+def test_admin_shows_the_change_trail_read_only(people, client):
+    # given a recorded move and a superuser
+    change = ChangeFactory(requester=people["requester"], implemented=True)
+    services.change_transition(change=change, to="assess", by=people["requester"])
+    record = change.transitions.get()
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    # then the admin lists it and shows it on the change, but offers no add, change or delete
+    assert client.get("/admin/changes/changetransition/").status_code == 200
+    assert client.get(f"/admin/changes/changerequest/{change.pk}/change/").status_code == 200
+    assert client.get("/admin/changes/changetransition/add/").status_code == 403
+    url = f"/admin/changes/changetransition/{record.pk}/"
+    assert client.post(f"{url}change/", {"comment": "rewritten"}).status_code == 403
+    assert client.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    assert change.transitions.get().comment == ""
