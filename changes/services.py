@@ -36,7 +36,7 @@ from .permissions import (
     may_review,
 )
 from .selectors import approval_needed, facts_for
-from .workflow import EDITABLE_STATES, MOVES, REVIEWABLE_STATES
+from .workflow import EDITABLE_STATES, MOVES, NOT_EDITABLE, REVIEWABLE_STATES
 
 
 def change_number(pk: int) -> str:
@@ -101,11 +101,7 @@ def change_update(
     re-assessed."""
     require(may_edit(by, change), "Engineers edit the changes they raised or implement.")
     if change.state not in EDITABLE_STATES:
-        raise TransitionRefused(
-            "Only a new change or one in assessment is edited; send it back to new first.",
-            allowed=[],
-            current=change.state,
-        )
+        raise TransitionRefused(NOT_EDITABLE, allowed=[], current=change.state)
     for name, value in fields.items():
         setattr(change, name, value)
     change.save()

@@ -24,6 +24,7 @@ MOVE = "changes.transition_changerequest"
 
 # A change is edited only while it is a draft; it is reviewed once it has been implemented.
 EDITABLE_STATES = (S.NEW, S.ASSESS)
+NOT_EDITABLE = "Only a new change or one in assessment is edited; send it back to new first."
 REVIEWABLE_STATES = (S.IMPLEMENT, S.REVIEW)
 
 # Without a policy for its case a change needs one ITSM manager, as does any emergency.
