@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from itsm_pmo.admin import TransitionRecordAdmin, TransitionRecordInline
+
 from .models import (
     ApprovalPolicy,
     ChangeRequest,
     ChangeTemplate,
+    ChangeTransition,
     ConfigurationItem,
     FreezeWindow,
 )
@@ -17,12 +20,35 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
     filter_horizontal = ["depends_on"]
 
 
+class ChangeTransitionInline(TransitionRecordInline):
+    model = ChangeTransition
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "change_type", "state", "planned_start", "implementer"]
     list_filter = ["change_type", "state"]
     search_fields = ["number", "title"]
-    readonly_fields = ["number", "state", "outcome", "approval_round"]
+    # What the services decide (moves, CAB, risk override, freeze exception, review) is
+    # shown here, not edited.
+    readonly_fields = [
+        "number",
+        "state",
+        "outcome",
+        "approval_round",
+        "risk",
+        "risk_override",
+        "risk_override_reason",
+        "freeze_exception",
+        "freeze_exception_reason",
+        "freeze_exception_by",
+    ]
+    inlines = [ChangeTransitionInline]
+
+
+@admin.register(ChangeTransition)
+class ChangeTransitionAdmin(TransitionRecordAdmin):
+    list_select_related = ["change", "by"]
 
 
 admin.site.register(ChangeTemplate)

@@ -15,12 +15,17 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import require
 from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone
 from resources.selectors import conflicts_in, current_snapshot
 
 from .choices import ChangeState
 from .models import CalendarFeedToken, ChangeRequest, FreezeWindow, new_feed_key
+from .permissions import may_follow_calendar
+
+FEED_PAST, FEED_AHEAD = timedelta(days=60), timedelta(days=180)
 
 CHANGE, FREEZE, GO_LIVE = "change", "freeze", "go_live"
 # Within a day: the freeze that shades it, then go-lives, then changes by time.
@@ -250,15 +255,35 @@ def place_on_days(
 # --- the feed --------------------------------------------------------------------------------
 
 
-def feed_token_for(user) -> CalendarFeedToken:
+def feed_token_for(user: Actor) -> CalendarFeedToken:
     """The user's feed token, made on first use."""
     token, _ = CalendarFeedToken.objects.get_or_create(user=user)
     return token
 
 
+def feed_owner(key: str) -> Actor | None:
+    """The active user a feed key stands for (calendar clients cannot sign in), or None."""
+    if not key:
+        return None
+    token = (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(key=key, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None
+
+
+def feed_events(*, user: Actor, today: date) -> list[CalendarEvent]:
+    """What the feed serves its owner (`may_follow_calendar`): 60 days back to 180 ahead."""
+    require(may_follow_calendar(user), "This feed's owner may not see changes.")
+    return calendar_events(today - FEED_PAST, today + FEED_AHEAD)
+
+
 @transaction.atomic
-def feed_token_reset(user) -> CalendarFeedToken:
-    """Give the user a new feed key; the old URL stops working at once (e.g. it leaked)."""
+def feed_token_reset(*, user: Actor) -> CalendarFeedToken:
+    """Give the user a new feed key (`may_follow_calendar`); the old URL stops working at
+    once (e.g. it leaked)."""
+    require(may_follow_calendar(user), "Your role does not see changes.")
     token, _ = CalendarFeedToken.objects.select_for_update().get_or_create(user=user)
     token.key = new_feed_key()
     token.created_at = timezone.now()

@@ -1,4 +1,4 @@
-"""Vocabulary of change control and the transition table of the change workflow."""
+"""Vocabulary of change control; the moves of its workflow are in changes.workflow."""
 
 from django.db import models
 
@@ -48,24 +48,6 @@ class CIKind(models.TextChoices):
     STORAGE = "storage", "Storage"
     SAAS = "saas", "SaaS"
 
-
-# Where a change may go from each state; the type-specific rules (standard skips authorize,
-# emergency cannot skip review, quorum, freezes) live in changes.workflow.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ChangeState.NEW: (ChangeState.ASSESS, ChangeState.CANCELLED),
-    ChangeState.ASSESS: (
-        ChangeState.AUTHORIZE,
-        ChangeState.SCHEDULED,
-        ChangeState.NEW,
-        ChangeState.CANCELLED,
-    ),
-    ChangeState.AUTHORIZE: (ChangeState.SCHEDULED, ChangeState.NEW, ChangeState.CANCELLED),
-    ChangeState.SCHEDULED: (ChangeState.IMPLEMENT, ChangeState.CANCELLED),
-    ChangeState.IMPLEMENT: (ChangeState.REVIEW, ChangeState.CLOSED),
-    ChangeState.REVIEW: (ChangeState.CLOSED,),
-    ChangeState.CLOSED: (),
-    ChangeState.CANCELLED: (),
-}
 
 # States in which a change holds its window on the calendar.
 ACTIVE_STATES = (

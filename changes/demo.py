@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import models
 from django.utils import timezone
 
 from itsm_pmo.roles import Role
@@ -29,7 +30,7 @@ from portfolio.choices import MilestoneKind
 from portfolio.models import Milestone, Project, Service
 from resources.models import Person
 
-from . import services
+from . import selectors, services
 from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
 from .models import (
     Approval,
@@ -1130,6 +1131,13 @@ def _window(
     return start, start + timedelta(hours=hours)
 
 
+def _history() -> models.QuerySet:
+    """The demo's own way to its changes' trail: a second run clears it, and the rows the
+    services just recorded are given the times they would have had. The application never
+    alters a recorded move (ChangeTransition.objects refuses); only this data loader does."""
+    return models.QuerySet(model=ChangeTransition)
+
+
 def _seed_changes(ctx, cab, items, templates, showcase, today, now) -> list:
     users = ctx.users
     people = {
@@ -1149,7 +1157,7 @@ def _seed_changes(ctx, cab, items, templates, showcase, today, now) -> list:
     # A second run: every demo change becomes a draft without a window again (so collisions
     # and freezes are judged as on the first run), and loses its history.
     demo = ChangeRequest.objects.filter(title__in=[s.title for s in CHANGES])
-    ChangeTransition.objects.filter(change__in=demo).delete()
+    _history().filter(change__in=demo).delete()
     Approval.objects.filter(change__in=demo).delete()
     PostImplementationReview.objects.filter(change__in=demo).delete()
     demo.update(
@@ -1264,7 +1272,7 @@ def _walk(spec: C, change: ChangeRequest, users: dict, cab: dict) -> list:
             not exception
             and reach >= ORDER.index(S.SCHEDULED)
             and spec.type != ChangeType.EMERGENCY
-            and services.facts_for(walk.change).in_freeze
+            and selectors.facts_for(walk.change).in_freeze
         ):
             exception = SAFETY_EXCEPTION
         if exception:
@@ -1276,7 +1284,7 @@ def _walk(spec: C, change: ChangeRequest, users: dict, cab: dict) -> list:
         if reach == ORDER.index(S.AUTHORIZE):  # left waiting: some approvals, not enough
             # The demo's ITSM manager decides last, so his CAB queue shows every waiting one.
             approvers.sort(key=lambda u: u.username == "itsm_manager")
-            _role, quorum = services.approval_needed(walk.change)
+            _role, quorum = selectors.approval_needed(walk.change)
             for approver in approvers[: min(spec.approvals, quorum - 1)]:
                 walk.decide(approver, Decision.APPROVE, _approval_comment(spec))
         else:
@@ -1378,7 +1386,7 @@ def _backdate(change: ChangeRequest, events: list, index: int, now: datetime) ->
             )
         moments.append((table, moment))
 
-    ChangeTransition.objects.bulk_update(
+    _history().bulk_update(
         list(_stamped(change.transitions.order_by("pk"), moments, "transition", "at")), ["at"]
     )
     Approval.objects.bulk_update(

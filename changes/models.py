@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from itsm_pmo.models import TransitionRecord
+
 from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
 
 
@@ -246,23 +248,18 @@ class PostImplementationReview(models.Model):
         return f"Review of {self.change}: {self.get_outcome_display()}"
 
 
-class ChangeTransition(models.Model):
-    """One move of a change between states: who, when, from, to and why."""
+class ChangeTransition(TransitionRecord):
+    """One move of a change between states (append-only): who, when, from, to and why."""
+
+    subject_field = "change"
 
     change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=20, choices=ChangeState.choices)
-    to_state = models.CharField(max_length=20, choices=ChangeState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    # The shared fields, with the change's states as choices so that pages name them.
+    from_state = models.CharField(max_length=30, choices=ChangeState.choices)
+    to_state = models.CharField(max_length=30, choices=ChangeState.choices)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.change}: {self.from_state} → {self.to_state}"
+    class Meta(TransitionRecord.Meta):
+        pass
 
 
 def new_feed_key() -> str:

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from .models import Approval, ChangeRequest
-from .services import approval_needed
+from .selectors import approval_needed
 
 
 def _link(change: ChangeRequest) -> str:

@@ -1,39 +1,78 @@
-"""Writes of change control: each one transaction, the change row locked first."""
+"""Writes of change control: each checks the predicates and the move table, runs in one
+transaction with the change row locked first, and records every move."""
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from itsm_pmo.domain import TransitionRefused, guard_transition
+from itsm_pmo.permissions import Actor
+from itsm_pmo.roles import role_label
+from itsm_pmo.workflow import TransitionRefused, require
 
 from . import tasks
-from .choices import TRANSITIONS, ChangeState, ChangeType, Decision, Risk
-from .insight import in_freeze, insight_for
+from .choices import ChangeState, ChangeType, Decision, Outcome, Risk
+from .insight import insight_for
 from .models import (
     Approval,
-    ApprovalPolicy,
     ChangeRequest,
     ChangeTransition,
+    ConfigurationItem,
     PostImplementationReview,
 )
-from .workflow import (
-    COMMENT_REQUIRED,
-    ChangeFacts,
-    allowed_moves,
-    approval_rule,
-    blockers,
+from .permissions import (
+    is_own,
+    may_correct_review,
+    may_decide,
+    may_edit,
+    may_grant_freeze_exception,
+    may_move,
+    may_override_risk,
+    may_raise,
+    may_review,
 )
+from .selectors import approval_needed, facts_for
+from .workflow import EDITABLE_STATES, MOVES, NOT_EDITABLE, REVIEWABLE_STATES
 
 
 def change_number(pk: int) -> str:
     return f"CHG{pk:07d}"
 
 
+def _signed_in(by: Actor) -> User:
+    """The acting user as the row a record points at (the predicates have refused the
+    anonymous visitor already; this says so to the type checker, and to a careless caller)."""
+    if not isinstance(by, User):
+        raise PermissionDenied("Sign in first.")
+    return by
+
+
+def _assessed_risk(change: ChangeRequest) -> str:
+    """The risk level the factors give the change now."""
+    assessment = insight_for(change).assessment
+    return assessment.level if assessment is not None else change.risk
+
+
+def _locked(change: ChangeRequest) -> ChangeRequest:
+    """The change row, locked (not its implementer's: the join may be empty)."""
+    return (
+        ChangeRequest.objects.select_related("implementer")
+        .select_for_update(of=("self",))
+        .get(pk=change.pk)
+    )
+
+
 @transaction.atomic
-def change_create(*, requester, items=(), **fields) -> ChangeRequest:
-    """Raise a change; it gets its CHG number from its id. A template fills the gaps."""
+def change_create(
+    *, requester: Actor, items: Iterable[ConfigurationItem] = (), **fields: Any
+) -> ChangeRequest:
+    """Raise a change (`may_raise`); it gets its CHG number from its id. A template fills
+    the gaps."""
+    require(may_raise(requester), "Your role does not raise changes.")
     template = fields.get("template")
     if template is not None:
         fields.setdefault("change_type", ChangeType.STANDARD)
@@ -42,128 +81,94 @@ def change_create(*, requester, items=(), **fields) -> ChangeRequest:
                 fields[name] = getattr(template, name)
         if not items:
             items = list(template.items.all())
-    change = ChangeRequest.objects.create(requester=requester, **fields)
+    change = ChangeRequest.objects.create(requester=_signed_in(requester), **fields)
     change.items.set(items)
     change.number = change_number(change.pk)
-    change.risk = insight_for(change).assessment.level
+    change.risk = _assessed_risk(change)
     change.save(update_fields=["number", "risk"])
     return change
 
 
 @transaction.atomic
-def change_update(*, change: ChangeRequest, by, items=None, **fields) -> ChangeRequest:
-    """Edit a change while it is still a draft (new or assess); the risk is re-assessed."""
-    if change.state not in (ChangeState.NEW, ChangeState.ASSESS):
-        raise TransitionRefused(
-            "Only a new change or one in assessment is edited; send it back to new first.",
-            allowed=[],
-            current=change.state,
-        )
+def change_update(
+    *,
+    change: ChangeRequest,
+    by: Actor,
+    items: Iterable[ConfigurationItem] | None = None,
+    **fields: Any,
+) -> ChangeRequest:
+    """Edit a change (`may_edit`) while it is still a draft (new or assess); the risk is
+    re-assessed."""
+    require(may_edit(by, change), "Engineers edit the changes they raised or implement.")
+    if change.state not in EDITABLE_STATES:
+        raise TransitionRefused(NOT_EDITABLE, allowed=[], current=change.state)
     for name, value in fields.items():
         setattr(change, name, value)
     change.save()
     if items is not None:
         change.items.set(items)
-    change.risk = insight_for(change).assessment.level
+    change.risk = _assessed_risk(change)
     change.save(update_fields=["risk"])
     return change
 
 
-def approval_needed(change: ChangeRequest) -> tuple[str, int]:
-    """(approving role, quorum) for the change under the current policies."""
-    policies = ApprovalPolicy.objects.select_related("approver_group").filter(
-        change_type=change.change_type
-    )
-    return approval_rule(change.change_type, change.effective_risk, policies)
-
-
-def approvals_counted(change: ChangeRequest, group: str) -> int:
-    """Approvals of the current round from members of the approving role."""
-    return change.approvals.filter(
-        round=change.approval_round, decision=Decision.APPROVE, approver__groups__name=group
-    ).count()
-
-
-def facts_for(change: ChangeRequest) -> ChangeFacts:
-    group, needed = approval_needed(change)
-    return ChangeFacts(
-        state=change.state,
-        change_type=change.change_type,
-        has_items=change.items.exists(),
-        has_window=bool(change.planned_start and change.planned_end),
-        has_backout_plan=bool(change.backout_plan.strip()),
-        has_implementer=change.implementer_id is not None,
-        from_template=change.template_id is not None,
-        quorum_reached=approvals_counted(change, group) >= needed,
-        in_freeze=in_freeze(change),
-        freeze_exception=change.freeze_exception,
-        has_review=hasattr(change, "review"),
-    )
-
-
-def _move(change: ChangeRequest, to: str, by, comment: str) -> None:
+def _move(change: ChangeRequest, to: str, by: Actor, comment: str) -> None:
+    """Record the move and make it; the row is locked by the caller."""
     ChangeTransition.objects.create(
-        change=change, from_state=change.state, to_state=to, by=by, comment=comment
+        change=change, from_state=change.state, to_state=to, by=_signed_in(by), comment=comment
     )
     if to == ChangeState.AUTHORIZE:
         # The assessed risk is fixed as the change goes to the CAB: it picks the policy.
-        change.risk = insight_for(change).assessment.level
+        change.risk = _assessed_risk(change)
     change.state = to
     change.save(update_fields=["state", "risk", "approval_round", "updated_at"])
     if to == ChangeState.AUTHORIZE:
         notify_later(tasks.notify_approvers, change.pk)
 
 
-def change_transition(*, change: ChangeRequest, to: str, by, comment: str = "") -> ChangeRequest:
-    """Move a change if the table and its rules allow it (409 with the allowed moves if not)."""
+def change_transition(
+    *, change: ChangeRequest, to: str, by: Actor, comment: str = ""
+) -> ChangeRequest:
+    """Move a change (`may_move`, then the move table: 409 with the allowed moves if the
+    table refuses, 403 if the role may not make the move)."""
     comment = (comment or "").strip()
     with transaction.atomic():
-        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
-        facts = facts_for(change)
-        guard_transition(
-            noun="change",
-            states=ChangeState,
-            table=TRANSITIONS,
-            current=change.state,
-            to=to,
-            blockers=blockers(facts, to) if to in ChangeState.values else [],
-            allowed=allowed_moves(facts),
-            needs_comment=to in COMMENT_REQUIRED,
-            comment=comment,
-        )
+        change = _locked(change)
+        require(may_move(by, change), "Engineers move the changes they raised or implement.")
+        MOVES.guard(current=change.state, to=to, facts=facts_for(change), user=by, comment=comment)
         _move(change, to, by, comment)
     return change
 
 
 def change_approve(
-    *, change: ChangeRequest, approver, decision: str, comment: str = ""
+    *, change: ChangeRequest, approver: Actor, decision: str, comment: str = ""
 ) -> Approval:
-    """Record a CAB decision. The change row is locked first, so simultaneous approvers are
-    serialised: each decision is recorded once and the move to scheduled happens once."""
+    """Record a CAB decision (`may_decide`). The change row is locked first, so simultaneous
+    approvers are serialised: each decision is recorded once and the move to scheduled (the
+    table's CAB row) happens once, when the quorum is reached."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Say approve or reject."})
     comment = (comment or "").strip()
     if decision == Decision.REJECT and not comment:
         raise ValidationError({"comment": "Give the reason for the rejection."})
     with transaction.atomic():
-        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        change = _locked(change)
+        group, _needed = approval_needed(change)
+        if not may_decide(approver, change, approving_role=group):
+            if is_own(approver, change):
+                raise PermissionDenied("Nobody approves a change they requested or implement.")
+            raise PermissionDenied(f"This change needs approval from the {role_label(group)} role.")
         if change.state not in (ChangeState.AUTHORIZE, ChangeState.SCHEDULED):
             raise TransitionRefused(
                 "This change is not waiting for approval.",
-                allowed=allowed_moves(facts_for(change)),
+                allowed=MOVES.allowed(change.state, facts_for(change)),
                 current=change.state,
             )
-        implementer_user = change.implementer.user_id if change.implementer else None
-        if approver.pk in (change.requester_id, implementer_user):
-            raise PermissionDenied("Nobody approves a change they requested or implement.")
-        group, _needed = approval_needed(change)
-        if not approver.is_superuser and not approver.groups.filter(name=group).exists():
-            raise PermissionDenied(f"This change needs approval from the {group} role.")
         try:
             with transaction.atomic():
                 approval = Approval.objects.create(
                     change=change,
-                    approver=approver,
+                    approver=_signed_in(approver),
                     decision=decision,
                     comment=comment,
                     round=change.approval_round,
@@ -174,13 +179,14 @@ def change_approve(
             ) from exc
         if change.state != ChangeState.AUTHORIZE:
             return approval  # late approvals are recorded, the change has moved on
+        # The CAB's decision makes the move: the decision predicate stands for the row's role.
         if decision == Decision.REJECT:
             change.approval_round += 1
             _move(change, ChangeState.NEW, approver, f"Rejected: {comment}")
             notify_later(tasks.notify_requester, change.pk, approval.pk)
             return approval
-        facts = facts_for(change)
-        if not blockers(facts, ChangeState.SCHEDULED):
+        schedule = MOVES.get(ChangeState.AUTHORIZE, ChangeState.SCHEDULED)
+        if schedule is not None and not schedule.blockers(facts_for(change)):
             _move(change, ChangeState.SCHEDULED, approver, "Quorum of approvals reached.")
             notify_later(tasks.notify_requester, change.pk, approval.pk)
     return approval
@@ -190,7 +196,7 @@ _emails_muted = ContextVar("change_emails_muted", default=False)
 
 
 @contextmanager
-def emails_muted():
+def emails_muted() -> Iterator[None]:
     """For bulk loads such as the demo's history: changes move as usual, nobody is emailed."""
     token = _emails_muted.set(True)
     try:
@@ -199,40 +205,43 @@ def emails_muted():
         _emails_muted.reset(token)
 
 
-def notify_later(task, *args) -> None:
+def notify_later(task: Any, *args: Any) -> None:
     """Queue an email once the transaction that caused it has committed."""
     if not _emails_muted.get():
         transaction.on_commit(lambda: task.delay(*args))
 
 
-def risk_override_set(*, change: ChangeRequest, by, level: str, reason: str) -> ChangeRequest:
-    """An ITSM manager's judgement over the assessed risk, with the reason; an empty level
-    returns the change to its assessed risk."""
+def risk_override_set(
+    *, change: ChangeRequest, by: Actor, level: str, reason: str = ""
+) -> ChangeRequest:
+    """An ITSM manager's judgement over the assessed risk (`may_override_risk`), with the
+    reason; an empty level returns the change to its assessed risk."""
+    require(may_override_risk(by, change), "Only an ITSM manager overrides the assessed risk.")
     reason = (reason or "").strip()
     if level and level not in Risk.values:
         raise ValidationError({"level": f"Choose one of {', '.join(Risk.values)}."})
     if level and not reason:
         raise ValidationError({"reason": "Say why the assessed risk is overridden."})
-    if not by.has_perm("changes.approve_changerequest"):
-        raise PermissionDenied("Only an ITSM manager overrides the assessed risk.")
     with transaction.atomic():
-        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        change = _locked(change)
         change.risk_override, change.risk_override_reason = level, reason if level else ""
         change.save(update_fields=["risk_override", "risk_override_reason", "updated_at"])
     return change
 
 
-def freeze_exception_grant(*, change: ChangeRequest, by, reason: str) -> ChangeRequest:
-    """Let a change run inside a freeze: an ITSM manager's explicit, reasoned exception."""
+def freeze_exception_grant(*, change: ChangeRequest, by: Actor, reason: str) -> ChangeRequest:
+    """Let a change run inside a freeze: an ITSM manager's explicit, reasoned exception
+    (`may_grant_freeze_exception`)."""
+    require(
+        may_grant_freeze_exception(by, change), "Only an ITSM manager grants freeze exceptions."
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why this change may run during the freeze."})
-    if not by.has_perm("changes.grant_freeze_exception"):
-        raise PermissionDenied("Only an ITSM manager grants freeze exceptions.")
     with transaction.atomic():
-        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        change = _locked(change)
         change.freeze_exception, change.freeze_exception_reason = True, reason
-        change.freeze_exception_by = by
+        change.freeze_exception_by = _signed_in(by)
         change.save(
             update_fields=[
                 "freeze_exception",
@@ -244,27 +253,71 @@ def freeze_exception_grant(*, change: ChangeRequest, by, reason: str) -> ChangeR
     return change
 
 
+def _review_input(outcome: str, incidents_caused: int) -> None:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": f"Choose one of {', '.join(Outcome.values)}."})
+    if incidents_caused is None or incidents_caused < 0:
+        raise ValidationError({"incidents_caused": "Count the incidents it caused (0 or more)."})
+
+
 def review_record(
-    *, change: ChangeRequest, by, outcome: str, incidents_caused: int = 0, notes: str = ""
+    *,
+    change: ChangeRequest,
+    by: Actor,
+    outcome: str,
+    incidents_caused: int = 0,
+    notes: str = "",
 ) -> PostImplementationReview:
-    """The post-implementation review; the change takes its outcome."""
+    """The post-implementation review of an implemented change (`may_review`), once; the
+    change takes its outcome."""
+    _review_input(outcome, incidents_caused)
     with transaction.atomic():
-        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
-        if change.state not in (ChangeState.IMPLEMENT, ChangeState.REVIEW):
+        change = _locked(change)
+        require(may_review(by, change), "Engineers review the changes they raised or implement.")
+        if change.state not in REVIEWABLE_STATES:
             raise TransitionRefused(
                 "Only an implemented change is reviewed.",
-                allowed=allowed_moves(facts_for(change)),
+                allowed=MOVES.allowed(change.state, facts_for(change)),
                 current=change.state,
             )
-        review, _ = PostImplementationReview.objects.update_or_create(
+        if PostImplementationReview.objects.filter(change=change).exists():
+            raise ValidationError(
+                {"change": "This change already has its review: correct that one instead."}
+            )
+        review = PostImplementationReview.objects.create(
             change=change,
-            defaults={
-                "outcome": outcome,
-                "incidents_caused": incidents_caused,
-                "notes": notes,
-                "reviewed_by": by,
-            },
+            outcome=outcome,
+            incidents_caused=incidents_caused,
+            notes=notes,
+            reviewed_by=_signed_in(by),
         )
+        change.outcome = outcome
+        change.save(update_fields=["outcome", "updated_at"])
+    return review
+
+
+def review_correct(
+    *,
+    review: PostImplementationReview,
+    by: Actor,
+    outcome: str,
+    incidents_caused: int,
+    notes: str = "",
+) -> PostImplementationReview:
+    """Correct a recorded review (`may_correct_review`), e.g. when an incident it caused
+    shows up later; the change's outcome follows the review's."""
+    _review_input(outcome, incidents_caused)
+    with transaction.atomic():
+        change = _locked(review.change)
+        review = PostImplementationReview.objects.select_for_update().get(pk=review.pk)
+        review.change = change
+        require(
+            may_correct_review(by, review),
+            "Engineers correct the reviews of the changes they raised or implement.",
+        )
+        review.outcome, review.incidents_caused, review.notes = outcome, incidents_caused, notes
+        review.reviewed_by = _signed_in(by)
+        review.save(update_fields=["outcome", "incidents_caused", "notes", "reviewed_by"])
         change.outcome = outcome
         change.save(update_fields=["outcome", "updated_at"])
     return review

@@ -148,3 +148,9 @@ class ReviewSerializer(serializers.ModelSerializer):
             "reviewed_at",
         ]
         read_only_fields = ["reviewed_by", "reviewed_at"]
+
+
+class ReviewCorrectionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    incidents_caused = serializers.IntegerField(min_value=0)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")

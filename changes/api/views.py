@@ -1,8 +1,11 @@
+"""The change API. Plain CRUD whose only rule is the role's model permission stays a
+ModelViewSet (items, templates, policies, freezes); a change and its review are written only
+through the services, which ask the predicates in changes.permissions."""
+
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
-from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -24,12 +27,15 @@ from .serializers import (
     FreezeSerializer,
     ItemSerializer,
     PolicySerializer,
+    ReviewCorrectionSerializer,
     ReviewSerializer,
     TemplateSerializer,
 )
 
 
 class ItemViewSet(viewsets.ModelViewSet):
+    """Configuration items: plain CRUD, whose only rule is the role's model permission."""
+
     queryset = (
         ConfigurationItem.objects.select_related("service")
         .prefetch_related("depends_on")
@@ -40,12 +46,18 @@ class ItemViewSet(viewsets.ModelViewSet):
 
 
 class TemplateViewSet(viewsets.ModelViewSet):
+    """Standard change templates: plain CRUD, whose only rule is the role's model permission
+    (a change raised from one takes a copy of what it needs at that moment)."""
+
     queryset = ChangeTemplate.objects.prefetch_related("items").order_by("name")
     serializer_class = TemplateSerializer
     filterset_fields = ["active", "category"]
 
 
 class PolicyViewSet(viewsets.ModelViewSet):
+    """Approval policies: plain CRUD, whose only rule is the role's model permission. The
+    CAB decision reads them when it is made (`may_decide`)."""
+
     queryset = ApprovalPolicy.objects.select_related("approver_group").order_by(
         "change_type", "risk"
     )
@@ -54,6 +66,9 @@ class PolicyViewSet(viewsets.ModelViewSet):
 
 
 class FreezeViewSet(viewsets.ModelViewSet):
+    """Change freezes: plain CRUD, whose only rule is the role's model permission; the plan
+    is recomputed when one is saved."""
+
     queryset = FreezeWindow.objects.prefetch_related("services").order_by("start")
     serializer_class = FreezeSerializer
     filterset_class = FreezeFilterSet
@@ -74,20 +89,19 @@ class SlotSerializer(drf_serializers.Serializer):
     implementer_load = drf_serializers.FloatField(allow_null=True)
 
 
-class ChangeViewSet(viewsets.ModelViewSet):
-    """Requests for change. The state moves only with `transition/`; the CAB decides with
-    `approvals/`."""
+class ChangeViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Requests for change, raised with `change_create` and edited with `change_update`.
+    The state moves only with `transition/`; the CAB decides with `approvals/`. A change is
+    never deleted here: it is cancelled, with a reason, and keeps its history."""
 
     queryset = selectors.change_list().prefetch_related("approvals__approver")
     serializer_class = ChangeSerializer
     filterset_class = ChangeFilterSet
     ordering_fields = ["planned_start", "number", "updated_at"]
-    action_permissions = {
-        "transition": "changes.transition_changerequest",
-        "freeze_exception": "changes.grant_freeze_exception",
-        "risk_override": "changes.approve_changerequest",
-        "slots": "changes.view_changerequest",
-    }
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -97,8 +111,6 @@ class ChangeViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        if not selectors.may_work_on(self.request.user, serializer.instance):
-            raise PermissionDenied("Engineers edit the changes they raised or implement.")
         data = dict(serializer.validated_data)
         serializer.instance = services.change_update(
             change=serializer.instance, by=self.request.user, items=data.pop("items", None), **data
@@ -108,12 +120,11 @@ class ChangeViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the change: 409 with the allowed moves when the workflow refuses."""
-        change = self.get_object()
-        if not selectors.may_work_on(request.user, change):
-            raise PermissionDenied("Engineers move the changes they raised or implement.")
         body = ChangeTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        change = services.change_transition(change=change, by=request.user, **body.validated_data)
+        change = services.change_transition(
+            change=self.get_object(), by=request.user, **body.validated_data
+        )
         return Response(self.get_serializer(change).data)
 
     @extend_schema(methods=["post"], request=DecisionSerializer, responses=ApprovalSerializer)
@@ -126,8 +137,6 @@ class ChangeViewSet(viewsets.ModelViewSet):
             return Response(
                 ApprovalSerializer(change.approvals.select_related("approver"), many=True).data
             )
-        if not request.user.has_perm("changes.approve_changerequest"):
-            raise PermissionDenied("Only the CAB (ITSM managers) approves changes.")
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         approval = services.change_approve(
@@ -164,10 +173,14 @@ class ChangeViewSet(viewsets.ModelViewSet):
         return Response(SlotSerializer(suggest_slots(self.get_object()), many=True).data)
 
 
-class ReviewViewSet(viewsets.ModelViewSet):
-    queryset = PostImplementationReview.objects.select_related("change", "reviewed_by").order_by(
-        "-reviewed_at"
-    )
+class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Post-implementation reviews: recorded once with `review_record` (POST), read-only
+    afterwards; a correction goes through `correct/` (`review_correct`), which keeps the
+    change's outcome in step with its review."""
+
+    queryset = PostImplementationReview.objects.select_related(
+        "change__implementer", "reviewed_by"
+    ).order_by("-reviewed_at")
     serializer_class = ReviewSerializer
     filterset_fields = ["outcome", "change"]
 
@@ -180,3 +193,14 @@ class ReviewViewSet(viewsets.ModelViewSet):
             incidents_caused=data.get("incidents_caused", 0),
             notes=data.get("notes", ""),
         )
+
+    @extend_schema(request=ReviewCorrectionSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct the review: `{"outcome": …, "incidents_caused": …, "notes": …}`."""
+        body = ReviewCorrectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review = services.review_correct(
+            review=self.get_object(), by=request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(review).data)

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from changes.models import ChangeRequest, ConfigurationItem
+from changes.models import ApprovalPolicy, ChangeRequest, ConfigurationItem
 from tests.factories import PersonFactory
 from tests.support.permissions import assert_matrix
+
+from .factories import ChangeFactory, advance
 
 pytestmark = pytest.mark.django_db
 SOON = timezone.now().replace(microsecond=0) + timedelta(days=5)
@@ -146,3 +149,37 @@ def test_changes_api_approvals_endpoint(api_clients):
     assert again.status_code == 409
     assert engineer.get(url).json()[0]["decision"] == "approve"
     assert engineer.get(f"/api/changes/changes/{change['id']}/").json()["state"] == "scheduled"
+
+
+def test_changes_api_never_deletes_a_change(api_clients):
+    # given a change, which an ITSM manager manages
+    change = ChangeFactory()
+    # when anyone deletes it through the API
+    answers = [
+        api_clients(role).delete(f"/api/changes/changes/{change.pk}/").status_code
+        for role in ("itsm_manager", "engineer")
+    ]
+    # then the endpoint does not offer it: a change is cancelled, and keeps its history
+    assert answers == [405, 405]
+    assert ChangeRequest.objects.filter(pk=change.pk).exists()
+
+
+def test_changes_cab_decision_follows_the_policy_role_at_both_doors(api_clients, page_clients):
+    # given a policy that gives normal changes to the PMO leads, and a change waiting
+    ApprovalPolicy.objects.create(
+        change_type="normal", approver_group=Group.objects.get(name="pmo_lead"), quorum=1
+    )
+    change = advance(ChangeFactory(implemented=True), "authorize")
+    url = f"/api/changes/changes/{change.pk}/approvals/"
+    # when an ITSM manager decides, by the API or the page, then both refuse
+    manager = api_clients("itsm_manager").post(url, {"decision": "approve"}, format="json")
+    page = page_clients("itsm_manager").post(
+        f"/changes/{change.pk}/decide/", {"decision": "approve"}
+    )
+    assert (manager.status_code, page.status_code) == (403, 403)
+    assert not change.approvals.exists()
+    # when a PMO lead decides, then it is recorded and the quorum schedules the change
+    lead = api_clients("pmo_lead").post(url, {"decision": "approve"}, format="json")
+    assert lead.status_code == 201
+    change.refresh_from_db()
+    assert change.state == "scheduled"

@@ -17,6 +17,8 @@ from tests.factories import PersonFactory, ProjectFactory, ServiceFactory, UserF
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
 
+from .factories import ChangeFactory, advance
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,21 +30,17 @@ def next_week_at(day: int, hour: int) -> datetime:
 def waiting_change(
     title="Patch the payments DB", *, requester=None, implementer=None, effort=4, start=None
 ):
-    requester = requester or UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
-    start = start or next_week_at(2, 20)
-    change = services.change_create(
-        requester=requester,
+    """A normal change on a tier 1 service, waiting in authorize for the CAB."""
+    change = ChangeFactory(
         title=title,
-        items=[item],
-        backout_plan="Restore the snapshot",
+        requester=requester or UserFactory(roles=["engineer"]),
         implementer=implementer or PersonFactory(),
+        tier=1,
+        backout_plan="Restore the snapshot",
         effort_hours=effort,
-        planned_start=start,
-        planned_end=start + timedelta(hours=2),
+        planned_start=start or next_week_at(2, 20),
     )
-    services.change_transition(change=change, to="assess", by=requester)
-    return services.change_transition(change=change, to="authorize", by=requester)
+    return advance(change, "authorize")
 
 
 def test_cab_queue_is_for_itsm_managers(page_clients):

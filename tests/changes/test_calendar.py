@@ -1,6 +1,5 @@
 """The change calendar: its days and events, the month and week pages, and the iCalendar feed."""
 
-import itertools
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -9,7 +8,6 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from changes import services
 from changes.calendar import (
     CHANGE,
     FREEZE,
@@ -20,7 +18,7 @@ from changes.calendar import (
     place_on_days,
     week_days,
 )
-from changes.models import CalendarFeedToken, ChangeRequest, ConfigurationItem, FreezeWindow
+from changes.models import CalendarFeedToken, ChangeRequest, FreezeWindow
 from resources.snapshot import compute_and_publish
 from tests.factories import (
     MilestoneFactory,
@@ -32,10 +30,11 @@ from tests.factories import (
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
 
+from .factories import ChangeFactory
+
 CALENDAR = "/changes/calendar/"
 FEED = "/changes/calendar.ics"
 RESET = "/changes/calendar/feed/reset/"
-ITEM_NUMBERS = itertools.count(1)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -46,22 +45,6 @@ def next_wednesday() -> date:
     """Wednesday of next week: inside the capacity horizon, and its week is whole."""
     today = timezone.localdate()
     return today - timedelta(days=today.weekday()) + timedelta(weeks=1, days=2)
-
-
-def raise_change(title: str, start: datetime, hours: int = 2, **fields) -> ChangeRequest:
-    requester = UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(
-        name=f"ci-{next(ITEM_NUMBERS)}", service=ServiceFactory()
-    )
-    return services.change_create(
-        requester=requester,
-        title=title,
-        items=[item],
-        backout_plan="Roll back",
-        planned_start=start,
-        planned_end=start + timedelta(hours=hours),
-        **fields,
-    )
 
 
 def chip(html: str, change: ChangeRequest) -> str:
@@ -128,8 +111,10 @@ def test_month_view_shows_changes_freezes_go_lives_and_conflicts(page_clients):
     FreezeWindow.objects.create(
         name="Quarter-end freeze", start=at(day, 0), end=at(day + timedelta(days=1), 0)
     )
-    frozen = raise_change("Patch the ledger", at(day, 20), implementer=PersonFactory())
-    calm = raise_change("Rotate certificates", at(day + timedelta(days=2), 10))
+    frozen = ChangeFactory(
+        title="Patch the ledger", planned_start=at(day, 20), implementer=PersonFactory()
+    )
+    calm = ChangeFactory(title="Rotate certificates", planned_start=at(day + timedelta(days=2), 10))
     project = ProjectFactory(code="PRJ-CAL", name="New ledger")
     MilestoneFactory(project=project, due_date=day + timedelta(days=1))
     compute_and_publish()
@@ -151,8 +136,8 @@ def test_month_view_shows_changes_freezes_go_lives_and_conflicts(page_clients):
 @pytest.mark.django_db
 def test_week_view_shows_only_that_weeks_changes(page_clients):
     day = next_wednesday()
-    this_week = raise_change("This week", at(day, 9))
-    next_week = raise_change("Next week", at(day + timedelta(weeks=1), 9))
+    this_week = ChangeFactory(title="This week", planned_start=at(day, 9))
+    next_week = ChangeFactory(title="Next week", planned_start=at(day + timedelta(weeks=1), 9))
     html = (
         page_clients("engineer").get(f"{CALENDAR}?view=week&date={day:%Y-%m-%d}").content.decode()
     )
@@ -163,8 +148,8 @@ def test_week_view_shows_only_that_weeks_changes(page_clients):
 @pytest.mark.django_db
 def test_cancelled_changes_are_not_on_the_calendar(page_clients):
     day = next_wednesday()
-    kept = raise_change("Kept", at(day, 9))
-    dropped = raise_change("Dropped", at(day, 11))
+    kept = ChangeFactory(title="Kept", planned_start=at(day, 9))
+    dropped = ChangeFactory(title="Dropped", planned_start=at(day, 11))
     ChangeRequest.objects.filter(pk=dropped.pk).update(state="cancelled")
     html = page_clients("engineer").get(f"{CALENDAR}?date={day:%Y-%m-%d}").content.decode()
     assert chip(html, kept) and not chip(html, dropped)
@@ -191,7 +176,7 @@ def test_an_empty_month_says_so(page_clients):
 def test_calendar_page_queries_do_not_grow_with_the_data(page_clients):
     day = next_wednesday()
     # one of each kind to begin with: a prefetch runs only when there is something to fetch
-    raise_change("First", at(day, 9), implementer=PersonFactory())
+    ChangeFactory(title="First", planned_start=at(day, 9), implementer=PersonFactory())
     FreezeWindow.objects.create(name="Freeze", start=at(day, 0), end=at(day, 6))
     MilestoneFactory(due_date=day)
     compute_and_publish()
@@ -201,9 +186,9 @@ def test_calendar_page_queries_do_not_grow_with_the_data(page_clients):
 
     def grow():
         for i in range(8):
-            raise_change(
-                f"More {i}",
-                at(day + timedelta(days=i % 3), 8 + i),
+            ChangeFactory(
+                title=f"More {i}",
+                planned_start=at(day + timedelta(days=i % 3), 8 + i),
                 implementer=PersonFactory(),
                 project=ProjectFactory(),
             )
@@ -229,14 +214,14 @@ def parse(response) -> dict[str, dict]:
 def test_feed_serves_the_calendar_to_a_token_without_a_session():
     # given
     today = timezone.localdate()
-    change = raise_change(
-        "Patch the ledger",
-        at(today + timedelta(days=3), 20),
+    change = ChangeFactory(
+        title="Patch the ledger",
+        planned_start=at(today + timedelta(days=3), 20),
         implementer=PersonFactory(name="Ana Silva"),
     )
-    old = raise_change("Old one", at(today - timedelta(days=61), 20))
-    far = raise_change("Far one", at(today + timedelta(days=182), 20))
-    cancelled = raise_change("Cancelled", at(today + timedelta(days=4), 20))
+    old = ChangeFactory(title="Old one", planned_start=at(today - timedelta(days=61), 20))
+    far = ChangeFactory(title="Far one", planned_start=at(today + timedelta(days=182), 20))
+    cancelled = ChangeFactory(title="Cancelled", planned_start=at(today + timedelta(days=4), 20))
     ChangeRequest.objects.filter(pk=cancelled.pk).update(state="cancelled")
     freeze = FreezeWindow.objects.create(
         name="Year-end freeze", start=at(today, 0), end=at(today + timedelta(days=2), 0)
@@ -265,7 +250,7 @@ def test_feed_serves_the_calendar_to_a_token_without_a_session():
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ["", "?token=", "?token=not-a-token"])
 def test_feed_without_a_valid_token_gives_nothing(query):
-    change = raise_change("Secret", at(timezone.localdate(), 20))
+    change = ChangeFactory(title="Secret", planned_start=at(timezone.localdate(), 20))
     feed_token_for(UserFactory(roles=["engineer"]))
     response = Client().get(FEED + query)
     assert response.status_code == 404
@@ -274,7 +259,7 @@ def test_feed_without_a_valid_token_gives_nothing(query):
 
 @pytest.mark.django_db
 def test_feed_of_a_user_who_may_not_see_changes_is_refused():
-    change = raise_change("Secret", at(timezone.localdate(), 20))
+    change = ChangeFactory(title="Secret", planned_start=at(timezone.localdate(), 20))
     token = feed_token_for(UserFactory())  # signed up, no role yet
     response = Client().get(f"{FEED}?token={token.key}")
     assert response.status_code == 403
@@ -284,15 +269,15 @@ def test_feed_of_a_user_who_may_not_see_changes_is_refused():
 @pytest.mark.django_db
 def test_feed_queries_do_not_grow_with_the_data():
     today = timezone.localdate()
-    raise_change("First", at(today, 9))
+    ChangeFactory(title="First", planned_start=at(today, 9))
     token = feed_token_for(UserFactory(roles=["engineer"]))
     client = Client()
 
     def grow():
         for i in range(8):
-            raise_change(
-                f"More {i}",
-                at(today + timedelta(days=i), 9),
+            ChangeFactory(
+                title=f"More {i}",
+                planned_start=at(today + timedelta(days=i), 9),
                 implementer=PersonFactory(),
                 project=ProjectFactory(),
             )

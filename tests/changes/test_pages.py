@@ -12,7 +12,9 @@ from tests.factories import PersonFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
 
-SOON = timezone.now().replace(microsecond=0) + timedelta(days=4)
+from .factories import ChangeFactory, advance, soon
+
+SOON = soon()  # where ChangeFactory plans its window
 
 
 @pytest.mark.parametrize(
@@ -62,23 +64,9 @@ def test_risk_factors_add_up(kwargs, score, level):
     assert all(f.label for f in result.factors)
 
 
-def raise_change(title="Patch", **fields):
-    requester = UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(name=f"ci-{title}", service=ServiceFactory(tier=1))
-    return services.change_create(
-        requester=requester,
-        title=title,
-        items=[item],
-        backout_plan="Roll back",
-        planned_start=SOON,
-        planned_end=SOON + timedelta(hours=1),
-        **fields,
-    )
-
-
 @pytest.mark.django_db
 def test_change_pages_role_rules_and_bounded_list(page_clients):
-    change = raise_change()
+    change = ChangeFactory()
     for path in ["/changes/", change.get_absolute_url()]:
         assert_matrix(
             page_clients,
@@ -92,7 +80,7 @@ def test_change_pages_role_rules_and_bounded_list(page_clients):
         )
     client = page_clients("itsm_manager")
     assert_constant_queries(
-        lambda: client.get("/changes/"), lambda: [raise_change(f"c{i}") for i in range(12)]
+        lambda: client.get("/changes/"), lambda: [ChangeFactory(title=f"c{i}") for i in range(12)]
     )
 
 
@@ -101,8 +89,8 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
     FreezeWindow.objects.create(
         name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
     )
-    change = raise_change("Storage firmware", implementer=PersonFactory())
-    other = raise_change("Other")
+    change = ChangeFactory(title="Storage firmware", tier=1, implementer=PersonFactory())
+    other = ChangeFactory(title="Other")
     other.items.set(change.items.all())
     html = page_clients("executive").get(change.get_absolute_url()).content.decode()
     assert "Year-end freeze" in html and "needs an exception" in html
@@ -114,14 +102,7 @@ def test_change_page_shows_impact_risk_freeze_and_collision(page_clients):
 @pytest.mark.django_db
 def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_user):
     engineer = role_user("engineer")
-    change = services.change_create(
-        requester=engineer,
-        title="Kernel update",
-        backout_plan="Boot the old kernel",
-        items=[ConfigurationItem.objects.create(name="app-01")],
-        planned_start=SOON,
-        planned_end=SOON + timedelta(hours=1),
-    )
+    change = ChangeFactory(requester=engineer, title="Kernel update")
     url = f"/changes/{change.pk}/transition/"
     client = page_clients("engineer")
     page = client.get(change.get_absolute_url()).content.decode()
@@ -129,9 +110,9 @@ def test_change_page_moves_the_change_for_its_requester_only(page_clients, role_
     client.post(url, {"to": "assess"})
     change.refresh_from_db()
     assert change.state == "assess"
-    # refused by the workflow: a message, no move
-    refused = client.post(url, {"to": "authorize"}, follow=True).content.decode()
-    assert "Name the implementer." in refused
+    # refused by the workflow: 409 on the page it came from, with the reason, and no move
+    refused = client.post(url, {"to": "authorize"})
+    assert refused.status_code == 409 and "Name the implementer." in refused.content.decode()
     change.refresh_from_db()
     assert change.state == "assess"
     # another engineer may not move it; GET is refused
@@ -146,7 +127,7 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
     FreezeWindow.objects.create(
         name="Year-end freeze", start=SOON - timedelta(days=1), end=SOON + timedelta(days=1)
     )
-    change = raise_change()
+    change = ChangeFactory()
     manager = page_clients("itsm_manager")
     assert (
         page_clients("engineer")
@@ -154,7 +135,9 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
         .status_code
         == 403
     )
-    manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
+    unexplained = manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": ""})
+    assert unexplained.status_code == 400
+    assert "Say why the assessed risk is overridden." in unexplained.content.decode()
     change.refresh_from_db()
     assert change.risk_override == ""
     manager.post(f"/changes/{change.pk}/risk/", {"level": "high", "reason": "Peak week"})
@@ -174,12 +157,12 @@ def test_risk_override_and_freeze_exception_from_the_page(page_clients):
 
 @pytest.mark.django_db
 def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
-    change = raise_change("Storage firmware")
-    other = raise_change("Other")
+    change = ChangeFactory(title="Storage firmware")
+    other = ChangeFactory(title="Other")
     other.items.set(change.items.all())
     page = page_clients("engineer").get(change.get_absolute_url()).content.decode()
     assert 'data-testid="slots"' in page and "Next free slots" in page
-    lonely = raise_change("Lonely")
+    lonely = ChangeFactory(title="Lonely")
     assert (
         'data-testid="slots"'
         not in page_clients("engineer").get(lonely.get_absolute_url()).content.decode()
@@ -188,7 +171,7 @@ def test_change_page_suggests_free_slots_when_the_window_collides(page_clients):
 
 @pytest.mark.django_db
 def test_change_page_queries_stay_flat_as_its_history_grows(page_clients):
-    change = raise_change("Busy change", implementer=PersonFactory())
+    change = ChangeFactory(title="Busy change", implementer=PersonFactory())
     services.change_transition(change=change, to="assess", by=change.requester)
     client = page_clients("itsm_manager")
 
@@ -201,3 +184,49 @@ def test_change_page_queries_stay_flat_as_its_history_grows(page_clients):
         services.change_transition(change=change, to="assess", by=change.requester)
 
     assert_constant_queries(lambda: client.get(change.get_absolute_url()), grow)
+
+
+@pytest.mark.django_db
+def test_change_page_leaves_scheduling_to_the_cab(page_clients):
+    # given a change waiting for the CAB, opened by its requester
+    change = advance(ChangeFactory(implemented=True), "authorize")
+    client = page_clients("engineer")
+    client.force_login(change.requester)
+    html = client.get(change.get_absolute_url()).content.decode()
+    # then the page offers the table's other moves, with their labels, but not the CAB's
+    assert 'data-testid="move-new"' in html and "Withdraw to new" in html
+    assert 'data-testid="move-cancelled"' in html
+    assert 'data-testid="move-scheduled"' not in html
+    # and an engineer who is not on the change sees no moves at all
+    assert (
+        'data-testid="move-new"'
+        not in page_clients("engineer").get(change.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_change_edit_page_for_whoever_works_on_a_draft(page_clients):
+    # given a draft change
+    change = ChangeFactory(implemented=True)
+    url = f"/changes/{change.pk}/edit/"
+    requester = page_clients("engineer")
+    requester.force_login(change.requester)
+    # then its requester gets the form, another engineer and an executive do not
+    assert requester.get(url).status_code == 200
+    assert page_clients("engineer").get(url).status_code == 403
+    assert page_clients("executive").get(url).status_code == 403
+    # once it went to the CAB, the form is refused as the API refuses the edit: 409
+    advance(change, "authorize")
+    late = requester.get(url)
+    assert late.status_code == 409 and "send it back to new first" in late.content.decode()
+
+
+@pytest.mark.django_db
+def test_change_pages_show_the_shared_state_badge(page_clients):
+    change = advance(ChangeFactory(implemented=True), "scheduled")
+    client = page_clients("executive")
+    badge = 'class="state-badge state-change-scheduled" data-testid="state">Scheduled</span>'
+    assert badge in client.get("/changes/").content.decode()
+    assert badge in client.get(change.get_absolute_url()).content.decode()
+    week = f"/changes/calendar/?view=week&date={timezone.localtime(change.planned_start):%Y-%m-%d}"
+    assert badge in client.get(week).content.decode()

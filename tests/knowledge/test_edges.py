@@ -90,7 +90,7 @@ def test_similar_leaves_out_what_a_project_taught_through_its_own_changes():
 
     project = ProjectFactory(name="Payroll cutover")
     change = change_services.change_create(
-        requester=UserFactory(), title="Payroll cutover", project=project
+        requester=UserFactory(roles=["engineer"]), title="Payroll cutover", project=project
     )
     own = LessonFactory(published=True, change=change, title="Payroll cutover overran")
     other = LessonFactory(published=True, title="Payroll cutover needs a rollback rehearsal")

@@ -469,7 +469,9 @@ def test_lesson_create_from_a_project_saves_its_source_and_service(page_clients,
 
 def test_lesson_create_prefills_from_a_backed_out_change(page_clients):
     # given
-    change = change_services.change_create(requester=UserFactory(), title="Upgrade the LB")
+    change = change_services.change_create(
+        requester=UserFactory(roles=["engineer"]), title="Upgrade the LB"
+    )
     change.outcome = Outcome.BACKED_OUT
     change.save()
     # when

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def a_change(outcome=""):
-    change = change_services.change_create(requester=UserFactory(), title="Upgrade the LB")
+    change = change_services.change_create(
+        requester=UserFactory(roles=["engineer"]), title="Upgrade the LB"
+    )
     change.outcome = outcome
     change.save()
     return change

@@ -5,11 +5,10 @@ import re
 
 import pytest
 
-from changes import services as change_services
-from changes.models import ConfigurationItem
 from handover.models import Handover
 from knowledge.choices import LessonCategory
 from knowledge.models import Lesson, LessonApplication
+from tests.changes.factories import ChangeFactory, ConfigurationItemFactory
 from tests.factories import ProjectFactory, ServiceFactory, UserFactory
 from tests.handover.handover_helpers import open_handover
 from tests.support.permissions import assert_matrix
@@ -351,22 +350,14 @@ def test_project_page_queries_stay_flat_as_lessons_grow(page_clients):
 # --- the change and handover pages -----------------------------------------------------------
 
 
-def raise_change(title: str, description: str = "", service=None):
-    requester = UserFactory(roles=["engineer"])
-    item = ConfigurationItem.objects.create(name=f"ci-{title}", service=service)
-    return change_services.change_create(
-        requester=requester,
-        title=title,
-        items=[item],
-        description=description,
-        backout_plan="Roll back",
-    )
-
-
 def test_change_page_shows_lessons_from_earlier_changes(page_clients):
     # given a change on the payroll database and a change lesson on the same service
     payroll = ServiceFactory(name="Payroll")
-    change = raise_change("Upgrade the payroll database", service=payroll)
+    change = ChangeFactory(
+        title="Upgrade the payroll database",
+        items=[ConfigurationItemFactory(service=payroll)],
+        window=False,
+    )
     earlier = LessonFactory(
         published=True,
         title="Database upgrade needed a longer window",
@@ -387,7 +378,7 @@ def test_change_page_shows_lessons_from_earlier_changes(page_clients):
 
 def test_change_page_lists_the_lessons_written_from_it(page_clients, role_user):
     # given a change with a published lesson from it and an engineer's draft from it
-    change = raise_change("Upgrade the payroll database", service=ServiceFactory())
+    change = ChangeFactory(title="Upgrade the payroll database", window=False)
     taught = LessonFactory(published=True, change=change, title="Rehearse the payroll upgrade")
     draft = LessonFactory(
         change=change, title="Half-written payroll note", author=role_user("engineer")

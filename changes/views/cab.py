@@ -5,11 +5,11 @@ from django.shortcuts import render
 
 from resources.selectors import plan_status
 
-from . import selectors
-from .insight import insights
+from .. import selectors
+from ..insight import insights
 
 
-@permission_required("changes.approve_changerequest", raise_exception=True)
+@permission_required("changes.approve_changerequest", raise_exception=True)  # the page's door
 def cab_queue_view(request):
     queue = selectors.cab_queue(request.user)
     found = insights(queue)

@@ -1,21 +1,24 @@
 """What people do to a change from its page and the CAB queue: move it, decide on it,
-override its risk, grant a freeze exception, record its review. Each POST calls one service;
-a refusal comes back as a message, or for htmx as the card re-rendered with the reason."""
+override its risk, grant a freeze exception, record or correct its review.
+
+Each POST validates its form and calls one service, which decides who may: a refusal of the
+user is the 403 page (as in the API), a move the workflow refuses or bad input is said on
+the page it came from, answered 409 or 400. From the CAB queue (htmx) the card is swapped
+for the outcome, or re-rendered with the reason."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from itsm_pmo.domain import TransitionRefused
-from itsm_pmo.page_actions import attempt, redirect_back, refusal_text
+from itsm_pmo.page_actions import attempt, redirect_back, refusal_status, refusal_text, refuse
+from itsm_pmo.workflow import TransitionRefused
 
-from . import selectors, services
-from .choices import ChangeState, Outcome
-from .forms import DecisionForm, ReasonForm, ReviewForm, RiskOverrideForm
-from .insight import insights
-from .models import ChangeRequest
+from .. import selectors, services
+from ..choices import ChangeState, Outcome
+from ..forms import DecisionForm, ReasonForm, ReviewForm, RiskOverrideForm
+from ..insight import insights
+from ..models import ChangeRequest, PostImplementationReview
 
 
 def _back(request, change: ChangeRequest):
@@ -23,15 +26,13 @@ def _back(request, change: ChangeRequest):
 
 
 def _form_error(request, form) -> None:
-    messages.error(request, " ".join(f"{e}" for errors in form.errors.values() for e in errors))
+    """Say what is wrong with the form, and answer 400 on the page it came from."""
+    refuse(request, ValidationError([e for errors in form.errors.values() for e in errors]))
 
 
 @require_POST
-@permission_required("changes.transition_changerequest", raise_exception=True)
 def change_transition_view(request, pk):
-    change = get_object_or_404(ChangeRequest.objects.select_related("implementer"), pk=pk)
-    if not selectors.may_work_on(request.user, change):
-        raise PermissionDenied("Engineers move the changes they raised or implement.")
+    change = get_object_or_404(ChangeRequest, pk=pk)
     to, comment = request.POST.get("to", ""), request.POST.get("comment", "")
     if attempt(
         request,
@@ -43,21 +44,21 @@ def change_transition_view(request, pk):
 
 
 @require_POST
-@permission_required("changes.approve_changerequest", raise_exception=True)
 def change_decide_view(request, pk):
     """Approve or reject; from the CAB queue (htmx) the card is swapped for the outcome."""
-    change = get_object_or_404(ChangeRequest.objects.select_related("implementer"), pk=pk)
+    change = get_object_or_404(ChangeRequest, pk=pk)
     form = DecisionForm(request.POST)
-    error, approval = None, None
+    refused, approval = None, None
     if not form.is_valid():
-        error = "Choose approve or reject."
+        refused = ValidationError("Choose approve or reject.")
     else:
         try:
             approval = services.change_approve(
                 change=change, approver=request.user, **form.cleaned_data
             )
-        except (TransitionRefused, ValidationError, PermissionDenied) as exc:
-            error = refusal_text(exc)
+        except (TransitionRefused, ValidationError) as exc:
+            refused = exc
+    error = refusal_text(refused) if refused else None
     if request.htmx:
         change = selectors.change_list().get(pk=pk)
         if approval is not None:
@@ -71,10 +72,10 @@ def change_decide_view(request, pk):
             request,
             "changes/_cab_card.html",
             {"change": card[0], "insight": insights(card)[pk], "error": error},
-            status=409 if "already" in (error or "") else 400,
+            status=refusal_status(refused) if refused else 400,
         )
-    if error:
-        messages.error(request, error)
+    if refused:
+        refuse(request, refused)
     else:
         noun = "approval" if approval.decision == "approve" else "rejection"
         messages.success(request, f"Your {noun} of {change.number} is recorded.")
@@ -82,7 +83,6 @@ def change_decide_view(request, pk):
 
 
 @require_POST
-@permission_required("changes.approve_changerequest", raise_exception=True)
 def change_risk_view(request, pk):
     change = get_object_or_404(ChangeRequest, pk=pk)
     form = RiskOverrideForm(request.POST)
@@ -97,12 +97,11 @@ def change_risk_view(request, pk):
 
 
 @require_POST
-@permission_required("changes.grant_freeze_exception", raise_exception=True)
 def change_freeze_exception_view(request, pk):
     change = get_object_or_404(ChangeRequest, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why this change may run during the freeze.")
+        refuse(request, ValidationError("Say why this change may run during the freeze."))
     elif attempt(
         request,
         lambda: services.freeze_exception_grant(
@@ -113,23 +112,41 @@ def change_freeze_exception_view(request, pk):
     return _back(request, change)
 
 
+def _after_review(request, change: ChangeRequest, review: PostImplementationReview, verb: str):
+    messages.success(request, f"Review of {change.number} {verb}.")
+    if review.outcome in (Outcome.FAILED, Outcome.BACKED_OUT):
+        # What went wrong is clearest now: ask for the lesson before the page is left.
+        from knowledge.surfacing import ask_for_lesson
+
+        if lesson_form := ask_for_lesson("change", change.pk, request.user):
+            return redirect(lesson_form)
+    return _back(request, change)
+
+
 @require_POST
-@permission_required("changes.add_postimplementationreview", raise_exception=True)
 def change_review_view(request, pk):
-    change = get_object_or_404(ChangeRequest.objects.select_related("implementer"), pk=pk)
-    if not selectors.may_work_on(request.user, change):
-        raise PermissionDenied("Engineers review the changes they raised or implement.")
+    """Record the post-implementation review."""
+    change = get_object_or_404(ChangeRequest, pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
     elif review := attempt(
         request, lambda: services.review_record(change=change, by=request.user, **form.cleaned_data)
     ):
-        messages.success(request, f"Review of {change.number} recorded.")
-        if review.outcome in (Outcome.FAILED, Outcome.BACKED_OUT):
-            # What went wrong is clearest now: ask for the lesson before the page is left.
-            from knowledge.surfacing import ask_for_lesson
-
-            if lesson_form := ask_for_lesson("change", change.pk, request.user):
-                return redirect(lesson_form)
+        return _after_review(request, change, review, "recorded")
     return _back(request, change)
+
+
+@require_POST
+def change_review_correct_view(request, pk):
+    """Correct the recorded review; the change's outcome follows it."""
+    review = get_object_or_404(PostImplementationReview.objects.select_related("change"), change=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+    elif corrected := attempt(
+        request,
+        lambda: services.review_correct(review=review, by=request.user, **form.cleaned_data),
+    ):
+        return _after_review(request, review.change, corrected, "corrected")
+    return _back(request, review.change)

@@ -2,22 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from itsm_pmo.generic import FilteredListView
+from itsm_pmo.page_actions import redirect_back, refuse
 from itsm_pmo.roles import role_label
+from itsm_pmo.workflow import TransitionRefused
 from portfolio.choices import MilestoneKind
 
-from . import prefill, selectors, services
-from .choices import TRANSITIONS, ChangeState, Outcome
-from .filtersets import ChangeFilterSet
-from .forms import ChangeForm, ReasonForm, ReviewForm, RiskOverrideForm
-from .insight import insight_for
-from .models import ChangeRequest
-from .slots import suggest_slots
-from .workflow import COMMENT_REQUIRED, blockers
+from .. import permissions, prefill, selectors, services
+from ..choices import ChangeState, Outcome
+from ..filtersets import ChangeFilterSet
+from ..forms import ChangeForm, ReasonForm, ReviewForm, RiskOverrideForm
+from ..insight import insight_for
+from ..models import ChangeRequest
+from ..slots import suggest_slots
+from ..workflow import EDITABLE_STATES, MOVES, REVIEWABLE_STATES
 
 PLANNING_STATES = (ChangeState.NEW, ChangeState.ASSESS, ChangeState.AUTHORIZE)
 # Outcomes that ask the people who ran the change for a lesson.
@@ -32,6 +34,9 @@ class ChangeListView(FilteredListView):
 
 
 class ChangeDetailView(PermissionRequiredMixin, DetailView):
+    """One change; its buttons and forms are those the predicates and the move table offer
+    this user (the move the CAB's quorum makes, `by_cab` in the table, is not a button)."""
+
     permission_required = "changes.view_changerequest"
     template_name = "changes/change_detail.html"
     context_object_name = "change"
@@ -39,52 +44,55 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
     def get_queryset(self):
         return (
             selectors.change_list()
-            .select_related("freeze_exception_by")
+            .select_related("freeze_exception_by", "review__reviewed_by")
             .prefetch_related("approvals__approver", "transitions__by")
         )
 
     def get_context_data(self, **kwargs):
         change, user = self.object, self.request.user
         insight = insight_for(change)
-        facts = services.facts_for(change)
-        role, quorum = services.approval_needed(change)
+        facts = selectors.facts_for(change)
+        role, quorum = selectors.approval_needed(change)
+        review = getattr(change, "review", None)
         needs_slot = change.state in PLANNING_STATES and (
             not (change.planned_start and change.planned_end)
             or insight.collisions
             or (insight.freezes and not change.freeze_exception)
             or insight.overbooked
         )
-        may_work = selectors.may_work_on(user, change)
         return super().get_context_data(
             insight=insight,
             assessment=insight.assessment,
-            moves=[
-                (to, ChangeState(to).label, to in COMMENT_REQUIRED, blockers(facts, to))
-                for to in TRANSITIONS[change.state]
-                if not (change.state == ChangeState.AUTHORIZE and to == ChangeState.SCHEDULED)
-            ],  # the CAB's quorum moves it
-            can_move=may_work and user.has_perm("changes.transition_changerequest"),
-            can_edit=may_work
-            and user.has_perm("changes.change_changerequest")
-            and change.state in (ChangeState.NEW, ChangeState.ASSESS),
+            moves=[o for o in MOVES.options(change.state, facts, user) if not o.move.by_cab],
+            can_move=permissions.may_move(user, change),
+            can_edit=permissions.may_edit(user, change) and change.state in EDITABLE_STATES,
             can_decide=bool(selectors.cab_queue(user, ChangeRequest.objects.filter(pk=change.pk))),
             approving_role=role_label(role),
             quorum=quorum,
-            approved=services.approvals_counted(change, role),
+            approved=selectors.approvals_counted(change, role),
             risk_form=RiskOverrideForm(
                 initial={"level": change.risk_override, "reason": change.risk_override_reason}
             )
-            if user.has_perm("changes.approve_changerequest")
+            if permissions.may_override_risk(user, change)
             else None,
             freeze_form=ReasonForm()
             if insight.freezes
             and not change.freeze_exception
-            and user.has_perm("changes.grant_freeze_exception")
+            and permissions.may_grant_freeze_exception(user, change)
             else None,
             review_form=ReviewForm()
-            if change.state in (ChangeState.IMPLEMENT, ChangeState.REVIEW)
-            and may_work
-            and user.has_perm("changes.add_postimplementationreview")
+            if review is None
+            and change.state in REVIEWABLE_STATES
+            and permissions.may_review(user, change)
+            else None,
+            correct_form=ReviewForm(
+                initial={
+                    "outcome": review.outcome,
+                    "incidents_caused": review.incidents_caused,
+                    "notes": review.notes,
+                }
+            )
+            if review is not None and permissions.may_correct_review(user, review)
             else None,
             slots=suggest_slots(change) if needs_slot else None,
             **_knowledge_of(change, self.request),
@@ -110,11 +118,17 @@ def _knowledge_of(change, request) -> dict:
 
 
 class ChangeCreateView(PermissionRequiredMixin, CreateView):
-    """Raise a change; from a go-live milestone (?milestone=) the form starts pre-filled."""
+    """Raise a change; from a go-live milestone (?milestone=) the form starts pre-filled.
+    The form is shown to roles that raise changes; `change_create` decides the POST."""
 
-    permission_required = "changes.add_changerequest"
+    permission_required = "changes.view_changerequest"
     form_class = ChangeForm
     template_name = "changes/change_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if not permissions.may_raise(request.user):
+            raise PermissionDenied("Your role does not raise changes.")
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         milestone_id = self.request.GET.get("milestone")
@@ -132,7 +146,11 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", [])
-        self.object = services.change_create(requester=self.request.user, items=items, **data)
+        try:
+            self.object = services.change_create(requester=self.request.user, items=items, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)  # the service's reasons, on the fields they name
+            return self.form_invalid(form)
         messages.success(
             self.request,
             f"{self.object.number} raised. Move it to assessment when it is ready for review.",
@@ -141,24 +159,43 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
 
 
 class ChangeUpdateView(PermissionRequiredMixin, UpdateView):
-    permission_required = "changes.change_changerequest"
+    """Edit a draft change. The form is shown to whoever may edit it (`may_edit`) while it
+    is a draft; `change_update` decides the POST."""
+
+    permission_required = "changes.view_changerequest"
     form_class = ChangeForm
     template_name = "changes/change_form.html"
-    queryset = ChangeRequest.objects.all()
+    queryset = ChangeRequest.objects.select_related("implementer")
 
-    def get_object(self, queryset=None):
-        change = super().get_object(queryset)
-        if not selectors.may_work_on(self.request.user, change):
+    def get(self, request, *args, **kwargs):
+        change = self.get_object()
+        if not permissions.may_edit(request.user, change):
             raise PermissionDenied("Engineers edit the changes they raised or implement.")
-        if change.state not in (ChangeState.NEW, ChangeState.ASSESS):
-            raise PermissionDenied("Only a new change or one in assessment is edited.")
-        return change
+        if change.state not in EDITABLE_STATES:
+            refuse(
+                request,
+                TransitionRefused(
+                    "Only a new change or one in assessment is edited; send it back to new first.",
+                    allowed=[],
+                    current=change.state,
+                ),
+            )
+            return redirect_back(request, change.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", None)
-        self.object = services.change_update(
-            change=self.object, by=self.request.user, items=items, **data
-        )
+        change = self.get_object()
+        try:
+            self.object = services.change_update(
+                change=change, by=self.request.user, items=items, **data
+            )
+        except TransitionRefused as exc:
+            refuse(self.request, exc)
+            return redirect_back(self.request, change.get_absolute_url())
+        except ValidationError as exc:
+            form.add_error(None, exc)  # the service's reasons, on the fields they name
+            return self.form_invalid(form)
         messages.success(self.request, f"{self.object.number} saved.")
         return redirect(self.object)
