@@ -56,18 +56,25 @@ def objective_link_problems(
             problems.append(f"“{objective}” is listed twice.")
             continue
         seen.add(objective.pk)
-        if contribution is not None and (
-            isinstance(contribution, bool)
-            or not isinstance(contribution, int)
-            or not 0 <= contribution <= 100
-        ):
-            problems.append(f"{contribution} for “{objective}” is not a percent from 0 to 100.")
+        if problem := contribution_problem(objective, contribution):
+            problems.append(problem)
             continue
         if not objective.active:
             now = current.get(objective.pk)
             if now is None or contribution not in (None, now.contribution):
                 problems.append(f"“{objective}” is no longer an active objective.")
     return problems
+
+
+def contribution_problem(objective: ObjectiveLike, contribution: int | None) -> str | None:
+    """A contribution is a whole percent from 0 to 100 (or None: keep the current one)."""
+    if contribution is None or (
+        isinstance(contribution, int)
+        and not isinstance(contribution, bool)
+        and 0 <= contribution <= 100
+    ):
+        return None
+    return f"{contribution} for “{objective}” is not a percent from 0 to 100."
 
 
 def objective_links_after(

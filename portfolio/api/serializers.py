@@ -16,7 +16,7 @@ from ..models import (
     Service,
     StrategicObjective,
 )
-from ..rules import ObjectiveLink
+from ..rules import ObjectiveLink, contribution_problem
 
 
 class WrittenByServices:
@@ -63,11 +63,19 @@ class CriterionSerializer(WrittenByServices, serializers.ModelSerializer):
 
 class ObjectiveLinkSerializer(serializers.ModelSerializer):
     objective = serializers.PrimaryKeyRelatedField(queryset=StrategicObjective.objects.all())
+    # The range (and retired objectives, and repeats) is the rule of every door, said by the
+    # service in the same words as the form and the import.
+    contribution = serializers.IntegerField(help_text="Percent, 0–100.")
 
     class Meta:
         model = ProjectObjective
         fields = ["objective", "contribution"]
-        extra_kwargs = {"contribution": {"required": True}}
+
+    def validate(self, attrs):
+        # Asked here too so that a bad percent is reported with the other fields' errors.
+        if problem := contribution_problem(attrs["objective"], attrs["contribution"]):
+            raise serializers.ValidationError({"contribution": problem})
+        return attrs
 
 
 class ProjectSerializer(WrittenByServices, serializers.ModelSerializer):
