@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -74,6 +75,12 @@ RISK_FIELDS = (
     "status",
 )
 CRITERION_FIELDS = ("name", "description", "weight", "higher_is_better", "kind", "order")
+
+
+def _recorded(by: Actor) -> User | None:
+    """Who a row records as the actor: the signed-in user (an anonymous visitor passes no
+    predicate, so never gets this far)."""
+    return by if isinstance(by, User) else None
 
 
 # --- projects --------------------------------------------------------------------------------
@@ -212,7 +219,11 @@ def project_transition(*, project: Project, to: str, by: Actor, comment: str = "
         )
         here, there = Stage(project.stage).label, Stage(to).label
         ProjectTransition.objects.create(
-            project=project, from_state=project.stage, to_state=to, by=by, comment=comment
+            project=project,
+            from_state=project.stage,
+            to_state=to,
+            by=_recorded(by),
+            comment=comment,
         )
         project.stage = to
         project._change_reason = f"Stage {here} → {there}"  # type: ignore[attr-defined]
@@ -246,7 +257,11 @@ def score_set(
         score, _ = Score.objects.update_or_create(
             project=project,
             criterion=criterion,
-            defaults={"value": value, "rationale": (rationale or "").strip(), "scored_by": by},
+            defaults={
+                "value": value,
+                "rationale": (rationale or "").strip(),
+                "scored_by": _recorded(by),
+            },
         )
     return score
 

@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Subquery
 from itsm_pmo.workflow import Check, Move, MoveTable
 
 from .choices import CriterionKind, MilestoneKind, Stage
+from .models import Criterion, Project, ProjectTransition
 
 MOVE = "portfolio.transition_project"
 
@@ -140,7 +141,7 @@ MOVES = MoveTable(
 
 
 def facts_from(
-    project, *, unscored: tuple[str, ...], has_go_live: bool, held_from: str | None = None
+    project: Project, *, unscored: tuple[str, ...], has_go_live: bool, held_from: str | None = None
 ) -> ProjectFacts:
     """Facts from a project row plus what was read in bulk (the board reads it for many)."""
     return ProjectFacts(
@@ -156,8 +157,6 @@ def facts_from(
 
 def held_from_subquery() -> Subquery:
     """The stage a project left when it was last put on hold (for annotating many)."""
-    from .models import ProjectTransition
-
     return Subquery(
         ProjectTransition.objects.filter(project=OuterRef("pk"), to_state=Stage.ON_HOLD)
         .order_by("-at", "-pk")
@@ -165,10 +164,8 @@ def held_from_subquery() -> Subquery:
     )
 
 
-def facts_for(project) -> ProjectFacts:
+def facts_for(project: Project) -> ProjectFacts:
     """Facts of one project, read from the database (four small queries)."""
-    from .models import Criterion
-
     scored = set(project.scores.values_list("criterion_id", flat=True))
     unscored = tuple(
         name

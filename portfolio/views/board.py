@@ -10,7 +10,7 @@ from .. import selectors
 from ..choices import MilestoneKind
 from ..filtersets import BoardFilterSet
 from ..models import Milestone, Project
-from ..permissions import may_move_project
+from ..permissions import may_create_project, may_move_project
 from ..workflow import MOVES, facts_from, held_from_subquery
 
 
@@ -57,6 +57,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             filterset=filterset,
             is_filtered=filterset.is_bound and filterset.is_valid(),
             can_move=may_move_project(self.request.user),
+            can_create=may_create_project(self.request.user),
             total=sum(len(c.cards) for c in columns),
             **kwargs,
         )

@@ -36,6 +36,11 @@ class ProjectListView(FilteredListView):
         self.queryset = selectors.project_list(self.request.user)
         return super().get_queryset()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=permissions.may_create_project(self.request.user), **kwargs
+        )
+
 
 class ProjectDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "portfolio.view_project"
