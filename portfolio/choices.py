@@ -1,4 +1,4 @@
-"""Vocabulary of the portfolio and the transition table of the project workflow."""
+"""Vocabulary of the portfolio (the project workflow's moves are in workflow.py)."""
 
 from django.db import models
 
@@ -13,26 +13,6 @@ class Stage(models.TextChoices):
     ON_HOLD = "on_hold", "On hold"
     REJECTED = "rejected", "Rejected"
 
-
-# Where a project may go from each stage. The rules that also need the project's data
-# (scores, owner, dates, milestones, comments) live in portfolio.workflow.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    # A proposal may be approved straight away when it is fully scored (fast track).
-    Stage.PROPOSED: (Stage.ASSESSED, Stage.APPROVED, Stage.ON_HOLD, Stage.REJECTED),
-    Stage.ASSESSED: (Stage.APPROVED, Stage.PROPOSED, Stage.ON_HOLD, Stage.REJECTED),
-    Stage.APPROVED: (Stage.IN_FLIGHT, Stage.ASSESSED, Stage.ON_HOLD, Stage.REJECTED),
-    Stage.IN_FLIGHT: (Stage.HANDOVER, Stage.ON_HOLD),
-    Stage.HANDOVER: (Stage.CLOSED, Stage.IN_FLIGHT),
-    Stage.ON_HOLD: (
-        Stage.PROPOSED,
-        Stage.ASSESSED,
-        Stage.APPROVED,
-        Stage.IN_FLIGHT,
-        Stage.REJECTED,
-    ),
-    Stage.REJECTED: (Stage.PROPOSED,),
-    Stage.CLOSED: (),
-}
 
 # The board's columns, in order; closed and rejected projects are counted, not carded.
 BOARD_STAGES = (

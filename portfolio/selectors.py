@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import Role, has_role
 
 from . import scoring
@@ -22,7 +23,7 @@ from .models import (
 READ_ALL_ROLES = (Role.PMO_LEAD, Role.ITSM_MANAGER, Role.EXECUTIVE)
 
 
-def projects_visible_to(user) -> QuerySet[Project]:
+def projects_visible_to(user: Actor) -> QuerySet[Project]:
     """Every project for PMO leads, ITSM managers and executives; for engineers, the projects
     they work on: ones they own or their team will support."""
     projects = Project.objects.all()
@@ -34,7 +35,7 @@ def projects_visible_to(user) -> QuerySet[Project]:
     return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
 
 
-def project_list(user) -> QuerySet[Project]:
+def project_list(user: Actor) -> QuerySet[Project]:
     """Projects for lists and the API: owner and support team joined, relations prefetched."""
     return (
         projects_visible_to(user)
@@ -108,7 +109,10 @@ def ranking(
 
 
 def ranked_portfolio(
-    user, *, filtered: QuerySet[Project] | None = None, weights: dict[int, Decimal] | None = None
+    user: Actor,
+    *,
+    filtered: QuerySet[Project] | None = None,
+    weights: dict[int, Decimal] | None = None,
 ) -> list[RankedProject]:
     """The live portfolio (not closed or rejected) in rank order."""
     base = filtered if filtered is not None else projects_visible_to(user)
@@ -127,7 +131,9 @@ def board(projects: QuerySet[Project]) -> tuple[list[BoardColumn], dict[str, int
     """The triage board: a column per live stage with cards in rank order, and the number
     of closed and rejected projects (shown as counts, not cards)."""
     ranked = ranking(projects.filter(stage__in=BOARD_STAGES).select_related("owner"))
-    columns = {stage: BoardColumn(stage, Stage(stage).label, []) for stage in BOARD_STAGES}
+    columns: dict[str, BoardColumn] = {
+        str(stage): BoardColumn(str(stage), str(stage.label), []) for stage in BOARD_STAGES
+    }
     for row in ranked:
         columns[row.project.stage].cards.append(row)
     counts = dict(
@@ -139,7 +145,7 @@ def board(projects: QuerySet[Project]) -> tuple[list[BoardColumn], dict[str, int
     return list(columns.values()), counts
 
 
-def project_detail(user, pk: int) -> Project:
+def project_detail(user: Actor, pk: int) -> Project:
     """One project with everything its page shows, in a fixed number of queries."""
     return (
         projects_visible_to(user)

@@ -1,43 +1,233 @@
-"""Writes to the portfolio that carry rules: each one transaction, rows locked first."""
+"""Every write to the portfolio, whichever door it comes from (page, API, CSV import, admin
+action): each checks the predicates of `permissions.py` for the acting user, keeps the rules of
+`rules.py` and the move table of `workflow.py`, and runs in one transaction, rows locked first.
+"""
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
-from itsm_pmo.domain import guard_transition
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import require
 from resources.planning import mark_dirty
 
-from .choices import TRANSITIONS, CriterionKind, Stage
-from .models import Criterion, Project, ProjectTransition, Score
+from .choices import CriterionKind, Stage
+from .models import (
+    Criterion,
+    Milestone,
+    Project,
+    ProjectObjective,
+    ProjectTransition,
+    Risk,
+    Score,
+    Service,
+)
+from .permissions import (
+    may_create_project,
+    may_delete_project,
+    may_edit_milestones,
+    may_edit_project,
+    may_edit_risks,
+    may_move_project,
+    may_reweight_criteria,
+    may_score,
+)
+from .rules import (
+    CurrentLink,
+    ObjectiveLink,
+    objective_link_problems,
+    objective_links_after,
+    owner_problem,
+)
 from .signals import project_approved
-from .workflow import COMMENT_REQUIRED, allowed_moves, blockers, facts_for
+from .workflow import MOVES, facts_for
+
+# What a project's form, serializer and import may set; the stage moves only by a transition.
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "summary",
+    "sponsor",
+    "owner",
+    "health",
+    "budget",
+    "start_date",
+    "end_date",
+    "support_team",
+    "support_effort_hours",
+    "support_cover",
+    "support_notes",
+)
+MILESTONE_FIELDS = ("name", "kind", "due_date", "completed_on")
+RISK_FIELDS = (
+    "title",
+    "description",
+    "likelihood",
+    "impact",
+    "threatens_operations",
+    "mitigation",
+    "owner",
+    "status",
+)
+CRITERION_FIELDS = ("name", "description", "weight", "higher_is_better", "kind", "order")
 
 
-def project_transition(*, project: Project, to: str, by, comment: str = "") -> Project:
-    """Move a project to stage `to` if the transition table and the stage's rules allow it,
-    recording who, when, from, to and why."""
+def _recorded(by: Actor) -> User | None:
+    """Who a row records as the actor: the signed-in user (an anonymous visitor passes no
+    predicate, so never gets this far)."""
+    return by if isinstance(by, User) else None
+
+
+# --- projects --------------------------------------------------------------------------------
+
+
+def project_create(
+    *,
+    by: Actor,
+    fields: Mapping[str, Any],
+    objectives: Iterable[ObjectiveLink] | None = None,
+    services: Iterable[Service] | None = None,
+    note: str = "",
+) -> Project:
+    """Raise a proposal with the objectives and services it serves (the rules of `rules.py`);
+    `note` says in the project's history how it came (e.g. an import)."""
+    require(may_create_project(by), "Only a PMO lead raises a proposal.")
+    project = Project(stage=Stage.PROPOSED)
+    with transaction.atomic():
+        _save_project(
+            project,
+            by=by,
+            fields=fields,
+            objectives=list(objectives or ()),
+            services=list(services or ()),
+            current_owner_id=None,
+            note=note,
+        )
+    return project
+
+
+def project_update(
+    *,
+    project: Project,
+    by: Actor,
+    fields: Mapping[str, Any],
+    objectives: Iterable[ObjectiveLink] | None = None,
+    services: Iterable[Service] | None = None,
+) -> Project:
+    """Edit a project: the fields given, and its objective links and services when given
+    (None leaves them as they are)."""
+    require(may_edit_project(by, project), "Only a PMO lead edits projects.")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        _save_project(
+            project,
+            by=by,
+            fields=fields,
+            objectives=None if objectives is None else list(objectives),
+            services=None if services is None else list(services),
+            current_owner_id=project.owner_id,
+        )
+    return project
+
+
+def project_delete(*, project: Project, by: Actor) -> None:
+    """Delete a project with its scores, plan and stage log."""
+    require(may_delete_project(by, project), "Only a PMO lead deletes projects.")
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk).delete()
+
+
+def _save_project(
+    project: Project,
+    *,
+    by: Actor,
+    fields: Mapping[str, Any],
+    objectives: list[ObjectiveLink] | None,
+    services: list[Service] | None,
+    current_owner_id: int | None,
+    note: str = "",
+) -> None:
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(project, name, value)
+    errors: dict[str, list[str]] = {}
+    try:
+        project.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if problem := owner_problem(project.owner, current_owner_id=current_owner_id):
+        errors.setdefault("owner", []).append(problem)
+    links = _current_links(project)
+    if objectives is not None and (problems := objective_link_problems(objectives, links)):
+        errors.setdefault("objectives", []).extend(problems)
+    if errors:
+        raise ValidationError(errors)
+
+    project._history_user = by  # type: ignore[attr-defined]
+    if note:
+        project._change_reason = note  # type: ignore[attr-defined]
+    project.save()
+    if services is not None:
+        project.services.set(services)
+    if objectives is not None:
+        _save_links(project, links, objective_links_after(objectives, links))
+
+
+def _current_links(project: Project) -> dict[int, CurrentLink]:
+    if project.pk is None:
+        return {}
+    return {
+        objective_id: CurrentLink(active=active, contribution=contribution)
+        for objective_id, active, contribution in project.objective_links.values_list(
+            "objective_id", "objective__active", "contribution"
+        )
+    }
+
+
+def _save_links(project: Project, before: dict[int, CurrentLink], after: dict[int, int]) -> None:
+    gone = set(before) - set(after)
+    if gone:
+        project.objective_links.filter(objective_id__in=gone).delete()
+    for objective_id, contribution in after.items():
+        if objective_id in before and before[objective_id].contribution != contribution:
+            project.objective_links.filter(objective_id=objective_id).update(
+                contribution=contribution
+            )
+    ProjectObjective.objects.bulk_create(
+        ProjectObjective(project=project, objective_id=objective_id, contribution=contribution)
+        for objective_id, contribution in after.items()
+        if objective_id not in before
+    )
+
+
+def project_transition(*, project: Project, to: str, by: Actor, comment: str = "") -> Project:
+    """Move a project to stage `to` if the move table allows it now, recording who, when,
+    from, to and why."""
+    require(may_move_project(by, project), "Only a PMO lead moves projects between stages.")
     comment = (comment or "").strip()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        facts = facts_for(project)
-        guard_transition(
-            noun="project",
-            states=Stage,
-            table=TRANSITIONS,
-            current=project.stage,
-            to=to,
-            blockers=blockers(facts, to) if to in Stage.values else [],
-            allowed=allowed_moves(facts),
-            needs_comment=to in COMMENT_REQUIRED,
-            comment=comment,
+        MOVES.guard(
+            current=project.stage, to=to, facts=facts_for(project), user=by, comment=comment
         )
         here, there = Stage(project.stage).label, Stage(to).label
         ProjectTransition.objects.create(
-            project=project, from_stage=project.stage, to_stage=to, by=by, comment=comment
+            project=project,
+            from_state=project.stage,
+            to_state=to,
+            by=_recorded(by),
+            comment=comment,
         )
         project.stage = to
-        project._change_reason = f"Stage {here} → {there}"
+        project._change_reason = f"Stage {here} → {there}"  # type: ignore[attr-defined]
+        project._history_user = by  # type: ignore[attr-defined]
         project.save(update_fields=["stage", "updated_at"])
         # Which allocations and demands count depends on the stage.
         mark_dirty()
@@ -46,8 +236,14 @@ def project_transition(*, project: Project, to: str, by, comment: str = "") -> P
     return project
 
 
-def score_set(*, project: Project, criterion: Criterion, value: int, rationale: str, by) -> Score:
-    """Record (or change) a project's score on a scored criterion."""
+# --- scores ----------------------------------------------------------------------------------
+
+
+def score_set(
+    *, project: Project, criterion: Criterion, value: int, rationale: str = "", by: Actor
+) -> Score:
+    """Record (or change) a project's 1–5 score on a scored criterion."""
+    require(may_score(by, project), "Only a PMO lead scores projects.")
     if criterion.kind != CriterionKind.SCORED:
         raise ValidationError(
             {
@@ -55,33 +251,164 @@ def score_set(*, project: Project, criterion: Criterion, value: int, rationale: 
                 "objectives a project serves, not scored."
             }
         )
-    if not 1 <= int(value) <= 5:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise ValidationError({"value": "A score is a whole number from 1 to 5."})
-    score, _ = Score.objects.update_or_create(
-        project=project,
-        criterion=criterion,
-        defaults={"value": value, "rationale": rationale.strip(), "scored_by": by},
-    )
+    with transaction.atomic():
+        score, _ = Score.objects.update_or_create(
+            project=project,
+            criterion=criterion,
+            defaults={
+                "value": value,
+                "rationale": (rationale or "").strip(),
+                "scored_by": _recorded(by),
+            },
+        )
     return score
 
 
-def score_clear(*, project: Project, criterion: Criterion) -> None:
+def score_clear(*, project: Project, criterion: Criterion, by: Actor) -> None:
     """Remove a project's score on a criterion (it counts as missing again)."""
+    require(may_score(by, project), "Only a PMO lead scores projects.")
     Score.objects.filter(project=project, criterion=criterion).delete()
 
 
-def criteria_reweight(*, weights: dict[int, Decimal]) -> list[Criterion]:
+def scores_record(
+    *, project: Project, by: Actor, entries: Mapping[Criterion, tuple[int, str] | None]
+) -> None:
+    """Several scores of one project at once, all or none: a (value, rationale) sets a
+    score, None clears it."""
+    with transaction.atomic():
+        for criterion, entry in entries.items():
+            if entry is None:
+                score_clear(project=project, criterion=criterion, by=by)
+            else:
+                score_set(
+                    project=project, criterion=criterion, value=entry[0], rationale=entry[1], by=by
+                )
+
+
+# --- milestones and risks (the project page and the API) ------------------------------------
+
+
+def milestone_create(*, project: Project, by: Actor, fields: Mapping[str, Any]) -> Milestone:
+    """Add a milestone to a project's plan."""
+    require(may_edit_milestones(by, project), "Only a PMO lead plans a project's milestones.")
+    return _save_child(Milestone(project=project), fields, MILESTONE_FIELDS)
+
+
+def milestone_update(*, milestone: Milestone, by: Actor, fields: Mapping[str, Any]) -> Milestone:
+    """Change a milestone (it stays with its project)."""
+    require(
+        may_edit_milestones(by, milestone.project), "Only a PMO lead plans a project's milestones."
+    )
+    return _save_child(milestone, fields, MILESTONE_FIELDS)
+
+
+def milestone_delete(*, milestone: Milestone, by: Actor) -> None:
+    """Remove a milestone from a project's plan."""
+    require(
+        may_edit_milestones(by, milestone.project), "Only a PMO lead plans a project's milestones."
+    )
+    milestone.delete()
+
+
+def risk_create(*, project: Project, by: Actor, fields: Mapping[str, Any]) -> Risk:
+    """Record a risk of a project."""
+    require(may_edit_risks(by, project), "Only a PMO lead records a project's risks.")
+    return _save_child(Risk(project=project), fields, RISK_FIELDS)
+
+
+def risk_update(*, risk: Risk, by: Actor, fields: Mapping[str, Any]) -> Risk:
+    """Change a risk (it stays with its project)."""
+    require(may_edit_risks(by, risk.project), "Only a PMO lead records a project's risks.")
+    return _save_child(risk, fields, RISK_FIELDS)
+
+
+def risk_delete(*, risk: Risk, by: Actor) -> None:
+    """Remove a risk from a project."""
+    require(may_edit_risks(by, risk.project), "Only a PMO lead records a project's risks.")
+    risk.delete()
+
+
+def _save_child[M: Model](obj: M, fields: Mapping[str, Any], allowed: tuple[str, ...]) -> M:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- the scoring model -----------------------------------------------------------------------
+
+NO_WEIGHT = "At least one criterion needs a weight above 0."
+
+
+def criterion_create(*, by: Actor, fields: Mapping[str, Any]) -> Criterion:
+    """Add a criterion to the scoring model."""
+    require(may_reweight_criteria(by), "Only a PMO lead changes the scoring model.")
+    with transaction.atomic():
+        _lock_criteria()
+        criterion = _save_criterion(Criterion(), fields)
+    return criterion
+
+
+def criterion_update(*, criterion: Criterion, by: Actor, fields: Mapping[str, Any]) -> Criterion:
+    """Change a criterion; the weights together stay above 0."""
+    require(may_reweight_criteria(by), "Only a PMO lead changes the scoring model.")
+    with transaction.atomic():
+        _lock_criteria()
+        criterion = _save_criterion(Criterion.objects.get(pk=criterion.pk), fields)
+    return criterion
+
+
+def criterion_delete(*, criterion: Criterion, by: Actor) -> None:
+    """Remove a criterion and its scores, unless it is the last one with any weight."""
+    require(may_reweight_criteria(by), "Only a PMO lead changes the scoring model.")
+    with transaction.atomic():
+        _lock_criteria()
+        Criterion.objects.filter(pk=criterion.pk).delete()
+        _weights_stay_positive("weight")
+
+
+def criteria_reweight(*, by: Actor, weights: dict[int, Decimal]) -> list[Criterion]:
     """Save new weights for criteria (the what-if made permanent), all or none."""
+    require(may_reweight_criteria(by), "Only a PMO lead changes the scoring model.")
     if any(w < 0 for w in weights.values()):
         raise ValidationError({"weights": "Weights cannot be negative."})
     with transaction.atomic():
-        criteria = list(Criterion.objects.select_for_update().filter(pk__in=weights))
+        criteria = [c for c in _lock_criteria() if c.pk in weights]
         unknown = set(weights) - {c.pk for c in criteria}
         if unknown:
             raise ValidationError({"weights": f"Unknown criteria: {sorted(unknown)}."})
         for criterion in criteria:
             criterion.weight = weights[criterion.pk]
         Criterion.objects.bulk_update(criteria, ["weight"])
-        if sum(c.weight for c in Criterion.objects.all()) <= 0:
-            raise ValidationError({"weights": "At least one criterion needs a weight above 0."})
+        _weights_stay_positive("weights")
     return criteria
+
+
+def _lock_criteria() -> list[Criterion]:
+    # The weight rule spans every criterion: lock them all, in one order.
+    return list(Criterion.objects.select_for_update().order_by("pk"))
+
+
+def _save_criterion(criterion: Criterion, fields: Mapping[str, Any]) -> Criterion:
+    unknown = set(fields) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(criterion, name, value)
+    criterion.full_clean()
+    criterion.save()
+    _weights_stay_positive("weight")
+    return criterion
+
+
+def _weights_stay_positive(field: str) -> None:
+    """Inside the transaction that changed them: refuse (and so roll back) weights that no
+    longer add up to anything, which would rank every project at 0."""
+    if sum(Criterion.objects.values_list("weight", flat=True)) <= 0:
+        raise ValidationError({field: NO_WEIGHT})

@@ -1,7 +1,8 @@
-from django.db import transaction
-from rest_framework import serializers
+"""The portfolio API's serializers: they validate input and render output; the viewsets hand
+what they validated to the services, which write (a serializer never saves a project, a score
+or a project's milestones and risks itself)."""
 
-from itsm_pmo.api import DatesInOrder
+from rest_framework import serializers
 
 from ..choices import Stage
 from ..models import (
@@ -15,6 +16,31 @@ from ..models import (
     Service,
     StrategicObjective,
 )
+from ..rules import ObjectiveLink, contribution_problem
+
+
+class WrittenByServices:
+    """Serializer mixin: `save()` is not the way in; the viewset calls the service with
+    `service_input()`, so the rules of the page and the API are one."""
+
+    def create(self, validated_data):
+        raise NotImplementedError("Written through portfolio.services.")
+
+    def update(self, instance, validated_data):
+        raise NotImplementedError("Written through portfolio.services.")
+
+
+class StaysWithItsProject:
+    """Serializer mixin: a row keeps the project (and the criterion) it was created for."""
+
+    fixed_on_update = ("project",)
+
+    def get_fields(self):
+        fields = super().get_fields()  # type: ignore[misc]
+        if self.instance is not None:  # type: ignore[attr-defined]
+            for name in self.fixed_on_update:
+                fields[name].read_only = True
+        return fields
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
@@ -29,28 +55,30 @@ class ServiceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "owning_team", "tier", "support_hours"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(WrittenByServices, serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "name", "description", "weight", "higher_is_better", "kind", "order"]
 
-    def validate_weight(self, weight):
-        others = Criterion.objects.exclude(pk=getattr(self.instance, "pk", None))
-        if weight + sum(others.values_list("weight", flat=True)) <= 0:
-            raise serializers.ValidationError("At least one criterion needs a weight above 0.")
-        return weight
-
 
 class ObjectiveLinkSerializer(serializers.ModelSerializer):
     objective = serializers.PrimaryKeyRelatedField(queryset=StrategicObjective.objects.all())
+    # The range (and retired objectives, and repeats) is the rule of every door, said by the
+    # service in the same words as the form and the import.
+    contribution = serializers.IntegerField(help_text="Percent, 0–100.")
 
     class Meta:
         model = ProjectObjective
         fields = ["objective", "contribution"]
-        extra_kwargs = {"contribution": {"required": True}}
+
+    def validate(self, attrs):
+        # Asked here too so that a bad percent is reported with the other fields' errors.
+        if problem := contribution_problem(attrs["objective"], attrs["contribution"]):
+            raise serializers.ValidationError({"contribution": problem})
+        return attrs
 
 
-class ProjectSerializer(DatesInOrder, serializers.ModelSerializer):
+class ProjectSerializer(WrittenByServices, serializers.ModelSerializer):
     stage = serializers.CharField(read_only=True, help_text="Moves only with transition/.")
     objectives = ObjectiveLinkSerializer(source="objective_links", many=True, required=False)
 
@@ -79,38 +107,19 @@ class ProjectSerializer(DatesInOrder, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        links = attrs.get("objective_links") or []
-        ids = [link["objective"].pk for link in links]
-        if len(ids) != len(set(ids)):
-            raise serializers.ValidationError({"objectives": "An objective is listed twice."})
-        return attrs
-
-    @transaction.atomic
-    def create(self, validated_data):
-        links = validated_data.pop("objective_links", [])
-        project = super().create(validated_data)
-        self._save_links(project, links)
-        return project
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        links = validated_data.pop("objective_links", None)
-        project = super().update(instance, validated_data)
-        if links is not None:
-            self._save_links(project, links)
-        return project
-
-    @staticmethod
-    def _save_links(project, links):
-        project.objective_links.all().delete()
-        ProjectObjective.objects.bulk_create(
-            ProjectObjective(
-                project=project, objective=link["objective"], contribution=link["contribution"]
-            )
-            for link in links
-        )
+    def service_input(self) -> dict:
+        """What `project_create` / `project_update` take: the fields given, and the links
+        and services when given (None leaves them as they are)."""
+        data = dict(self.validated_data)
+        links = data.pop("objective_links", None)
+        services = data.pop("services", None)
+        return {
+            "fields": data,
+            "objectives": None
+            if links is None
+            else [ObjectiveLink(link["objective"], link["contribution"]) for link in links],
+            "services": services,
+        }
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -118,29 +127,23 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
     scored_by = serializers.StringRelatedField(read_only=True)
+    fixed_on_update = ("project", "criterion")
 
     class Meta:
         model = Score
         fields = ["id", "project", "criterion", "value", "rationale", "scored_by", "scored_at"]
         read_only_fields = ["scored_at"]
 
-    def validate_criterion(self, criterion):
-        if criterion.kind != "scored":
-            raise serializers.ValidationError(
-                "Strategic alignment is computed from the objectives, not scored."
-            )
-        return criterion
 
-
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "project", "name", "kind", "due_date", "completed_on"]
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
     exposure = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -160,7 +163,7 @@ class RiskSerializer(serializers.ModelSerializer):
         ]
 
 
-class BenefitSerializer(serializers.ModelSerializer):
+class BenefitSerializer(StaysWithItsProject, serializers.ModelSerializer):
     class Meta:
         model = Benefit
         fields = [

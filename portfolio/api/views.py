@@ -39,34 +39,68 @@ from .serializers import (
 
 
 class ObjectiveViewSet(viewsets.ModelViewSet):
+    """Strategic objectives: plain CRUD, whose only rule is the role's model permission
+    (PMO leads manage them; retiring one is `active: false`, see `rules.py` for links)."""
+
     queryset = StrategicObjective.objects.all()
     serializer_class = ObjectiveSerializer
     filterset_class = ObjectiveFilterSet
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
+    """The service catalogue: plain CRUD, whose only rule is the role's model permission."""
+
     queryset = Service.objects.select_related("owning_team")
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilterSet
 
 
 class CriterionViewSet(viewsets.ModelViewSet):
+    """The scoring model's criteria, written through `criterion_create` / `_update` /
+    `_delete` (who may, and the weights never all 0)."""
+
     queryset = Criterion.objects.all()
     serializer_class = CriterionSerializer
     filterset_class = CriterionFilterSet
 
+    def perform_create(self, serializer):
+        serializer.instance = services.criterion_create(
+            by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.criterion_update(
+            criterion=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.criterion_delete(criterion=instance, by=self.request.user)
+
 
 class ProjectViewSet(viewsets.ModelViewSet):
-    """Projects; the stage moves only with `POST {id}/transition/`."""
+    """Projects, written through `project_create` / `project_update` / `project_delete`, the
+    same as the form and the CSV import; the stage moves only with `POST {id}/transition/`."""
 
     queryset = Project.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     ordering_fields = ["code", "name", "start_date", "updated_at"]
-    action_permissions = {"transition": "portfolio.transition_project"}
 
     def get_queryset(self):
         return selectors.project_list(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.project_create(
+            by=self.request.user, **serializer.service_input()
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.project_update(
+            project=serializer.instance, by=self.request.user, **serializer.service_input()
+        )
+
+    def perform_destroy(self, instance):
+        services.project_delete(project=instance, by=self.request.user)
 
     @extend_schema(request=TransitionSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
@@ -90,30 +124,91 @@ class _ProjectChildViewSet(viewsets.ModelViewSet):
 
 
 class ScoreViewSet(_ProjectChildViewSet):
-    queryset = Score.objects.select_related("criterion", "scored_by")
+    """Scores, set and cleared through `score_set` / `score_clear` like the scores page; a
+    score stays with its project and criterion."""
+
+    queryset = Score.objects.select_related("criterion", "scored_by", "project")
     serializer_class = ScoreSerializer
     filterset_class = ScoreFilterSet
 
     def perform_create(self, serializer):
-        serializer.save(scored_by=self.request.user)
+        data = serializer.validated_data
+        serializer.instance = services.score_set(
+            project=data["project"],
+            criterion=data["criterion"],
+            value=data["value"],
+            rationale=data.get("rationale", ""),
+            by=self.request.user,
+        )
 
     def perform_update(self, serializer):
-        serializer.save(scored_by=self.request.user)
+        score, data = serializer.instance, serializer.validated_data
+        serializer.instance = services.score_set(
+            project=score.project,
+            criterion=score.criterion,
+            value=data.get("value", score.value),
+            rationale=data.get("rationale", score.rationale),
+            by=self.request.user,
+        )
+
+    def perform_destroy(self, instance):
+        services.score_clear(
+            project=instance.project, criterion=instance.criterion, by=self.request.user
+        )
 
 
 class MilestoneViewSet(_ProjectChildViewSet):
-    queryset = Milestone.objects.all()
+    """Milestones, written through `milestone_create` / `_update` / `_delete` like the
+    project page's form; a milestone stays with its project."""
+
+    queryset = Milestone.objects.select_related("project")
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
 
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        serializer.instance = services.milestone_create(
+            project=project, by=self.request.user, fields=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.milestone_update(
+            milestone=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.milestone_delete(milestone=instance, by=self.request.user)
+
 
 class RiskViewSet(_ProjectChildViewSet):
-    queryset = Risk.objects.select_related("owner")
+    """Risks, written through `risk_create` / `_update` / `_delete` like the project page's
+    form; a risk stays with its project."""
+
+    queryset = Risk.objects.select_related("owner", "project")
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
 
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        serializer.instance = services.risk_create(
+            project=project, by=self.request.user, fields=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.risk_update(
+            risk=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.risk_delete(risk=instance, by=self.request.user)
+
 
 class BenefitViewSet(_ProjectChildViewSet):
+    """Benefits: plain CRUD, whose only rule is the role's model permission (only the API
+    writes them); a benefit stays with its project."""
+
     queryset = Benefit.objects.select_related("owner")
     serializer_class = BenefitSerializer
     filterset_fields = ["project"]

@@ -7,10 +7,11 @@ from django.views.generic import TemplateView
 from resources.selectors import open_conflict_counts
 
 from .. import selectors
-from ..choices import TRANSITIONS, MilestoneKind, Stage
+from ..choices import MilestoneKind
 from ..filtersets import BoardFilterSet
 from ..models import Milestone, Project
-from ..workflow import COMMENT_REQUIRED, allowed_moves, facts_from, held_from_subquery
+from ..permissions import may_create_project, may_move_project
+from ..workflow import MOVES, facts_from, held_from_subquery
 
 
 class BoardView(PermissionRequiredMixin, TemplateView):
@@ -43,11 +44,11 @@ class BoardView(PermissionRequiredMixin, TemplateView):
                     has_go_live=card.project.has_go_live,
                     held_from=card.project.held_from,
                 )
-                card.project.allowed = allowed_moves(facts)
-                card.project.targets = [
-                    (s, Stage(s).label, s in card.project.allowed)
-                    for s in TRANSITIONS[card.project.stage]
-                ]
+                # The card's menu and its drag targets: every move of the table out of
+                # its stage, each open or closed with its reasons.
+                card.project.moves = MOVES.options(card.project.stage, facts, self.request.user)
+                card.project.allowed = [m.to for m in card.project.moves if not m.blockers]
+                card.project.needs_comment = [m.to for m in card.project.moves if m.move.comment]
                 card.project.openable = card.project.pk in openable
                 card.project.open_conflicts = conflicts.get(card.project.pk, 0)
         return super().get_context_data(
@@ -55,8 +56,8 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             finished=finished,
             filterset=filterset,
             is_filtered=filterset.is_bound and filterset.is_valid(),
-            can_move=self.request.user.has_perm("portfolio.transition_project"),
-            comment_required=[str(s) for s in COMMENT_REQUIRED],
+            can_move=may_move_project(self.request.user),
+            can_create=may_create_project(self.request.user),
             total=sum(len(c.cards) for c in columns),
             **kwargs,
         )

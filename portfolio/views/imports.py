@@ -1,7 +1,5 @@
 """CSV import of projects: upload, preview with row-level errors, then all rows or none."""
 
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -11,7 +9,11 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import FormView
 
+from itsm_pmo.workflow import require
+
 from .. import csv_import
+from ..permissions import may_import_projects
+from .base import FormShownToWhoMay
 
 # The checked file waits here between the preview and the confirmation, so what is imported
 # is exactly what was previewed, without asking the browser to send it again.
@@ -52,12 +54,16 @@ class ImportForm(forms.Form):
         return csv_import.decode(self.cleaned_data["file"].read(csv_import.MAX_BYTES + 1))
 
 
-class ImportUploadView(PermissionRequiredMixin, FormView):
+class ImportUploadView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
     """Upload a file and see what it would import, with every problem next to its row."""
 
-    permission_required = "portfolio.add_project"
+    permission_required = "portfolio.view_project"
     template_name = "portfolio/import_upload.html"
     form_class = ImportForm
+    refusal = "Only a PMO lead imports projects."
+
+    def may_use_form(self) -> bool:
+        return may_import_projects(self.request.user)
 
     def get_context_data(self, **kwargs):
         columns = [
@@ -68,6 +74,8 @@ class ImportUploadView(PermissionRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
+        # The preview is the form's next step: shown to whom the form is.
+        require(self.may_use_form(), self.refusal)
         text = form.cleaned_data["file"]
         result = csv_import.preview(text)
         if result.ok:
@@ -78,30 +86,24 @@ class ImportUploadView(PermissionRequiredMixin, FormView):
 
 
 class ImportConfirmView(PermissionRequiredMixin, View):
-    """Import the previewed file: every project, or none when anything no longer checks."""
+    """Import the previewed file: every project, or none when anything no longer checks.
+    Who may import is `import_projects`'s to say."""
 
-    permission_required = "portfolio.add_project"
+    permission_required = "portfolio.view_project"
 
     def get(self, request):
         return redirect("portfolio:import")
 
     def post(self, request):
         text = request.session.pop(SESSION_KEY, None)
-        if text is None:
-            messages.error(
-                request, "There is no import waiting for confirmation. Upload the file again."
-            )
-            return redirect("portfolio:import")
-        # Another tab may have previewed another file since: import only what this page showed.
-        if request.POST.get("digest") != digest(text):
-            messages.error(
-                request,
-                "A different file was previewed since this page was shown. Upload the file again.",
-            )
-            return redirect("portfolio:import")
         try:
-            projects = csv_import.import_projects(file_text=text, by=request.user)
+            projects = csv_import.import_projects(
+                file_text=text, by=request.user, digest_shown=request.POST.get("digest", "")
+            )
         except ValidationError as exc:
+            if getattr(exc, "code", None) in (csv_import.NOTHING_WAITING, csv_import.OTHER_FILE):
+                messages.error(request, exc.message)
+                return redirect("portfolio:import")
             messages.error(request, "Nothing was imported: " + " ".join(exc.messages[:3]))
             return render_preview(request, csv_import.preview(text), confirmable=False)
         count = len(projects)
@@ -109,13 +111,9 @@ class ImportConfirmView(PermissionRequiredMixin, View):
         return redirect("portfolio:project_list")
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def render_preview(request, result, *, file_name: str = "", confirmable: bool = True):
     context = {
-        "digest": digest(request.session.get(SESSION_KEY, "")),
+        "digest": csv_import.digest(request.session.get(SESSION_KEY, "")),
         "preview": result,
         "file_name": file_name,
         "row_count": len(result.rows),

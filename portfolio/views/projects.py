@@ -1,7 +1,10 @@
-"""Project pages: list, intake and edit, the project page, scores, moves, milestones, risks."""
+"""Project pages: list, intake and edit, the project page, scores, moves, milestones, risks.
+
+Every POST validates its input and calls one service, which checks who may make it; the pages
+ask the predicates only to decide which buttons and forms to show.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -11,16 +14,17 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
 from itsm_pmo.api import error_body
-from itsm_pmo.domain import TransitionRefused
 from itsm_pmo.generic import FilteredListView
-from itsm_pmo.page_actions import redirect_back, refusal_text
+from itsm_pmo.page_actions import attempt, redirect_back, refusal_text
+from itsm_pmo.workflow import TransitionRefused
 
-from .. import selectors, services
-from ..choices import TRANSITIONS, CriterionKind, Stage
+from .. import permissions, selectors, services
+from ..choices import CriterionKind, Stage
 from ..filtersets import ProjectFilterSet
 from ..forms import MilestoneForm, ProjectForm, RiskForm, ScoreForm, TransitionForm
 from ..models import Criterion, Project
-from ..workflow import COMMENT_REQUIRED, allowed_moves, blockers, facts_for
+from ..workflow import MOVES, facts_for
+from .base import FormShownToWhoMay
 
 
 class ProjectListView(FilteredListView):
@@ -31,6 +35,11 @@ class ProjectListView(FilteredListView):
     def get_queryset(self):
         self.queryset = selectors.project_list(self.request.user)
         return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=permissions.may_create_project(self.request.user), **kwargs
+        )
 
 
 class ProjectDetailView(PermissionRequiredMixin, DetailView):
@@ -48,8 +57,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
         project = self.object
         ranked = selectors.ranking(Project.objects.filter(pk=project.pk))[0]
         rationale = {s.criterion_id: s for s in project.scores.all()}
-        facts = facts_for(project)
-        allowed = allowed_moves(facts)
+        user = self.request.user
         risks = list(project.risks.all())
         matrix = [
             [
@@ -61,15 +69,15 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
         return super().get_context_data(
             ranked=ranked,
             terms=[(t, rationale.get(t.criterion_id)) for t in ranked.terms],
-            moves=[
-                (s, Stage(s).label, s in allowed, s in COMMENT_REQUIRED, blockers(facts, s))
-                for s in TRANSITIONS[project.stage]
-            ],
+            moves=MOVES.options(project.stage, facts_for(project), user),
             risk_matrix=matrix,
             risks=risks,
             history=_history_with_changes(project),
-            can_edit=self.request.user.has_perm("portfolio.change_project"),
-            can_move=self.request.user.has_perm("portfolio.transition_project"),
+            can_edit=permissions.may_edit_project(user, project),
+            can_score=permissions.may_score(user, project),
+            can_move=permissions.may_move_project(user, project),
+            can_plan=permissions.may_edit_milestones(user, project),
+            can_add_risk=permissions.may_edit_risks(user, project),
             incidents=_latest_incidents(project, self.request.user),
             handover=_handover_of(project, self.request.user),
             **_knowledge_of(project, self.request),
@@ -147,39 +155,73 @@ def _history_with_changes(project, limit: int = 15) -> list[tuple]:
     return entries
 
 
-class ProjectCreateView(PermissionRequiredMixin, CreateView):
-    permission_required = "portfolio.add_project"
+class ProjectCreateView(FormShownToWhoMay, PermissionRequiredMixin, CreateView):
+    """Raise a proposal: the form validates, `project_create` decides and writes."""
+
+    permission_required = "portfolio.view_project"
     form_class = ProjectForm
     template_name = "portfolio/project_form.html"
+    refusal = "Only a PMO lead raises a proposal."
+
+    def may_use_form(self) -> bool:
+        return permissions.may_create_project(self.request.user)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"{self.object.code} is in the portfolio as a proposal.")
-        return response
+        try:
+            project = services.project_create(
+                by=self.request.user,
+                fields=form.project_fields(),
+                objectives=form.objective_links(),
+                services=form.chosen_services(),
+            )
+        except ValidationError as exc:
+            return self.refused(form, exc)
+        messages.success(self.request, f"{project.code} is in the portfolio as a proposal.")
+        return redirect(project)
 
 
-class ProjectUpdateView(PermissionRequiredMixin, UpdateView):
-    permission_required = "portfolio.change_project"
+class ProjectUpdateView(FormShownToWhoMay, PermissionRequiredMixin, UpdateView):
+    """Edit a project: the form validates, `project_update` decides and writes."""
+
+    permission_required = "portfolio.view_project"
     form_class = ProjectForm
     template_name = "portfolio/project_form.html"
+    refusal = "Only a PMO lead edits projects."
+
     queryset = Project.objects.all()
 
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_project(self.request.user, self.object)
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"{self.object.code} saved.")
-        return response
+        try:
+            project = services.project_update(
+                project=self.object,
+                by=self.request.user,
+                fields=form.project_fields(),
+                objectives=form.objective_links(),
+                services=form.chosen_services(),
+            )
+        except ValidationError as exc:
+            return self.refused(form, exc)
+        messages.success(self.request, f"{project.code} saved.")
+        return redirect(project)
 
 
-class ScoresEditView(PermissionRequiredMixin, FormView):
+class ScoresEditView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
     """Score every criterion of a project at once, with a rationale each."""
 
-    permission_required = "portfolio.change_score"
+    permission_required = "portfolio.view_project"
     template_name = "portfolio/project_scores.html"
+    refusal = "Only a PMO lead scores projects."
 
     def dispatch(self, request, *args, **kwargs):
         self.project = get_object_or_404(Project, pk=kwargs["pk"])
         self.criteria = list(Criterion.objects.filter(kind=CriterionKind.SCORED))
         return super().dispatch(request, *args, **kwargs)
+
+    def may_use_form(self) -> bool:
+        return permissions.may_score(self.request.user, self.project)
 
     def get_form(self, form_class=None):
         current = {s.criterion_id: s for s in self.project.scores.all()}
@@ -201,17 +243,15 @@ class ScoresEditView(PermissionRequiredMixin, FormView):
         forms = self.get_form()
         if not all(f.is_valid() for f in forms):
             return self.render_to_response(self.get_context_data(forms=forms))
-        for form in forms:
-            if form.cleaned_data["value"] is not None:
-                services.score_set(
-                    project=self.project,
-                    criterion=form.criterion,
-                    value=form.cleaned_data["value"],
-                    rationale=form.cleaned_data["rationale"],
-                    by=request.user,
-                )
-            else:
-                services.score_clear(project=self.project, criterion=form.criterion)
+        entries = {
+            form.criterion: (
+                None
+                if form.cleaned_data["value"] is None
+                else (form.cleaned_data["value"], form.cleaned_data["rationale"])
+            )
+            for form in forms
+        }
+        services.scores_record(project=self.project, by=request.user, entries=entries)
         messages.success(request, f"Scores of {self.project.code} saved.")
         return redirect(self.project)
 
@@ -221,65 +261,67 @@ class ScoresEditView(PermissionRequiredMixin, FormView):
 
 
 @require_POST
-@permission_required("portfolio.transition_project", raise_exception=True)
 def project_transition_view(request, pk):
-    """Move a project: JSON for the board's drag and drop, a redirect with a message otherwise."""
+    """Move a project: JSON for the board's drag and drop, the page again otherwise. Who may
+    move it is the service's to say (403 like the API); a refused move is 409."""
     project = get_object_or_404(Project, pk=pk)
-    wants_json = "application/json" in request.headers.get("Accept", "")
     form = TransitionForm(request.POST)
-    try:
+
+    def move():
         if not form.is_valid():
             raise ValidationError(form.errors)
-        project = services.project_transition(
+        return services.project_transition(
             project=project,
             by=request.user,
             to=form.cleaned_data["to"],
             comment=form.cleaned_data["comment"],
         )
-    except TransitionRefused as exc:
-        if wants_json:
-            return JsonResponse(
-                error_body(
-                    409,
-                    "transition_not_allowed",
-                    exc.detail,
-                    current=exc.current,
-                    allowed=exc.allowed,
-                ),
-                status=409,
-            )
-        messages.error(request, exc.detail)
-    except ValidationError as exc:
-        detail = refusal_text(exc)
-        if wants_json:
-            return JsonResponse(
-                error_body(400, "invalid", detail, fields=exc.message_dict), status=400
-            )
-        messages.error(request, detail)
-    else:
-        text = f"{project.code} moved to {project.get_stage_display()}."
-        if wants_json:
-            return JsonResponse({"stage": project.stage, "detail": text})
-        messages.success(request, text)
-        if project.stage == Stage.CLOSED:
+
+    if "application/json" in request.headers.get("Accept", ""):
+        return _transition_as_json(move)
+    moved = attempt(request, move)
+    if moved is not None:
+        messages.success(request, f"{moved.code} moved to {moved.get_stage_display()}.")
+        if moved.stage == Stage.CLOSED:
             # A closed project is where its lessons are still fresh: ask for them now.
             from knowledge.surfacing import ask_for_lesson
 
-            if lesson_form := ask_for_lesson("project", project.pk, request.user):
+            if lesson_form := ask_for_lesson("project", moved.pk, request.user):
                 return redirect(lesson_form)
     return redirect_back(request, reverse("portfolio:project_detail", args=[pk]))
 
 
-class _ProjectChildCreateView(PermissionRequiredMixin, CreateView):
+def _transition_as_json(move) -> JsonResponse:
+    """The board's answer: the new stage, or the refusal with the API's status and body."""
+    try:
+        project = move()
+    except TransitionRefused as exc:
+        body = error_body(
+            409, "transition_not_allowed", exc.detail, current=exc.current, allowed=exc.allowed
+        )
+        return JsonResponse(body, status=409)
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        return JsonResponse(
+            error_body(400, "invalid", refusal_text(exc), fields=fields), status=400
+        )
+    text = f"{project.code} moved to {project.get_stage_display()}."
+    return JsonResponse({"stage": project.stage, "detail": text})
+
+
+class _ProjectChildCreateView(FormShownToWhoMay, PermissionRequiredMixin, CreateView):
     template_name = "portfolio/child_form.html"
+    permission_required = "portfolio.view_project"
 
     def dispatch(self, request, *args, **kwargs):
         self.project = get_object_or_404(Project, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        form.instance.project = self.project
-        form.save()
+        try:
+            self.create(form.cleaned_data)
+        except ValidationError as exc:
+            return self.refused(form, exc)
         messages.success(self.request, f"{self.noun.capitalize()} added to {self.project.code}.")
         return redirect(self.project)
 
@@ -288,12 +330,24 @@ class _ProjectChildCreateView(PermissionRequiredMixin, CreateView):
 
 
 class MilestoneCreateView(_ProjectChildCreateView):
-    permission_required = "portfolio.add_milestone"
     form_class = MilestoneForm
     noun = "milestone"
+    refusal = "Only a PMO lead plans a project's milestones."
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_milestones(self.request.user, self.project)
+
+    def create(self, data):
+        return services.milestone_create(project=self.project, by=self.request.user, fields=data)
 
 
 class RiskCreateView(_ProjectChildCreateView):
-    permission_required = "portfolio.add_risk"
     form_class = RiskForm
     noun = "risk"
+    refusal = "Only a PMO lead records a project's risks."
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_risks(self.request.user, self.project)
+
+    def create(self, data):
+        return services.risk_create(project=self.project, by=self.request.user, fields=data)

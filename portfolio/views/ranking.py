@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
+
+from itsm_pmo.page_actions import attempt, redirect_back
 
 from .. import selectors, services
 from ..filtersets import ProjectFilterSet
 from ..models import Criterion
+from ..permissions import may_reweight_criteria
 from ..weights import weights_from_query
 
 # A colour per criterion, in order, for the stacked bars (shared with the legend).
@@ -73,7 +76,7 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             weight_errors=errors,
             filterset=filterset,
             is_filtered=any(k for k in self.request.GET if not k.startswith("w")),
-            can_save=self.request.user.has_perm("portfolio.change_criterion"),
+            can_save=may_reweight_criteria(self.request.user),
             csv_query=query.urlencode(),
             **kwargs,
         )
@@ -129,17 +132,15 @@ def ranking_csv(request):
 
 
 @require_POST
-@permission_required("portfolio.change_criterion", raise_exception=True)
 def save_weights(request):
-    """Make the what-if weights the saved ones."""
-    try:
+    """Make the what-if weights the saved ones (the service says who may)."""
+
+    def save():
         weights = weights_from_query(request.POST, selectors.criterion_ids())
         if not weights:
             raise ValidationError({"weights": "No weights were sent."})
-        services.criteria_reweight(weights=weights)
-    except ValidationError as exc:
-        for field, problems in exc.message_dict.items():
-            messages.error(request, f"{field}: {' '.join(problems)}")
-        return redirect("portfolio:ranking")
-    messages.success(request, "Weights saved: the ranking now uses them for everyone.")
-    return redirect("portfolio:ranking")
+        return services.criteria_reweight(by=request.user, weights=weights)
+
+    if attempt(request, save) is not None:
+        messages.success(request, "Weights saved: the ranking now uses them for everyone.")
+    return redirect_back(request, reverse("portfolio:ranking"))

@@ -4,7 +4,6 @@
   var board = document.querySelector(".board");
   if (!board || board.dataset.canMove !== "1") return;
   var alertBox = document.getElementById("board-alert");
-  var needsComment = (board.dataset.commentRequired || "").split(",");
   var modalEl = document.getElementById("move-comment");
   var modal = bootstrap.Modal.getOrCreateInstance(modalEl);
 
@@ -43,7 +42,8 @@
   async function move(evt) {
     var card = evt.item, stage = evt.to.dataset.stage;
     var comment = "";
-    if (needsComment.indexOf(stage) !== -1) {
+    // The move table says which moves need a comment; the card carries its own.
+    if ((card.dataset.needsComment || "").split(",").indexOf(stage) !== -1) {
       comment = await askComment();
       if (comment === null) { putBack(evt); return; }
     }

@@ -80,3 +80,16 @@ def test_journey_pmo_lead_reweights_and_moves_a_proposal(page, portfolio, sign_i
     screenshot(page, "portfolio-board-approved")
     portfolio["proposal"].refresh_from_db()
     assert portfolio["proposal"].stage == "approved"
+
+    # putting a project on hold asks why (the move table says that move needs a comment)
+    page.set_viewport_size({"width": 1800, "height": 900})  # every column in view
+    drag(page, page.get_by_test_id("card-PRJ-SAFE"), page.get_by_test_id("column-on_hold"))
+    page.locator("#move-comment-text").fill("Waiting for the budget round")
+    page.locator("#move-comment-form").get_by_role("button", name="Move").click()
+    on_hold = page.get_by_test_id("column-on_hold")
+    expect(on_hold.get_by_test_id("card-PRJ-SAFE")).to_be_visible()
+    safe = ProjectFactory._meta.model.objects.get(code="PRJ-SAFE")
+    assert (safe.stage, safe.transitions.get().comment) == (
+        "on_hold",
+        "Waiting for the budget round",
+    )

@@ -71,8 +71,9 @@ def test_project_refused_close_does_not_ask_for_a_lesson(page_clients):
     project = ProjectFactory(stage="proposed")
     # when closing is attempted
     response = close_project(page_clients("pmo_lead"), project)
-    # then it goes back to the project, and the project is unchanged
-    assert response["Location"] == project.get_absolute_url()
+    # then the project page answers the refusal (409, in place), not the lesson form
+    assert response.status_code == 409 and "Location" not in response
+    assert b"A project cannot move from Proposed to Closed." in response.content
     project.refresh_from_db()
     assert project.stage == "proposed"
 

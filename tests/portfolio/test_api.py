@@ -270,3 +270,69 @@ def test_api_ranking_refuses_unknown_criteria_with_400(api, criteria):
     response = api.get("/api/portfolio/ranking/?w99999=2")
     assert response.status_code == 400
     assert response.json()["fields"]["w99999"] == ["There is no such criterion."]
+
+
+def test_api_a_score_stays_with_its_project_and_criterion(api, criteria):
+    # given a score, and another project and criterion
+    value, risk, _ = criteria
+    score = ScoreFactory(criterion=value, value=2)
+    other = ProjectFactory()
+    # when a PATCH names them
+    response = api.patch(
+        f"/api/portfolio/scores/{score.pk}/",
+        {"project": other.pk, "criterion": risk.pk, "value": 5},
+        format="json",
+    )
+    # then the value changes, through score_set, and the score stays where it was
+    assert response.status_code == 200, response.json()
+    project_id = score.project_id
+    score.refresh_from_db()
+    assert (score.project_id, score.criterion_id, score.value) == (project_id, value.pk, 5)
+    assert score.scored_by.username == "pmo_lead_user"
+
+
+@pytest.mark.parametrize("endpoint", ["milestones", "risks", "benefits"])
+def test_api_plan_rows_stay_with_their_project(api, endpoint):
+    # given a row of one project's plan
+    from tests.portfolio.factories import BenefitFactory
+
+    row = {"milestones": MilestoneFactory, "risks": RiskFactory, "benefits": BenefitFactory}[
+        endpoint
+    ]()
+    other = ProjectFactory()
+    # when a PATCH moves it to another project
+    response = api.patch(
+        f"/api/portfolio/{endpoint}/{row.pk}/", {"project": other.pk}, format="json"
+    )
+    # then it stays with its own
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.project_id != other.pk
+
+
+def test_api_the_last_weighted_criterion_cannot_be_deleted(api, criteria):
+    # given every criterion but one at weight 0 (the ranking page refuses all-zero weights)
+    value, risk, align = criteria
+    for criterion in (risk, align):
+        api.patch(f"/api/portfolio/criteria/{criterion.pk}/", {"weight": "0"}, format="json")
+    # when the one with a weight is deleted
+    response = api.delete(f"/api/portfolio/criteria/{value.pk}/")
+    # then it is refused and stays
+    assert response.status_code == 400
+    assert "above 0" in response.json()["fields"]["weight"][0]
+    assert value._meta.model.objects.filter(pk=value.pk).exists()
+    # and one without weight may go
+    assert api.delete(f"/api/portfolio/criteria/{risk.pk}/").status_code == 204
+
+
+def test_api_project_delete_takes_its_stage_log(api):
+    # given a project that moved once
+    project = ProjectFactory()
+    api.post(
+        f"/api/portfolio/projects/{project.pk}/transition/",
+        {"to": "on_hold", "comment": "Wait"},
+        format="json",
+    )
+    # when it is deleted, then it goes with its (append-only) log
+    assert api.delete(f"/api/portfolio/projects/{project.pk}/").status_code == 204
+    assert not Project.objects.exists()

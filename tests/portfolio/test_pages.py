@@ -154,7 +154,7 @@ def test_pages_save_weights_pmo_only_and_validated(page_clients, criteria):
     bad = page_clients("pmo_lead").post(
         "/portfolio/ranking/weights/", {f"w{risk.pk}": "-2"}, follow=True
     )
-    assert b"between 0 and 100" in bad.content
+    assert bad.status_code == 400 and b"between 0 and 100" in bad.content
     risk.refresh_from_db()
     assert risk.weight == 1
     page_clients("pmo_lead").post("/portfolio/ranking/weights/", {f"w{risk.pk}": "4"})
@@ -242,7 +242,10 @@ def test_pages_transition_from_the_page_and_the_board(page_clients, criteria):
     refused = client.post(
         f"/portfolio/projects/{project.pk}/transition/", {"to": "approved"}, follow=True
     )
+    assert refused.status_code == 409  # rendered in place, with the API's status
     assert b"Score every criterion before approving" in refused.content
+    project.refresh_from_db()
+    assert project.stage == "proposed" and not project.transitions.exists()
     # the board asks for JSON
     as_json = client.post(
         f"/portfolio/projects/{project.pk}/transition/",

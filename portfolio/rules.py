@@ -1,0 +1,106 @@
+"""The rules of a project's data that every door shares, as pure functions over plain values.
+
+The services call them before they write (and raise); the CSV preview calls them to list
+every problem of every row without writing. So the form, the API and the import cannot
+disagree about which objective links or which owner a project may have.
+
+Objective links, one rule for every door:
+
+- an objective is listed at most once;
+- a contribution is a whole percent from 0 to 100; a link given without one keeps its
+  current percentage, or counts 100 % when it is new (the form picks objectives, not
+  percentages);
+- links to active objectives become exactly the ones listed (one not listed is removed);
+- a retired objective cannot be linked anew or given another percentage, and a link to one
+  stays as it is whether listed or not: the form does not offer retired objectives, so their
+  absence from a list says nothing.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+NEW_LINK_CONTRIBUTION = 100
+
+
+class ObjectiveLike(Protocol):
+    pk: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class ObjectiveLink:
+    """One objective a project is to serve; `contribution` None keeps the current one."""
+
+    objective: ObjectiveLike
+    contribution: int | None = None
+
+
+@dataclass(frozen=True)
+class CurrentLink:
+    """A link the project has now."""
+
+    active: bool
+    contribution: int
+
+
+def objective_link_problems(
+    links: Iterable[ObjectiveLink], current: Mapping[int, CurrentLink]
+) -> list[str]:
+    """Why these links cannot be saved over `current` (by objective id); empty when they can."""
+    problems: list[str] = []
+    seen: set[int] = set()
+    for link in links:
+        objective, contribution = link.objective, link.contribution
+        if objective.pk in seen:
+            problems.append(f"“{objective}” is listed twice.")
+            continue
+        seen.add(objective.pk)
+        if problem := contribution_problem(objective, contribution):
+            problems.append(problem)
+            continue
+        if not objective.active:
+            now = current.get(objective.pk)
+            if now is None or contribution not in (None, now.contribution):
+                problems.append(f"“{objective}” is no longer an active objective.")
+    return problems
+
+
+def contribution_problem(objective: ObjectiveLike, contribution: int | None) -> str | None:
+    """A contribution is a whole percent from 0 to 100 (or None: keep the current one)."""
+    if contribution is None or (
+        isinstance(contribution, int)
+        and not isinstance(contribution, bool)
+        and 0 <= contribution <= 100
+    ):
+        return None
+    return f"{contribution} for “{objective}” is not a percent from 0 to 100."
+
+
+def objective_links_after(
+    links: Iterable[ObjectiveLink], current: Mapping[int, CurrentLink]
+) -> dict[int, int]:
+    """The links (objective id → percent) a project has once `links` are saved (checked first
+    with `objective_link_problems`)."""
+    after = {pk: now.contribution for pk, now in current.items() if not now.active}
+    for link in links:
+        if not link.objective.active:
+            continue  # unchanged, as the check made sure
+        now = current.get(link.objective.pk)
+        if link.contribution is not None:
+            after[link.objective.pk] = link.contribution
+        else:
+            after[link.objective.pk] = now.contribution if now else NEW_LINK_CONTRIBUTION
+    return after
+
+
+class PersonLike(Protocol):
+    pk: int
+    active: bool
+
+
+def owner_problem(owner: PersonLike | None, *, current_owner_id: int | None) -> str | None:
+    """A project's owner is an active person; a project keeps an owner who has since left."""
+    if owner is None or owner.active or owner.pk == current_owner_id:
+        return None
+    return f"{owner} has left; choose an active person as the owner."
