@@ -11,7 +11,7 @@ from changes import services as change_services
 from changes.models import ConfigurationItem
 from handover import incident_services
 from handover.services import handover_open
-from itsm_pmo.domain import TransitionRefused
+from itsm_pmo.workflow import TransitionRefused
 from knowledge import services
 from knowledge.choices import ArticleKind, KnowledgeState, LessonCategory
 from knowledge.models import Article, Lesson, LessonApplication, Tag
