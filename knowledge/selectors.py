@@ -79,13 +79,10 @@ def handover_lessons(handover: Any, *, limit: int = 5) -> list[Lesson]:
 def applied_by(user: Actor, lessons: Iterable[Lesson], context: str) -> set[int]:
     """The ids among `lessons` that `user` has already marked applied in `context`."""
     ids = [lesson.pk for lesson in lessons]
-    if not ids or not getattr(user, "is_authenticated", False):
+    if not ids or not user.is_authenticated:
         return set()
-    return set(
-        LessonApplication.objects.filter(by=user, context=context, lesson_id__in=ids).values_list(
-            "lesson_id", flat=True
-        )
-    )
+    marks = LessonApplication.objects.filter(by_id=user.pk, context=context, lesson_id__in=ids)
+    return set(marks.values_list("lesson_id", flat=True))
 
 
 def application_places(user: Actor) -> dict[str, QuerySet]:
@@ -100,4 +97,6 @@ def application_places(user: Actor) -> dict[str, QuerySet]:
 
 def _rows_of(source_field: str) -> QuerySet:
     """Every row a lesson's source field may point at (the model behind the foreign key)."""
-    return Lesson._meta.get_field(source_field).related_model._default_manager.all()
+    model = Lesson._meta.get_field(source_field).related_model
+    assert model is not None and not isinstance(model, str)  # a foreign key, resolved
+    return model._default_manager.all()

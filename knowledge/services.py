@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -129,7 +130,7 @@ def _check_lesson(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def lesson_create(*, author: Actor, tags: str | Iterable[Any] = (), **fields: Any) -> Lesson:
+def lesson_create(*, author: User, tags: str | Iterable[Any] = (), **fields: Any) -> Lesson:
     """Write a lesson as a draft (every role may). Its service defaults to its source's."""
     require(may_write_lesson(author), "Your role does not write lessons.")
     fields = {**{name: "" for name in LESSON_TEXT}, **fields}
@@ -253,7 +254,7 @@ def application_context(
     return f"proposal:{title}"
 
 
-def lesson_mark_applied(*, lesson: Lesson, by: Actor, context: str) -> tuple[Lesson, bool]:
+def lesson_mark_applied(*, lesson: Lesson, by: User, context: str) -> tuple[Lesson, bool]:
     """Count one use of a published lesson; a second mark by the same user in the same context
     changes nothing. Returns the lesson (with its new count) and whether the mark was new."""
     require(may_mark_applied(by), "Your role does not mark lessons as applied.")
@@ -280,7 +281,7 @@ def _check_article(fields: dict[str, Any], *, today: date) -> None:
 
 
 @transaction.atomic
-def article_create(*, owner: Actor, **fields: Any) -> Article:
+def article_create(*, owner: User, **fields: Any) -> Article:
     """Write an article as a draft (every role may), to be reviewed in six months unless said
     otherwise."""
     require(may_write_article(owner), "Your role does not write articles.")
