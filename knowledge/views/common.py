@@ -55,8 +55,10 @@ class Kind:
     def may_publish(self, user: Actor) -> bool:
         """Whether the move table lets `user` publish a draft of this kind: the pages ask it
         to show "Save and publish" and the publishers' filters."""
-        move = self.moves.get(KnowledgeState.DRAFT, KnowledgeState.PUBLISHED)
-        return move is not None and bool(user.has_perm(move.permission))
+        return any(
+            option.permitted and option.to == KnowledgeState.PUBLISHED
+            for option in self.moves.options(KnowledgeState.DRAFT, None, user)
+        )
 
     def move(self, obj: Model, *, to: str, by: Actor, comment: str) -> Model:
         """The kind's transition service on `obj` (`lesson=` or `article=`)."""
