@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Lesson, LessonApplication, Tag
+from itsm_pmo.admin import TransitionRecordAdmin, TransitionRecordInline
+
+from .models import Article, ArticleTransition, Lesson, LessonApplication, LessonTransition, Tag
+
+
+class LessonTransitionInline(TransitionRecordInline):
+    model = LessonTransition
+
+
+class ArticleTransitionInline(TransitionRecordInline):
+    model = ArticleTransition
 
 
 @admin.register(Lesson)
@@ -12,6 +22,7 @@ class LessonAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["tags"]
     raw_id_fields = ["project", "change", "incident", "handover"]
     readonly_fields = ["state", "applied_count", "published_at"]
+    inlines = [LessonTransitionInline]
 
 
 @admin.register(Article)
@@ -21,7 +32,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
     raw_id_fields = ["incident"]
     readonly_fields = ["state", "published_at"]
+    inlines = [ArticleTransitionInline]
 
 
+admin.site.register(LessonTransition, TransitionRecordAdmin)
+admin.site.register(ArticleTransition, TransitionRecordAdmin)
 admin.site.register(Tag)
 admin.site.register(LessonApplication)

@@ -27,14 +27,6 @@ class KnowledgeState(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-KNOWLEDGE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    KnowledgeState.DRAFT: (KnowledgeState.PUBLISHED, KnowledgeState.ARCHIVED),
-    # Back to draft takes a published text off the shelves while it is reworked.
-    KnowledgeState.PUBLISHED: (KnowledgeState.ARCHIVED, KnowledgeState.DRAFT),
-    KnowledgeState.ARCHIVED: (KnowledgeState.PUBLISHED, KnowledgeState.DRAFT),
-}
-
-
 class ArticleKind(models.TextChoices):
     RUNBOOK = "runbook", "Runbook"
     HOW_TO = "how_to", "How-to"

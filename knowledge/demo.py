@@ -29,6 +29,7 @@ from portfolio.models import Project, Service
 from . import services
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory
 from .models import SOURCE_FIELDS, Article, Lesson, LessonApplication
+from .permissions import may_publish_lessons
 
 Cat, K, ST = LessonCategory, ArticleKind, KnowledgeState
 HIGH, MEDIUM, LOW = Impact.HIGH, Impact.MEDIUM, Impact.LOW
@@ -1255,7 +1256,7 @@ def _user(users: dict, username: str):
 
 def _publisher(users: dict, author):
     """The author when they may publish, otherwise the ITSM manager."""
-    return author if author.has_perm("knowledge.publish_lesson") else users["itsm_manager"]
+    return author if may_publish_lessons(author) else users["itsm_manager"]
 
 
 def _source(spec: L, copy: int) -> dict:

@@ -8,10 +8,11 @@ from itsm_pmo.home import WorkItem, WorkPanel
 
 from .choices import KnowledgeState
 from .models import Article, Lesson
+from .permissions import may_publish_lessons
 
 
 def drafts_panel(user) -> WorkPanel | None:
-    if not user.has_perm("knowledge.publish_lesson"):
+    if not may_publish_lessons(user):
         return None
     drafts = (
         Lesson.objects.filter(state=KnowledgeState.DRAFT)

@@ -3,6 +3,9 @@
 Both carry a `search_vector` that PostgreSQL keeps itself (a trigger, migration 0002): title
 weighted above the recommendation above the body, English stemming, a GIN index. On SQLite the
 column stays empty and search falls back to plain matching (see search.py).
+
+Two trails: every move between states is a LessonTransition / ArticleTransition (append-only,
+with the mover's comment); edits of the text stay in django-simple-history's records.
 """
 
 from django.conf import settings
@@ -11,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from itsm_pmo.models import TransitionRecord
 
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 
@@ -208,3 +213,23 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:article_detail", args=[self.pk])
+
+
+class LessonTransition(TransitionRecord):
+    """One move of a lesson through the knowledge life cycle: who, when, from, to and why."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="transitions")
+    subject_field = "lesson"
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+class ArticleTransition(TransitionRecord):
+    """One move of an article through the knowledge life cycle: who, when, from, to and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    subject_field = "article"
+
+    class Meta(TransitionRecord.Meta):
+        pass

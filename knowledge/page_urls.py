@@ -10,11 +10,17 @@ urlpatterns = [
     path("lessons/new/", lessons.LessonCreateView.as_view(), name="lesson_create"),
     path("lessons/<int:pk>/", lessons.LessonDetailView.as_view(), name="lesson_detail"),
     path("lessons/<int:pk>/edit/", lessons.LessonEditView.as_view(), name="lesson_edit"),
-    path("lessons/<int:pk>/transition/", lessons.lesson_transition_view, name="lesson_transition"),
+    path(
+        "lessons/<int:pk>/transition/",
+        lessons.LessonTransitionView.as_view(),
+        name="lesson_transition",
+    ),
     path("articles/new/", articles.ArticleCreateView.as_view(), name="article_create"),
     path("articles/<int:pk>/", articles.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<int:pk>/edit/", articles.ArticleEditView.as_view(), name="article_edit"),
     path(
-        "articles/<int:pk>/transition/", articles.article_transition_view, name="article_transition"
+        "articles/<int:pk>/transition/",
+        articles.ArticleTransitionView.as_view(),
+        name="article_transition",
     ),
 ]

@@ -1,26 +1,48 @@
 """Writes of the knowledge base: write and edit lessons and articles, publish, archive, and
-mark a lesson applied. Each write is one transaction; nothing is half-saved."""
+mark a lesson applied. Each write is one transaction; nothing is half-saved.
 
+Every write that takes the acting user asks knowledge.permissions first (PermissionDenied is a
+403 on the page and in the API alike); moves ask the move tables of workflow.py and are recorded
+in LessonTransition / ArticleTransition."""
+
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from itsm_pmo.domain import guard_transition
+from itsm_pmo.models import TransitionRecord
+from itsm_pmo.permissions import Actor
+from itsm_pmo.workflow import MoveTable, require
 
-from .choices import (
-    KNOWLEDGE_TRANSITIONS,
-    ArticleKind,
-    Impact,
-    KnowledgeState,
-    LessonCategory,
-    SourceKind,
+from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
+from .models import (
+    LONGEST_TEXT,
+    SOURCE_FIELDS,
+    Article,
+    ArticleTransition,
+    Lesson,
+    LessonApplication,
+    LessonTransition,
+    Tag,
 )
-from .models import LONGEST_TEXT, SOURCE_FIELDS, Article, Lesson, LessonApplication, Tag
-from .selectors import may_edit_article, may_edit_lesson
+from .permissions import (
+    may_edit_article,
+    may_edit_lesson,
+    may_mark_applied,
+    may_move_article,
+    may_move_lesson,
+    may_publish_articles,
+    may_publish_lessons,
+    may_write_article,
+    may_write_lesson,
+)
+from .workflow import ARTICLE_MOVES, LESSON_MOVES
 
 MAX_TAGS = 10
 REVIEW_AFTER = timedelta(days=180)
@@ -32,7 +54,7 @@ LESSON_TEXT = {
 ARTICLE_TEXT = {"title": "Give the article a title.", "body": "Write the article."}
 
 
-def parse_tags(value) -> list[str]:
+def parse_tags(value: str | Iterable[Any] | None) -> list[str]:
     """Tags from a list or a comma-separated string: lower-case slugs, distinct, at most ten."""
     items = value.split(",") if isinstance(value, str) else list(value or ())
     tags = list(dict.fromkeys(slugify(str(item)) for item in items if slugify(str(item))))
@@ -51,7 +73,7 @@ def _set_tags(lesson: Lesson, names: list[str]) -> None:
     lesson.tags.set(Tag.objects.filter(name__in=names))
 
 
-def _require_text(fields: dict, required: dict[str, str]) -> None:
+def _require_text(fields: dict[str, Any], required: dict[str, str]) -> None:
     errors = {
         name: message
         for name, message in required.items()
@@ -68,12 +90,12 @@ def _require_text(fields: dict, required: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _require_choice(fields: dict, name: str, choices) -> None:
+def _require_choice(fields: dict[str, Any], name: str, choices: Any) -> None:
     if name in fields and fields[name] not in choices.values:
         raise ValidationError({name: f"Choose one of: {', '.join(choices.values)}."})
 
 
-def service_of_source(kind: str, source) -> int | None:
+def service_of_source(kind: str, source: Any) -> int | None:
     """The service a lesson about `source` (a SourceKind) concerns, when the source says so:
     an incident's service, a handover's, a change's first item's, else the project's first."""
     if kind in (SourceKind.INCIDENT, SourceKind.HANDOVER) and source.service_id:
@@ -93,7 +115,7 @@ def service_of_source(kind: str, source) -> int | None:
     return project.services.order_by("name").values_list("pk", flat=True).first()
 
 
-def _check_lesson(fields: dict) -> None:
+def _check_lesson(fields: dict[str, Any]) -> None:
     _require_text(fields, LESSON_TEXT)
     _require_choice(fields, "category", LessonCategory)
     _require_choice(fields, "impact", Impact)
@@ -108,8 +130,9 @@ def _check_lesson(fields: dict) -> None:
 
 
 @transaction.atomic
-def lesson_create(*, author, tags=(), **fields) -> Lesson:
-    """Write a lesson as a draft. Its service defaults to its source's."""
+def lesson_create(*, author: User, tags: str | Iterable[Any] = (), **fields: Any) -> Lesson:
+    """Write a lesson as a draft (every role may). Its service defaults to its source's."""
+    require(may_write_lesson(author), "Your role does not write lessons.")
     fields = {**{name: "" for name in LESSON_TEXT}, **fields}
     fields.setdefault("category", "")
     _check_lesson(fields)
@@ -123,13 +146,18 @@ def lesson_create(*, author, tags=(), **fields) -> Lesson:
 
 
 @transaction.atomic
-def lesson_update(*, lesson: Lesson, by, tags=None, **fields) -> Lesson:
+def lesson_update(
+    *, lesson: Lesson, by: Actor, tags: str | Iterable[Any] | None = None, **fields: Any
+) -> Lesson:
     """Edit a lesson's text, category, impact, service or source: its author or a publisher.
     A published lesson that someone else than a publisher edits goes back to draft, so what
     everyone reads has always passed a publisher. Its state moves only by lesson_transition."""
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    if not may_edit_lesson(by, lesson):
-        raise PermissionDenied("Only its author, a PMO lead or an ITSM manager edits a lesson.")
+    require(
+        may_edit_lesson(by, lesson),
+        "Only its author, a PMO lead or an ITSM manager edits a lesson. "
+        "Write your own to add to it.",
+    )
     for name in ("state", "author", "applied_count", "published_at"):
         fields.pop(name, None)
     if any(name in fields for name in SOURCE_FIELDS):
@@ -138,56 +166,79 @@ def lesson_update(*, lesson: Lesson, by, tags=None, **fields) -> Lesson:
         _check_lesson({**fields, **merged})
     else:
         _check_lesson(fields)
-    for name, value in fields.items():
-        setattr(lesson, name, value)
-    _unpublish_unless_publisher(lesson, by, "knowledge.publish_lesson")
-    lesson.save()
+    _save_edit(lesson, fields, by=by, keeps_published=may_publish_lessons(by))
     if tags is not None:
         _set_tags(lesson, parse_tags(tags))
     return lesson
 
 
-def _unpublish_unless_publisher(obj, by, permission: str) -> None:
-    if obj.state == KnowledgeState.PUBLISHED and not by.has_perm(permission):
+# The comment of the move an edit makes when it sends a published text back to draft.
+EDITED = "Edited: back to draft until a publisher publishes it again."
+
+
+def _save_edit(
+    obj: Lesson | Article, fields: dict[str, Any], *, by: Actor, keeps_published: bool
+) -> None:
+    """Write an edit. A published text edited by someone who does not publish goes back to
+    draft, so what everyone reads has always passed a publisher; that move is recorded."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    unpublished = obj.state == KnowledgeState.PUBLISHED and not keeps_published
+    if unpublished:
         obj.state, obj.published_at = KnowledgeState.DRAFT, None
-        obj._change_reason = "Edited: back to draft until a publisher publishes it again"
+    obj.save()
+    if unpublished:
+        _record(obj, KnowledgeState.PUBLISHED, by=by, comment=EDITED)
 
 
-def _move(obj, *, noun: str, to: str, by, comment: str, permission: str):
-    if not by.has_perm(permission):
-        raise PermissionDenied(f"Only PMO leads and ITSM managers publish or archive {noun}s.")
-    allowed = list(KNOWLEDGE_TRANSITIONS[obj.state])
-    guard_transition(
-        noun=noun,
-        states=KnowledgeState,
-        table=KNOWLEDGE_TRANSITIONS,
-        current=obj.state,
-        to=to,
-        blockers=[],
-        allowed=allowed,
-        needs_comment=False,
-        comment=comment,
+# Each kind of text: its trail, its move table, and who may move it.
+LIFE_CYCLES: dict[type, tuple[type[TransitionRecord], MoveTable, Callable[[Actor, Any], bool]]] = {
+    Lesson: (LessonTransition, LESSON_MOVES, may_move_lesson),
+    Article: (ArticleTransition, ARTICLE_MOVES, may_move_article),
+}
+
+
+def _record(obj: Lesson | Article, source: str, *, by: Actor, comment: str) -> None:
+    """Append the move `obj` just made from `source` to its trail."""
+    record = LIFE_CYCLES[type(obj)][0]
+    record.objects.create(
+        **{record.subject_field: obj},
+        from_state=source,
+        to_state=obj.state,
+        by=by if by.is_authenticated else None,
+        comment=(comment or "").strip(),
     )
+
+
+def _move[T: (Lesson, Article)](obj: T, *, to: str, by: Actor, comment: str) -> T:
+    """Lock the text, ask who may move it and the move table, write the move and record it."""
+    _record_class, table, may_move = LIFE_CYCLES[type(obj)]
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    require(
+        may_move(by, obj),
+        f"Only PMO leads and ITSM managers publish or archive {table.noun}s.",
+    )
+    source = obj.state
+    table.guard(current=source, to=to, facts=None, user=by, comment=comment)
     obj.state = to
     if to == KnowledgeState.PUBLISHED:
         obj.published_at = timezone.now()
     elif to == KnowledgeState.DRAFT:
         obj.published_at = None  # a draft is not published; archiving keeps the date
-    obj._change_reason = comment or None  # kept in the text's history
     obj.save(update_fields=["state", "published_at", "updated_at"])
+    _record(obj, source, by=by, comment=comment)
     return obj
 
 
 @transaction.atomic
-def lesson_transition(*, lesson: Lesson, to: str, by, comment: str = "") -> Lesson:
+def lesson_transition(*, lesson: Lesson, to: str, by: Actor, comment: str = "") -> Lesson:
     """Publish, unpublish (back to draft) or archive a lesson: PMO leads and ITSM managers."""
-    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    return _move(
-        lesson, noun="lesson", to=to, by=by, comment=comment, permission="knowledge.publish_lesson"
-    )
+    return _move(lesson, to=to, by=by, comment=comment)
 
 
-def application_context(*, project=None, change=None, handover=None, proposal: str = "") -> str:
+def application_context(
+    *, project: Any = None, change: Any = None, handover: Any = None, proposal: str = ""
+) -> str:
     """The context key of a mark: where the lesson was applied."""
     for kind, obj in (("project", project), ("change", change), ("handover", handover)):
         if obj is not None:
@@ -203,9 +254,10 @@ def application_context(*, project=None, change=None, handover=None, proposal: s
     return f"proposal:{title}"
 
 
-def lesson_mark_applied(*, lesson: Lesson, by, context: str) -> tuple[Lesson, bool]:
+def lesson_mark_applied(*, lesson: Lesson, by: User, context: str) -> tuple[Lesson, bool]:
     """Count one use of a published lesson; a second mark by the same user in the same context
     changes nothing. Returns the lesson (with its new count) and whether the mark was new."""
+    require(may_mark_applied(by), "Your role does not mark lessons as applied.")
     if lesson.state != KnowledgeState.PUBLISHED:
         raise ValidationError({"lesson": "Only a published lesson can be marked as applied."})
     try:
@@ -220,7 +272,7 @@ def lesson_mark_applied(*, lesson: Lesson, by, context: str) -> tuple[Lesson, bo
     return lesson, created
 
 
-def _check_article(fields: dict, *, today: date) -> None:
+def _check_article(fields: dict[str, Any], *, today: date) -> None:
     _require_text(fields, ARTICLE_TEXT)
     _require_choice(fields, "kind", ArticleKind)
     review = fields.get("next_review")
@@ -229,8 +281,10 @@ def _check_article(fields: dict, *, today: date) -> None:
 
 
 @transaction.atomic
-def article_create(*, owner, **fields) -> Article:
-    """Write an article as a draft, to be reviewed in six months unless said otherwise."""
+def article_create(*, owner: User, **fields: Any) -> Article:
+    """Write an article as a draft (every role may), to be reviewed in six months unless said
+    otherwise."""
+    require(may_write_article(owner), "Your role does not write articles.")
     today = timezone.localdate()
     fields = {**{name: "" for name in ARTICLE_TEXT}, **fields}
     if fields.get("next_review") is None:
@@ -240,33 +294,24 @@ def article_create(*, owner, **fields) -> Article:
 
 
 @transaction.atomic
-def article_update(*, article: Article, by, **fields) -> Article:
+def article_update(*, article: Article, by: Actor, **fields: Any) -> Article:
     """Edit an article: its owner or a publisher; like a lesson, a published article edited by
     someone else than a publisher goes back to draft."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if not may_edit_article(by, article):
-        raise PermissionDenied("Only its owner, a PMO lead or an ITSM manager edits an article.")
-    for name in ("state", "published_at"):
+    require(
+        may_edit_article(by, article),
+        "Only its owner, a PMO lead or an ITSM manager edits an article.",
+    )
+    for name in ("state", "published_at", "owner"):
         fields.pop(name, None)
     if fields.get("next_review") == article.next_review:
         fields.pop("next_review")  # an overdue date left as it was is not an error
     _check_article(fields, today=timezone.localdate())
-    for name, value in fields.items():
-        setattr(article, name, value)
-    _unpublish_unless_publisher(article, by, "knowledge.publish_article")
-    article.save()
+    _save_edit(article, fields, by=by, keeps_published=may_publish_articles(by))
     return article
 
 
 @transaction.atomic
-def article_transition(*, article: Article, to: str, by, comment: str = "") -> Article:
+def article_transition(*, article: Article, to: str, by: Actor, comment: str = "") -> Article:
     """Publish, unpublish or archive an article: PMO leads and ITSM managers."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    return _move(
-        article,
-        noun="article",
-        to=to,
-        by=by,
-        comment=comment,
-        permission="knowledge.publish_article",
-    )
+    return _move(article, to=to, by=by, comment=comment)

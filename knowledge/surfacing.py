@@ -10,8 +10,12 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from itsm_pmo.permissions import Actor, may_view
+
 from . import selectors, services
 from .choices import SourceKind
+from .models import Article, Lesson
+from .permissions import may_mark_applied, may_write_lesson
 from .rendering import plain_text
 from .similar import similar_lessons
 
@@ -34,12 +38,9 @@ class LessonsPanel:
     next: str = ""
 
 
-def may_read(user) -> bool:
-    return user.has_perm("knowledge.view_lesson")
-
-
-def may_write(user) -> bool:
-    return user.has_perm("knowledge.add_lesson")
+def may_write(user: Actor) -> bool:
+    """Whether to offer `user` the lesson form (other apps' pages ask this)."""
+    return may_write_lesson(user)
 
 
 def lesson_form_url(source_kind: str, source_id: int) -> str:
@@ -90,7 +91,7 @@ def panel(user, lessons: list, *, context: str = "", proposal: str = "", **shown
         context=context,
         proposal=proposal,
         applied=applied,
-        can_apply=user.has_perm("knowledge.add_lessonapplication"),
+        can_apply=may_mark_applied(user),
         **shown,
     )
 
@@ -131,7 +132,7 @@ def lessons_for_proposal(
 
 def lessons_for_project(project, user, *, next_url: str = "") -> LessonsPanel | None:
     """Lessons of earlier work like this project, its services first, not its own."""
-    if not may_read(user):
+    if not may_view(user, Lesson):
         return None
     lessons = similar_lessons(
         text=f"{project.name} {project.summary}",
@@ -150,7 +151,7 @@ def lessons_for_project(project, user, *, next_url: str = "") -> LessonsPanel | 
 
 def lessons_for_change(change, user, *, next_url: str = "") -> LessonsPanel | None:
     """Lessons of earlier changes like this one, on the same services first."""
-    if not may_read(user):
+    if not may_view(user, Lesson):
         return None
     service_ids = {item.service_id for item in change.items.all() if item.service_id}
     if change.project_id:
@@ -173,7 +174,7 @@ def lessons_for_change(change, user, *, next_url: str = "") -> LessonsPanel | No
 
 def lessons_for_handover(handover, user, *, next_url: str = "") -> LessonsPanel | None:
     """Lessons of earlier handovers into the same service, most applied first."""
-    if not may_read(user):
+    if not may_view(user, Lesson):
         return None
     return panel(
         user,
@@ -187,7 +188,7 @@ def lessons_for_handover(handover, user, *, next_url: str = "") -> LessonsPanel 
 
 def lessons_of(source_kind: str, source_id: int, user) -> list | None:
     """The lessons written at one project, change, incident or handover that `user` may read."""
-    if not may_read(user):
+    if not may_view(user, Lesson):
         return None
     visible = selectors.lessons_visible_to(user).values("pk")
     return list(
@@ -210,6 +211,6 @@ def ask_for_lesson(source_kind: str, source_id: int, user) -> str:
 
 def articles_of_incident(incident, user) -> list | None:
     """The articles (known errors) written from an incident that `user` may read."""
-    if not user.has_perm("knowledge.view_article"):
+    if not may_view(user, Article):
         return None
     return list(selectors.articles_visible_to(user).filter(incident=incident))

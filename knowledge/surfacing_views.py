@@ -4,9 +4,8 @@
 import re
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,11 +19,6 @@ from .surfacing import lessons_for_proposal
 
 # The contexts a lesson is applied in, besides a proposal's title: "project:12" and friends.
 CONTEXT = re.compile(r"^(project|change|handover):([0-9]+)$")
-CONTEXT_MODELS = {
-    "project": "portfolio.Project",
-    "change": "changes.ChangeRequest",
-    "handover": "handover.Handover",
-}
 MAX_TEXT = 2000
 
 
@@ -88,8 +82,8 @@ def similar_view(request):
 
 
 def _context_of(request) -> str:
-    """The context key of a mark from the POST: an object's (which must exist) or a
-    proposal's title."""
+    """The context key of a mark from the POST: an object's (one the user may mark in, else a
+    404 as if it did not exist) or a proposal's title."""
     raw = request.POST.get("context", "").strip()
     if not raw:
         return services.application_context(proposal=request.POST.get("proposal", ""))
@@ -97,14 +91,15 @@ def _context_of(request) -> str:
     if found is None:
         raise ValidationError({"context": "Say project:<id>, change:<id> or handover:<id>."})
     kind, pk = found.groups()
-    model = apps.get_model(CONTEXT_MODELS[kind])
-    return services.application_context(**{kind: get_object_or_404(model, pk=pk)})
+    place = get_object_or_404(selectors.application_places(request.user)[kind], pk=pk)
+    return services.application_context(**{kind: place})
 
 
 @require_POST
-@permission_required("knowledge.add_lessonapplication", raise_exception=True)
+@login_required
 def lesson_apply_view(request, pk):
-    """Mark a published lesson as applied here: counted once per person and context."""
+    """Mark a published lesson as applied here: counted once per person and context. The
+    service decides who may (a role without the right is a 403, as in the API)."""
     lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=pk)
     button = {
         "lesson": lesson,

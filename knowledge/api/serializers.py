@@ -4,15 +4,15 @@ Writes go through knowledge.services, which owns the rules (one source, ten tags
 date); these serializers only shape the input and the output."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from changes.models import ChangeRequest
-from handover.models import Handover
-from portfolio.models import Project, Service
+from portfolio.models import Service
 from portfolio.selectors import projects_visible_to
 
-from .. import search
+from .. import search, selectors
 from ..choices import KnowledgeState, LessonCategory, SourceKind
 from ..models import Article, Lesson
 from ..rendering import render_markdown
@@ -71,17 +71,11 @@ class _SearchHitMixin(serializers.Serializer):
         return str(search.snippet(obj, q, self.searchable))
 
 
-class LessonSerializer(_SearchHitMixin, serializers.ModelSerializer):
-    """A lesson learned; `rank` and `snippet` are set when the list was searched (`?q=`)."""
-
-    searchable = search.LESSONS
+class _LessonLinks(serializers.ModelSerializer):
+    """What every shape of a lesson carries: its addresses and where it came from."""
 
     url = serializers.HyperlinkedIdentityField(view_name="lesson-detail")
     web_url = WebUrlField()
-    what_happened_html = serializers.SerializerMethodField()
-    recommendation_html = serializers.SerializerMethodField()
-    tags = TagsField(required=False, help_text="Lower-case labels, at most ten.")
-    author = PersonSummarySerializer(read_only=True)
     source_kind = serializers.ChoiceField(
         choices=[("", "None"), *SourceKind.choices],
         read_only=True,
@@ -90,11 +84,22 @@ class LessonSerializer(_SearchHitMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Lesson
+        fields = ["id", "url", "web_url", "title"]
+
+
+class LessonSerializer(_SearchHitMixin, _LessonLinks):
+    """A lesson learned; `rank` and `snippet` are set when the list was searched (`?q=`)."""
+
+    searchable = search.LESSONS
+
+    what_happened_html = serializers.SerializerMethodField()
+    recommendation_html = serializers.SerializerMethodField()
+    tags = TagsField(required=False, help_text="Lower-case labels, at most ten.")
+    author = PersonSummarySerializer(read_only=True)
+
+    class Meta(_LessonLinks.Meta):
         fields = [
-            "id",
-            "url",
-            "web_url",
-            "title",
+            *_LessonLinks.Meta.fields,
             "what_happened",
             "recommendation",
             "what_happened_html",
@@ -179,26 +184,29 @@ class KnowledgeMoveSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class PlaceField(serializers.PrimaryKeyRelatedField):
+    """A project, change or handover by id, among the places the caller may mark a lesson
+    applied in (the selector the page's button uses too); any other id is unknown."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        return selectors.application_places(user)[self.kind]
+
+
 class ApplySerializer(serializers.Serializer):
     """Where the lesson was applied: exactly one of a project, a change, a handover or the
     title of a proposal not yet saved."""
 
-    project = serializers.PrimaryKeyRelatedField(
-        queryset=Project.objects.all(), required=False, allow_null=True
-    )
-    change = serializers.PrimaryKeyRelatedField(
-        queryset=ChangeRequest.objects.all(), required=False, allow_null=True
-    )
-    handover = serializers.PrimaryKeyRelatedField(
-        queryset=Handover.objects.all(), required=False, allow_null=True
-    )
+    project = PlaceField("project")
+    change = PlaceField("change")
+    handover = PlaceField("handover")
     proposal = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = projects_visible_to(request.user)
 
     def validate(self, attrs):
         given = [
@@ -238,21 +246,14 @@ class SimilarQuerySerializer(serializers.Serializer):
     )
 
 
-class SimilarLessonSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="lesson-detail")
-    web_url = WebUrlField()
-    source_kind = serializers.ChoiceField(
-        choices=[("", "None"), *SourceKind.choices], read_only=True
-    )
+class SimilarLessonSerializer(_LessonLinks):
+    """A lesson as the similar-lessons answer shows it: the advice, not the whole story."""
+
     score = serializers.FloatField(read_only=True, help_text="Higher is more relevant.")
 
-    class Meta:
-        model = Lesson
+    class Meta(_LessonLinks.Meta):
         fields = [
-            "id",
-            "url",
-            "web_url",
-            "title",
+            *_LessonLinks.Meta.fields,
             "recommendation",
             "category",
             "impact",

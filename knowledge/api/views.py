@@ -40,7 +40,25 @@ class _KnowledgeViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, read, write and edit; the state moves only with `transition/`."""
+    """List, read, write and edit; the state moves only with `transition/`. The door checks
+    the role's model permission (and only `view_` for `transition/` and `apply/`); the
+    services decide who may edit, move or mark this text, as on the pages."""
+
+    def visible(self, user):
+        """The rows `user` may read (the kind's selector)."""
+        raise NotImplementedError
+
+    def create_object(self, data: dict):
+        raise NotImplementedError
+
+    def update_object(self, obj, data: dict):
+        raise NotImplementedError
+
+    def move_object(self, obj, *, to: str, comment: str):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.visible(self.request.user)
 
     def get_serializer_context(self):
         # The search words, for the snippets; ranking itself is the FilterSet's `q`.
@@ -58,51 +76,50 @@ class _KnowledgeViewSet(
         """The object again from the visible queryset, with what the serializer reads."""
         return self.get_queryset().get(pk=obj.pk)
 
-    def _move(self, request, service, **target):
-        body = KnowledgeMoveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        moved = service(**target, by=request.user, **body.validated_data)
-        return Response(self.get_serializer(self._fresh(moved)).data)
-
-
-class LessonViewSet(_KnowledgeViewSet):
-    """Lessons learned. Everyone writes and edits; PMO leads and ITSM managers publish,
-    unpublish and archive with `transition/`. Drafts are seen by their author and by those
-    who publish."""
-
-    queryset = Lesson.objects.none()  # for the schema; rows come from get_queryset
-    serializer_class = LessonSerializer
-    filterset_class = LessonFilterSet
-    ordering_fields = ["published_at", "created_at", "updated_at", "applied_count", "title"]
-    action_permissions = {
-        "transition": "knowledge.publish_lesson",
-        "apply": "knowledge.add_lessonapplication",
-        "similar": "knowledge.view_lesson",
-    }
-
-    def get_queryset(self):
-        return selectors.lessons_visible_to(self.request.user)
-
     @extend_schema(parameters=[SEARCH])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        lesson = services.lesson_create(author=self.request.user, **serializer.validated_data)
-        serializer.instance = self._fresh(lesson)
+        serializer.instance = self._fresh(self.create_object(serializer.validated_data))
 
     def perform_update(self, serializer):
-        lesson = services.lesson_update(
-            lesson=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
-        serializer.instance = self._fresh(lesson)
+        obj = self.update_object(serializer.instance, serializer.validated_data)
+        serializer.instance = self._fresh(obj)
 
-    @extend_schema(request=KnowledgeMoveSerializer, responses=LessonSerializer)
+    @extend_schema(request=KnowledgeMoveSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Publish, unpublish (`draft`) or archive: `{"to": …, "comment": …}`; 409 with the
-        allowed moves when the workflow refuses."""
-        return self._move(request, services.lesson_transition, lesson=self.get_object())
+        """Publish, unpublish (`draft`) or archive: `{"to": …, "comment": …}`; 403 unless you
+        publish, 409 with the allowed moves when the workflow refuses."""
+        obj = self.get_object()
+        body = KnowledgeMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        moved = self.move_object(obj, **body.validated_data)
+        return Response(self.get_serializer(self._fresh(moved)).data)
+
+
+class LessonViewSet(_KnowledgeViewSet):
+    """Lessons learned. Everyone writes; its author and the publishers edit; PMO leads and
+    ITSM managers publish, unpublish and archive with `transition/`. Drafts are seen by their
+    author and by those who publish."""
+
+    queryset = Lesson.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = LessonSerializer
+    filterset_class = LessonFilterSet
+    ordering_fields = ["published_at", "created_at", "updated_at", "applied_count", "title"]
+
+    def visible(self, user):
+        return selectors.lessons_visible_to(user)
+
+    def create_object(self, data):
+        return services.lesson_create(author=self.request.user, **data)
+
+    def update_object(self, obj, data):
+        return services.lesson_update(lesson=obj, by=self.request.user, **data)
+
+    def move_object(self, obj, *, to, comment):
+        return services.lesson_transition(lesson=obj, to=to, by=self.request.user, comment=comment)
 
     @extend_schema(
         request=ApplySerializer, responses={200: ApplyResultSerializer, 201: ApplyResultSerializer}
@@ -179,35 +196,25 @@ class LessonViewSet(_KnowledgeViewSet):
 
 
 class ArticleViewSet(_KnowledgeViewSet):
-    """Runbooks, how-tos and known errors. Everyone writes and edits (the writer owns it);
-    PMO leads and ITSM managers publish, unpublish and archive with `transition/`."""
+    """Runbooks, how-tos and known errors. Everyone writes (the writer owns it); its owner and
+    the publishers edit; PMO leads and ITSM managers publish, unpublish and archive with
+    `transition/`."""
 
     queryset = Article.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilterSet
     ordering_fields = ["title", "next_review", "published_at", "updated_at"]
-    action_permissions = {"transition": "knowledge.publish_article"}
 
-    def get_queryset(self):
-        return selectors.articles_visible_to(self.request.user)
+    def visible(self, user):
+        return selectors.articles_visible_to(user)
 
-    @extend_schema(parameters=[SEARCH])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def create_object(self, data):
+        return services.article_create(owner=self.request.user, **data)
 
-    def perform_create(self, serializer):
-        article = services.article_create(owner=self.request.user, **serializer.validated_data)
-        serializer.instance = self._fresh(article)
+    def update_object(self, obj, data):
+        return services.article_update(article=obj, by=self.request.user, **data)
 
-    def perform_update(self, serializer):
-        article = services.article_update(
-            article=serializer.instance, by=self.request.user, **serializer.validated_data
+    def move_object(self, obj, *, to, comment):
+        return services.article_transition(
+            article=obj, to=to, by=self.request.user, comment=comment
         )
-        serializer.instance = self._fresh(article)
-
-    @extend_schema(request=KnowledgeMoveSerializer, responses=ArticleSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Publish, unpublish (`draft`) or archive: `{"to": …, "comment": …}`; 409 with the
-        allowed moves when the workflow refuses."""
-        return self._move(request, services.article_transition, article=self.get_object())

@@ -1,82 +1,51 @@
 """One article, the form that writes or edits it, and the POST that publishes, unpublishes or
 archives it. An article the user may not read is a 404."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
 from handover.choices import IncidentState
 from handover.models import Incident
-from itsm_pmo.page_actions import attempt
 
-from .. import prefill, selectors, services
-from ..choices import KnowledgeState
+from .. import prefill, services
 from ..forms import ArticleForm
-from .common import DONE_TEXT, add_service_errors, history_of, moves_for
+from ..permissions import may_edit_article
+from ..selectors import articles_visible_to
+from ..services import article_transition
+from ..workflow import ARTICLE_MOVES
+from .common import (
+    Kind,
+    KnowledgeDetailView,
+    KnowledgeEditMixin,
+    KnowledgeFormMixin,
+    KnowledgeTransitionView,
+)
 
-EDITABLE = ("title", "kind", "service", "next_review", "body")
 SETTLED = (IncidentState.RESOLVED, IncidentState.CLOSED)
 
+ARTICLE = Kind(ARTICLE_MOVES, articles_visible_to, may_edit_article, article_transition)
 
-class ArticleDetailView(PermissionRequiredMixin, DetailView):
-    permission_required = "knowledge.view_article"
-    template_name = "knowledge/article_detail.html"
-    context_object_name = "article"
 
-    def get_queryset(self):
-        return selectors.articles_visible_to(self.request.user)
+class ArticleDetailView(KnowledgeDetailView):
+    """One article, and whether its review is due."""
+
+    kind = ARTICLE
 
     def get_context_data(self, **kwargs):
-        article, user = self.object, self.request.user
-        today = timezone.localdate()
+        article, today = self.object, timezone.localdate()
         return super().get_context_data(
-            may_publish=selectors.may_publish_articles(user),
-            can_edit=selectors.may_edit_article(user, article),
+            writer=article.owner,
             review_due=article.next_review <= today,
             review_days=(article.next_review - today).days,
-            moves=moves_for(article.state),
-            history=history_of(article),
             **kwargs,
         )
 
 
-class ArticleFormMixin(PermissionRequiredMixin):
-    form_class = ArticleForm
-    template_name = "knowledge/article_form.html"
-
-    def saved(self, article):
-        user = self.request.user
-        published = (
-            "publish" in self.request.POST
-            and selectors.may_publish_articles(user)
-            and article.state != KnowledgeState.PUBLISHED
-            and attempt(
-                self.request,
-                lambda: services.article_transition(
-                    article=article, to=KnowledgeState.PUBLISHED, by=user
-                ),
-            )
-        )
-        if published:
-            messages.success(self.request, "Article saved and published: everyone can find it now.")
-        elif article.state == KnowledgeState.DRAFT:
-            messages.success(
-                self.request, "Article saved as a draft. A PMO lead or ITSM manager publishes it."
-            )
-        else:
-            messages.success(self.request, "Article saved.")
-        return redirect(article)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            may_publish=selectors.may_publish_articles(self.request.user), **kwargs
-        )
+class ArticleFormMixin(KnowledgeFormMixin, PermissionRequiredMixin):
+    kind, form_class, list_url = ARTICLE, ArticleForm, "knowledge:article_list"
+    source_label = "The incident this article comes from"
 
 
 class ArticleCreateView(ArticleFormMixin, FormView):
@@ -100,7 +69,7 @@ class ArticleCreateView(ArticleFormMixin, FormView):
         return Incident.objects.select_related("service")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "incidents": self.incidents()}
+        return {**super().get_form_kwargs(), "sources": {"incident": self.incidents()}}
 
     def get_initial(self):
         incident = self.start[0]
@@ -108,71 +77,48 @@ class ArticleCreateView(ArticleFormMixin, FormView):
             return prefill.article_initial_from_incident(incident)
         return {"next_review": prefill.default_next_review()}
 
+    def cancel_url(self) -> str:
+        incident = self.start[0]
+        return incident.get_absolute_url() if incident is not None else super().cancel_url()
+
     def get_context_data(self, **kwargs):
         incident, error = self.start
         return super().get_context_data(
             incident=incident,
-            incident_error=error,
+            source=incident,
+            source_kind="incident",
+            source_error=error,
             incident_unsettled=incident is not None and incident.state not in SETTLED,
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            article = services.article_create(owner=self.request.user, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.saved(article)
+    def write(self, form):
+        return services.article_create(owner=self.request.user, **form.service_fields())
 
 
-class ArticleEditView(ArticleFormMixin, FormView):
+class ArticleEditView(KnowledgeEditMixin, ArticleFormMixin, FormView):
     """Edit an article the user may read; its state moves only by publishing."""
 
-    permission_required = "knowledge.change_article"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.article = get_object_or_404(
-            selectors.articles_visible_to(request.user), pk=kwargs["pk"]
-        )
-        if not selectors.may_edit_article(request.user, self.article):
-            raise PermissionDenied(
-                "Only its owner, a PMO lead or an ITSM manager edits an article."
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return {name: getattr(self.article, name) for name in EDITABLE}
+    permission_required = "knowledge.view_article"
+    editable = ("title", "kind", "service", "next_review", "body")
 
     def get_context_data(self, **kwargs):
+        article = self.object
         return super().get_context_data(
-            article=self.article, incident=self.article.incident, **kwargs
+            article=article,
+            incident=article.incident,
+            source=article.incident,
+            source_kind="incident",
+            **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            article = services.article_update(
-                article=self.article, by=self.request.user, **form.service_fields()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.saved(article)
+    def write(self, form):
+        return services.article_update(
+            article=self.object, by=self.request.user, **form.service_fields()
+        )
 
 
-@require_POST
-@permission_required("knowledge.publish_article", raise_exception=True)
-def article_transition_view(request, pk):
-    """Publish, unpublish or archive: PMO leads and ITSM managers; a refusal is a message."""
-    article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
-    to = request.POST.get("to", "")
-    if attempt(
-        request,
-        lambda: services.article_transition(
-            article=article, to=to, by=request.user, comment=request.POST.get("comment", "")
-        ),
-    ):
-        messages.success(request, f"“{article.title}” {DONE_TEXT[to]}.")
-    return redirect(article)
+class ArticleTransitionView(KnowledgeTransitionView):
+    """POST: publish, unpublish or archive an article."""
+
+    kind = ARTICLE

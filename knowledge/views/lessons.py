@@ -1,36 +1,35 @@
 """One lesson, the form that writes or edits it, and the POST that publishes, unpublishes or
 archives it. A lesson the user may not read is a 404, as if it did not exist."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
-from itsm_pmo.page_actions import attempt
-
-from .. import prefill, selectors, services
-from ..choices import KnowledgeState
+from .. import prefill, services
 from ..forms import LessonForm
+from ..permissions import may_edit_lesson
+from ..selectors import lessons_visible_to
+from ..services import lesson_transition
 from ..similar import similar_lessons
-from .common import DONE_TEXT, add_service_errors, history_of, moves_for
+from ..workflow import LESSON_MOVES
+from .common import (
+    Kind,
+    KnowledgeDetailView,
+    KnowledgeEditMixin,
+    KnowledgeFormMixin,
+    KnowledgeTransitionView,
+)
 
-EDITABLE = ("title", "category", "impact", "service", "what_happened", "recommendation")
+LESSON = Kind(LESSON_MOVES, lessons_visible_to, may_edit_lesson, lesson_transition)
 
 
-class LessonDetailView(PermissionRequiredMixin, DetailView):
-    permission_required = "knowledge.view_lesson"
-    template_name = "knowledge/lesson_detail.html"
-    context_object_name = "lesson"
+class LessonDetailView(KnowledgeDetailView):
+    """One lesson, with up to four related ones."""
 
-    def get_queryset(self):
-        return selectors.lessons_visible_to(self.request.user)
+    kind = LESSON
 
     def get_context_data(self, **kwargs):
-        lesson, user = self.object, self.request.user
+        lesson = self.object
         related = [
             other
             for other in similar_lessons(
@@ -41,53 +40,12 @@ class LessonDetailView(PermissionRequiredMixin, DetailView):
             )
             if other.pk != lesson.pk
         ][:4]
-        return super().get_context_data(
-            may_publish=selectors.may_publish_lessons(user),
-            can_edit=selectors.may_edit_lesson(user, lesson),
-            moves=moves_for(lesson.state),
-            history=history_of(lesson),
-            related=related,
-            **kwargs,
-        )
+        return super().get_context_data(related=related, writer=lesson.author, **kwargs)
 
 
-class LessonFormMixin(PermissionRequiredMixin):
-    form_class = LessonForm
-    template_name = "knowledge/lesson_form.html"
-
-    def publish_if_asked(self, lesson) -> bool:
-        """The publishers' "Save and publish": publish a lesson that is not published yet."""
-        user = self.request.user
-        if "publish" not in self.request.POST or not selectors.may_publish_lessons(user):
-            return False
-        if lesson.state == KnowledgeState.PUBLISHED:
-            return False
-        return bool(
-            attempt(
-                self.request,
-                lambda: services.lesson_transition(
-                    lesson=lesson, to=KnowledgeState.PUBLISHED, by=user
-                ),
-            )
-        )
-
-    def saved(self, lesson, verb: str):
-        if self.publish_if_asked(lesson):
-            messages.success(
-                self.request, f"Lesson {verb} and published: everyone can find it now."
-            )
-        elif lesson.state == KnowledgeState.DRAFT:
-            messages.success(
-                self.request, f"Lesson {verb} as a draft. A PMO lead or ITSM manager publishes it."
-            )
-        else:
-            messages.success(self.request, f"Lesson {verb}.")
-        return redirect(lesson)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            may_publish=selectors.may_publish_lessons(self.request.user), **kwargs
-        )
+class LessonFormMixin(KnowledgeFormMixin, PermissionRequiredMixin):
+    kind, form_class, list_url = LESSON, LessonForm, "knowledge:index"
+    source_label = "Where this lesson comes from"
 
 
 class LessonCreateView(LessonFormMixin, FormView):
@@ -118,77 +76,41 @@ class LessonCreateView(LessonFormMixin, FormView):
     def get_initial(self):
         return {**super().get_initial(), **self.start["initial"]}
 
+    def cancel_url(self) -> str:
+        source = self.start["source"]
+        return source.get_absolute_url() if source is not None else super().cancel_url()
+
     def get_context_data(self, **kwargs):
         start = {k: v for k, v in self.start.items() if k != "initial"}
         return super().get_context_data(**start, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            lesson = services.lesson_create(
-                author=self.request.user, tags=form.cleaned_data["tags"], **form.service_fields()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.saved(lesson, "saved")
+    def write(self, form):
+        return services.lesson_create(author=self.request.user, **form.service_fields())
 
 
-class LessonEditView(LessonFormMixin, FormView):
+class LessonEditView(KnowledgeEditMixin, LessonFormMixin, FormView):
     """Edit a lesson the user may read; its source stays, its state moves only by publishing."""
 
-    permission_required = "knowledge.change_lesson"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=kwargs["pk"])
-        if not selectors.may_edit_lesson(request.user, self.lesson):
-            raise PermissionDenied(
-                "Only its author, a PMO lead or an ITSM manager edits a "
-                "lesson. Write your own to add to it."
-            )
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = "knowledge.view_lesson"
+    editable = ("title", "category", "impact", "service", "what_happened", "recommendation")
 
     def get_initial(self):
-        lesson = self.lesson
-        return {
-            **{name: getattr(lesson, name) for name in EDITABLE},
-            "tags": ", ".join(tag.name for tag in lesson.tags.all()),
-        }
+        tags = ", ".join(tag.name for tag in self.object.tags.all())
+        return {**super().get_initial(), "tags": tags}
 
     def get_context_data(self, **kwargs):
+        lesson = self.object
         return super().get_context_data(
-            lesson=self.lesson,
-            source=self.lesson.source,
-            source_kind=self.lesson.source_kind,
-            **kwargs,
+            lesson=lesson, source=lesson.source, source_kind=lesson.source_kind, **kwargs
         )
 
-    def form_valid(self, form):
-        try:
-            lesson = services.lesson_update(
-                lesson=self.lesson,
-                by=self.request.user,
-                tags=form.cleaned_data["tags"],
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.saved(lesson, "saved")
+    def write(self, form):
+        return services.lesson_update(
+            lesson=self.object, by=self.request.user, **form.service_fields()
+        )
 
 
-@require_POST
-@permission_required("knowledge.publish_lesson", raise_exception=True)
-def lesson_transition_view(request, pk):
-    """Publish, unpublish or archive: PMO leads and ITSM managers; a refusal is a message."""
-    lesson = get_object_or_404(selectors.lessons_visible_to(request.user), pk=pk)
-    to = request.POST.get("to", "")
-    if attempt(
-        request,
-        lambda: services.lesson_transition(
-            lesson=lesson, to=to, by=request.user, comment=request.POST.get("comment", "")
-        ),
-    ):
-        messages.success(request, f"“{lesson.title}” {DONE_TEXT[to]}.")
-    return redirect(lesson)
+class LessonTransitionView(KnowledgeTransitionView):
+    """POST: publish, unpublish or archive a lesson."""
+
+    kind = LESSON

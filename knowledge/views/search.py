@@ -1,19 +1,25 @@
 """The search pages: lessons (the knowledge home) and articles. One FilterSet each, shared with
 the API; ranked by relevance when there is a query, newest first when there is none."""
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django_filters import FilterSet
 
 from itsm_pmo.generic import FilteredListView
 from portfolio.models import Service
 
-from .. import search, selectors
+from .. import search
 from ..choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 from ..filtersets import ArticleFilterSet, LessonFilterSet
 from ..models import SOURCE_FIELDS, Tag
 from ..rendering import plain_text
-from .common import without_blanks
+from .articles import ARTICLE
+from .common import Kind, without_blanks
+from .lessons import LESSON
 
 REVIEW_DUE_CHOICES = [("true", "Due for review"), ("false", "Not due")]
 
@@ -39,28 +45,41 @@ def service_choices() -> list[tuple[int, str]]:
 
 class KnowledgeSearchView(FilteredListView):
     """A search page: the query string (blanks dropped, so an empty select means "any")
-    through the FilterSet over what the user may read, and an excerpt for every row."""
+    through the FilterSet over what the user may read, an excerpt for every row, the filter
+    selects (the state one for publishers only), and how many of the other kind match the
+    same words (the other tab)."""
 
-    searchable: search.Searchable
+    kind: Kind
+    other: Kind
+    other_filterset: type[FilterSet]
     excerpt_field: str
+    order_text: str  # how the results are ordered without a query
+    list_url: str  # this page and the other kind's, by URL name
+    other_url: str
+    # The kind's filter selects: (name, label, choices or a function giving them, "any" label).
+    controls: tuple[tuple[str, str, Any, str], ...] = ()
 
-    def visible(self):
-        raise NotImplementedError
+    def get_permission_required(self):
+        return (f"knowledge.view_{self.kind.noun}",)
+
+    def get_template_names(self):
+        return [f"knowledge/{self.kind.noun}_list.html"]
 
     def get_queryset(self):
         self.params = without_blanks(self.request.GET)
         self.q = " ".join(self.params.get("q", "").split())
         # Always bound: with no filter at all the FilterSet still lists the published only.
         self.filterset = self.filterset_class(
-            self.params, queryset=self.visible(), request=self.request
+            self.params, queryset=self.kind.visible(self.request.user), request=self.request
         )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user, params, noun = self.request.user, self.params, self.kind.noun
         for obj in context["object_list"]:
             obj.excerpt = (
-                search.snippet(obj, self.q, self.searchable)
+                search.snippet(obj, self.q, self.filterset_class.searchable)
                 if self.q
                 else plain_text(getattr(obj, self.excerpt_field))
             )
@@ -68,64 +87,72 @@ class KnowledgeSearchView(FilteredListView):
         q_only = QueryDict(mutable=True)
         if self.q:
             q_only["q"] = self.q
-        context.update(
-            q=self.q,
-            q_only=q_only,
-            query_string=self.params.urlencode(),
-            is_filtered=bool(self.params),
-            filtered_beyond_q=any(key != "q" for key in self.params),
-            result_count=context["paginator"].count,
-            filter_errors=[
-                f"{self.filterset.form.fields[name].label}: {e}"
-                for name, errs in errors.items()
-                for e in errs
-            ],
-        )
-        return context
-
-
-class LessonSearchView(KnowledgeSearchView):
-    """/knowledge/: every lesson the user may read, searched and filtered."""
-
-    permission_required = "knowledge.view_lesson"
-    filterset_class = LessonFilterSet
-    template_name = "knowledge/lesson_list.html"
-    searchable = search.LESSONS
-    excerpt_field = "recommendation"
-
-    def visible(self):
-        # Drafts have no publication date: after the published ones, newest written first.
-        return selectors.lessons_visible_to(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, params = self.request.user, self.params
-        may_publish = selectors.may_publish_lessons(user)
+        may_publish = self.kind.may_publish(user)
         controls = [
-            choice_control(params, "category", "Category", LessonCategory.choices, "Any category"),
-            choice_control(params, "impact", "Impact", Impact.choices, "Any impact"),
-            choice_control(params, "source", "Came from", SourceKind.choices, "Anywhere"),
-            choice_control(params, "service", "Service", service_choices(), "Any service"),
+            choice_control(params, name, label, choices() if callable(choices) else choices, any_)
+            for name, label, choices, any_ in self.controls
         ]
         if may_publish:
             controls.append(
                 choice_control(params, "state", "State", KnowledgeState.choices, "Published")
             )
-        # A publisher sees every draft waiting; anyone else sees only their own.
-        drafts = selectors.lessons_visible_to(user).filter(state=KnowledgeState.DRAFT)
-        article_search = ArticleFilterSet(
-            context["q_only"] or None, queryset=selectors.articles_visible_to(user)
-        )
+        other_search = self.other_filterset(q_only or None, queryset=self.other.visible(user))
+        other_count = other_search.qs.order_by().count()
+        result_count = context["paginator"].count
         context.update(
-            controls=controls,
+            {
+                "noun": noun,
+                "tab": f"{noun}s",
+                "order_text": self.order_text,
+                "list_url": reverse(self.list_url),
+                "other_noun": self.other.noun,
+                "other_url": reverse(self.other_url),
+                "other_count": other_count,
+                f"{noun}_count": result_count,
+                f"{self.other.noun}_count": other_count,
+                "controls": controls,
+                "may_publish": may_publish,
+                "q": self.q,
+                "q_only": q_only,
+                "query_string": params.urlencode(),
+                "is_filtered": bool(params),
+                "filtered_beyond_q": any(key != "q" for key in params),
+                "result_count": result_count,
+                "filter_errors": [
+                    f"{self.filterset.form.fields[name].label}: {e}"
+                    for name, errs in errors.items()
+                    for e in errs
+                ],
+            }
+        )
+        return context
+
+
+class LessonSearchView(KnowledgeSearchView):
+    """/knowledge/: every lesson the user may read, searched and filtered. Drafts have no
+    publication date: after the published ones, newest written first."""
+
+    kind, filterset_class, excerpt_field = LESSON, LessonFilterSet, "recommendation"
+    other, other_filterset = ARTICLE, ArticleFilterSet
+    list_url, other_url, order_text = "knowledge:index", "knowledge:article_list", "newest first"
+    controls = (
+        ("category", "Category", LessonCategory.choices, "Any category"),
+        ("impact", "Impact", Impact.choices, "Any impact"),
+        ("source", "Came from", SourceKind.choices, "Anywhere"),
+        ("service", "Service", service_choices, "Any service"),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params, may_publish = self.params, context["may_publish"]
+        # A publisher sees every draft waiting; anyone else sees only their own.
+        drafts = self.kind.visible(self.request.user).filter(state=KnowledgeState.DRAFT)
+        context.update(
             tag=params.get("tag", ""),
-            may_publish=may_publish,
             # Filters that links set (?project=12, a writer's ?state=draft) but no control
             # shows: kept when the filters change.
             kept=kept_params(params, SOURCE_FIELDS if may_publish else (*SOURCE_FIELDS, "state")),
             draft_count=drafts.order_by().count(),
-            lesson_count=context["result_count"],
-            article_count=article_search.qs.order_by().count(),
             popular_tags=Tag.objects.filter(lessons__state=KnowledgeState.PUBLISHED)
             .annotate(n=Count("lessons"))
             .order_by("-n", "name")[:15],
@@ -136,34 +163,24 @@ class LessonSearchView(KnowledgeSearchView):
 class ArticleSearchView(KnowledgeSearchView):
     """/knowledge/articles/: runbooks, how-tos and known errors, searched and filtered."""
 
-    permission_required = "knowledge.view_article"
-    filterset_class = ArticleFilterSet
-    template_name = "knowledge/article_list.html"
-    searchable = search.ARTICLES
-    excerpt_field = "body"
-
-    def visible(self):
-        return selectors.articles_visible_to(self.request.user)
+    kind, filterset_class, excerpt_field = ARTICLE, ArticleFilterSet, "body"
+    other, other_filterset = LESSON, LessonFilterSet
+    list_url, other_url = "knowledge:article_list", "knowledge:index"
+    order_text = "recently updated first"
+    controls = (
+        ("kind", "Kind", ArticleKind.choices, "Any kind"),
+        ("service", "Service", service_choices, "Any service"),
+        ("review_due", "Review", REVIEW_DUE_CHOICES, "Any"),
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, params = self.request.user, self.params
         today = timezone.localdate()
-        may_publish = selectors.may_publish_articles(user)
-        controls = [
-            choice_control(params, "kind", "Kind", ArticleKind.choices, "Any kind"),
-            choice_control(params, "service", "Service", service_choices(), "Any service"),
-            choice_control(params, "review_due", "Review", REVIEW_DUE_CHOICES, "Any"),
-        ]
-        if may_publish:
-            controls.append(
-                choice_control(params, "state", "State", KnowledgeState.choices, "Published")
-            )
         for article in context["object_list"]:
             article.review_due = article.next_review <= today
         # Drafts: every one for a publisher, their own for anyone else (see the selector).
         counts = (
-            selectors.articles_visible_to(user)
+            self.kind.visible(self.request.user)
             .order_by()
             .aggregate(
                 drafts=Count("pk", filter=Q(state=KnowledgeState.DRAFT)),
@@ -172,17 +189,10 @@ class ArticleSearchView(KnowledgeSearchView):
                 ),
             )
         )
-        lesson_search = LessonFilterSet(
-            context["q_only"] or None, queryset=selectors.lessons_visible_to(user)
-        )
         context.update(
-            controls=controls,
-            may_publish=may_publish,
             today=today,
-            kept=kept_params(params, () if may_publish else ("state",)),
+            kept=kept_params(self.params, () if context["may_publish"] else ("state",)),
             draft_count=counts["drafts"],
             due_count=counts["due"],
-            article_count=context["result_count"],
-            lesson_count=lesson_search.qs.order_by().count(),
         )
         return context

@@ -87,16 +87,16 @@ def test_lessons_api_every_role_writes_publishers_edit_anothers_nobody_deletes(a
         engineer=403,
         executive=403,
     )
-    # nobody holds the delete permission: a lesson leaves the shelves by being archived
+    # nobody deletes: a lesson leaves the shelves by being archived (the endpoint has no DELETE)
     assert_matrix(
         api_clients,
         "delete",
         url,
         anonymous=401,
-        pmo_lead=403,
-        itsm_manager=403,
-        engineer=403,
-        executive=403,
+        pmo_lead=405,
+        itsm_manager=405,
+        engineer=405,
+        executive=405,
     )
     assert Lesson.objects.count() == 5
 
@@ -125,24 +125,36 @@ def test_lessons_api_author_edits_own_published_lesson_which_waits_for_a_publish
 
 
 def test_lessons_api_transition_is_for_pmo_leads_and_itsm_managers(api_clients):
-    # given a new draft for each caller
-    def draft_url():
-        return f"{LESSONS}{LessonFactory().pk}/transition/"
+    # given a new published lesson for each caller (every role reads it: a refusal is the
+    # service's 403; another's draft would be a 404, as if it did not exist)
+    def published_url():
+        return f"{LESSONS}{LessonFactory(published=True).pk}/transition/"
 
     # then
     assert_matrix(
         api_clients,
         "post",
         "",
-        {"to": "published"},
-        fresh=draft_url,
+        {"to": "archived"},
+        fresh=published_url,
         anonymous=401,
         pmo_lead=200,
         itsm_manager=200,
         engineer=403,
         executive=403,
     )
-    assert Lesson.objects.filter(state=KnowledgeState.PUBLISHED).count() == 2
+    assert Lesson.objects.filter(state=KnowledgeState.ARCHIVED).count() == 2
+
+
+def test_lessons_api_transition_of_anothers_draft_is_404_for_who_cannot_read_it(api_clients):
+    # given another's draft, which only its author and the publishers read
+    lesson = LessonFactory()
+    # when an engineer tries to publish it
+    response = move(api_clients("engineer"), f"{LESSONS}{lesson.pk}/", "published")
+    # then it does not exist for them, and nothing moved
+    assert response.status_code == 404
+    lesson.refresh_from_db()
+    assert lesson.state == KnowledgeState.DRAFT and not lesson.transitions.exists()
 
 
 def test_lessons_api_apply_is_for_every_role(api_clients):
@@ -655,17 +667,18 @@ def test_articles_api_role_rules(api_clients):
         "delete",
         url,
         anonymous=401,
-        pmo_lead=403,
-        itsm_manager=403,
-        engineer=403,
-        executive=403,
+        pmo_lead=405,
+        itsm_manager=405,
+        engineer=405,
+        executive=405,
     )
+    # (a published article: every role reads it, so a refusal is the service's 403, not a 404)
     assert_matrix(
         api_clients,
         "post",
         "",
-        {"to": "published"},
-        fresh=lambda: f"{ARTICLES}{ArticleFactory().pk}/transition/",
+        {"to": "archived"},
+        fresh=lambda: f"{ARTICLES}{ArticleFactory(published=True).pk}/transition/",
         anonymous=401,
         pmo_lead=200,
         itsm_manager=200,

@@ -118,11 +118,13 @@ def test_pages_anonymous_is_sent_to_login(page_clients):
 
 @pytest.mark.parametrize("kind", ["lesson", "article"])
 def test_transition_is_for_pmo_leads_and_itsm_managers(page_clients, kind):
-    # given: a fresh draft for every role, so each one tries the same move
+    # given: a fresh published text for every role (everyone reads it, so a refusal is the
+    # service's 403, as in the API), so each one tries the same move
     made = {}
 
     def fresh():
-        obj = LessonFactory() if kind == "lesson" else ArticleFactory()
+        factory = LessonFactory if kind == "lesson" else ArticleFactory
+        obj = factory(published=True)
         made[len(made)] = obj
         return f"/knowledge/{kind}s/{obj.pk}/transition/"
 
@@ -131,7 +133,7 @@ def test_transition_is_for_pmo_leads_and_itsm_managers(page_clients, kind):
         page_clients,
         "post",
         "",
-        {"to": "published"},
+        {"to": "archived"},
         fresh=fresh,
         anonymous=302,
         pmo_lead=302,
@@ -140,7 +142,20 @@ def test_transition_is_for_pmo_leads_and_itsm_managers(page_clients, kind):
         executive=403,
     )
     states = [type(obj).objects.get(pk=obj.pk).state for obj in made.values()]
-    assert states == ["draft", "published", "published", "draft", "draft"]
+    assert states == ["published", "archived", "archived", "published", "published"]
+
+
+def test_transition_of_anothers_draft_is_404_for_who_cannot_read_it(page_clients):
+    # given another's draft, which only its author and the publishers read
+    lesson = LessonFactory()
+    # when an engineer tries to publish it
+    response = page_clients("engineer").post(
+        f"/knowledge/lessons/{lesson.pk}/transition/", {"to": "published"}
+    )
+    # then it does not exist for them
+    assert response.status_code == 404
+    lesson.refresh_from_db()
+    assert lesson.state == KnowledgeState.DRAFT
 
 
 def test_lesson_transition_publish_by_pmo_lead_and_refused_move_is_a_message(page_clients):
@@ -160,9 +175,9 @@ def test_lesson_transition_publish_by_pmo_lead_and_refused_move_is_a_message(pag
     assert "is not a state of a lesson" in bogus.content.decode()
 
 
-def test_lesson_transition_engineer_gets_403_and_nothing_moves(page_clients):
-    # given
-    lesson = LessonFactory()
+def test_lesson_transition_engineer_gets_403_and_nothing_moves(page_clients, role_user):
+    # given the engineer's own draft: they read it, and still may not publish it
+    lesson = LessonFactory(author=role_user("engineer"))
     # when
     response = page_clients("engineer").post(
         f"/knowledge/lessons/{lesson.pk}/transition/", {"to": "published"}
@@ -170,7 +185,7 @@ def test_lesson_transition_engineer_gets_403_and_nothing_moves(page_clients):
     # then
     assert response.status_code == 403
     lesson.refresh_from_db()
-    assert lesson.state == KnowledgeState.DRAFT
+    assert lesson.state == KnowledgeState.DRAFT and not lesson.transitions.exists()
 
 
 def test_lesson_transition_needs_post(page_clients):

@@ -27,7 +27,7 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def corpus():
-    return load_corpus(UserFactory(username="corpus_author"))
+    return load_corpus(UserFactory(username="corpus_author", roles=["engineer"]))
 
 
 def titles(q: str) -> list[str]:

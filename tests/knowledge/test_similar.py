@@ -28,7 +28,7 @@ def titles(lessons) -> list[str]:
 
 def test_similar_proposal_meets_the_same_services_earlier_failure():
     # given the corpus, with the payments gateway's failed move among 45 lessons
-    load_corpus(UserFactory())
+    load_corpus(UserFactory(roles=["engineer"]))
     payments = service_named("Payments")
 
     # when a new project on the same service is proposed

@@ -153,9 +153,9 @@ def test_similar_role_rule(page_clients):
 
 
 def test_apply_counts_once_per_user_and_context(page_clients, dns_lesson):
-    # given a project page's apply button
+    # given a project page's apply button, for someone who reads every project
     project = ProjectFactory()
-    client = page_clients("engineer")
+    client = page_clients("executive")
     data = {"context": f"project:{project.pk}"}
     # when it is pressed twice
     first = client.post(apply_url(dns_lesson), data, **HTMX)
