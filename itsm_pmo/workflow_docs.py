@@ -8,6 +8,8 @@ from .workflow import TABLES, MoveTable
 
 # Where the apps keep their move tables: `<app>.workflow` and a discipline's sub-package.
 WORKFLOW_MODULES = ("workflow", "incidents.workflow")
+# The order the docs follow: the life of a piece of work; any other workflow after, by name.
+ORDER = ("project", "change", "handover", "incident", "lesson", "article")
 
 
 def load_tables() -> list[MoveTable]:
@@ -20,7 +22,9 @@ def load_tables() -> list[MoveTable]:
             except ModuleNotFoundError as exc:
                 if not module.startswith(str(exc.name)):
                     raise
-    return TABLES
+    return sorted(
+        TABLES, key=lambda t: (ORDER.index(t.noun) if t.noun in ORDER else len(ORDER), t.noun)
+    )
 
 
 def render() -> str:
