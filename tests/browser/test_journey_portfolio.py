@@ -85,7 +85,9 @@ def test_journey_pmo_lead_reweights_and_moves_a_proposal(page, portfolio, sign_i
     page.set_viewport_size({"width": 1800, "height": 900})  # every column in view
     drag(page, page.get_by_test_id("card-PRJ-SAFE"), page.get_by_test_id("column-on_hold"))
     page.locator("#move-comment-text").fill("Waiting for the budget round")
-    page.locator("#move-comment-form").get_by_role("button", name="Move").click()
+    with page.expect_response(lambda r: r.url.endswith("/transition/")) as moved:
+        page.locator("#move-comment-form").get_by_role("button", name="Move").click()
+    assert moved.value.ok
     on_hold = page.get_by_test_id("column-on_hold")
     expect(on_hold.get_by_test_id("card-PRJ-SAFE")).to_be_visible()
     safe = ProjectFactory._meta.model.objects.get(code="PRJ-SAFE")
