@@ -17,7 +17,7 @@ from django.views.generic import DetailView, UpdateView
 
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refuse
-from resources.models import Person
+from resources.selectors import people
 
 from . import selectors, services
 from .choices import CheckStatus, HandoverState
@@ -139,7 +139,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             moves=move_buttons(handover, facts, user),
             can_move=may_move(user, handover),
             can_edit=may_plan(user, handover),
-            owner_choices=Person.objects.order_by("name").only("pk", "name") if assigns else None,
+            owner_choices=people().order_by("name").only("pk", "name") if assigns else None,
             status_choices=CheckStatus.choices,
             today=today,
             go_live_hint=relative_days(

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import Role, has_role
@@ -16,13 +17,14 @@ from resources.engine.calendar import Horizon
 from resources.engine.records import DemandRecord
 
 from . import scoring
-from .choices import BOARD_STAGES, RANKED_STAGES, CriterionKind, Stage
+from .choices import BOARD_STAGES, RANKED_STAGES, CriterionKind, MilestoneKind, Stage
 from .models import (
     Criterion,
     Milestone,
     Project,
     ProjectObjective,
     Score,
+    Service,
     StrategicObjective,
 )
 
@@ -42,6 +44,32 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     if person is None:
         return projects.none()
     return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
+
+
+def projects() -> QuerySet[Project]:
+    """Every project, unscoped: the choices of another app's filter or form, a loader's
+    lookups. A page that shows projects to a reader scopes them with `projects_visible_to`."""
+    return Project.objects.all()
+
+
+def service_catalogue() -> QuerySet[Service]:
+    """Every service of the catalogue, unordered (a caller orders as it shows them)."""
+    return Service.objects.all()
+
+
+def milestones() -> QuerySet[Milestone]:
+    """Every milestone of every project's plan, unscoped (go-lives for the calendar, the
+    engine and the change form)."""
+    return Milestone.objects.all()
+
+
+def go_live_on(project: str = "project") -> Subquery:
+    """For a queryset annotation: the go-live date (done, else planned) of the project at
+    `project` of the outer row, the earliest if there are several."""
+    go_lives = Milestone.objects.filter(
+        project=OuterRef(project), kind=MilestoneKind.GO_LIVE
+    ).order_by("due_date", "pk")
+    return Subquery(go_lives.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
 
 
 def project_list(user: Actor) -> QuerySet[Project]:

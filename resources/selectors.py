@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -32,6 +33,16 @@ from .providers import COMMITTED_STAGES
 
 # Proposals are weighed against what the committed portfolio leaves; on hold counts as neither.
 PROPOSAL_STAGES = ("proposed", "assessed")
+
+
+def people() -> QuerySet[Person]:
+    """Every person, active or not, unscoped: the choices of another app's filter or form."""
+    return Person.objects.all()
+
+
+def teams() -> QuerySet[Team]:
+    """Every team, unscoped: the choices of another app's filter or form."""
+    return Team.objects.all()
 
 
 def team_list() -> QuerySet[Team]:
@@ -69,6 +80,22 @@ def people_plannable_by(user: Actor) -> QuerySet[Person]:
     if not user.is_authenticated:
         return people.none()
     return people.filter(team__manager__user=user)
+
+
+def busiest_on_project(*, project: Any, around: date) -> Person | None:
+    """The person (with their team) booked the most hours a week on `project` by firm
+    allocations running on the date `around`, else at any time; None when nobody is booked."""
+    allocations = Allocation.objects.filter(project=project, tentative=False)
+    for scope in (allocations.filter(start_date__lte=around, end_date__gte=around), allocations):
+        top = (
+            scope.values("person")
+            .annotate(hours=Sum("hours_per_week"))
+            .order_by("-hours", "person")
+            .first()
+        )
+        if top:
+            return Person.objects.select_related("team").get(pk=top["person"])
+    return None
 
 
 def allocations_ahead(person: Person) -> QuerySet[Allocation]:
@@ -216,6 +243,11 @@ def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list
         return []
     first, dates = weeks_shown(snapshot, weeks)
     return _cells(row, first, dates, row.tentative)
+
+
+def person_loads(snapshot: Snapshot, person_ids: Iterable[int]) -> QuerySet[PersonLoad]:
+    """The load rows of these people in a snapshot (one query when read)."""
+    return PersonLoad.objects.filter(snapshot=snapshot, person_id__in=person_ids)
 
 
 def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:

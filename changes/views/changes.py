@@ -134,10 +134,10 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
         milestone_id = self.request.GET.get("milestone")
         if not milestone_id:
             return super().get_initial()
-        from portfolio.models import Milestone
+        from portfolio.selectors import milestones
 
         milestone = get_object_or_404(
-            Milestone.objects.select_related("project"),
+            milestones().select_related("project"),
             pk=milestone_id if milestone_id.isdigit() else 0,
             kind=MilestoneKind.GO_LIVE,
         )

@@ -129,10 +129,11 @@ def _latest_incidents(project, user, limit: int = 8) -> list | None:
     for a role that does not read incidents."""
     if not user.has_perm("handover.view_incident"):
         return None
-    from handover.models import Incident
+    from handover.incidents.selectors import incidents
 
     return list(
-        Incident.objects.filter(project=project)
+        incidents()
+        .filter(project=project)
         .select_related("caused_by_change")
         .order_by("-opened_at", "-pk")[:limit]
     )
