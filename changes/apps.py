@@ -9,7 +9,7 @@ class ChangesConfig(AppConfig):
         from itsm_pmo.home import register_work_provider
         from resources.choices import ConflictKind
         from resources.engine.registry import register_provider, register_rule
-        from resources.planning import watch_inputs
+        from resources.services import plan_watch_inputs
 
         from . import conflicts, home, providers
         from .models import ChangeRequest, FreezeWindow
@@ -19,6 +19,6 @@ class ChangesConfig(AppConfig):
         register_rule(ConflictKind.CHANGE_IN_FREEZE, conflicts.change_in_freeze)
         register_rule(ConflictKind.CHANGE_COLLISION, conflicts.change_collision)
         register_rule(ConflictKind.IMPLEMENTER_OVERBOOKED, conflicts.implementer_overbooked)
-        watch_inputs(ChangeRequest, FreezeWindow)
+        plan_watch_inputs(ChangeRequest, FreezeWindow)
         register_work_provider(home.cab_panel)
         register_work_provider(home.my_changes_panel)

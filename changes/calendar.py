@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
 from portfolio.choices import MilestoneKind
-from portfolio.models import Milestone
+from portfolio.selectors import milestones as portfolio_milestones
 from resources.selectors import conflicts_in, current_snapshot
 
 from .choices import ChangeState
@@ -173,7 +173,8 @@ def _freeze_events(since: datetime, until: datetime) -> list[CalendarEvent]:
 
 def _go_live_events(start: date, end: date) -> list[CalendarEvent]:
     milestones = (
-        Milestone.objects.filter(kind=MilestoneKind.GO_LIVE, due_date__range=(start, end))
+        portfolio_milestones()
+        .filter(kind=MilestoneKind.GO_LIVE, due_date__range=(start, end))
         .select_related("project")
         .order_by("due_date", "pk")
     )

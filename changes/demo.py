@@ -26,9 +26,9 @@ from django.db import models
 from django.utils import timezone
 
 from itsm_pmo.roles import Role
+from portfolio import selectors as portfolio_selectors
 from portfolio.choices import MilestoneKind
-from portfolio.models import Milestone, Project, Service
-from resources.models import Person
+from resources import selectors as resources_selectors
 
 from . import selectors, services
 from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
@@ -922,7 +922,7 @@ SAFETY_EXCEPTION = "Agreed at CAB before the freeze was announced; it cannot mov
 def seed(ctx) -> None:
     today, now = timezone.localdate(), timezone.now()
     cab = _cab_users(ctx)
-    services_by_name = {s.name: s for s in Service.objects.all()}
+    services_by_name = {s.name: s for s in portfolio_selectors.service_catalogue()}
     items = _seed_items(services_by_name)
     templates = _seed_templates(items)
     policies = _seed_policies()
@@ -1142,16 +1142,16 @@ def _seed_changes(ctx, cab, items, templates, showcase, today, now) -> list:
     users = ctx.users
     people = {
         p.email.split("@")[0]: p
-        for p in Person.objects.filter(
+        for p in resources_selectors.people().filter(
             email__in=[f"{s.implementer}@example.org" for s in CHANGES if s.implementer]
         )
     }
     codes = {s.project for s in CHANGES if s.project}
-    projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
+    projects = {p.code: p for p in portfolio_selectors.projects().filter(code__in=codes)}
     go_lives = dict(
-        Milestone.objects.filter(project__code__in=codes, kind=MilestoneKind.GO_LIVE).values_list(
-            "project__code", "due_date"
-        )
+        portfolio_selectors.milestones()
+        .filter(project__code__in=codes, kind=MilestoneKind.GO_LIVE)
+        .values_list("project__code", "due_date")
     )
 
     # A second run: every demo change becomes a draft without a window again (so collisions

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.models import Project, Service
-from resources.models import Person, Team
+from portfolio.selectors import projects, service_catalogue
+from resources.selectors import people, teams
 
 from .choices import ChangeState, ChangeType, CIKind, Risk
 from .models import ChangeRequest, ConfigurationItem, FreezeWindow
@@ -17,12 +17,12 @@ class ChangeFilterSet(PortalFilterSet):
     change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
     implementer = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(changes__isnull=False).distinct()
+        queryset=people().filter(changes__isnull=False).distinct()
     )
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+    team = django_filters.ModelChoiceFilter(queryset=teams())
+    project = django_filters.ModelChoiceFilter(queryset=projects())
     service = django_filters.ModelChoiceFilter(
-        queryset=Service.objects.all(), field_name="items__service", distinct=True
+        queryset=service_catalogue(), field_name="items__service", distinct=True
     )
     starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")

@@ -127,17 +127,13 @@ def _impact(change, items, dependents) -> tuple[list, list]:
 
 
 def implementer_loads(changes) -> tuple[object, dict]:
-    from resources.models import PersonLoad
-    from resources.selectors import current_snapshot
+    from resources.selectors import current_snapshot, person_loads
 
     snapshot = current_snapshot()
     people = {c.implementer_id for c in changes if c.implementer_id}
     if snapshot is None or not people:
         return snapshot, {}
-    return snapshot, {
-        row.person_id: row
-        for row in PersonLoad.objects.filter(snapshot=snapshot, person_id__in=people)
-    }
+    return snapshot, {row.person_id: row for row in person_loads(snapshot, people)}
 
 
 def implementer_load_in(row, snapshot, start: datetime, end: datetime) -> ImplementerLoad | None:

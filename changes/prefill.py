@@ -3,7 +3,6 @@ plan already know: the project, the configuration items of its services, who wor
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from .models import ConfigurationItem
@@ -13,19 +12,9 @@ GO_LIVE_WINDOW = (time(19, 0), timedelta(hours=3))  # an evening window on the g
 
 def likely_implementer(project, around):
     """The person with the most project hours on it around the date (else at any time)."""
-    from resources.models import Allocation, Person
+    from resources.selectors import busiest_on_project
 
-    allocations = Allocation.objects.filter(project=project, tentative=False)
-    for scope in (allocations.filter(start_date__lte=around, end_date__gte=around), allocations):
-        top = (
-            scope.values("person")
-            .annotate(hours=Sum("hours_per_week"))
-            .order_by("-hours", "person")
-            .first()
-        )
-        if top:
-            return Person.objects.select_related("team").get(pk=top["person"])
-    return None
+    return busiest_on_project(project=project, around=around)
 
 
 def from_go_live(milestone) -> dict:

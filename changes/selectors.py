@@ -12,6 +12,12 @@ from .permissions import may_decide
 from .workflow import ChangeFacts, approval_rule
 
 
+def changes() -> QuerySet[ChangeRequest]:
+    """Every change, unscoped (every role reads every change): the choices of another app's
+    form, a loader's lookups."""
+    return ChangeRequest.objects.all()
+
+
 def change_list() -> QuerySet[ChangeRequest]:
     """Changes with what every list and page shows of them, in one query each."""
     return ChangeRequest.objects.select_related(

@@ -14,12 +14,12 @@ class HandoverConfig(AppConfig):
     verbose_name = "Handover"
 
     def ready(self):
-        from portfolio.signals import project_approved
+        from portfolio.services import when_project_approved
 
         from .services import on_project_approved
 
         # An approved project opens its handover (inside the approval's transaction).
-        project_approved.connect(on_project_approved, dispatch_uid="handover_open_on_approval")
+        when_project_approved(on_project_approved, dispatch_uid="handover_open_on_approval")
         post_migrate.connect(
             _catalogue_after_migrate, sender=self, dispatch_uid="handover_catalogue"
         )
@@ -35,10 +35,9 @@ class HandoverConfig(AppConfig):
         register_work_provider(my_checks_panel)
 
     def _register_with_the_engine(self) -> None:
-        from portfolio.models import Milestone
         from resources.choices import ConflictKind
         from resources.engine.registry import register_provider, register_rule
-        from resources.planning import watch_inputs
+        from resources.services import plan_watch_inputs
 
         from . import conflicts, providers
         from .models import Handover, ReadinessCheck, WorkLog
@@ -49,4 +48,5 @@ class HandoverConfig(AppConfig):
         register_rule(ConflictKind.GO_LIVE_IN_FREEZE, conflicts.go_live_in_freeze)
         register_rule(ConflictKind.HANDOVER_NOT_READY, conflicts.handover_not_ready)
         register_rule(ConflictKind.SUPPORT_OVERLOAD, conflicts.support_overload)
-        watch_inputs(Handover, ReadinessCheck, WorkLog, Milestone)
+        # Go-lives are read from the portfolio's milestones: named by label, as a foreign key.
+        plan_watch_inputs(Handover, ReadinessCheck, WorkLog, "portfolio.Milestone")

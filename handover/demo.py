@@ -9,10 +9,11 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from changes.models import ChangeRequest
+from changes import selectors as change_selectors
+from portfolio import selectors as portfolio_selectors
+from portfolio import services as portfolio_services
 from portfolio.choices import MilestoneKind
-from portfolio.models import Milestone, Project, Service
-from resources.models import Person
+from resources import selectors as resources_selectors
 
 from . import services
 from .choices import CheckStatus, HandoverState
@@ -220,8 +221,8 @@ PROBLEM = (
 def seed(ctx) -> None:
     manager, pmo = ctx.users["itsm_manager"], ctx.users["pmo_lead"]
     engineer = ctx.users["engineer"]
-    projects = {p.code: p for p in Project.objects.filter(code__in=HANDOVERS)}
-    _pilot(projects)
+    projects = {p.code: p for p in portfolio_selectors.projects().filter(code__in=HANDOVERS)}
+    _pilot(projects, pmo)
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
@@ -234,17 +235,23 @@ def seed(ctx) -> None:
     ctx.counts.update(handovers=len(handovers), incidents=len(incidents))
 
 
-def _pilot(projects) -> None:
+def _pilot(projects, pmo) -> None:
+    """The pilot's go-live, planned (or moved again on a second run) as a PMO lead would."""
     code, name, days = PILOT
-    if code in projects:
-        Milestone.objects.update_or_create(
-            project=projects[code],
-            name=name,
-            defaults={
-                "kind": MilestoneKind.GO_LIVE,
-                "due_date": timezone.localdate() + timedelta(days=days),
-            },
+    if code not in projects:
+        return
+    project = projects[code]
+    planned = {
+        "kind": MilestoneKind.GO_LIVE,
+        "due_date": timezone.localdate() + timedelta(days=days),
+    }
+    milestone = portfolio_selectors.milestones().filter(project=project, name=name).first()
+    if milestone is None:
+        portfolio_services.milestone_create(
+            project=project, by=pmo, fields={"name": name, **planned}
         )
+    else:
+        portfolio_services.milestone_update(milestone=milestone, by=pmo, fields=planned)
 
 
 def _matches(name: str, done) -> bool:
@@ -255,7 +262,9 @@ def _handover(project, plan, pmo, manager) -> Handover:
     state, done, waived = plan
     extra = {"els_effort_hours": ELS_EFFORT[project.code]} if project.code in ELS_EFFORT else {}
     handover = services.handover_open(project=project, by=pmo, **extra)
-    owners = list(Person.objects.filter(team=project.support_team).order_by("pk")[:3]) or [None]
+    owners = list(
+        resources_selectors.people().filter(team=project.support_team).order_by("pk")[:3]
+    ) or [None]
     for i, check in enumerate(handover.checks.select_related("criterion")):
         name = check.criterion.name
         reason = next((r for prefix, r in waived.items() if name.startswith(prefix)), "")
@@ -298,8 +307,9 @@ def _handover(project, plan, pmo, manager) -> Handover:
 
 
 def _incidents(reporter, manager, projects) -> list[Incident]:
-    services_by_name = {s.name: s for s in Service.objects.all()}
-    people = {p.name: p for p in Person.objects.filter(name__in={i[8] for i in INCIDENTS if i[8]})}
+    services_by_name = {s.name: s for s in portfolio_selectors.service_catalogue()}
+    assignees = {i[8] for i in INCIDENTS if i[8]}
+    people = {p.name: p for p in resources_selectors.people().filter(name__in=assignees)}
     made = []
     now = timezone.now()
     for (
@@ -318,7 +328,7 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
         if service not in services_by_name:
             continue
         change = (
-            ChangeRequest.objects.filter(title__startswith=change_prefix).first()
+            change_selectors.changes().filter(title__startswith=change_prefix).first()
             if change_prefix
             else None
         )
@@ -351,7 +361,8 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
             )
         worker = (
             person
-            or Person.objects.filter(team=services_by_name[service].owning_team)
+            or resources_selectors.people()
+            .filter(team=services_by_name[service].owning_team)
             .order_by("pk")
             .first()
         )

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.models import Project
-from resources.models import Person, Team
+from portfolio.selectors import projects
+from resources.selectors import people, teams
 
 from .choices import CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck, ReadinessCriterion
@@ -14,10 +14,8 @@ from .models import Handover, ReadinessCheck, ReadinessCriterion
 class HandoverFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
-    receiving_team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.all(), label="Receiving team"
-    )
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+    receiving_team = django_filters.ModelChoiceFilter(queryset=teams(), label="Receiving team")
+    project = django_filters.ModelChoiceFilter(queryset=projects())
 
     class Meta:
         model = Handover
@@ -35,7 +33,7 @@ class HandoverFilterSet(PortalFilterSet):
 class CheckFilterSet(PortalFilterSet):
     handover = django_filters.ModelChoiceFilter(queryset=Handover.objects.all())
     status = django_filters.MultipleChoiceFilter(choices=CheckStatus.choices)
-    owner = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    owner = django_filters.ModelChoiceFilter(queryset=people())
     criterion = django_filters.ModelChoiceFilter(queryset=ReadinessCriterion.objects.all())
     mandatory = django_filters.BooleanFilter(field_name="criterion__mandatory")
 

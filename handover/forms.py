@@ -3,7 +3,7 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
-from resources.models import Person
+from resources.selectors import people
 
 from .choices import CheckStatus
 from .models import Handover
@@ -40,4 +40,4 @@ class CheckForm(forms.Form):
     status = forms.ChoiceField(choices=CheckStatus.choices)
     evidence_url = forms.CharField(required=False, max_length=500)
     waiver_reason = forms.CharField(required=False)
-    owner = forms.ModelChoiceField(queryset=Person.objects.all(), required=False)
+    owner = forms.ModelChoiceField(queryset=people(), required=False)

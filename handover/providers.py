@@ -9,10 +9,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from portfolio.choices import MilestoneKind, Stage
-from portfolio.models import Milestone
+from portfolio.selectors import milestones
 from resources.engine.calendar import Horizon, monday_of
 from resources.engine.records import OPERATIONAL, WorkRecord
-from resources.models import Person
+from resources.selectors import people
 
 from .choices import CHECK_SETTLED, HandoverState
 from .models import Handover, ReadinessCheck, WorkLog
@@ -23,7 +23,8 @@ COMMITTED = (Stage.APPROVED, Stage.IN_FLIGHT, Stage.HANDOVER)
 
 def go_lives(horizon: Horizon):
     rows = (
-        Milestone.objects.filter(
+        milestones()
+        .filter(
             kind=MilestoneKind.GO_LIVE,
             completed_on__isnull=True,
             due_date__gte=horizon.start,
@@ -63,7 +64,8 @@ def handovers(horizon: Horizon):
         .select_related("criterion"),
     )
     go_live_of = dict(
-        Milestone.objects.filter(kind=MilestoneKind.GO_LIVE)
+        milestones()
+        .filter(kind=MilestoneKind.GO_LIVE)
         .order_by("project_id", "-due_date")
         .values_list("project_id", "due_date")
     )
@@ -73,7 +75,7 @@ def handovers(horizon: Horizon):
         .prefetch_related(open_checks)
     )
     members = defaultdict(list)
-    for person_id, team_id in Person.objects.filter(active=True).values_list("pk", "team_id"):
+    for person_id, team_id in people().filter(active=True).values_list("pk", "team_id"):
         members[team_id].append(person_id)
     today = timezone.localdate()
     for h in rows:

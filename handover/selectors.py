@@ -1,22 +1,17 @@
 """Reads of the handover that the pages and the API share, in a fixed number of queries."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from itsm_pmo.permissions import Actor
-from portfolio.choices import MilestoneKind
-from portfolio.models import Milestone
+from portfolio.selectors import go_live_on
 
 from .choices import CHECK_SETTLED, CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck
 
 
-def _go_live_subquery(project: str = "project") -> Subquery:
-    """The go-live date (done or planned) of the project at `project` of the outer row."""
-    milestones = Milestone.objects.filter(
-        project=OuterRef(project), kind=MilestoneKind.GO_LIVE
-    ).order_by("due_date", "pk")
-    return Subquery(milestones.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
+def handovers() -> QuerySet[Handover]:
+    """Every handover, unscoped (every role reads every handover): a loader's lookups."""
+    return Handover.objects.all()
 
 
 def handover_list() -> QuerySet[Handover]:
@@ -33,7 +28,7 @@ def handover_list() -> QuerySet[Handover]:
             filter=Q(checks__status__in=open_states, checks__criterion__mandatory=True),
             distinct=True,
         ),
-        go_live_on=_go_live_subquery(),
+        go_live_on=go_live_on(),
     )
 
 
@@ -67,6 +62,6 @@ def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
         ReadinessCheck.objects.filter(owner__user=user, handover__state__in=CHECKS_EDITABLE)
         .exclude(status__in=CHECK_SETTLED)
         .select_related("criterion", "handover__project")
-        .annotate(go_live_on=_go_live_subquery("handover__project"))
+        .annotate(go_live_on=go_live_on("handover__project"))
         .order_by(F("go_live_on").asc(nulls_last=True), "criterion__order", "pk")
     )

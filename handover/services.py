@@ -104,7 +104,8 @@ def handover_create(*, project: Project, by: Actor, **fields: Any) -> Handover:
 def on_project_approved(
     sender: Any, project: Project, by: Actor | None = None, **kwargs: Any
 ) -> None:
-    """Receiver of portfolio.signals.project_approved: the handover starts with approval."""
+    """Subscribed by `portfolio.services.when_project_approved`: the handover starts with
+    approval."""
     handover_open(project=project, by=by)
 
 

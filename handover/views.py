@@ -17,7 +17,7 @@ from django.views.generic import DetailView, UpdateView
 
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refuse
-from resources.models import Person
+from resources.selectors import people
 
 from . import selectors, services
 from .choices import CheckStatus, HandoverState
@@ -139,7 +139,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             moves=move_buttons(handover, facts, user),
             can_move=may_move(user, handover),
             can_edit=may_plan(user, handover),
-            owner_choices=Person.objects.order_by("name").only("pk", "name") if assigns else None,
+            owner_choices=people().order_by("name").only("pk", "name") if assigns else None,
             status_choices=CheckStatus.choices,
             today=today,
             go_live_hint=relative_days(
@@ -153,16 +153,16 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
 def _knowledge_of(handover, request) -> dict:
     """Lessons of earlier handovers into the same service, and, once operations run it, the ask
     for what they learnt (a hint during early-life support, a prompt once closed)."""
-    from knowledge import surfacing
+    from knowledge import selectors as knowledge
 
     user = request.user
     ending = handover.state in (HandoverState.EARLY_LIFE_SUPPORT, HandoverState.CLOSED)
     return {
-        "lessons_panel": surfacing.lessons_for_handover(
+        "lessons_panel": knowledge.lessons_for_handover(
             handover, user, next_url=request.get_full_path()
         ),
-        "lesson_ask_url": surfacing.ask_for_lesson("handover", handover.pk, user) if ending else "",
-        "own_lessons": surfacing.lessons_of("handover", handover.pk, user),
+        "lesson_ask_url": knowledge.ask_for_lesson("handover", handover.pk, user) if ending else "",
+        "own_lessons": knowledge.lessons_of("handover", handover.pk, user),
     }
 
 
@@ -207,7 +207,7 @@ def handover_transition_view(request, pk):
         messages.success(request, f"Handover moved to {HandoverState(to).label.lower()}.")
         if to == HandoverState.CLOSED:
             # Operations know now what the handover missed: ask them while they remember.
-            from knowledge.surfacing import ask_for_lesson
+            from knowledge.selectors import ask_for_lesson
 
             if lesson_form := ask_for_lesson("handover", handover.pk, request.user):
                 return redirect(lesson_form)

@@ -21,10 +21,11 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from changes.models import ChangeRequest
-from handover.models import Handover, Incident
+from changes import selectors as change_selectors
+from handover import selectors as handover_selectors
+from handover.incidents import selectors as incident_selectors
+from portfolio import selectors as portfolio_selectors
 from portfolio.choices import Stage
-from portfolio.models import Project, Service
 
 from . import services
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory
@@ -1230,7 +1231,7 @@ ENDED = (Stage.CLOSED, Stage.REJECTED)
 def seed(ctx) -> None:
     now = timezone.now()
     users = ctx.users
-    services_by_name = {s.name: s for s in Service.objects.all()}
+    services_by_name = {s.name: s for s in portfolio_selectors.service_catalogue()}
     lessons, service_of = [], {}
     for copy in range(ctx.scale):
         for spec in LESSONS:
@@ -1267,13 +1268,17 @@ def _source(spec: L, copy: int) -> dict:
     kind, key = spec.source
     if copy:  # copies of the organisation only have copies of the projects
         if kind == "project":
-            fields["project"] = Project.objects.filter(code=f"{key}-{copy + 1}").first()
+            fields["project"] = (
+                portfolio_selectors.projects().filter(code=f"{key}-{copy + 1}").first()
+            )
         return fields
     fields[kind] = {
-        "project": lambda: Project.objects.filter(code=key).first(),
-        "handover": lambda: Handover.objects.filter(project__code=key).first(),
-        "change": lambda: ChangeRequest.objects.filter(title=key).order_by("pk").first(),
-        "incident": lambda: Incident.objects.filter(title=key).order_by("-pk").first(),
+        "project": lambda: portfolio_selectors.projects().filter(code=key).first(),
+        "handover": lambda: handover_selectors.handovers().filter(project__code=key).first(),
+        "change": lambda: change_selectors.changes().filter(title=key).order_by("pk").first(),
+        "incident": lambda: (
+            incident_selectors.incidents().filter(title=key).order_by("-pk").first()
+        ),
     }[kind]()
     return fields
 
@@ -1289,7 +1294,7 @@ def _seed_lesson(
     if service is None and any(source.values()):
         kind, obj = next((kind, obj) for kind, obj in source.items() if obj)
         service_id = services.service_of_source(kind, obj)
-        service = Service.objects.filter(pk=service_id).first()
+        service = portfolio_selectors.service_catalogue().filter(pk=service_id).first()
     fields = {
         "what_happened": spec.what,
         "recommendation": spec.rec,
@@ -1333,21 +1338,24 @@ def _contexts(lesson: Lesson, count: int) -> list[tuple[str, str]]:
         else Q(stage__in=(Stage.APPROVED, Stage.IN_FLIGHT))
     )
     projects = (
-        Project.objects.filter(on_service)
+        portfolio_selectors.projects()
+        .filter(on_service)
         .exclude(stage__in=ENDED)
         .exclude(pk=lesson.project_id or 0)
         .distinct()
         .order_by("code")[:4]
     )
     changes = (
-        ChangeRequest.objects.exclude(state__in=("closed", "cancelled"))
+        change_selectors.changes()
+        .exclude(state__in=("closed", "cancelled"))
         .filter(Q(items__service=lesson.service_id) if lesson.service_id else Q(state="authorize"))
         .exclude(pk=lesson.change_id or 0)
         .distinct()
         .order_by("pk")[:4]
     )
     handovers = (
-        Handover.objects.exclude(state="closed")
+        handover_selectors.handovers()
+        .exclude(state="closed")
         .filter(Q(service=lesson.service_id) if lesson.service_id else Q(state="readiness_review"))
         .exclude(pk=lesson.handover_id or 0)
         .order_by("pk")[:2]
@@ -1388,7 +1396,7 @@ def _seed_article(row, copy: int, users: dict, services_by_name: dict, now) -> A
     title = title if copy == 0 else f"{title} ({copy + 1})"
     owner = _user(users, owner_name)
     incident = (
-        Incident.objects.filter(title=incident_title).order_by("-pk").first()
+        incident_selectors.incidents().filter(title=incident_title).order_by("-pk").first()
         if incident_title and copy == 0
         else None
     )

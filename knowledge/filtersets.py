@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.models import Service
+from portfolio.selectors import service_catalogue
 
 from . import search
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
@@ -37,7 +37,7 @@ class LessonFilterSet(_RankedSearchFilterSet):
 
     category = django_filters.MultipleChoiceFilter(choices=LessonCategory.choices)
     tag = django_filters.CharFilter(method="with_tag", label="Tag")
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.order_by("name"))
+    service = django_filters.ModelChoiceFilter(queryset=service_catalogue().order_by("name"))
     source = django_filters.ChoiceFilter(
         choices=SourceKind.choices, method="from_source", label="Source", empty_label="Any source"
     )
@@ -64,7 +64,7 @@ class ArticleFilterSet(_RankedSearchFilterSet):
     searchable = search.ARTICLES
 
     kind = django_filters.MultipleChoiceFilter(choices=ArticleKind.choices)
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.order_by("name"))
+    service = django_filters.ModelChoiceFilter(queryset=service_catalogue().order_by("name"))
     state = django_filters.MultipleChoiceFilter(choices=KnowledgeState.choices)
     review_due = django_filters.BooleanFilter(method="due_for_review", label="Due for review")
 

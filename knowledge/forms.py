@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from itsm_pmo.forms import BootstrapMixin
-from portfolio.models import Service
+from portfolio.selectors import service_catalogue
 
 from .choices import ArticleKind, Impact, LessonCategory, SourceKind
 from .models import LONGEST_TEXT
@@ -14,7 +14,7 @@ MARKDOWN_HINT = "Markdown: **bold**, _italic_, lists with -, headings with ##, l
 
 
 def _services():
-    return Service.objects.order_by("name")
+    return service_catalogue().order_by("name")
 
 
 def _title(placeholder: str) -> forms.CharField:

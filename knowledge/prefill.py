@@ -3,9 +3,10 @@ its source, category, service, a title and the question the page asks the writer
 
 from django.utils import timezone
 
+from changes import selectors as change_selectors
 from changes.choices import Outcome
-from changes.models import ChangeRequest
-from handover.models import Handover, Incident
+from handover import selectors as handover_selectors
+from handover.incidents import selectors as incident_selectors
 from portfolio.choices import Stage
 from portfolio.selectors import projects_visible_to
 
@@ -23,9 +24,9 @@ def sources_visible_to(user) -> dict:
     """The rows a lesson may come from, per source kind, as `user` may see them."""
     return {
         SourceKind.PROJECT: projects_visible_to(user),
-        SourceKind.CHANGE: ChangeRequest.objects.all(),
-        SourceKind.INCIDENT: Incident.objects.select_related("service"),
-        SourceKind.HANDOVER: Handover.objects.select_related("project", "service"),
+        SourceKind.CHANGE: change_selectors.changes(),
+        SourceKind.INCIDENT: incident_selectors.incidents().select_related("service"),
+        SourceKind.HANDOVER: handover_selectors.handovers().select_related("project", "service"),
     }
 
 

@@ -15,7 +15,6 @@ from itsm_pmo.page_actions import redirect_back, refusal_text
 
 from . import selectors, services
 from .choices import LessonCategory
-from .surfacing import lessons_for_proposal
 
 # The contexts a lesson is applied in, besides a proposal's title: "project:12" and friends.
 CONTEXT = re.compile(r"^(project|change|handover):([0-9]+)$")
@@ -68,7 +67,7 @@ def similar_view(request):
     data = form.cleaned_data
     title = (data["title"] or data["name"]).strip()
     summary = (data["summary"] or data["text"]).strip()[:MAX_TEXT]
-    found = lessons_for_proposal(
+    found = selectors.lessons_for_proposal(
         request.user,
         title=title,
         summary=summary,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,13 +20,16 @@ from django.db.models.functions import Lower
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
-from resources.models import Person, Team
+from resources import selectors as resources_selectors
 
 from . import services as portfolio_services
 from .choices import Cover, Health
 from .models import Project, Service, StrategicObjective
 from .permissions import may_import_projects
 from .rules import ObjectiveLink, objective_link_problems, owner_problem
+
+if TYPE_CHECKING:
+    from resources.models import Person, Team
 
 COLUMNS = (
     "code",
@@ -256,8 +259,8 @@ def _check_header(columns: list[str]) -> list[RowError]:
 class _Lookups:
     """Everything the rows refer to, loaded with one query per kind, whatever the row count."""
 
-    persons: dict[str, Person]
-    teams: dict[str, Team]
+    persons: "dict[str, Person]"
+    teams: "dict[str, Team]"
     services: dict[str, Service]
     objectives: dict[str, StrategicObjective]
     taken_codes: set[str]
@@ -266,12 +269,16 @@ class _Lookups:
     def load(cls, rows: list[ParsedRow]) -> "_Lookups":
         emails = {row.values["owner_email"].lower() for row in rows} - {""}
         codes = {row.values["code"] for row in rows} - {""}
-        persons = Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        persons = (
+            resources_selectors.people()
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+        )
         # Teams, services and objectives are short catalogues: matching their names in Python
         # keeps the case-insensitive match right for non-ASCII names on every database.
         return cls(
             persons={p.email.lower(): p for p in persons},
-            teams={t.name.casefold(): t for t in Team.objects.all()},
+            teams={t.name.casefold(): t for t in resources_selectors.teams()},
             services={s.name.casefold(): s for s in Service.objects.all()},
             objectives={o.name.casefold(): o for o in StrategicObjective.objects.all()},
             taken_codes=set(Project.objects.filter(code__in=codes).values_list("code", flat=True)),

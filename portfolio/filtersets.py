@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
-from resources.models import Person, Team
+from resources.selectors import people, teams
 
 from .choices import Health, MilestoneKind, RiskStatus, Stage
 from .models import (
@@ -31,10 +31,10 @@ class ProjectFilterSet(PortalFilterSet):
         queryset=Service.objects.all(), field_name="services", distinct=True, label="Service"
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(owned_projects__isnull=False).distinct()
+        queryset=people().filter(owned_projects__isnull=False).distinct()
     )
     health = django_filters.ChoiceFilter(choices=Health.choices)
-    support_team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    support_team = django_filters.ModelChoiceFilter(queryset=teams())
 
     class Meta:
         model = Project

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from itsm_pmo.forms import BootstrapMixin
-from resources.models import Person
+from resources.selectors import people
 
 from .choices import Stage
 from .models import Milestone, Project, Risk, Service, StrategicObjective
@@ -62,12 +62,10 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
             self.fields["objectives"],
             StrategicObjective.objects.filter(active=True),
         )
-        self.fields["owner"].queryset = Person.objects.select_related("team")
+        self.fields["owner"].queryset = people().select_related("team")
         _offer(
             self.fields["owner"],
-            Person.objects.filter(Q(active=True) | Q(pk=self.instance.owner_id)).select_related(
-                "team"
-            ),
+            people().filter(Q(active=True) | Q(pk=self.instance.owner_id)).select_related("team"),
         )
         if self.instance.pk:
             self.initial["objectives"] = list(

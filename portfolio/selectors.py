@@ -1,24 +1,35 @@
-"""Reads of the portfolio shared by the pages and the API."""
+"""Reads of the portfolio shared by the pages, the API and the other apps."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import Role, has_role
+from resources import selectors as capacity
+from resources.engine import fit
+from resources.engine.calendar import Horizon
+from resources.engine.records import DemandRecord
 
 from . import scoring
-from .choices import BOARD_STAGES, RANKED_STAGES, CriterionKind, Stage
+from .choices import BOARD_STAGES, RANKED_STAGES, CriterionKind, MilestoneKind, Stage
 from .models import (
     Criterion,
     Milestone,
     Project,
     ProjectObjective,
     Score,
+    Service,
     StrategicObjective,
 )
+
+if TYPE_CHECKING:
+    from resources.models import Snapshot
 
 READ_ALL_ROLES = (Role.PMO_LEAD, Role.ITSM_MANAGER, Role.EXECUTIVE)
 
@@ -33,6 +44,32 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     if person is None:
         return projects.none()
     return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
+
+
+def projects() -> QuerySet[Project]:
+    """Every project, unscoped: the choices of another app's filter or form, a loader's
+    lookups. A page that shows projects to a reader scopes them with `projects_visible_to`."""
+    return Project.objects.all()
+
+
+def service_catalogue() -> QuerySet[Service]:
+    """Every service of the catalogue, unordered (a caller orders as it shows them)."""
+    return Service.objects.all()
+
+
+def milestones() -> QuerySet[Milestone]:
+    """Every milestone of every project's plan, unscoped (go-lives for the calendar, the
+    engine and the change form)."""
+    return Milestone.objects.all()
+
+
+def go_live_on(project: str = "project") -> Subquery:
+    """For a queryset annotation: the go-live date (done, else planned) of the project at
+    `project` of the outer row, the earliest if there are several."""
+    go_lives = Milestone.objects.filter(
+        project=OuterRef(project), kind=MilestoneKind.GO_LIVE
+    ).order_by("due_date", "pk")
+    return Subquery(go_lives.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
 
 
 def project_list(user: Actor) -> QuerySet[Project]:
@@ -162,4 +199,96 @@ def project_detail(user: Actor, pk: int) -> Project:
             "transitions__by",
         )
         .get(pk=pk)
+    )
+
+
+# --- the portfolio fit -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShortfallLine:
+    """A run of weeks short of a skill, with what the page shows about it."""
+
+    skill: str
+    range: fit.ShortfallRange
+    projects: list[Project] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    project: Project
+    rank: int
+    fit: fit.ProposalFit
+    lines: list[ShortfallLine]
+    openable: bool  # the reader may open the project's page
+
+
+@dataclass(frozen=True)
+class FitReport:
+    horizon: Horizon
+    result: fit.PortfolioFit
+    committed_projects: int  # committed projects with demand in the horizon
+    committed_lines: list[ShortfallLine]
+    proposals: list[ProposalRow]
+
+
+def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
+    """Do the committed projects and the proposals, in rank order, fit the free hours of the
+    current snapshot, skill by skill, from this week to the end of its horizon?
+
+    Everyone reads the whole answer (a proposal's fit depends on every better-ranked one);
+    a reader opens only the projects they may see. Eleven queries whatever the size.
+    """
+    horizon, first = capacity.remaining_horizon(snapshot)
+    supply = {key: hours[first:] for key, hours in capacity.snapshot_supply(snapshot).items()}
+    committed, proposed = capacity.live_demands(horizon)
+    ranked = ranking(Project.objects.filter(stage__in=RANKED_STAGES).select_related("owner"))
+    by_project: dict[int, list[DemandRecord]] = defaultdict(list)
+    for demand in proposed:
+        by_project[demand.project_id].append(demand)
+    proposals = [row for row in ranked if row.project.stage in capacity.PROPOSAL_STAGES]
+    result = fit.portfolio_fit(
+        horizon=horizon,
+        supply=supply,
+        committed=committed,
+        proposals=[
+            fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk]))
+            for row in proposals
+        ],
+    )
+
+    names = capacity.skill_names()
+    projects = {row.project.pk: row.project for row in ranked}
+    openable = set(
+        projects_visible_to(user).filter(pk__in=list(projects)).values_list("pk", flat=True)
+    )
+
+    def lines(ranges: Iterable[fit.ShortfallRange], *, with_projects: bool) -> list[ShortfallLine]:
+        return [
+            ShortfallLine(
+                skill=names.get(r.skill_id, f"Skill {r.skill_id}"),
+                range=r,
+                projects=[projects[p] for p in r.project_ids if p in projects]
+                if with_projects
+                else [],
+            )
+            for r in ranges
+        ]
+
+    fits = {item.project_id: item for item in result.proposals}
+    return FitReport(
+        horizon=horizon,
+        result=result,
+        committed_projects=len({d.project_id for d in committed}),
+        committed_lines=lines(result.committed_ranges, with_projects=True),
+        proposals=[
+            ProposalRow(
+                project=row.project,
+                rank=row.rank,
+                fit=fits[row.project.pk],
+                lines=lines(fits[row.project.pk].ranges, with_projects=False),
+                openable=row.project.pk in openable,
+            )
+            for row in proposals
+        ],
     )

@@ -3,7 +3,7 @@ action): each checks the predicates of `permissions.py` for the acting user, kee
 `rules.py` and the move table of `workflow.py`, and runs in one transaction, rows locked first.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.db.models import Model
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
-from resources.planning import mark_dirty
+from resources.services import plan_mark_dirty
 
 from .choices import CriterionKind, Stage
 from .models import (
@@ -230,10 +230,16 @@ def project_transition(*, project: Project, to: str, by: Actor, comment: str = "
         project._history_user = by  # type: ignore[attr-defined]
         project.save(update_fields=["stage", "updated_at"])
         # Which allocations and demands count depends on the stage.
-        mark_dirty()
+        plan_mark_dirty()
         if to == Stage.APPROVED:
             project_approved.send(sender=Project, project=project, by=by)
     return project
+
+
+def when_project_approved(receiver: Callable[..., None], *, dispatch_uid: str) -> None:
+    """Subscribe `receiver(sender, project=, by=)` to approvals: it runs inside the transaction
+    that moves a project to approved, so what it writes commits or rolls back with the move."""
+    project_approved.connect(receiver, dispatch_uid=dispatch_uid)
 
 
 # --- scores ----------------------------------------------------------------------------------

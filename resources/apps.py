@@ -13,7 +13,7 @@ class ResourcesConfig(AppConfig):
         from .engine.registry import register_provider, register_rule
         from .home import conflicts_panel, my_load_panel, my_team_panel
         from .models import Absence, Allocation, Demand, Person, PersonSkill, Team
-        from .planning import watch_inputs
+        from .services import plan_watch_inputs
 
         register_work_provider(my_team_panel)
         register_work_provider(conflicts_panel)
@@ -24,4 +24,4 @@ class ResourcesConfig(AppConfig):
         register_provider("resources.demands", providers.demands)
         register_rule(ConflictKind.OVERALLOCATION, conflicts.overallocation)
         register_rule(ConflictKind.SKILL_GAP, conflicts.skill_gap)
-        watch_inputs(Person, PersonSkill, Team, Absence, Allocation, Demand)
+        plan_watch_inputs(Person, PersonSkill, Team, Absence, Allocation, Demand)

@@ -1,27 +1,48 @@
-"""Reads of resources shared by pages and the API."""
+"""Reads of resources shared by pages, the API and the other apps (the portfolio fit reads
+the snapshot's free hours and the unnamed demand here)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
 
-from .engine.calendar import monday_of
+from .engine import fit
+from .engine.calendar import Horizon, monday_of
+from .engine.records import DemandRecord
 from .models import (
     Allocation,
     Conflict,
+    Demand,
     Person,
     PersonLoad,
     PersonSkill,
     PlanState,
+    Skill,
     Snapshot,
     Team,
     TeamLoad,
 )
 from .permissions import plans_everyone
+from .providers import COMMITTED_STAGES
+
+# Proposals are weighed against what the committed portfolio leaves; on hold counts as neither.
+PROPOSAL_STAGES = ("proposed", "assessed")
+
+
+def people() -> QuerySet[Person]:
+    """Every person, active or not, unscoped: the choices of another app's filter or form."""
+    return Person.objects.all()
+
+
+def teams() -> QuerySet[Team]:
+    """Every team, unscoped: the choices of another app's filter or form."""
+    return Team.objects.all()
 
 
 def team_list() -> QuerySet[Team]:
@@ -59,6 +80,22 @@ def people_plannable_by(user: Actor) -> QuerySet[Person]:
     if not user.is_authenticated:
         return people.none()
     return people.filter(team__manager__user=user)
+
+
+def busiest_on_project(*, project: Any, around: date) -> Person | None:
+    """The person (with their team) booked the most hours a week on `project` by firm
+    allocations running on the date `around`, else at any time; None when nobody is booked."""
+    allocations = Allocation.objects.filter(project=project, tentative=False)
+    for scope in (allocations.filter(start_date__lte=around, end_date__gte=around), allocations):
+        top = (
+            scope.values("person")
+            .annotate(hours=Sum("hours_per_week"))
+            .order_by("-hours", "person")
+            .first()
+        )
+        if top:
+            return Person.objects.select_related("team").get(pk=top["person"])
+    return None
 
 
 def allocations_ahead(person: Person) -> QuerySet[Allocation]:
@@ -208,6 +245,11 @@ def person_cells(snapshot: Snapshot, person: Person, *, weeks: int = 26) -> list
     return _cells(row, first, dates, row.tentative)
 
 
+def person_loads(snapshot: Snapshot, person_ids: Iterable[int]) -> QuerySet[PersonLoad]:
+    """The load rows of these people in a snapshot (one query when read)."""
+    return PersonLoad.objects.filter(snapshot=snapshot, person_id__in=person_ids)
+
+
 def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     """The conflicts of a snapshot: first found at or before it and not resolved by it,
     whatever has been published since."""
@@ -242,3 +284,120 @@ def open_conflict_counts(project_ids: Iterable[int]) -> dict[int, int]:
         .annotate(n=Count("conflict_id"))
     )
     return {row["project_id"]: row["n"] for row in rows}
+
+
+# --- supply and unnamed demand by skill: the skills matrix and the portfolio fit ----------------
+# Both pages read in a fixed number of queries whatever the number of people, skills and demands.
+
+
+def snapshot_supply(snapshot: Snapshot) -> fit.Pools:
+    """Free hours per (skill, level) and week of the snapshot's horizon, from the people in the
+    snapshot and the skills they hold now (two queries)."""
+    loads = PersonLoad.objects.filter(snapshot=snapshot)
+    skills: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for person_id, skill_id, level in PersonSkill.objects.filter(
+        person_id__in=loads.values("person_id")
+    ).values_list("person_id", "skill_id", "level"):
+        skills[person_id].append((skill_id, level))
+    return fit.supply_pools(
+        (skills[person_id], fit.free_hours(capacity, project, operational))
+        for person_id, capacity, project, operational in loads.values_list(
+            "person_id", "capacity", "project", "operational"
+        )
+        if person_id in skills
+    )
+
+
+def live_demands(horizon: Horizon) -> tuple[list[DemandRecord], list[DemandRecord]]:
+    """Unnamed demand over the horizon: (committed projects', proposals') (one query)."""
+    committed: list[DemandRecord] = []
+    proposed: list[DemandRecord] = []
+    rows = (
+        Demand.objects.filter(
+            project__stage__in=(*COMMITTED_STAGES, *PROPOSAL_STAGES),
+            end_date__gte=horizon.start,
+            start_date__lte=horizon.end,
+        )
+        .order_by("pk")
+        .values_list(
+            "project_id",
+            "project__stage",
+            "skill_id",
+            "min_level",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+        )
+    )
+    for project_id, stage, skill_id, level, start, end, hours in rows:
+        record = DemandRecord(project_id, skill_id, level, start, end, float(hours))
+        (committed if stage in COMMITTED_STAGES else proposed).append(record)
+    return committed, proposed
+
+
+def remaining_horizon(snapshot: Snapshot) -> tuple[Horizon, int]:
+    """The snapshot's weeks from this one on, and the index of this week in the snapshot."""
+    first = min(first_week_index(snapshot), snapshot.weeks)
+    return Horizon(snapshot.week_start + timedelta(weeks=first), snapshot.weeks - first), first
+
+
+def skill_names() -> dict[int, str]:
+    """Every skill's name by id (one query)."""
+    return dict(Skill.objects.values_list("pk", "name"))
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    skill: Skill
+    cells: list[fit.MonthCell]
+
+    @property
+    def months_short(self) -> int:
+        """Months where committed demand is over the supply."""
+        return sum(1 for cell in self.cells if cell.band >= 5)
+
+    @property
+    def months_short_with_proposals(self) -> int:
+        return sum(1 for cell in self.cells if (cell.ratio_with_proposals or 0) > 1.0001)
+
+
+@dataclass(frozen=True)
+class SkillsMatrix:
+    months: list[date]
+    counted_from: date  # the first day counted (the first month may be partial)
+    horizon_end: date  # the last day the snapshot plans; later months have no supply
+    rows: list[SkillRow]
+
+    @property
+    def skills_short(self) -> int:
+        return sum(1 for row in self.rows if row.months_short)
+
+    @property
+    def skills_short_with_proposals(self) -> int:
+        return sum(1 for row in self.rows if row.months_short_with_proposals)
+
+
+def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
+    """Supply (free hours of the people who hold a skill) against unnamed demand of committed
+    projects and of proposals, per skill and calendar month from this month on (four queries)."""
+    horizon = Horizon(snapshot.week_start, snapshot.weeks)
+    starts = fit.month_starts(timezone.localdate(), months)
+    first_day = horizon.week(first_week_index(snapshot))
+    supply = snapshot_supply(snapshot)
+    committed, proposed = live_demands(horizon)
+    skills = list(Skill.objects.order_by("name"))
+    by_skill = fit.skills_by_month(
+        horizon=horizon,
+        first_day=first_day,
+        months=starts,
+        supply=supply,
+        committed=committed,
+        proposed=proposed,
+        skill_ids=[s.pk for s in skills],
+    )
+    return SkillsMatrix(
+        months=starts,
+        counted_from=max(first_day, starts[0]),
+        horizon_end=horizon.end,
+        rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills],
+    )

@@ -2,15 +2,18 @@
 
 Each service asks the predicates of `permissions.py` and raises PermissionDenied (403 on the
 page and in the API) or ValidationError (400). The plan is marked dirty in one place,
-`planning.watch_inputs`, whenever an input row is saved or deleted, whoever saves it; a
-recompute asked for explicitly goes through `planning.mark_dirty` too.
+`plan_watch_inputs`, whenever an input row is saved or deleted, whoever saves it (every app
+names its planning inputs there from its `apps.py`); a recompute asked for explicitly, or a
+write another app knows changes what counts, goes through `plan_mark_dirty`.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
@@ -23,7 +26,7 @@ from .permissions import (
     may_plan_for,
     may_request_recompute,
 )
-from .planning import mark_dirty
+from .planning import mark_dirty, watch_inputs
 
 ALLOCATION_FIELDS = frozenset(
     {"person", "kind", "project", "hours_per_week", "start_date", "end_date", "tentative", "note"}
@@ -126,3 +129,14 @@ def plan_recompute(*, by: Actor) -> None:
     require(may_request_recompute(by), "Only PMO leads and ITSM managers ask for a recompute.")
     with transaction.atomic():
         mark_dirty()
+
+
+def plan_mark_dirty() -> None:
+    """The inputs of the plan changed: flag it and queue one recompute after the commit."""
+    mark_dirty()
+
+
+def plan_watch_inputs(*models: type[Model] | str) -> None:
+    """Mark the plan dirty whenever a row of one of these models (a class, or its label
+    "app.Model" as a foreign key names it) is saved or deleted; called from `ready()`."""
+    watch_inputs(*(apps.get_model(m) if isinstance(m, str) else m for m in models))

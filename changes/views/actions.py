@@ -116,7 +116,7 @@ def _after_review(request, change: ChangeRequest, review: PostImplementationRevi
     messages.success(request, f"Review of {change.number} {verb}.")
     if review.outcome in (Outcome.FAILED, Outcome.BACKED_OUT):
         # What went wrong is clearest now: ask for the lesson before the page is left.
-        from knowledge.surfacing import ask_for_lesson
+        from knowledge.selectors import ask_for_lesson
 
         if lesson_form := ask_for_lesson("change", change.pk, request.user):
             return redirect(lesson_form)

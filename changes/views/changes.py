@@ -103,17 +103,17 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
 def _knowledge_of(change, request) -> dict:
     """Lessons of earlier changes like this one, those written from this one, and the ask for
     a lesson once it failed."""
-    from knowledge import surfacing
+    from knowledge import selectors as knowledge
 
     went_wrong = change.outcome in WENT_WRONG
     return {
-        "lessons_panel": surfacing.lessons_for_change(
+        "lessons_panel": knowledge.lessons_for_change(
             change, request.user, next_url=request.get_full_path()
         ),
-        "lesson_ask_url": surfacing.ask_for_lesson("change", change.pk, request.user)
+        "lesson_ask_url": knowledge.ask_for_lesson("change", change.pk, request.user)
         if went_wrong
         else "",
-        "own_lessons": surfacing.lessons_of("change", change.pk, request.user),
+        "own_lessons": knowledge.lessons_of("change", change.pk, request.user),
     }
 
 
@@ -134,10 +134,10 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
         milestone_id = self.request.GET.get("milestone")
         if not milestone_id:
             return super().get_initial()
-        from portfolio.models import Milestone
+        from portfolio.selectors import milestones
 
         milestone = get_object_or_404(
-            Milestone.objects.select_related("project"),
+            milestones().select_related("project"),
             pk=milestone_id if milestone_id.isdigit() else 0,
             kind=MilestoneKind.GO_LIVE,
         )

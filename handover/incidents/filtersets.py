@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.models import Project, Service
-from resources.models import Person
+from portfolio.selectors import projects, service_catalogue
+from resources.selectors import people
 
 from ..choices import IncidentState, ProblemState
 from ..models import Incident, Problem
@@ -16,9 +16,9 @@ class IncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
     priority = django_filters.TypedChoiceFilter(choices=sorted(LABELS.items()), coerce=int)
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
-    assignee = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    service = django_filters.ModelChoiceFilter(queryset=service_catalogue())
+    project = django_filters.ModelChoiceFilter(queryset=projects())
+    assignee = django_filters.ModelChoiceFilter(queryset=people())
     major = django_filters.BooleanFilter(
         label="Major only", method="major_only", widget=django_filters.widgets.BooleanWidget()
     )

@@ -3,10 +3,9 @@
 from django import forms
 from django.utils import timezone
 
-from changes.models import ChangeRequest
+from changes.selectors import changes
 from itsm_pmo.forms import BootstrapMixin
-from portfolio.models import Service
-from portfolio.selectors import projects_visible_to
+from portfolio.selectors import projects_visible_to, service_catalogue
 
 from ..choices import Level
 from ..models import Incident, Problem
@@ -36,7 +35,7 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         help_text="How soon must it be fixed? 1 is now.",
     )
     caused_by_change = ChangeChoiceField(
-        queryset=ChangeRequest.objects.none(),
+        queryset=changes().none(),
         required=False,
         label="Caused by change",
         help_text="If a change broke it; its project is taken when you leave project empty.",
@@ -70,16 +69,16 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.order_by("name")
+        self.fields["service"].queryset = service_catalogue().order_by("name")
         self.fields["project"].queryset = (
             projects_visible_to(user).order_by("code")
             if user is not None
             else self.fields["project"].queryset.none()
         )
         self.fields["project"].empty_label = "No project"
-        self.fields["caused_by_change"].queryset = ChangeRequest.objects.filter(
-            state__in=CAN_CAUSE
-        ).order_by("-pk")
+        self.fields["caused_by_change"].queryset = (
+            changes().filter(state__in=CAN_CAUSE).order_by("-pk")
+        )
         self.fields["caused_by_change"].empty_label = "No change"
 
     def clean(self):

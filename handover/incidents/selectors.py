@@ -6,6 +6,12 @@ from django.db.models import QuerySet
 from ..models import Incident, Problem, WorkLog
 
 
+def incidents() -> QuerySet[Incident]:
+    """Every incident, unscoped and without joins: the choices of another app's form, a
+    loader's lookups."""
+    return Incident.objects.all()
+
+
 def incident_list() -> QuerySet[Incident]:
     """Incidents with their service, project, assignee and causing change."""
     return Incident.objects.select_related("service", "project", "assignee", "caused_by_change")

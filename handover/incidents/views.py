@@ -133,17 +133,18 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
 def _knowledge_of(incident, user) -> dict:
     """What was written from this incident, and, once it is resolved, the known error to
     publish so the next one is solved faster."""
-    from knowledge import surfacing
+    from knowledge import selectors as knowledge
+    from knowledge.permissions import may_write_article, may_write_lesson
 
     settled = incident.state in (IncidentState.RESOLVED, IncidentState.CLOSED)
     return {
-        "known_errors": surfacing.articles_of_incident(incident, user),
-        "incident_lessons": surfacing.lessons_of("incident", incident.pk, user),
-        "known_error_url": surfacing.known_error_form_url(incident.pk)
-        if settled and user.has_perm("knowledge.add_article")
+        "known_errors": knowledge.articles_of_incident(incident, user),
+        "incident_lessons": knowledge.lessons_of("incident", incident.pk, user),
+        "known_error_url": knowledge.known_error_form_url(incident.pk)
+        if settled and may_write_article(user)
         else "",
-        "lesson_form_url": surfacing.lesson_form_url("incident", incident.pk)
-        if surfacing.may_write(user)
+        "lesson_form_url": knowledge.lesson_form_url("incident", incident.pk)
+        if may_write_lesson(user)
         else "",
     }
 

@@ -9,8 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio.models import Service
-from portfolio.selectors import projects_visible_to
+from portfolio.selectors import projects_visible_to, service_catalogue
 
 from .. import search, selectors
 from ..choices import KnowledgeState, LessonCategory, SourceKind
@@ -236,7 +235,7 @@ class SimilarQuerySerializer(serializers.Serializer):
         max_length=5000, help_text="What is being written: a title and summary."
     )
     services = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.all(), many=True, required=False
+        queryset=service_catalogue(), many=True, required=False
     )
     category = serializers.ChoiceField(
         choices=LessonCategory.choices, required=False, allow_blank=True, default=""

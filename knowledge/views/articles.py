@@ -1,13 +1,15 @@
 """One article, the form that writes or edits it, and the POST that publishes, unpublishes or
 archives it. An article the user may not read is a 404."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from handover.choices import IncidentState
-from handover.models import Incident
+from handover.incidents import selectors as incident_selectors
 
 from .. import prefill, services
 from ..forms import ArticleForm
@@ -22,6 +24,9 @@ from .common import (
     KnowledgeFormMixin,
     KnowledgeTransitionView,
 )
+
+if TYPE_CHECKING:
+    from handover.models import Incident
 
 SETTLED = (IncidentState.RESOLVED, IncidentState.CLOSED)
 
@@ -54,7 +59,7 @@ class ArticleCreateView(ArticleFormMixin, FormView):
     permission_required = "knowledge.add_article"
 
     @cached_property
-    def start(self) -> tuple[Incident | None, str]:
+    def start(self) -> "tuple[Incident | None, str]":
         """The incident the query string names, or why there is none."""
         raw = (self.request.GET.get("incident") or "").strip()
         if not raw:
@@ -66,7 +71,7 @@ class ArticleCreateView(ArticleFormMixin, FormView):
         return incident, ""
 
     def incidents(self):
-        return Incident.objects.select_related("service")
+        return incident_selectors.incidents().select_related("service")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "sources": {"incident": self.incidents()}}

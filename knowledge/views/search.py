@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_filters import FilterSet
 
 from itsm_pmo.generic import FilteredListView
-from portfolio.models import Service
+from portfolio.selectors import service_catalogue
 
 from .. import search
 from ..choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
@@ -40,7 +40,7 @@ def kept_params(params, names) -> list[tuple[str, str]]:
 
 
 def service_choices() -> list[tuple[int, str]]:
-    return list(Service.objects.order_by("name").values_list("pk", "name"))
+    return list(service_catalogue().order_by("name").values_list("pk", "name"))
 
 
 class KnowledgeSearchView(FilteredListView):

@@ -3,8 +3,9 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from resources import fit_selectors
 from resources.selectors import plan_status
+
+from ..selectors import portfolio_fit
 
 
 class PortfolioFitView(PermissionRequiredMixin, TemplateView):
@@ -13,11 +14,7 @@ class PortfolioFitView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         status = plan_status()
-        report = (
-            fit_selectors.portfolio_fit(status.snapshot, user=self.request.user)
-            if status.snapshot
-            else None
-        )
+        report = portfolio_fit(status.snapshot, user=self.request.user) if status.snapshot else None
         return super().get_context_data(
             status=status, snapshot=status.snapshot, report=report, **kwargs
         )

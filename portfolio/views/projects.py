@@ -88,21 +88,22 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
 def _knowledge_of(project, request) -> dict:
     """The lessons of earlier work like this project, and the lessons it taught (with the ask
     for one once it is closed)."""
-    from knowledge import surfacing
+    from knowledge import selectors as knowledge
+    from knowledge.permissions import may_write_lesson
 
     user = request.user
-    own = surfacing.lessons_of("project", project.pk, user)
+    own = knowledge.lessons_of("project", project.pk, user)
     return {
-        "lessons_panel": surfacing.lessons_for_project(
+        "lessons_panel": knowledge.lessons_for_project(
             project, user, next_url=request.get_full_path()
         ),
         "own_lessons": own,
-        "lesson_form_url": surfacing.lesson_form_url("project", project.pk)
-        if own is not None and surfacing.may_write(user)
+        "lesson_form_url": knowledge.lesson_form_url("project", project.pk)
+        if own is not None and may_write_lesson(user)
         else "",
         "ask_for_lesson": project.stage == Stage.CLOSED
         and own == []
-        and bool(surfacing.ask_for_lesson("project", project.pk, user)),
+        and bool(knowledge.ask_for_lesson("project", project.pk, user)),
     }
 
 
@@ -128,10 +129,11 @@ def _latest_incidents(project, user, limit: int = 8) -> list | None:
     for a role that does not read incidents."""
     if not user.has_perm("handover.view_incident"):
         return None
-    from handover.models import Incident
+    from handover.incidents.selectors import incidents
 
     return list(
-        Incident.objects.filter(project=project)
+        incidents()
+        .filter(project=project)
         .select_related("caused_by_change")
         .order_by("-opened_at", "-pk")[:limit]
     )
@@ -284,7 +286,7 @@ def project_transition_view(request, pk):
         messages.success(request, f"{moved.code} moved to {moved.get_stage_display()}.")
         if moved.stage == Stage.CLOSED:
             # A closed project is where its lessons are still fresh: ask for them now.
-            from knowledge.surfacing import ask_for_lesson
+            from knowledge.selectors import ask_for_lesson
 
             if lesson_form := ask_for_lesson("project", moved.pk, request.user):
                 return redirect(lesson_form)

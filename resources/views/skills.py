@@ -3,8 +3,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from .. import fit_selectors
-from ..selectors import plan_status
+from ..selectors import plan_status, skills_matrix
 
 MONTH_CHOICES = (6, 12)
 # The legend of MonthCell.band.
@@ -26,9 +25,7 @@ class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         months = 12 if self.request.GET.get("months") == "12" else 6
         status = plan_status()
-        matrix = (
-            fit_selectors.skills_matrix(status.snapshot, months=months) if status.snapshot else None
-        )
+        matrix = skills_matrix(status.snapshot, months=months) if status.snapshot else None
         return super().get_context_data(
             status=status,
             snapshot=status.snapshot,

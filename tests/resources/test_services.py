@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from resources import permissions, selectors, services
 from resources.models import Allocation, Conflict, PlanState
 from resources.snapshot import compute_and_publish
-from tests.factories import PersonFactory, ProjectFactory, TeamFactory
+from tests.factories import MilestoneFactory, PersonFactory, ProjectFactory, TeamFactory
 
 from .factories import AllocationFactory, team_managed_by
 
@@ -224,6 +224,16 @@ def test_plan_recompute_for_pmo_leads_and_itsm_managers(role_user):
         services.plan_recompute(by=role_user("engineer"))
     assert not PlanState.objects.filter(dirty=True).exists()
     services.plan_recompute(by=role_user("itsm_manager"))
+    assert PlanState.objects.get().dirty is True
+
+
+def test_plan_watch_inputs_follows_a_model_named_by_its_label():
+    # given a clean plan (handover.apps names portfolio's milestones "portfolio.Milestone")
+    project = ProjectFactory()
+    PlanState.objects.update_or_create(pk=1, defaults={"dirty": False})
+    # when a milestone is planned
+    MilestoneFactory(project=project)
+    # then the plan is marked dirty, as for a model named by its class
     assert PlanState.objects.get().dirty is True
 
 
