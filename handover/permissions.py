@@ -18,6 +18,11 @@ ACCEPT = "handover.accept_handover"
 UPDATE_CHECK = "handover.change_readinesscheck"
 
 
+def may_read_handovers(user: Actor) -> bool:
+    """Every role reads handovers; other apps ask before showing a project's handover."""
+    return bool(user.has_perm("handover.view_handover"))
+
+
 def may_open(user: Actor) -> bool:
     """PMO leads and ITSM managers open a project's handover by hand (approval opens it too)."""
     return bool(user.has_perm(OPEN))

@@ -27,6 +27,11 @@ EDIT_PROBLEM = "handover.change_problem"
 DELETE_PROBLEM = "handover.delete_problem"
 
 
+def may_read_incidents(user: Actor) -> bool:
+    """Every role reads incidents; other apps ask before showing a project's incidents."""
+    return bool(user.has_perm("handover.view_incident"))
+
+
 def may_log_incident(user: Actor) -> bool:
     """Engineers and ITSM managers log incidents."""
     return bool(user.has_perm(LOG))

@@ -109,9 +109,11 @@ def _knowledge_of(project, request) -> dict:
 
 def _handover_of(project, user):
     """The project's handover with its readiness counts (one query), or None."""
-    if not user.has_perm("handover.view_handover"):
-        return None
+    from handover.permissions import may_read_handovers
     from handover.selectors import handover_list
+
+    if not may_read_handovers(user):
+        return None
 
     handover = handover_list().filter(project=project).first()
     if handover is not None:
@@ -127,9 +129,11 @@ def _handover_of(project, user):
 def _latest_incidents(project, user, limit: int = 8) -> list | None:
     """The project's latest incidents with the changes that caused them (one query), or None
     for a role that does not read incidents."""
-    if not user.has_perm("handover.view_incident"):
-        return None
+    from handover.incidents.permissions import may_read_incidents
     from handover.incidents.selectors import incidents
+
+    if not may_read_incidents(user):
+        return None
 
     return list(
         incidents()
