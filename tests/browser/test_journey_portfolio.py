@@ -75,7 +75,9 @@ def test_journey_pmo_lead_reweights_and_moves_a_proposal(page, portfolio, sign_i
 
     # and drags it again: accepted, and it sits in the Approved column
     page.goto("/portfolio/")
-    drag(page, page.get_by_test_id("card-PRJ-CHAT"), page.get_by_test_id("column-approved"))
+    with page.expect_response(lambda r: r.url.endswith("/transition/")) as moved:
+        drag(page, page.get_by_test_id("card-PRJ-CHAT"), page.get_by_test_id("column-approved"))
+    assert moved.value.ok
     expect(page.get_by_test_id("column-approved").get_by_test_id("card-PRJ-CHAT")).to_be_visible()
     screenshot(page, "portfolio-board-approved")
     portfolio["proposal"].refresh_from_db()
