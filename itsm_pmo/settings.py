@@ -219,6 +219,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Cache: Redis when CACHE_URL says so (production, the load benchmark), else this process's
+# memory. Only what can be computed again is cached, and a Redis outage is a miss, not an
+# error (itsm_pmo/cache.py). Sessions are read from the cache in front of the database.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "itsm_pmo.cache.TolerantRedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "itsm_pmo",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if CACHE_URL.startswith("redis")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Celery: a broker URL runs tasks on workers; unset, tasks run in-process (eagerly).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -11,6 +11,16 @@ from .factories import UserFactory
 ROLE_NAMES = [role.value for role in Role]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: ids repeat between tests, snapshots too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def role_user(db):
     """role_user("pmo_lead") -> a user holding that role (the same user within a test)."""
