@@ -41,19 +41,24 @@ def build(world: World) -> dict[str, int]:
     cab = world.by_role.get("itsm_manager") or [world.users["itsm_manager"]]
     service_of = {s.pk: s for s in world.services}
     handovers, checks, transitions = [], [], []
+    # Projects in flight, nearest go-live first: the nearest are accepted, the next ones in
+    # readiness review, the rest still planning (so every state is there at any size).
+    flying = sorted(
+        (p for p in chosen if p.stage == Stage.IN_FLIGHT), key=lambda p: world.go_live[p.pk]
+    )
+    rank = {p.pk: n / len(flying) for n, p in enumerate(flying)}
     for project in chosen:
         go_live = world.go_live[project.pk]
-        days = (go_live - today).days
         if project.stage == Stage.CLOSED:
             state = H.CLOSED
         elif project.stage == Stage.HANDOVER:
             state = H.EARLY_LIFE_SUPPORT if rng.random() < 0.85 else H.CLOSED
         elif project.stage == Stage.APPROVED:
             state = H.PLANNING
-        elif days <= 14:
-            state = pick(rng, ((H.ACCEPTED, 60), (H.READINESS_REVIEW, 40)))
-        elif days <= 56:
-            state = pick(rng, ((H.READINESS_REVIEW, 70), (H.PLANNING, 30)))
+        elif rank[project.pk] < 0.15 or (go_live - today).days <= 7:
+            state = H.ACCEPTED
+        elif rank[project.pk] < 0.5:
+            state = H.READINESS_REVIEW
         else:
             state = H.PLANNING
         services = world.project_services.get(project.pk) or []

@@ -2,7 +2,8 @@
 planner who books within people's contracts (mostly), and unnamed demand for skills. The same
 shape as the capacity bench's set (bench/dataset.py), around this week rather than a fixed one.
 
-Only the people the set adds are planned: the demo's own people keep the demo's story."""
+The demo's people keep their plan and may be booked on the set's projects where they have room;
+the demo users' plan is the demo's story and stays as it is."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,16 +29,21 @@ PLANNED_FILL = 0.9
 
 
 class _Planner:
-    def __init__(self, world: World, people: list):
+    def __init__(self, world: World, people: list, others: list):
+        """Plans `people` from scratch and books project work for `others` too (the demo's
+        people, whose own plan stays), within what they have room for."""
         self.world, self.rng = world, world.rng
         start = world.monday
         self.origin = start - timedelta(weeks=13)
         self.end = start + timedelta(weeks=world.size.weeks + 26)
         self.span = (self.end - self.origin).days // 7
         self.people = people
-        self.booked = {p.pk: [0.0] * self.span for p in people}
+        self.booked = {p.pk: [0.0] * self.span for p in [*people, *others]}
+        for row in Allocation.objects.filter(person__in=others):
+            for w in range(self.week(row.start_date), self.week(row.end_date) + 1):
+                self.booked[row.person_id][w] += float(row.hours_per_week)
         self.members: dict[int, list] = {}
-        for person in people:
+        for person in [*people, *others]:
             self.members.setdefault(person.team_id, []).append(person)
 
     def week(self, day: date) -> int:
@@ -110,8 +116,12 @@ class _Planner:
 
 
 def build(world: World, people: list, existing_allocations: int, existing_demands: int) -> dict:
+    """Standing work for `people` (the newcomers), project bookings for every member of a team
+    (world.members: the demo's people too, but the demo users, whose plan is the demo's)."""
     rng = world.rng
-    planner = _Planner(world, people)
+    mine = {p.pk for p in people}
+    others = [p for team in world.members.values() for p in team if p.pk not in mine]
+    planner = _Planner(world, people, others)
     wanted = max(0, world.size.allocations - existing_allocations)
     rows = planner.standing()[:wanted]
     bookable = [
