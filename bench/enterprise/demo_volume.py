@@ -77,6 +77,7 @@ def seed(ctx) -> None:
         **incidents.build(world),
     }
     ctx.counts.update(
+        users=get_user_model().objects.count(),
         changes=ChangeRequest.objects.count(),
         handovers=Handover.objects.count(),
         incidents=Incident.objects.count(),

@@ -124,7 +124,7 @@ class _Logger:
             impact=impact,
             urgency=urgency,
             priority=level,
-            major=level == 1 and rng.random() < 0.4,
+            major=level == 1 and rng.random() < 0.15,
             reporter=reporter,
             assignee=assignee,
             opened_at=opened,
