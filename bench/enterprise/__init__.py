@@ -26,6 +26,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -203,6 +204,15 @@ def ensure(scale: float = 1.0, seed: int = 1, *, rebuild: bool = False, log=None
 def build(*, scale: float = 1.0, seed: int = 1, log=None) -> dict:
     """Truncate and build the set; returns {"counts": rows per table, "seconds": per step,
     "added": what each step added}. One transaction: a failed build leaves the old set."""
+    # With DEBUG on (make's default) Django would keep the SQL of every batch: hundreds of MB.
+    debug, settings.DEBUG = settings.DEBUG, False
+    try:
+        return _build(scale=scale, seed=seed, log=log)
+    finally:
+        settings.DEBUG = debug
+
+
+def _build(*, scale: float, seed: int, log) -> dict:
     from itsm_pmo.demo import seed_demo
 
     from . import changes, handover, incidents, knowledge, org, plan, portfolio
