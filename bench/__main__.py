@@ -1,12 +1,14 @@
 """python -m bench: time a full recompute of the enterprise set against the bare read.
 
     python -m bench [--rebuild] [--runs N] [--scale F] [--seed N] [--no-vacuum] [--profile]
+    python -m bench data [--scale F] [--seed N] [--rebuild]   (the data set of every app)
 
 PostgreSQL only (DATABASE_URL), in a database of its own: the set is built there once and
 reused by later runs (--rebuild builds it afresh). See docs/performance.md.
 """
 
 import argparse
+import importlib
 import logging
 import os
 import platform
@@ -17,6 +19,8 @@ from collections import Counter
 
 AIM_SECONDS = 5.0  # a full recompute on 2 cores
 AIM_RATIO = 3.0  # ... within three times the bare read
+# Sub-commands: `python -m bench <name> …` runs that module's main(argv).
+SUBCOMMANDS = {"data": "bench.data"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -47,6 +51,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        return importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:])
     args = parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm_pmo.settings")
     import django

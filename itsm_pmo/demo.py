@@ -17,12 +17,15 @@ from .roles import Role
 
 # Apps whose demo data is loaded, in dependency order.
 SEEDERS = [
+    "bench.enterprise.demo_reset",  # forgets what the last line made on an earlier run
     "resources.demo",
     "portfolio.demo",
     "changes.demo",
     "handover.demo",
     "knowledge.demo",
     "resources.demo_plan",
+    # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
+    "bench.enterprise.demo_volume",
 ]
 
 DEMO_USERS = [
