@@ -1,6 +1,7 @@
 """python -m bench: time a full recompute of the enterprise set against the bare read.
 
     python -m bench [--rebuild] [--runs N] [--scale F] [--seed N] [--no-vacuum] [--profile]
+    python -m bench web [--duration S] [--only NAMES] [--scale F] [--keep-server] …  (bench/web.py)
 
 PostgreSQL only (DATABASE_URL), in a database of its own: the set is built there once and
 reused by later runs (--rebuild builds it afresh). See docs/performance.md.
@@ -47,6 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["web"]:
+        from . import web
+
+        return web.main(argv[1:])
+    if argv[:1] == ["engine-scaling"]:
+        from . import engine_scaling
+
+        return engine_scaling.main(argv[1:])
     args = parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm_pmo.settings")
     import django
