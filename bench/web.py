@@ -76,6 +76,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--concurrency", type=int, default=8, help="wrk connections (8)")
     parser.add_argument(
+        "--floor-every",
+        type=int,
+        default=8,
+        help="measure the floor again after this many paths (8; 0: at the start and end only)",
+    )
+    parser.add_argument(
         "--edits",
         type=int,
         help="allocation edits timed to their conflict (3, none with --only; 0: off)",
@@ -112,6 +118,7 @@ class Measured:
     bytes: int | None = None
     queries: int | None = None  # SQL queries of one request, in-process
     load: loadgen.Load | None = None
+    floor: float | None = None  # the floor's req/s around it (before and after)
     note: str = ""
 
 
@@ -124,12 +131,13 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)
     objects: dict[str, int | None] = field(default_factory=dict)
     measured: list[Measured] = field(default_factory=list)
-    floors: list[float] = field(default_factory=list)  # req/s of the floor, start and end
+    floors: list[float] = field(default_factory=list)  # the floor's req/s, in order
     edits: list[dict] = field(default_factory=list)
     edit_note: str = ""
     engine: list[dict] = field(default_factory=list)
     engine_note: str = ""
     machine: str = ""
+    load_after: str = ""  # load average when the last path was measured
     setup_seconds: float = 0.0
 
 
@@ -320,12 +328,24 @@ def sign_in(base_url: str) -> dict[str, loadgen.Browser]:
 
 
 def drive(run: Run, stack: Stack, browsers: dict[str, loadgen.Browser]) -> None:
+    """Every path in turn, the floor first, last and again every --floor-every paths; each
+    path's ratio is to the mean of the floor measured just before and just after it, so
+    that a machine whose load drifts (a shared one) still compares like with like."""
     args = run.args
-    floor = run.measured[0]
-    todo = [*run.measured, floor]  # the floor again at the end: how much the machine drifted
-    for n, m in enumerate(todo):
+    floor, pages = run.measured[0], run.measured[1:]
+    every = args.floor_every if args.floor_every > 0 else len(pages) or 1
+    marks: list[tuple[int, float]] = []  # (paths measured before it, floor req/s)
+    todo: list[Measured] = []
+    for n, m in enumerate(pages):
+        if n % every == 0:
+            todo.append(floor)
+        todo.append(m)
+    todo.append(floor)
+    done = 0
+    for m in todo:
         if m.url is None:
             m.note = "no such object in the data"
+            done += 1
             continue
         browser = browsers[m.path.role]  # type: ignore[attr-defined]
         if m.status is None:
@@ -334,7 +354,7 @@ def drive(run: Run, stack: Stack, browsers: dict[str, loadgen.Browser]) -> None:
             if answer.status >= 300:
                 m.note = f"answered {answer.status} {answer.location}".strip()
         url = stack.base_url + m.url
-        if args.warmup > 0 and n < len(run.measured):
+        if args.warmup > 0 and m.load is None:
             loadgen.wrk(
                 url, browser.cookie_header, seconds=args.warmup, connections=args.concurrency
             )
@@ -344,7 +364,9 @@ def drive(run: Run, stack: Stack, browsers: dict[str, loadgen.Browser]) -> None:
         )
         stack.wait_idle()  # the requests left in flight are not the next path's to pay
         if m is floor:
-            run.floors.append(measured.rps)
+            marks.append((done, measured.rps))
+        else:
+            done += 1
         if m.load is None:
             m.load = measured
         print(
@@ -352,6 +374,13 @@ def drive(run: Run, stack: Stack, browsers: dict[str, loadgen.Browser]) -> None:
             f"non-2xx {measured.failed}  {m.queries} queries  {m.bytes or 0:,} B",
             flush=True,
         )
+    run.load_after = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    run.floors = [rps for _, rps in marks]
+    floor.floor = statistics.mean(run.floors)
+    for n, m in enumerate(pages):
+        before = [rps for at, rps in marks if at <= n][-1:]
+        after = [rps for at, rps in marks if at > n][:1]
+        m.floor = statistics.mean(before + after)
 
 
 def time_edits(run: Run, browser: loadgen.Browser, edits: int) -> None:
