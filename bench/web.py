@@ -78,8 +78,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--floor-every",
         type=int,
-        default=8,
-        help="measure the floor again after this many paths (8; 0: at the start and end only)",
+        default=4,
+        help="measure the floor again after this many paths (4; 0: at the start and end only)",
     )
     parser.add_argument(
         "--edits",
