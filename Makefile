@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[32]*/bin/python3 2>/dev/null | sort -r) python3; do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$c; break; fi; done)
 
-.PHONY: help run test setup deps static lint bench clean
+.PHONY: help run test setup deps static lint bench bench-web clean
 
 help:
 	@echo "make run   - set up and serve the portal on http://127.0.0.1:$(PORT) (SQLite, in-process tasks, demo data)"
@@ -56,6 +56,11 @@ test: deps lint
 
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The load benchmark (docs/performance.md): gunicorn, a Celery worker and wrk on a PostgreSQL
+# database of its own (itsm_pmo_benchweb), e.g. make bench-web BENCH_WEB_ARGS="--duration 5".
+bench-web: deps
+	$(PY) -m bench web $(BENCH_WEB_ARGS)
 
 # What the tests do not check but the test run does (pre-commit runs the first three too):
 # lint and format, the import contracts between the apps, and the types of the rule modules.

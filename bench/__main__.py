@@ -2,6 +2,8 @@
 
     python -m bench [--rebuild] [--runs N] [--scale F] [--seed N] [--no-vacuum] [--profile]
     python -m bench data [--scale F] [--seed N] [--rebuild]   (the data set of every app)
+    python -m bench web [--duration S] [--only NAMES] [--scale F] [--keep-server] …  (bench/web.py)
+    python -m bench engine-scaling …  (the engine at 1×, 4× and 16×)
 
 PostgreSQL only (DATABASE_URL), in a database of its own: the set is built there once and
 reused by later runs (--rebuild builds it afresh). See docs/performance.md.
@@ -20,7 +22,11 @@ from collections import Counter
 AIM_SECONDS = 5.0  # a full recompute on 2 cores
 AIM_RATIO = 3.0  # ... within three times the bare read
 # Sub-commands: `python -m bench <name> …` runs that module's main(argv).
-SUBCOMMANDS = {"data": "bench.data"}
+SUBCOMMANDS = {
+    "data": "bench.data",
+    "web": "bench.web",
+    "engine-scaling": "bench.engine_scaling",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import views
+from . import me, views
 
 api_patterns = [
     path("portfolio/", include("portfolio.api.urls")),
@@ -13,6 +13,7 @@ api_patterns = [
     path("handover/", include("handover.api.urls")),
     path("knowledge/", include("knowledge.api.urls")),
     path("auth/token/", obtain_auth_token, name="api_token"),
+    path("me/", me.me, name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
 ]
