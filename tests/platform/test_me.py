@@ -46,7 +46,14 @@ def test_me_without_a_full_name_or_role():
     }
 
 
-def test_me_is_a_floor_the_session_the_user_and_its_roles():
+def test_me_is_a_floor_the_user_and_its_roles_with_the_session_from_the_cache():
+    # given a signed-in user (force_login writes the session through the cache)
     client = Client()
     client.force_login(UserFactory(roles=["engineer"]))
+    # then a request reads the user and the roles; the session comes from the cache
+    assert queries_for(lambda: client.get("/api/me/")) == 2
+    # and without the cache the session is one query more, read from the database
+    from django.core.cache import cache
+
+    cache.clear()
     assert queries_for(lambda: client.get("/api/me/")) == 3
