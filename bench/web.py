@@ -88,8 +88,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--recompute-quiet",
-        type=int,
-        help="RECOMPUTE_QUIET_SECONDS for the served stack (the settings' default: 2)",
+        type=float,
+        help="RECOMPUTE_QUIET_SECONDS for the served stack (the settings' default: 0.3)",
     )
     parser.add_argument(
         "--engine",

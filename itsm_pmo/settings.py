@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -272,8 +272,10 @@ HANDOVER_READY_DAYS = env_int("HANDOVER_READY_DAYS", 14)
 OVERALLOCATION_THRESHOLD = float(env_str("OVERALLOCATION_THRESHOLD", "1.0"))  # 1.0 = 100 %
 SNAPSHOTS_KEPT = env_int("SNAPSHOTS_KEPT", 3)
 # A burst of edits yields one run: the worker waits for this many quiet seconds (but never
-# keeps a dirty plan waiting longer than the maximum).
-RECOMPUTE_QUIET_SECONDS = env_int("RECOMPUTE_QUIET_SECONDS", 2)
+# keeps a dirty plan waiting longer than the maximum). A person saves a form once a second at
+# most, a script many times a second: 0.3 s keeps a script's burst to one run and a single
+# edit's conflict within a second (the recompute itself takes about half a second).
+RECOMPUTE_QUIET_SECONDS = env_float("RECOMPUTE_QUIET_SECONDS", 0.3)
 RECOMPUTE_MAX_WAIT_SECONDS = env_int("RECOMPUTE_MAX_WAIT_SECONDS", 30)
 
 # Django 6.1 mailers: SMTP in production (EMAIL_HOST…), printed to the console in development.
