@@ -2,12 +2,13 @@
 transaction. Readers only ever follow the pointer, so they see a whole snapshot or the one
 before, never a mix."""
 
+import gc
 import logging
 import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -62,8 +63,28 @@ def exclusive_run():
                 _local_lock.release()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run. A run allocates hundreds of
+    thousands of small records that hold no cycles, and the collector's passes over them
+    grew faster than the data (a third of the read at 16×); reference counting still frees
+    them, and the collector, enabled again, finds any cycle on its next pass."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute_and_publish(*, horizon: Horizon | None = None) -> Snapshot:
     """Gather, run the engine, write the cells, publish. The caller holds the run lock."""
+    with collector_paused():
+        return _compute_and_publish(horizon=horizon)
+
+
+def _compute_and_publish(*, horizon: Horizon | None = None) -> Snapshot:
     horizon = horizon or current_horizon()
     started = time.perf_counter()
     snapshot = Snapshot.objects.create(week_start=horizon.start, weeks=horizon.weeks)
