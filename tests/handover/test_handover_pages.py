@@ -63,7 +63,7 @@ def test_list_query_count_is_constant(page_clients):
             settle_checks(handover)
 
     # session, user, permissions ×2, roles, count, page, state tabs, filter choices ×2
-    assert_constant_queries(lambda: client.get("/handover/"), grow, expected=10)
+    assert_constant_queries(lambda: client.get("/handover/"), grow, expected=9)
 
 
 def test_detail_query_count_is_constant(page_clients):

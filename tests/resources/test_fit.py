@@ -369,4 +369,4 @@ def test_portfolio_fit_page_queries_constant_as_demands_grow(page_clients, portf
         publish()
 
     # session, user, two permission reads, then 12 of the page
-    assert_constant_queries(lambda: client.get(URL), grow, expected=16)
+    assert_constant_queries(lambda: client.get(URL), grow, expected=15)

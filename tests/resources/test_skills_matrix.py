@@ -221,4 +221,4 @@ def test_skills_matrix_page_queries_constant_as_people_and_demand_grow(
         publish()
 
     # session, user, two permission reads, then 6 of the page
-    assert_constant_queries(lambda: client.get(URL), grow, expected=10)
+    assert_constant_queries(lambda: client.get(URL), grow, expected=9)
