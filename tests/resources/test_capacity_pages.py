@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -74,8 +75,16 @@ def test_heatmap_shows_team_utilisation_and_bounded_queries(page_clients):
         for _ in range(15):
             overbook(PersonFactory(team=TeamFactory(), contracted_hours=Decimal(30)), 40)
         compute_and_publish()
+        client.get("/resources/")  # the new snapshot's cells are computed once, then cached
 
     assert_constant_queries(lambda: client.get("/resources/"), grow)
+
+    def cold():
+        cache.clear()
+        client.get("/resources/")
+
+    # and on a cache miss too, the queries do not grow with the teams
+    assert_constant_queries(cold, grow)
 
 
 def test_team_page_shows_people_by_week_and_person_page_the_load(page_clients):
