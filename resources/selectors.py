@@ -102,10 +102,11 @@ def busiest_on_project(*, project: Any, around: date) -> Person | None:
 
 
 def allocations_ahead(person: Person) -> QuerySet[Allocation]:
-    """A person's allocations that have not ended yet, with their projects, soonest first."""
+    """A person's allocations that have not ended yet, with their projects (and person, which
+    each row names), soonest first."""
     return (
         Allocation.objects.filter(person=person, end_date__gte=timezone.localdate())
-        .select_related("project")
+        .select_related("project", "person")
         .order_by("start_date")
     )
 
