@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0003_projecttransition_is_a_transition_record'),
-        ('resources', '0005_conflict_resolved_in_and_week_lists'),
+        ("portfolio", "0003_projecttransition_is_a_transition_record"),
+        ("resources", "0005_conflict_resolved_in_and_week_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='conflict',
-            index=models.Index(fields=['subject_type', 'subject_id', 'period_start'], name='conflict_subject_week'),
+            model_name="conflict",
+            index=models.Index(
+                fields=["subject_type", "subject_id", "period_start"], name="conflict_subject_week"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conflict',
-            index=models.Index(fields=['period_start', 'subject_label'], name='conflict_list_order'),
+            model_name="conflict",
+            index=models.Index(
+                fields=["period_start", "subject_label"], name="conflict_list_order"
+            ),
         ),
     ]
