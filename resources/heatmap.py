@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Snapshot, Team, TeamKind, TeamLoad
+from .models import PersonLoad, Snapshot, Team, TeamKind, TeamLoad
 from .selectors import (
     SNAPSHOT_CACHE_SECONDS,
     Cell,
@@ -193,3 +193,42 @@ def heatmap_groups(
             )
         )
     return groups, data.weeks
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    pk: int
+    name: str
+    cells: SafeString
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:person_detail", args=[self.pk])
+
+
+def team_people_rows(
+    snapshot: Snapshot, team: Team, *, weeks: int
+) -> tuple[list[PersonRow], list[date]]:
+    """A team's people × weeks from the snapshot, their cells formatted once per snapshot and
+    cached (one query on a miss, none after). People are inputs of the plan: a rename marks it
+    dirty and the next snapshot carries the new name."""
+    key = snapshot_cache_key(snapshot, "team-people", team.pk, first_week_index(snapshot), weeks)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    first, dates = weeks_shown(snapshot, weeks)
+    span = slice(first, first + len(dates))
+    rows = []
+    for pk, name, capacity, project, operational, tentative in (
+        PersonLoad.objects.filter(snapshot=snapshot, team=team)
+        .order_by("person__name")
+        .values_list("person_id", "person__name", "capacity", "project", "operational", "tentative")
+    ):
+        tentative = tentative[span] if tentative else [0.0] * len(dates)
+        weekly = zip(
+            dates, capacity[span], project[span], operational[span], tentative, strict=True
+        )
+        cells = [Cell(*values) for values in weekly]
+        rows.append(PersonRow(pk, name, cells_html(cells, who=name, tentative=True, digits=1)))
+    result = (rows, dates)
+    cache.set(key, result, SNAPSHOT_CACHE_SECONDS)
+    return result

@@ -107,3 +107,21 @@ def test_heatmap_cells_are_computed_once_per_snapshot(page_clients):
     html = client.get("/resources/").content.decode()
     assert '<span class="heat-value">150</span>' in html
     assert "project 60 h · operational 0 h · capacity 40 h" in html
+
+
+def test_team_page_cells_are_computed_once_per_snapshot(page_clients):
+    # given a team page shown once for a published snapshot
+    person = PersonFactory(name="Ana", contracted_hours=Decimal(40))
+    book(person, 20)
+    compute_and_publish()
+    client = page_clients("executive")
+    url = person.team.get_absolute_url()
+    cold = queries_for(lambda: client.get(url))
+    # when shown again, its people's cells come from the cache
+    assert queries_for(lambda: client.get(url)) < cold
+    html = client.get(url).content.decode()
+    assert "Ana, week of" in html and "project 20.0 h · operational 0.0 h" in html
+    # when a new snapshot is published, the page shows its figures
+    book(person, 40)
+    compute_and_publish()
+    assert '<span class="heat-value">150</span>' in client.get(url).content.decode()
