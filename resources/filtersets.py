@@ -8,6 +8,7 @@ from itsm_pmo.filters import PortalFilterSet
 from .choices import ConflictKind, Severity
 from .models import Conflict, Person, Skill, Team, TeamKind, project_model
 from .selectors import conflicts_in, current_snapshot
+from .widgets import ChosenOnlySelect, QuickSelect
 
 
 class TeamFilterSet(PortalFilterSet):
@@ -66,12 +67,18 @@ class ConflictFilterSet(PortalFilterSet):
         ("resolved", "Resolved"),
         ("all", "All current"),
     ]
-    state = django_filters.ChoiceFilter(choices=STATES, method="in_state", empty_label=None)
+    state = django_filters.ChoiceFilter(
+        choices=STATES, method="in_state", empty_label=None, label="State"
+    )
     kind = django_filters.ChoiceFilter(choices=ConflictKind.choices)
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), widget=QuickSelect)
+    # Hundreds of projects: the page lists only the one chosen (set from a project's link).
     project = django_filters.ModelChoiceFilter(
-        queryset=lambda request: project_model().objects.all(), field_name="projects"
+        queryset=lambda request: project_model().objects.all(),
+        field_name="projects",
+        widget=ChosenOnlySelect,
+        empty_label="Any project",
     )
     subject_type = django_filters.CharFilter()
     subject_id = django_filters.NumberFilter()

@@ -430,7 +430,16 @@ class Conflict(models.Model):
                 name="one_open_conflict_per_identity",
             ),
         ]
-        indexes = [models.Index(fields=["first_seen", "resolved_in"])]
+        indexes = [
+            models.Index(fields=["first_seen", "resolved_in"]),
+            # a person's page lists their conflicts by week
+            models.Index(
+                fields=["subject_type", "subject_id", "period_start"],
+                name="conflict_subject_week",
+            ),
+            # the conflicts list's order: its first page reads an index, not a sort of all
+            models.Index(fields=["period_start", "subject_label"], name="conflict_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.message

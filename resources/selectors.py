@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ from .providers import COMMITTED_STAGES
 
 # Proposals are weighed against what the committed portfolio leaves; on hold counts as neither.
 PROPOSAL_STAGES = ("proposed", "assessed")
+# Work that depends only on a published snapshot is cached this long under its key.
+SNAPSHOT_CACHE_SECONDS = 60 * 60 * 24
 
 
 def people() -> QuerySet[Person]:
@@ -99,10 +102,11 @@ def busiest_on_project(*, project: Any, around: date) -> Person | None:
 
 
 def allocations_ahead(person: Person) -> QuerySet[Allocation]:
-    """A person's allocations that have not ended yet, with their projects, soonest first."""
+    """A person's allocations that have not ended yet, with their projects (and person, which
+    each row names), soonest first."""
     return (
         Allocation.objects.filter(person=person, end_date__gte=timezone.localdate())
-        .select_related("project")
+        .select_related("project", "person")
         .order_by("start_date")
     )
 
@@ -260,6 +264,23 @@ def conflicts_in(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     )
 
 
+def conflict_summary(snapshot: Snapshot | None) -> tuple[int, int]:
+    """(conflicts of the snapshot, people over-allocated in it): fixed once it is published,
+    so counted once per snapshot (two queries on a cache miss, none after)."""
+    if snapshot is None:
+        return 0, 0
+    key = snapshot_cache_key(snapshot, "conflict-summary")
+    found = cache.get(key)
+    if found is None:
+        conflicts = conflicts_in(snapshot)
+        found = (
+            conflicts.count(),
+            conflicts.filter(kind="overallocation").values("subject_id").distinct().count(),
+        )
+        cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
+    return found
+
+
 def conflict_list(snapshot: Snapshot | None) -> QuerySet[Conflict]:
     """The conflicts of a snapshot with what their rows show, in the list's order."""
     return (
@@ -377,15 +398,25 @@ class SkillsMatrix:
         return sum(1 for row in self.rows if row.months_short_with_proposals)
 
 
-def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
-    """Supply (free hours of the people who hold a skill) against unnamed demand of committed
-    projects and of proposals, per skill and calendar month from this month on (four queries)."""
-    horizon = Horizon(snapshot.week_start, snapshot.weeks)
-    starts = fit.month_starts(timezone.localdate(), months)
-    first_day = horizon.week(first_week_index(snapshot))
+def snapshot_cache_key(snapshot: Snapshot, *parts: object) -> str:
+    """A cache key for work that depends only on this snapshot (and `parts`): its id and its
+    publication time (ids repeat across test databases), so publishing a new one changes it."""
+    published = snapshot.computed_at.timestamp() if snapshot.computed_at else 0
+    return ":".join(str(part) for part in ("resources", snapshot.pk, published, *parts))
+
+
+def _skills_by_month(
+    snapshot: Snapshot, horizon: Horizon, first_day: date, starts: list[date]
+) -> dict[int, list[fit.MonthCell]]:
+    """Every skill's month cells, computed once per snapshot and month range (three queries
+    then none): supply and demand are both inputs of the snapshot, so an edit of either marks
+    the plan dirty and the next snapshot has a new key."""
+    key = snapshot_cache_key(snapshot, "skills", first_day, *starts)
+    found = cache.get(key)
+    if found is not None:
+        return found
     supply = snapshot_supply(snapshot)
     committed, proposed = live_demands(horizon)
-    skills = list(Skill.objects.order_by("name"))
     by_skill = fit.skills_by_month(
         horizon=horizon,
         first_day=first_day,
@@ -393,11 +424,23 @@ def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
         supply=supply,
         committed=committed,
         proposed=proposed,
-        skill_ids=[s.pk for s in skills],
+        skill_ids=list(Skill.objects.values_list("pk", flat=True)),
     )
+    cache.set(key, by_skill, SNAPSHOT_CACHE_SECONDS)
+    return by_skill
+
+
+def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
+    """Supply (free hours of the people who hold a skill) against unnamed demand of committed
+    projects and of proposals, per skill and calendar month from this month on (four queries)."""
+    horizon = Horizon(snapshot.week_start, snapshot.weeks)
+    starts = fit.month_starts(timezone.localdate(), months)
+    first_day = horizon.week(first_week_index(snapshot))
+    skills = list(Skill.objects.order_by("name"))
+    by_skill = _skills_by_month(snapshot, horizon, first_day, starts)
     return SkillsMatrix(
         months=starts,
         counted_from=max(first_day, starts[0]),
         horizon_end=horizon.end,
-        rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills],
+        rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills if skill.pk in by_skill],
     )

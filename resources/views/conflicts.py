@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from itsm_pmo.generic import FilteredListView
@@ -33,6 +34,13 @@ class ConflictListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Each row links its projects: written once in Python, not a template loop per row.
+        for conflict in context["object_list"]:
+            conflict.project_links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((p.get_absolute_url(), p.code) for p in conflict.projects.all()),
+            )
         context.update(
             status=selectors.plan_status(),
             can_acknowledge=may_acknowledge_conflicts(self.request.user),

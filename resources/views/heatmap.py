@@ -8,38 +8,74 @@ from django.views.generic import TemplateView
 
 from .. import selectors
 from ..filtersets import TeamFilterSet
+from ..heatmap import ROWS_SHOWN, heatmap_groups
+from ..models import Team
 
 HEATMAP_WEEKS = 26
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 class HeatmapView(PermissionRequiredMixin, TemplateView):
     permission_required = "resources.view_team"
 
     def get_template_names(self):
-        if self.request.htmx and self.request.GET.get("part") == "grid":
+        part = self.request.GET.get("part") if self.request.htmx else None
+        if part == "grid":
             return ["resources/_heatmap_grid.html"]
+        if part == "group":
+            return ["resources/_heatmap_group.html"]
+        if part == "rows":
+            return ["resources/_heatmap_rows.html"]
         return ["resources/heatmap.html"]
 
     def get_context_data(self, **kwargs):
         status = selectors.plan_status()
+        # The heatmap needs the teams' names and kinds only, not the directory's head counts.
         filterset = TeamFilterSet(
-            self.request.GET or None, request=self.request, queryset=selectors.team_list()
+            self.request.GET or None, request=self.request, queryset=Team.objects.all()
         )
-        rows, weeks = [], []
+        groups, weeks = [], []
+        get = self.request.GET
+        part = get.get("part")
+        only_kind = get.get("group") if part in ("group", "rows") else None
+        offset = _number(get.get("offset")) if part == "rows" else 0
+        # Without htmx, "show more" reloads the page with more rows of the open group.
+        rows = ROWS_SHOWN if part == "rows" else max(ROWS_SHOWN, _number(get.get("rows")))
         if status.snapshot is not None:
-            teams = filterset.qs if filterset.is_bound and filterset.is_valid() else None
-            rows, weeks = selectors.team_heatmap(status.snapshot, weeks=HEATMAP_WEEKS, teams=teams)
-        conflicts = selectors.conflicts_in(status.snapshot)
+            teams = filterset.qs if filterset.is_bound and filterset.is_valid() else Team.objects
+            groups, weeks = heatmap_groups(
+                status.snapshot,
+                weeks=HEATMAP_WEEKS,
+                teams=teams.all(),
+                open_kinds=get.getlist("open"),
+                closed_kinds=get.getlist("close"),
+                only_kind=only_kind,
+                offset=offset,
+                rows=rows,
+            )
+        filters = get.copy()
+        for name in ("part", "group", "open", "close", "offset", "rows"):
+            filters.pop(name, None)
+        context = {
+            "status": status,
+            "groups": groups,
+            "weeks": weeks,
+            "filterset": filterset,
+            "filters": filters.urlencode(),
+            "step": ROWS_SHOWN,
+            "team_count": sum(g.teams for g in groups),
+            "is_filtered": bool(filters),
+        }
+        if only_kind is not None:
+            return super().get_context_data(**context, **kwargs)
+        open_conflicts, overallocated_people = selectors.conflict_summary(status.snapshot)
         return super().get_context_data(
-            status=status,
-            rows=rows,
-            weeks=weeks,
-            filterset=filterset,
-            open_conflicts=conflicts.count(),
-            overallocated_people=conflicts.filter(kind="overallocation")
-            .values("subject_id")
-            .distinct()
-            .count(),
+            **context,
+            open_conflicts=open_conflicts,
+            overallocated_people=overallocated_people,
             **kwargs,
         )
 

@@ -7,6 +7,7 @@ from itsm_pmo.generic import FilteredListView, PortalDetailView
 
 from .. import selectors
 from ..filtersets import TeamFilterSet
+from ..heatmap import team_people_rows
 from ..models import Absence, Person, PersonSkill, Team
 from ..permissions import may_plan_for, may_plan_team
 from .heatmap import HEATMAP_WEEKS
@@ -32,9 +33,7 @@ class TeamDetailView(PortalDetailView):
         status = selectors.plan_status()
         rows, weeks = ([], [])
         if status.snapshot:
-            rows, weeks = selectors.people_heatmap(
-                status.snapshot, self.object, weeks=HEATMAP_WEEKS
-            )
+            rows, weeks = team_people_rows(status.snapshot, self.object, weeks=HEATMAP_WEEKS)
         return super().get_context_data(
             status=status,
             rows=rows,

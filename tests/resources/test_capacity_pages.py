@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -74,8 +75,16 @@ def test_heatmap_shows_team_utilisation_and_bounded_queries(page_clients):
         for _ in range(15):
             overbook(PersonFactory(team=TeamFactory(), contracted_hours=Decimal(30)), 40)
         compute_and_publish()
+        client.get("/resources/")  # the new snapshot's cells are computed once, then cached
 
     assert_constant_queries(lambda: client.get("/resources/"), grow)
+
+    def cold():
+        cache.clear()
+        client.get("/resources/")
+
+    # and on a cache miss too, the queries do not grow with the teams
+    assert_constant_queries(cold, grow)
 
 
 def test_team_page_shows_people_by_week_and_person_page_the_load(page_clients):
@@ -328,3 +337,27 @@ def test_allocation_page_shows_what_the_service_refuses_and_saves_nothing(
     assert response.status_code == 200
     assert "PRJ-X is closed; no work is booked to it." in response.content.decode()
     assert not Allocation.objects.exists()
+
+
+def test_conflicts_filter_lists_only_the_chosen_project(page_clients):
+    # given many projects, one of them in a conflict
+    for _ in range(20):
+        ProjectFactory()
+    allocation = overbook(PersonFactory(contracted_hours=Decimal(40)), 50)
+    compute_and_publish()
+    client = page_clients("pmo_lead")
+    # when the list opens: the project filter offers no option but "any"
+    html = client.get("/resources/conflicts/").content.decode()
+    select = html[
+        html.index('name="project"') : html.index("</select>", html.index('name="project"'))
+    ]
+    assert select.count("<option") == 1 and "Any project" in select
+    # when it is reached from a project: that project is chosen and its conflicts shown
+    project = allocation.project
+    html = client.get(f"/resources/conflicts/?project={project.pk}").content.decode()
+    select = html[
+        html.index('name="project"') : html.index("</select>", html.index('name="project"'))
+    ]
+    assert select.count("<option") == 2 and f'value="{project.pk}" selected' in select
+    assert html.count('data-testid="conflict-row"') == 1
+    assert f'<a href="{project.get_absolute_url()}">{project.code}</a>' in html

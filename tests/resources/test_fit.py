@@ -368,5 +368,5 @@ def test_portfolio_fit_page_queries_constant_as_demands_grow(page_clients, portf
             demand(project, portfolio["pg"], 1)
         publish()
 
-    # session, user, two permission reads, then 12 of the page
+    # user, two permission reads (the session comes from the cache), then 12 of the page
     assert_constant_queries(lambda: client.get(URL), grow, expected=15)

@@ -13,7 +13,7 @@ from resources.models import Demand
 from resources.snapshot import compute_and_publish
 from tests.factories import PersonSkillFactory, ProjectFactory, SkillFactory
 from tests.support.permissions import assert_matrix
-from tests.support.queries import assert_constant_queries
+from tests.support.queries import assert_constant_queries, queries_for
 
 PG, K8S = 1, 2
 JUNE, JULY = date(2026, 6, 1), date(2026, 7, 1)  # 1 June 2026 is a Monday
@@ -221,4 +221,43 @@ def test_skills_matrix_page_queries_constant_as_people_and_demand_grow(
         publish()
 
     # session, user, two permission reads, then 6 of the page
-    assert_constant_queries(lambda: client.get(URL), grow, expected=9)
+    assert_constant_queries(lambda: client.get(URL), grow, expected=10)
+
+
+@pytest.mark.django_db
+def test_skills_matrix_page_is_paged_and_searchable(page_clients, postgres, june_10):
+    # given more skills than a page holds
+    from resources.views.skills import SKILLS_PER_PAGE
+
+    for i in range(SKILLS_PER_PAGE + 5):
+        SkillFactory(name=f"Skill {i:03d}")
+    publish()
+    client = page_clients("pmo_lead")
+    total = SKILLS_PER_PAGE + 6
+    # when the page opens: one page of skills, saying how many there are
+    html = client.get(URL).content.decode()
+    assert html.count("<tr data-skill=") == SKILLS_PER_PAGE
+    assert f"{total} of {total} skills" in html
+    # the next page holds the rest
+    assert client.get(URL + "?page=2").content.decode().count("<tr data-skill=") == 6
+    # a search narrows the rows and keeps the months chosen
+    found = client.get(URL + "?q=postgres&months=12").content.decode()
+    assert found.count("<tr data-skill=") == 1 and 'data-skill="PostgreSQL"' in found
+    assert found.count('data-month="') == 12 and "1 of 46 skills" in found
+
+
+@pytest.mark.django_db
+def test_skills_matrix_is_computed_once_per_snapshot(page_clients, postgres, june_10):
+    # given the page shown once for a published snapshot
+    publish()
+    client = page_clients("executive")
+    cold = queries_for(lambda: client.get(URL))
+    # when shown again: supply and demand come from the cache
+    warm = queries_for(lambda: client.get(URL))
+    assert warm < cold
+    # when the demand changes, the plan goes dirty and the next snapshot shows it
+    demand(ProjectFactory(stage="approved"), postgres, 20, date(2026, 6, 8), date(2026, 6, 30))
+    publish()
+    html = client.get(URL).content.decode()
+    assert 'data-month="2026-06" data-supply="136.0" data-committed="' in html
+    assert 'data-committed="30.0"' not in html.split('data-month="2026-07"')[0]
