@@ -78,8 +78,12 @@ def _measure(scale: float) -> dict[str, dict]:
     return found
 
 
-def _brief(shape: str) -> str:
-    """A shape to read in a message: the selected columns left out."""
+def _brief(shape: str, others: list[str]) -> str:
+    """A shape to read in a message: the selected columns left out and, when another shape
+    starts the same way, where the two part."""
+    common = max((len(os.path.commonprefix([shape, o])) for o in others if o != shape), default=0)
+    if common > 160:
+        return f"{_brief(shape[:100], [])} … {shape[common - 40 : common + 120]}"
     return re.sub(r"^SELECT (DISTINCT )?.*? FROM ", r"SELECT \1… FROM ", shape, count=1)[:220]
 
 
@@ -88,7 +92,8 @@ def _difference(small: Counter, large: Counter, shown: int = 4) -> str:
         ((large[s] - small[s], s) for s in small.keys() | large.keys() if small[s] != large[s]),
         key=lambda item: (-abs(item[0]), item[1]),
     )
-    lines = [f"      {n:+d}× {_brief(s)}" for n, s in changed[:shown]]
+    shapes = [s for _, s in changed]
+    lines = [f"      {n:+d}× {_brief(s, shapes)}" for n, s in changed[:shown]]
     if len(changed) > shown:
         lines.append(f"      … and {len(changed) - shown} more statements")
     return "\n".join(lines)
