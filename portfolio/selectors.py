@@ -157,22 +157,39 @@ def ranked_portfolio(
     return ranking(projects, weights=weights)
 
 
-@dataclass(frozen=True)
+@dataclass
 class BoardColumn:
     stage: str
     label: str
     cards: list[RankedProject]
+    total: int = 0  # cards in the column, shown or not
+    more_query: str = ""  # the page's query string that shows more of the column
+
+    @property
+    def hidden(self) -> int:
+        """Cards of the column not shown (a "show more" away)."""
+        return self.total - len(self.cards)
 
 
-def board(projects: QuerySet[Project]) -> tuple[list[BoardColumn], dict[str, int]]:
-    """The triage board: a column per live stage with cards in rank order, and the number
-    of closed and rejected projects (shown as counts, not cards)."""
+def board(
+    projects: QuerySet[Project], *, limits: dict[str, int] | None = None
+) -> tuple[list[BoardColumn], dict[str, int]]:
+    """The triage board: a column per live stage with its best-ranked cards (at most
+    `limits[stage]` of them when given) and how many it holds, and the number of closed and
+    rejected projects (shown as counts, not cards). Ranks are over the whole board."""
     ranked = ranking(projects.filter(stage__in=BOARD_STAGES).select_related("owner"))
-    columns: dict[str, BoardColumn] = {
-        str(stage): BoardColumn(str(stage), str(stage.label), []) for stage in BOARD_STAGES
-    }
+    per_stage: dict[str, list[RankedProject]] = {str(stage): [] for stage in BOARD_STAGES}
     for row in ranked:
-        columns[row.project.stage].cards.append(row)
+        per_stage[row.project.stage].append(row)
+    columns: dict[str, BoardColumn] = {
+        str(stage): BoardColumn(
+            str(stage),
+            str(stage.label),
+            per_stage[stage][: limits[stage]] if limits and stage in limits else per_stage[stage],
+            len(per_stage[stage]),
+        )
+        for stage in BOARD_STAGES
+    }
     counts = dict(
         projects.filter(stage__in=[Stage.CLOSED, Stage.REJECTED])
         .values_list("stage")
