@@ -113,6 +113,51 @@ class RankedProject:
     missing: tuple[str, ...]
 
 
+def _rank(
+    rows: Iterable[tuple[int, str]],
+    ids: "QuerySet[Project] | list[int]",
+    weights: dict[int, Decimal] | None,
+) -> list[scoring.Ranked]:
+    """Rank the (id, code) rows; `ids` selects their scores and contributions."""
+    criteria = criteria_records()
+    if weights:
+        criteria = scoring.with_weights(criteria, weights)
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for project_id, criterion_id, value in Score.objects.filter(project_id__in=ids).values_list(
+        "project_id", "criterion_id", "value"
+    ):
+        scores[project_id][criterion_id] = value
+    contributions: dict[int, dict[int, int]] = defaultdict(dict)
+    for project_id, objective_id, pct in ProjectObjective.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "objective_id", "contribution"):
+        contributions[project_id][objective_id] = pct
+    records = [scoring.ProjectRecord(pk, code, scores[pk], contributions[pk]) for pk, code in rows]
+    return scoring.rank(records, criteria, objective_weights())
+
+
+def rank_projects(
+    projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
+) -> list[scoring.Ranked]:
+    """The projects ranked by the weighted scoring model (optionally with what-if weights),
+    as light records: no project row is built, so a page builds only the ones it shows.
+
+    Five queries whatever the number of projects: criteria, objectives, project codes,
+    scores, objective contributions.
+    """
+    plain = projects.order_by()
+    return _rank(list(plain.values_list("pk", "code")), plain.values("pk"), weights)
+
+
+def with_projects(
+    ranked: Iterable[scoring.Ranked], projects: QuerySet[Project]
+) -> list[RankedProject]:
+    """Ranked records with their project rows, read from `projects` (one query)."""
+    ranked = list(ranked)
+    by_id = projects.in_bulk([r.project_id for r in ranked])
+    return [RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing) for r in ranked]
+
+
 def ranking(
     projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
 ) -> list[RankedProject]:
@@ -121,27 +166,10 @@ def ranking(
     Five queries whatever the number of projects: criteria, objectives, projects, scores,
     objective contributions.
     """
-    criteria = criteria_records()
-    if weights:
-        criteria = scoring.with_weights(criteria, weights)
     by_id = {p.pk: p for p in projects}
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for project_id, criterion_id, value in Score.objects.filter(project_id__in=by_id).values_list(
-        "project_id", "criterion_id", "value"
-    ):
-        scores[project_id][criterion_id] = value
-    contributions: dict[int, dict[int, int]] = defaultdict(dict)
-    for project_id, objective_id, pct in ProjectObjective.objects.filter(
-        project_id__in=by_id
-    ).values_list("project_id", "objective_id", "contribution"):
-        contributions[project_id][objective_id] = pct
-    records = [
-        scoring.ProjectRecord(p.pk, p.code, scores[p.pk], contributions[p.pk])
-        for p in by_id.values()
-    ]
     return [
         RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing)
-        for r in scoring.rank(records, criteria, objective_weights())
+        for r in _rank([(p.pk, p.code) for p in by_id.values()], list(by_id), weights)
     ]
 
 
@@ -177,26 +205,37 @@ def board(
     """The triage board: a column per live stage with its best-ranked cards (at most
     `limits[stage]` of them when given) and how many it holds, and the number of closed and
     rejected projects (shown as counts, not cards). Ranks are over the whole board."""
-    ranked = ranking(projects.filter(stage__in=BOARD_STAGES).select_related("owner"))
-    per_stage: dict[str, list[RankedProject]] = {str(stage): [] for stage in BOARD_STAGES}
-    for row in ranked:
-        per_stage[row.project.stage].append(row)
-    columns: dict[str, BoardColumn] = {
-        str(stage): BoardColumn(
+    live = projects.filter(stage__in=BOARD_STAGES).order_by()
+    rows = list(live.values_list("pk", "code", "stage"))
+    stage_of = {pk: stage for pk, _code, stage in rows}
+    per_stage: dict[str, list[scoring.Ranked]] = {str(stage): [] for stage in BOARD_STAGES}
+    for ranked in _rank([(pk, code) for pk, code, _stage in rows], live.values("pk"), None):
+        per_stage[stage_of[ranked.project_id]].append(ranked)
+    shown = {
+        stage: cards[: limits[stage]] if limits and stage in limits else cards
+        for stage, cards in per_stage.items()
+    }
+    # Only the cards shown are built as project rows (with the board's annotations).
+    cards = with_projects(
+        (card for column in shown.values() for card in column), live.select_related("owner")
+    )
+    by_id = {card.project.pk: card for card in cards}
+    columns = [
+        BoardColumn(
             str(stage),
             str(stage.label),
-            per_stage[stage][: limits[stage]] if limits and stage in limits else per_stage[stage],
+            [by_id[card.project_id] for card in shown[stage]],
             len(per_stage[stage]),
         )
         for stage in BOARD_STAGES
-    }
+    ]
     counts = dict(
         projects.filter(stage__in=[Stage.CLOSED, Stage.REJECTED])
         .values_list("stage")
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
-    return list(columns.values()), counts
+    return columns, counts
 
 
 def project_detail(user: Actor, pk: int) -> Project:
