@@ -74,6 +74,24 @@ def go_live_on(project: str = "project") -> Subquery:
     return Subquery(go_lives.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
 
 
+SUGGESTIONS = 15
+
+
+def name_suggestions(kind: str, typed: str) -> list[str]:
+    """A few names that contain what was typed, for the owner or support-team filter:
+    owners of some project, or teams (one query, at most SUGGESTIONS names)."""
+    typed = typed.strip()
+    if kind == "owner":
+        rows = capacity.people().filter(owned_projects__isnull=False)
+    elif kind == "support_team":
+        rows = capacity.teams()
+    else:
+        return []
+    if typed:
+        rows = rows.filter(name__icontains=typed)
+    return list(rows.order_by("name").values_list("name", flat=True).distinct()[:SUGGESTIONS])
+
+
 def project_list(user: Actor) -> QuerySet[Project]:
     """Projects for lists and the API: owner and support team joined, relations prefetched."""
     return (

@@ -154,3 +154,41 @@ def test_fit_cached_read_has_fewer_queries(page_clients, portfolio):  # noqa: F8
     cold = queries_for(lambda: client.get(FIT_URL))
     warm = queries_for(lambda: client.get(FIT_URL))
     assert warm == cold - 2
+
+
+def test_owner_filter_takes_a_name_or_an_id_and_lists_no_options(page_clients):
+    # given two owners
+    from tests.factories import PersonFactory, ProjectFactory, TeamFactory
+
+    rosa, tom = PersonFactory(name="Rosa Silva"), PersonFactory(name="Tom Berg")
+    ProjectFactory(code="P-ROSA", owner=rosa, support_team=TeamFactory(name="Database team"))
+    ProjectFactory(code="P-TOM", owner=tom)
+    client = page_clients("pmo_lead")
+    # when the list is filtered by a part of a name, by an id, by a team's name
+    by_name = client.get("/portfolio/projects/?owner=silva").content.decode()
+    by_id = client.get(f"/portfolio/projects/?owner={tom.pk}").content.decode()
+    by_team = client.get("/portfolio/projects/?support_team=datab").content.decode()
+    # then
+    assert "P-ROSA" in by_name and "P-TOM" not in by_name
+    assert "P-TOM" in by_id and "P-ROSA" not in by_id
+    assert "P-ROSA" in by_team and "P-TOM" not in by_team
+    # and the form suggests names as one types rather than listing every person
+    assert 'list="owner-suggestions"' in by_name and "Tom Berg</option>" not in by_name
+
+
+def test_suggestions_are_a_few_names_containing_what_was_typed(page_clients):
+    # given
+    from tests.factories import PersonFactory, ProjectFactory
+
+    for i in range(20):
+        ProjectFactory(owner=PersonFactory(name=f"Ana {i:02d}"))
+    ProjectFactory(owner=PersonFactory(name="Bob"))
+    PersonFactory(name="Ana owns nothing")
+    client = page_clients("engineer")
+    # when
+    html = client.get("/portfolio/suggest/owner/?owner=ana").content.decode()
+    # then owners only, at most fifteen, in name order
+    assert html.count("<option") == 15 and 'value="Ana 00"' in html
+    assert "Bob" not in html and "owns nothing" not in html
+    assert client.get("/portfolio/suggest/nothing/").status_code == 404
+    assert page_clients("anonymous").get("/portfolio/suggest/owner/").status_code in (302, 403)
