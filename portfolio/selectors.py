@@ -258,6 +258,19 @@ def board(
     return columns, counts
 
 
+def project_score(project: Project) -> RankedProject:
+    """One project's score and its terms, from the scores and objective links
+    `project_detail` prefetched (two queries: the criteria and the objectives' weights)."""
+    record = scoring.ProjectRecord(
+        project.pk,
+        project.code,
+        {s.criterion_id: s.value for s in project.scores.all()},
+        {link.objective_id: link.contribution for link in project.objective_links.all()},
+    )
+    (ranked,) = scoring.rank([record], criteria_records(), objective_weights())
+    return RankedProject(project, ranked.rank, ranked.score, ranked.terms, ranked.missing)
+
+
 def project_detail(user: Actor, pk: int) -> Project:
     """One project with everything its page shows, in a fixed number of queries."""
     return (
