@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -81,6 +81,7 @@ def name_suggestions(kind: str, typed: str) -> list[str]:
     """A few names that contain what was typed, for the owner or support-team filter:
     owners of some project, or teams (one query, at most SUGGESTIONS names)."""
     typed = typed.strip()
+    rows: QuerySet[Any]
     if kind == "owner":
         rows = capacity.people().filter(owned_projects__isnull=False)
     elif kind == "support_team":
@@ -135,7 +136,7 @@ class RankedProject:
 
 def _rank(
     rows: Iterable[tuple[int, str]],
-    ids: "QuerySet[Project] | list[int]",
+    ids: Any,  # a subquery of project ids, or a list of them
     weights: dict[int, Decimal] | None,
 ) -> list[scoring.Ranked]:
     """Rank the (id, code) rows; `ids` selects their scores and contributions."""
