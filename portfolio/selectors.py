@@ -48,6 +48,15 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
 
 
+def openable(user: Actor, ids: Iterable[int]) -> set[int]:
+    """Which of these projects the user may open: all of them for the roles that read every
+    project (no query), else the ones `projects_visible_to` gives (one query)."""
+    ids = list(ids)
+    if has_role(user, READ_ALL_ROLES):
+        return set(ids)
+    return set(projects_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def projects() -> QuerySet[Project]:
     """Every project, unscoped: the choices of another app's filter or form, a loader's
     lookups. A page that shows projects to a reader scopes them with `projects_visible_to`."""
@@ -385,9 +394,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
 
     names = capacity.skill_names()
     projects = {row.project.pk: row.project for row in ranked}
-    openable = set(
-        projects_visible_to(user).filter(pk__in=list(projects)).values_list("pk", flat=True)
-    )
+    may_open = openable(user, projects)
 
     def lines(ranges: Iterable[fit.ShortfallRange], *, with_projects: bool) -> list[ShortfallLine]:
         return [
@@ -408,7 +415,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             rank=row.rank,
             fit=fits[row.project.pk],
             lines=lines(fits[row.project.pk].ranges, with_projects=False),
-            openable=row.project.pk in openable,
+            openable=row.project.pk in may_open,
         )
         for row in proposals
     ]
@@ -422,7 +429,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             key,
             horizon,
             sorted(names.items()),
-            [(p.pk, p.code, p.name, p.stage, p.pk in openable) for p in projects.values()],
+            [(p.pk, p.code, p.name, p.stage, p.pk in may_open) for p in projects.values()],
             [(row.project.pk, row.rank) for row in rows],
         ),
     )

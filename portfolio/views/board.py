@@ -62,11 +62,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         limits = column_limits(self.request.GET)
         columns, finished = selectors.board(filtered, limits=limits)
         ids = [card.project.pk for column in columns for card in column.cards]  # shown ones
-        openable = set(
-            selectors.projects_visible_to(self.request.user)
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
+        openable = selectors.openable(self.request.user, ids)
         conflicts = open_conflict_counts(ids)
         detail_url = url_maker("portfolio:project_detail")
         move_url = url_maker("portfolio:project_transition")
