@@ -1,10 +1,12 @@
 """FilterSets shared by the portfolio pages and API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
 from itsm_pmo.filters import PortalFilterSet
-from resources.selectors import people, teams
 
 from .choices import Health, MilestoneKind, RiskStatus, Stage
 from .models import (
@@ -16,6 +18,32 @@ from .models import (
     Service,
     StrategicObjective,
 )
+
+
+class SearchInput(forms.TextInput):
+    """A text field that suggests names as one types: htmx fills its datalist from the
+    portfolio's suggestion endpoint (a few names, never the whole list)."""
+
+    input_type = "search"
+
+    def __init__(self, *, kind: str):
+        super().__init__(
+            attrs={
+                "list": f"{kind}-suggestions",
+                "autocomplete": "off",
+                "placeholder": "Type a name",
+                "hx-get": reverse_lazy("portfolio:suggest", args=[kind]),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": f"#{kind}-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        self.kind = kind
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}-suggestions"></datalist>', field, self.kind)
 
 
 class ProjectFilterSet(PortalFilterSet):
@@ -30,15 +58,31 @@ class ProjectFilterSet(PortalFilterSet):
     service = django_filters.ModelChoiceFilter(
         queryset=Service.objects.all(), field_name="services", distinct=True, label="Service"
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=people().filter(owned_projects__isnull=False).distinct()
+    # Hundreds of owners and teams: typed and suggested as you type, not listed as options.
+    # An id (a link, the API) or a part of the name both filter.
+    owner = django_filters.CharFilter(
+        method="by_owner", label="Owner", widget=SearchInput(kind="owner")
     )
     health = django_filters.ChoiceFilter(choices=Health.choices)
-    support_team = django_filters.ModelChoiceFilter(queryset=teams())
+    support_team = django_filters.CharFilter(
+        method="by_support_team", label="Support team", widget=SearchInput(kind="support_team")
+    )
 
     class Meta:
         model = Project
         fields = ["q", "stage", "objective", "service", "owner", "health", "support_team"]
+
+    def by_owner(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(owner_id=int(value))
+        return queryset.filter(owner__name__icontains=value)
+
+    def by_support_team(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(support_team_id=int(value))
+        return queryset.filter(support_team__name__icontains=value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

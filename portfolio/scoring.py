@@ -84,21 +84,51 @@ def terms_for(
     criteria: Iterable[CriterionRecord],
     objective_weights: Mapping[int, int],
 ) -> tuple[Term, ...]:
-    criteria = list(criteria)
-    total_weight = sum((c.weight for c in criteria), Decimal(0))
-    terms = []
-    for c in criteria:
-        share = c.weight / total_weight if total_weight else Decimal(0)
-        if c.is_alignment:
-            norm, value, missing = alignment(project.contributions, objective_weights), None, False
-        elif c.id in project.scores:
-            value = project.scores[c.id]
-            norm, missing = normalised(value, c.higher_is_better), False
-        else:
-            norm, value, missing = Decimal(0), None, True
-        points = (share * norm * HUNDRED).quantize(PLACES, ROUND_HALF_UP)
-        terms.append(Term(c.id, c.name, c.weight, value, norm, points, missing))
-    return tuple(terms)
+    return _Model(criteria, objective_weights).terms(project)
+
+
+class _Model:
+    """The criteria's weight shares and the objectives' total, worked out once for a whole
+    ranking rather than once per project; every term's points as many times as it occurs."""
+
+    def __init__(self, criteria: Iterable[CriterionRecord], objective_weights: Mapping[int, int]):
+        self.criteria = list(criteria)
+        total_weight = sum((c.weight for c in self.criteria), Decimal(0))
+        self.shares = [
+            c.weight / total_weight if total_weight else Decimal(0) for c in self.criteria
+        ]
+        self.objective_weights = objective_weights
+        self._points: dict[tuple[int, Decimal], Decimal] = {}
+
+    def points(self, index: int, norm: Decimal) -> Decimal:
+        key = (index, norm)
+        found = self._points.get(key)
+        if found is None:
+            found = (self.shares[index] * norm * HUNDRED).quantize(PLACES, ROUND_HALF_UP)
+            self._points[key] = found
+        return found
+
+    def terms(self, project: ProjectRecord) -> tuple[Term, ...]:
+        terms = []
+        for index, c in enumerate(self.criteria):
+            if c.is_alignment:
+                norm = alignment(project.contributions, self.objective_weights)
+                value, missing = None, False
+            elif c.id in project.scores:
+                value, missing = project.scores[c.id], False
+                norm = NORMALISED.get((value, c.higher_is_better))
+                if norm is None:
+                    norm = normalised(value, c.higher_is_better)
+            else:
+                norm, value, missing = Decimal(0), None, True
+            terms.append(
+                Term(c.id, c.name, c.weight, value, norm, self.points(index, norm), missing)
+            )
+        return tuple(terms)
+
+
+# normalised() of every score a criterion can have (1–5), either way round.
+NORMALISED = {(v, up): normalised(v, up) for v in range(1, 6) for up in (True, False)}
 
 
 def rank(
@@ -107,14 +137,13 @@ def rank(
     objective_weights: Mapping[int, int],
 ) -> list[Ranked]:
     """Every project with its score and terms, best first; rank 1 is the best."""
-    criteria = list(criteria)
+    model = _Model(criteria, objective_weights)
+    alignment_at = [i for i, c in enumerate(model.criteria) if c.is_alignment]
     scored = []
     for project in projects:
-        terms = terms_for(project, criteria, objective_weights)
+        terms = model.terms(project)
         total = sum((t.points for t in terms), Decimal(0))
-        align = sum(
-            (t.points for t, c in zip(terms, criteria, strict=True) if c.is_alignment), Decimal(0)
-        )
+        align = sum((terms[i].points for i in alignment_at), Decimal(0))
         scored.append((project, terms, total, align))
     scored.sort(key=lambda row: (-row[2], -row[3], row[0].code))
     return [

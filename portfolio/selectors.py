@@ -1,11 +1,13 @@
 """Reads of the portfolio shared by the pages, the API and the other apps."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -46,6 +48,15 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
 
 
+def openable(user: Actor, ids: Iterable[int]) -> set[int]:
+    """Which of these projects the user may open: all of them for the roles that read every
+    project (no query), else the ones `projects_visible_to` gives (one query)."""
+    ids = list(ids)
+    if has_role(user, READ_ALL_ROLES):
+        return set(ids)
+    return set(projects_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def projects() -> QuerySet[Project]:
     """Every project, unscoped: the choices of another app's filter or form, a loader's
     lookups. A page that shows projects to a reader scopes them with `projects_visible_to`."""
@@ -70,6 +81,25 @@ def go_live_on(project: str = "project") -> Subquery:
         project=OuterRef(project), kind=MilestoneKind.GO_LIVE
     ).order_by("due_date", "pk")
     return Subquery(go_lives.annotate(on=Coalesce("completed_on", "due_date")).values("on")[:1])
+
+
+SUGGESTIONS = 15
+
+
+def name_suggestions(kind: str, typed: str) -> list[str]:
+    """A few names that contain what was typed, for the owner or support-team filter:
+    owners of some project, or teams (one query, at most SUGGESTIONS names)."""
+    typed = typed.strip()
+    rows: QuerySet[Any]
+    if kind == "owner":
+        rows = capacity.people().filter(owned_projects__isnull=False)
+    elif kind == "support_team":
+        rows = capacity.teams()
+    else:
+        return []
+    if typed:
+        rows = rows.filter(name__icontains=typed)
+    return list(rows.order_by("name").values_list("name", flat=True).distinct()[:SUGGESTIONS])
 
 
 def project_list(user: Actor) -> QuerySet[Project]:
@@ -113,6 +143,51 @@ class RankedProject:
     missing: tuple[str, ...]
 
 
+def _rank(
+    rows: Iterable[tuple[int, str]],
+    ids: Any,  # a subquery of project ids, or a list of them
+    weights: dict[int, Decimal] | None,
+) -> list[scoring.Ranked]:
+    """Rank the (id, code) rows; `ids` selects their scores and contributions."""
+    criteria = criteria_records()
+    if weights:
+        criteria = scoring.with_weights(criteria, weights)
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for project_id, criterion_id, value in Score.objects.filter(project_id__in=ids).values_list(
+        "project_id", "criterion_id", "value"
+    ):
+        scores[project_id][criterion_id] = value
+    contributions: dict[int, dict[int, int]] = defaultdict(dict)
+    for project_id, objective_id, pct in ProjectObjective.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "objective_id", "contribution"):
+        contributions[project_id][objective_id] = pct
+    records = [scoring.ProjectRecord(pk, code, scores[pk], contributions[pk]) for pk, code in rows]
+    return scoring.rank(records, criteria, objective_weights())
+
+
+def rank_projects(
+    projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
+) -> list[scoring.Ranked]:
+    """The projects ranked by the weighted scoring model (optionally with what-if weights),
+    as light records: no project row is built, so a page builds only the ones it shows.
+
+    Five queries whatever the number of projects: criteria, objectives, project codes,
+    scores, objective contributions.
+    """
+    plain = projects.order_by()
+    return _rank(list(plain.values_list("pk", "code")), plain.values("pk"), weights)
+
+
+def with_projects(
+    ranked: Iterable[scoring.Ranked], projects: QuerySet[Project]
+) -> list[RankedProject]:
+    """Ranked records with their project rows, read from `projects` (one query)."""
+    ranked = list(ranked)
+    by_id = projects.in_bulk([r.project_id for r in ranked])
+    return [RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing) for r in ranked]
+
+
 def ranking(
     projects: QuerySet[Project], *, weights: dict[int, Decimal] | None = None
 ) -> list[RankedProject]:
@@ -121,27 +196,10 @@ def ranking(
     Five queries whatever the number of projects: criteria, objectives, projects, scores,
     objective contributions.
     """
-    criteria = criteria_records()
-    if weights:
-        criteria = scoring.with_weights(criteria, weights)
     by_id = {p.pk: p for p in projects}
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for project_id, criterion_id, value in Score.objects.filter(project_id__in=by_id).values_list(
-        "project_id", "criterion_id", "value"
-    ):
-        scores[project_id][criterion_id] = value
-    contributions: dict[int, dict[int, int]] = defaultdict(dict)
-    for project_id, objective_id, pct in ProjectObjective.objects.filter(
-        project_id__in=by_id
-    ).values_list("project_id", "objective_id", "contribution"):
-        contributions[project_id][objective_id] = pct
-    records = [
-        scoring.ProjectRecord(p.pk, p.code, scores[p.pk], contributions[p.pk])
-        for p in by_id.values()
-    ]
     return [
         RankedProject(by_id[r.project_id], r.rank, r.score, r.terms, r.missing)
-        for r in scoring.rank(records, criteria, objective_weights())
+        for r in _rank([(p.pk, p.code) for p in by_id.values()], list(by_id), weights)
     ]
 
 
@@ -157,29 +215,70 @@ def ranked_portfolio(
     return ranking(projects, weights=weights)
 
 
-@dataclass(frozen=True)
+@dataclass
 class BoardColumn:
     stage: str
     label: str
     cards: list[RankedProject]
+    total: int = 0  # cards in the column, shown or not
+    more_query: str = ""  # the page's query string that shows more of the column
+
+    @property
+    def hidden(self) -> int:
+        """Cards of the column not shown (a "show more" away)."""
+        return self.total - len(self.cards)
 
 
-def board(projects: QuerySet[Project]) -> tuple[list[BoardColumn], dict[str, int]]:
-    """The triage board: a column per live stage with cards in rank order, and the number
-    of closed and rejected projects (shown as counts, not cards)."""
-    ranked = ranking(projects.filter(stage__in=BOARD_STAGES).select_related("owner"))
-    columns: dict[str, BoardColumn] = {
-        str(stage): BoardColumn(str(stage), str(stage.label), []) for stage in BOARD_STAGES
+def board(
+    projects: QuerySet[Project], *, limits: dict[str, int] | None = None
+) -> tuple[list[BoardColumn], dict[str, int]]:
+    """The triage board: a column per live stage with its best-ranked cards (at most
+    `limits[stage]` of them when given) and how many it holds, and the number of closed and
+    rejected projects (shown as counts, not cards). Ranks are over the whole board."""
+    live = projects.filter(stage__in=BOARD_STAGES).order_by()
+    rows = list(live.values_list("pk", "code", "stage"))
+    stage_of = {pk: stage for pk, _code, stage in rows}
+    per_stage: dict[str, list[scoring.Ranked]] = {str(stage): [] for stage in BOARD_STAGES}
+    for ranked in _rank([(pk, code) for pk, code, _stage in rows], live.values("pk"), None):
+        per_stage[stage_of[ranked.project_id]].append(ranked)
+    shown = {
+        stage: cards[: limits[stage]] if limits and stage in limits else cards
+        for stage, cards in per_stage.items()
     }
-    for row in ranked:
-        columns[row.project.stage].cards.append(row)
+    # Only the cards shown are built as project rows (with the board's annotations).
+    cards = with_projects(
+        (card for column in shown.values() for card in column), live.select_related("owner")
+    )
+    by_id = {card.project.pk: card for card in cards}
+    columns = [
+        BoardColumn(
+            str(stage),
+            str(stage.label),
+            [by_id[card.project_id] for card in shown[stage]],
+            len(per_stage[stage]),
+        )
+        for stage in BOARD_STAGES
+    ]
     counts = dict(
         projects.filter(stage__in=[Stage.CLOSED, Stage.REJECTED])
         .values_list("stage")
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
-    return list(columns.values()), counts
+    return columns, counts
+
+
+def project_score(project: Project) -> RankedProject:
+    """One project's score and its terms, from the scores and objective links
+    `project_detail` prefetched (two queries: the criteria and the objectives' weights)."""
+    record = scoring.ProjectRecord(
+        project.pk,
+        project.code,
+        {s.criterion_id: s.value for s in project.scores.all()},
+        {link.objective_id: link.contribution for link in project.objective_links.all()},
+    )
+    (ranked,) = scoring.rank([record], criteria_records(), objective_weights())
+    return RankedProject(project, ranked.rank, ranked.score, ranked.terms, ranked.missing)
 
 
 def project_detail(user: Actor, pk: int) -> Project:
@@ -230,6 +329,34 @@ class FitReport:
     committed_projects: int  # committed projects with demand in the horizon
     committed_lines: list[ShortfallLine]
     proposals: list[ProposalRow]
+    cache_key: str = ""  # names everything the report shows: its fragment's cache key
+
+
+# Derived from a published snapshot: kept a week (a new snapshot gets new keys anyway).
+FIT_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def snapshot_key(snapshot: "Snapshot") -> str:
+    """What names a published snapshot in a cache key: its id AND its publication time (ids
+    repeat across databases), so publishing a new one invalidates by construction."""
+    published = snapshot.computed_at.timestamp() if snapshot.computed_at else 0
+    return f"{snapshot.pk}-{published:.6f}"
+
+
+def fit_supply(snapshot: "Snapshot", first: int) -> fit.Pools:
+    """The snapshot's free hours per (skill, level) from week `first` on: decoded and summed
+    once per snapshot (and week), then read from the cache."""
+    key = f"portfolio:fit-supply:{snapshot_key(snapshot)}:{first}"
+    supply = cache.get(key)
+    if supply is None:
+        supply = {k: hours[first:] for k, hours in capacity.snapshot_supply(snapshot).items()}
+        cache.set(key, supply, FIT_CACHE_SECONDS)
+    return supply
+
+
+def _fingerprint(*parts: object) -> str:
+    """A short digest of plain values (records, ids): equal inputs, equal digest."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
@@ -237,31 +364,37 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
     current snapshot, skill by skill, from this week to the end of its horizon?
 
     Everyone reads the whole answer (a proposal's fit depends on every better-ranked one);
-    a reader opens only the projects they may see. Eleven queries whatever the size.
+    a reader opens only the projects they may see. The supply is computed once per snapshot
+    and the fit once per snapshot and inputs (demands, proposals in rank order): both cached.
+    Eight queries whatever the size, ten when the supply is not cached yet.
     """
     horizon, first = capacity.remaining_horizon(snapshot)
-    supply = {key: hours[first:] for key, hours in capacity.snapshot_supply(snapshot).items()}
     committed, proposed = capacity.live_demands(horizon)
-    ranked = ranking(Project.objects.filter(stage__in=RANKED_STAGES).select_related("owner"))
+    # Light rows: the page shows a project's code, name and stage, and links it.
+    ranked = ranking(
+        Project.objects.filter(stage__in=RANKED_STAGES).only("pk", "code", "name", "stage")
+    )
     by_project: dict[int, list[DemandRecord]] = defaultdict(list)
     for demand in proposed:
         by_project[demand.project_id].append(demand)
     proposals = [row for row in ranked if row.project.stage in capacity.PROPOSAL_STAGES]
-    result = fit.portfolio_fit(
-        horizon=horizon,
-        supply=supply,
-        committed=committed,
-        proposals=[
-            fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk]))
-            for row in proposals
-        ],
-    )
+    inputs = [
+        fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk])) for row in proposals
+    ]
+    key = f"portfolio:fit:{snapshot_key(snapshot)}:{first}:{_fingerprint(committed, inputs)}"
+    result = cache.get(key)
+    if result is None:
+        result = fit.portfolio_fit(
+            horizon=horizon,
+            supply=fit_supply(snapshot, first),
+            committed=committed,
+            proposals=inputs,
+        )
+        cache.set(key, result, FIT_CACHE_SECONDS)
 
     names = capacity.skill_names()
     projects = {row.project.pk: row.project for row in ranked}
-    openable = set(
-        projects_visible_to(user).filter(pk__in=list(projects)).values_list("pk", flat=True)
-    )
+    may_open = openable(user, projects)
 
     def lines(ranges: Iterable[fit.ShortfallRange], *, with_projects: bool) -> list[ShortfallLine]:
         return [
@@ -276,19 +409,27 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
         ]
 
     fits = {item.project_id: item for item in result.proposals}
+    rows = [
+        ProposalRow(
+            project=row.project,
+            rank=row.rank,
+            fit=fits[row.project.pk],
+            lines=lines(fits[row.project.pk].ranges, with_projects=False),
+            openable=row.project.pk in may_open,
+        )
+        for row in proposals
+    ]
     return FitReport(
         horizon=horizon,
         result=result,
         committed_projects=len({d.project_id for d in committed}),
         committed_lines=lines(result.committed_ranges, with_projects=True),
-        proposals=[
-            ProposalRow(
-                project=row.project,
-                rank=row.rank,
-                fit=fits[row.project.pk],
-                lines=lines(fits[row.project.pk].ranges, with_projects=False),
-                openable=row.project.pk in openable,
-            )
-            for row in proposals
-        ],
+        proposals=rows,
+        cache_key=_fingerprint(
+            key,
+            horizon,
+            sorted(names.items()),
+            [(p.pk, p.code, p.name, p.stage, p.pk in may_open) for p in projects.values()],
+            [(row.project.pk, row.rank) for row in rows],
+        ),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, fit, imports, projects, ranking
+from .views import board, fit, imports, projects, ranking, suggest
 
 app_name = "portfolio"
 
@@ -24,6 +24,7 @@ urlpatterns = [
         name="milestone_create",
     ),
     path("projects/<int:pk>/risks/new/", projects.RiskCreateView.as_view(), name="risk_create"),
+    path("suggest/<str:kind>/", suggest.suggest, name="suggest"),
     path("import/", imports.ImportUploadView.as_view(), name="import"),
     path("import/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
 ]

@@ -55,7 +55,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         project = self.object
-        ranked = selectors.ranking(Project.objects.filter(pk=project.pk))[0]
+        ranked = selectors.project_score(project)
         rationale = {s.criterion_id: s for s in project.scores.all()}
         user = self.request.user
         risks = list(project.risks.all())

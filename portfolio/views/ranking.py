@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -14,10 +15,12 @@ from django.views.generic import TemplateView
 from itsm_pmo.page_actions import attempt, redirect_back
 
 from .. import selectors, services
+from ..choices import RANKED_STAGES
 from ..filtersets import ProjectFilterSet
 from ..models import Criterion
 from ..permissions import may_reweight_criteria
 from ..weights import weights_from_query
+from .board import url_maker
 
 # A colour per criterion, in order, for the stacked bars (shared with the legend).
 PALETTE = [
@@ -32,9 +35,12 @@ PALETTE = [
     "#64748b",
 ]
 
+# Rows of the ranking a page shows: ranks and the what-if are over the whole portfolio.
+RANKING_PAGE = 25
 
-def _ranked(request):
-    """The filtered ranking with what-if weights, plus the saved-weights ranking to compare."""
+
+def _filtered(request):
+    """The filtered projects and the what-if weights of the query (with their errors)."""
     filterset = ProjectFilterSet(
         request.GET or None, queryset=selectors.projects_visible_to(request.user), request=request
     )
@@ -44,6 +50,12 @@ def _ranked(request):
         errors = {}
     except ValidationError as exc:
         weights, errors = {}, exc.message_dict
+    return filterset, filtered, weights, errors
+
+
+def _ranked(request):
+    """The filtered ranking with what-if weights, plus the saved-weights ranking to compare."""
+    filterset, filtered, weights, errors = _filtered(request)
     rows = selectors.ranked_portfolio(request.user, filtered=filtered, weights=weights)
     return filterset, rows, weights, errors, filtered
 
@@ -57,29 +69,60 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
         return ["portfolio/ranking.html"]
 
     def get_context_data(self, **kwargs):
-        filterset, rows, weights, errors, filtered = _ranked(self.request)
+        filterset, filtered, weights, errors = _filtered(self.request)
+        live = filtered.filter(stage__in=RANKED_STAGES)
+        # Ranks and the what-if are over every project that matches; only a page is built.
+        ranked = selectors.rank_projects(live, weights=weights)
         criteria = list(Criterion.objects.order_by("order", "name"))
         colours = {c.pk: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
-        moved = {}
+        before = {}
         if weights:
-            saved = selectors.ranked_portfolio(self.request.user, filtered=filtered)
-            before = {row.project.pk: row.rank for row in saved}
-            moved = {row.project.pk: before[row.project.pk] - row.rank for row in rows}
+            before = {r.project_id: r.rank for r in selectors.rank_projects(live)}
+        paginator = Paginator(ranked, RANKING_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = selectors.with_projects(page.object_list, live.select_related("owner"))
+        detail_url = url_maker("portfolio:project_detail")
         for row in rows:
-            row.project.moved = moved.get(row.project.pk, 0)
-            row.project.bars = [(t, colours[t.criterion_id]) for t in row.terms if t.points]
+            p = row.project
+            p.moved = before[p.pk] - row.rank if before else 0
+            p.moved_down = -p.moved
+            p.url = detail_url(p.pk)
+            p.score_text = f"{row.score:.2f}"
+            p.bars = [(t, colours[t.criterion_id]) for t in row.terms if t.points]
+            p.term_rows = [(t, _value_text(t), _weight_text(t.weight)) for t in row.terms]
         query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
             rows=rows,
+            count=paginator.count,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            query_string=query.urlencode(),
             criteria=[(c, weights.get(c.pk, c.weight), colours[c.pk]) for c in criteria],
             what_if=bool(weights),
             weight_errors=errors,
             filterset=filterset,
-            is_filtered=any(k for k in self.request.GET if not k.startswith("w")),
+            is_filtered=any(k for k in self.request.GET if not k.startswith("w") and k != "page"),
             can_save=may_reweight_criteria(self.request.user),
             csv_query=query.urlencode(),
             **kwargs,
         )
+
+
+def _weight_text(weight) -> str:
+    """A weight as `floatformat:"-2"` shows it: two places, none when it is whole."""
+    text = f"{weight:.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _value_text(term) -> str:
+    """What a term's value column says: the 1–5 score, the alignment share, or missing."""
+    if term.missing:
+        return ""
+    if term.value:
+        return f"{term.value}/5"
+    return f"{round(term.normalised * 100)}% aligned"
 
 
 def spreadsheet_safe(text: str) -> str:

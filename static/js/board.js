@@ -72,7 +72,9 @@
     }
   }
 
-  board.querySelectorAll(".board-cards").forEach(function (list) {
+  function sortable(list) {
+    if (list.dataset.sortable) return;
+    list.dataset.sortable = "1";
     new Sortable(list, {
       // forceFallback: mouse and touch events instead of native drag and drop, which
       // behaves the same in every browser (and in the browser tests).
@@ -81,5 +83,11 @@
       fallbackTolerance: 5,  // a click on the title stays a click
       onAdd: move,
     });
+  }
+
+  board.querySelectorAll(".board-cards").forEach(sortable);
+  // "Show more" swaps a column in place: its new list of cards takes drops too.
+  document.body.addEventListener("htmx:afterSwap", function () {
+    board.querySelectorAll(".board-cards").forEach(sortable);
   });
 })();

@@ -97,3 +97,28 @@ def test_journey_pmo_lead_reweights_and_moves_a_proposal(page, portfolio, sign_i
         "on_hold",
         "Waiting for the budget round",
     )
+
+
+def test_journey_board_show_more_then_drag_a_card_it_revealed(page, role_user, sign_in):
+    # given 20 unscored proposals: the column shows a page of them
+    role_user("pmo_lead")
+    for i in range(20):
+        ProjectFactory(code=f"PRJ-{i:02d}", name=f"Proposal {i:02d}", stage="proposed")
+    sign_in(page, "pmo_lead_user")
+    page.set_viewport_size({"width": 1800, "height": 2600})  # the whole column in view
+    page.goto("/portfolio/")
+    proposed = page.get_by_test_id("column-proposed")
+    expect(proposed.locator(".board-card")).to_have_count(15)
+    # when the PMO lead asks for more
+    page.get_by_test_id("more-proposed").click()
+    # then the column shows them all, without a reload, and says how many it holds
+    expect(page.get_by_test_id("column-proposed").locator(".board-card")).to_have_count(20)
+    expect(page.get_by_test_id("more-proposed")).to_have_count(0)
+    # and a card it revealed can be dragged to another column (no criteria: nothing to score)
+    last = page.get_by_test_id("column-proposed").locator(".board-card").last
+    code = last.get_attribute("data-code")
+    with page.expect_response(lambda r: r.url.endswith("/transition/")) as moved:
+        drag(page, last, page.get_by_test_id("column-assessed"))
+    assert moved.value.ok
+    assessed = page.get_by_test_id("column-assessed")
+    expect(assessed.get_by_test_id(f"card-{code}")).to_be_visible()

@@ -368,5 +368,6 @@ def test_portfolio_fit_page_queries_constant_as_demands_grow(page_clients, portf
             demand(project, portfolio["pg"], 1)
         publish()
 
-    # user, two permission reads (the session comes from the cache), then 12 of the page
+    # session, user, two permission reads, then 11 of the page (the supply not cached yet:
+    # grow publishes a new snapshot, so both requests compute it)
     assert_constant_queries(lambda: client.get(URL), grow, expected=15)
