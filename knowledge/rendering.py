@@ -12,7 +12,7 @@ key and nothing needs invalidating."""
 import hashlib
 import html
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import markdown as markdown_lib
 import nh3
@@ -88,28 +88,42 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - cleaned by the allow-list above
 
 
-def _cache_key(text: str) -> str:
+def _cache_key(kind: str, text: str) -> str:
     digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-    return f"knowledge:md:{RENDERING_VERSION}:{digest}"
+    return f"knowledge:{kind}:{RENDERING_VERSION}:{digest}"
+
+
+def _cached_many(kind: str, texts: Sequence[str], make: Callable[[str], str]) -> list[str]:
+    """`make(text)` of each text, in order, from the cache where it was made before (one
+    cache round trip for the lot; keyed by the text itself, so never stale)."""
+    keys = [_cache_key(kind, text or "") for text in texts]
+    found = cache.get_many(list(dict.fromkeys(keys)))
+    made: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in found and key not in made:
+            made[key] = str(make(text))
+    if made:
+        cache.set_many(made, CACHE_SECONDS)
+    return [found[key] if key in found else made[key] for key in keys]
 
 
 def render_markdown_many(texts: Sequence[str]) -> list[SafeString]:
-    """`render_markdown` of each text, in order, from the cache where it was rendered before
-    (one cache round trip for the lot; keyed by the text itself, so never stale)."""
-    keys = [_cache_key(text or "") for text in texts]
-    found = cache.get_many(list(dict.fromkeys(keys)))
-    rendered: dict[str, str] = {}
-    for key, text in zip(keys, texts, strict=True):
-        if key not in found and key not in rendered:
-            rendered[key] = str(render_markdown(text))
-    if rendered:
-        cache.set_many(rendered, CACHE_SECONDS)
+    """`render_markdown` of each text, in order, cached by the text."""
     # Cleaned by the allow-list when rendered (here or in an earlier request).
-    return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]  # noqa: S308
+    return [mark_safe(html) for html in _cached_many("md", texts, render_markdown)]  # noqa: S308
 
 
 def plain_text(text: str, width: int = 240) -> str:
     """A Markdown text as one line of plain text, cut at a word: for excerpts in lists. The
     template escapes it like any other text."""
+    return plain_texts([text], width)[0]
+
+
+def plain_texts(texts: Sequence[str], width: int = 240) -> list[str]:
+    """`plain_text` of each text, in order, cached by the text and the width."""
+    return _cached_many(f"plain{width}", texts, lambda text: _plain_text(text, width))
+
+
+def _plain_text(text: str, width: int) -> str:
     plain = html.unescape(strip_tags(render_markdown(text)))
     return Truncator(" ".join(plain.split())).chars(width)

@@ -29,7 +29,7 @@ from .permissions import (
     may_publish_lessons,
     may_write_lesson,
 )
-from .rendering import plain_text
+from .rendering import plain_texts
 from .services import application_context
 from .similar import similar_lessons
 
@@ -182,10 +182,11 @@ def _with_labels(lessons: list[Lesson]) -> list[Lesson]:
     # A handover's label needs its project; similar_lessons does not read it, so fetch it for
     # those lessons only (no query when there are none).
     prefetch_related_objects([x for x in lessons if x.handover_id], "handover__project")
-    for lesson in lessons:
+    first_steps = plain_texts([lesson.recommendation for lesson in lessons], FIRST_STEP)
+    for lesson, first_step in zip(lessons, first_steps, strict=True):
         # What the panel's template shows of each lesson, beside the lesson itself.
         lesson.source_label = source_label(lesson)  # type: ignore[attr-defined]
-        lesson.first_step = plain_text(lesson.recommendation, FIRST_STEP)  # type: ignore[attr-defined]
+        lesson.first_step = first_step  # type: ignore[attr-defined]
     return lessons
 
 

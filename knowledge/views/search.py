@@ -16,7 +16,7 @@ from .. import search
 from ..choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 from ..filtersets import ArticleFilterSet, LessonFilterSet
 from ..models import SOURCE_FIELDS, Tag
-from ..rendering import plain_text
+from ..rendering import plain_texts
 from .articles import ARTICLE
 from .common import Kind, without_blanks
 from .lessons import LESSON
@@ -77,12 +77,14 @@ class KnowledgeSearchView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, params, noun = self.request.user, self.params, self.kind.noun
-        for obj in context["object_list"]:
-            obj.excerpt = (
-                search.snippet(obj, self.q, self.filterset_class.searchable)
-                if self.q
-                else plain_text(getattr(obj, self.excerpt_field))
-            )
+        rows = context["object_list"]
+        excerpts = (
+            [search.snippet(obj, self.q, self.filterset_class.searchable) for obj in rows]
+            if self.q
+            else plain_texts([getattr(obj, self.excerpt_field) for obj in rows])
+        )
+        for obj, excerpt in zip(rows, excerpts, strict=True):
+            obj.excerpt = excerpt
         errors = self.filterset.form.errors
         q_only = QueryDict(mutable=True)
         if self.q:
