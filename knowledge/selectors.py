@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet, prefetch_related_objects
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from itsm_pmo.permissions import Actor, may_view
 from portfolio.selectors import projects_visible_to
 
 from .choices import KnowledgeState, SourceKind
-from .models import Article, Lesson, LessonApplication
+from .models import SOURCE_FIELDS, Article, Lesson, LessonApplication
 from .permissions import (
     may_mark_applied,
     may_publish_articles,
@@ -43,6 +44,38 @@ def lessons_visible_to(user: Actor) -> QuerySet[Lesson]:
     """The lessons `user` may read, newest published first (drafts after), with what the lists
     show; tags in one more query. A search orders by rank instead."""
     return _readable_lessons(user, _lessons())
+
+
+def lessons_listed(user: Actor) -> QuerySet[Lesson]:
+    """`lessons_visible_to` as the search page lists them: author and service joined, and of
+    the source only what a row shows, `source_ref` (code or number) and `source_title` (name
+    or title), read by a subquery for each row shown. Joining the four sources cost 14–24 ms
+    to plan at enterprise size, more than the rest of the page."""
+    return _readable_lessons(user, Lesson.objects.select_related("author", "service")).annotate(
+        source_ref=_source_value("code", "number", "number", "project__code"),
+        source_title=_source_value("name", "title", "title", "project__name"),
+    )
+
+
+def _source_value(project: str, change: str, incident: str, handover: str) -> Coalesce:
+    """One value of whichever source the lesson has (the named field of each kind)."""
+    subqueries = []
+    for kind, name in zip(SOURCE_FIELDS, (project, change, incident, handover), strict=True):
+        model = Lesson._meta.get_field(kind).related_model
+        assert model is not None and not isinstance(model, str)  # a foreign key, resolved
+        rows = model._default_manager.filter(pk=OuterRef(f"{kind}_id")).values(name)[:1]
+        subqueries.append(Subquery(rows))
+    return Coalesce(*subqueries, output_field=CharField())
+
+
+def source_url(lesson: Lesson) -> str:
+    """The page of the lesson's source, from its id alone (no query)."""
+    kind = lesson.source_kind
+    if not kind:
+        return ""
+    model = Lesson._meta.get_field(kind).related_model
+    assert model is not None and not isinstance(model, str)
+    return str(model(pk=getattr(lesson, f"{kind}_id")).get_absolute_url())  # type: ignore[attr-defined]
 
 
 def lessons_in_api(user: Actor) -> QuerySet[Lesson]:
