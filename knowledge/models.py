@@ -125,6 +125,7 @@ class Lesson(models.Model):
                 condition=_at_most_one_source(), name="lesson_at_most_one_source"
             )
         ]
+        # The lists' order has its index on PostgreSQL only (NULLS LAST; migration 0006).
 
     def __str__(self) -> str:
         return self.title
@@ -207,6 +208,8 @@ class Article(models.Model):
     class Meta:
         ordering = ["title", "pk"]
         permissions = [("publish_article", "Can publish, unpublish and archive articles")]
+        # The lists' order (selectors.articles_visible_to): a page is read off the index.
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="article_last_edited_first")]
 
     def __str__(self) -> str:
         return self.title

@@ -27,26 +27,66 @@ def my_team_panel(user) -> WorkPanel | None:
 SEVERITY_TONE = {"low": "info", "medium": "warning", "high": "warning", "critical": "danger"}
 
 
-def conflicts_panel(user) -> WorkPanel | None:
-    """For PMO leads and ITSM managers: open conflicts nobody has acknowledged, worst first."""
+SHOWN = 6
+# Ids of the worst unacknowledged conflicts kept per snapshot: acknowledging only removes
+# conflicts from the list, so while CANDIDATES cover SHOWN the list needs no recompute.
+CANDIDATES = 60
+
+
+def _snapshot_key(snapshot) -> str:
+    """The snapshot's id and publication time: ids repeat across databases, times do not."""
+    published = snapshot.computed_at.timestamp() if snapshot.computed_at else 0
+    return f"{snapshot.pk}:{published}"
+
+
+def _unacknowledged(snapshot):
+    from .selectors import conflicts_in
+
+    return conflicts_in(snapshot).filter(acknowledged_at__isnull=True)
+
+
+def worst_open_conflicts(snapshot, shown: int = SHOWN) -> list:
+    """The `shown` worst unacknowledged conflicts of `snapshot` (then the earliest week). The
+    order over every open conflict is worked out once per snapshot (cached, keyed by its id
+    and publication time); a request reads the few candidates still unacknowledged."""
+    from django.core.cache import cache
     from django.db.models import Case, IntegerField, Value, When
 
-    from .selectors import conflicts_in, current_snapshot
+    from .models import Conflict
+
+    if snapshot is None:
+        return []
+    key = f"resources:home-worst-conflicts:{_snapshot_key(snapshot)}"
+    ids = cache.get(key)
+    if ids is None:
+        worst_first = Case(
+            *(
+                When(severity=s, then=Value(i))
+                for i, s in enumerate(["critical", "high", "medium", "low"])
+            ),
+            output_field=IntegerField(),
+        )
+        ids = list(
+            _unacknowledged(snapshot)
+            .order_by(worst_first, "period_start", "pk")
+            .values_list("pk", flat=True)[:CANDIDATES]
+        )
+        cache.set(key, ids, 24 * 3600)
+    still_open = Conflict.objects.filter(pk__in=ids, acknowledged_at__isnull=True).in_bulk()
+    rows = [still_open[pk] for pk in ids if pk in still_open]
+    if len(rows) < shown and len(ids) == CANDIDATES:
+        cache.delete(key)  # most candidates acknowledged since: work the order out again
+        return worst_open_conflicts(snapshot, shown)
+    return rows[:shown]
+
+
+def conflicts_panel(user) -> WorkPanel | None:
+    """For PMO leads and ITSM managers: open conflicts nobody has acknowledged, worst first."""
+    from .selectors import current_snapshot
 
     if not may_acknowledge_conflicts(user):
         return None
-    worst_first = Case(
-        *(
-            When(severity=s, then=Value(i))
-            for i, s in enumerate(["critical", "high", "medium", "low"])
-        ),
-        output_field=IntegerField(),
-    )
-    rows = (
-        conflicts_in(current_snapshot())
-        .filter(acknowledged_at__isnull=True)
-        .order_by(worst_first, "period_start")[:6]
-    )
+    rows = worst_open_conflicts(current_snapshot())
     items = [
         WorkItem(
             title=c.subject_label,
@@ -70,16 +110,26 @@ def conflicts_panel(user) -> WorkPanel | None:
 
 def my_load_panel(user) -> WorkPanel | None:
     """For someone who is over-booked: the weeks it happens, so they can say so early."""
+    from django.core.cache import cache
+
     from .selectors import conflicts_in, current_snapshot
 
     person = person_for_user(user)
     if person is None:
         return None
-    weeks = list(
-        conflicts_in(current_snapshot())
-        .filter(subject_type="person", subject_id=person.pk)
-        .order_by("period_start")[:6]
-    )
+    snapshot = current_snapshot()
+    if snapshot is None:
+        return None
+    # Only a new snapshot changes a person's over-booked weeks: read once per snapshot.
+    key = f"resources:home-my-load:{_snapshot_key(snapshot)}:{person.pk}"
+    weeks = cache.get(key)
+    if weeks is None:
+        weeks = list(
+            conflicts_in(snapshot)
+            .filter(subject_type="person", subject_id=person.pk)
+            .order_by("period_start")[:SHOWN]
+        )
+        cache.set(key, weeks, 24 * 3600)
     if not weeks:
         return None
     items = [

@@ -14,7 +14,7 @@ from portfolio.selectors import projects_visible_to, service_catalogue
 from .. import search, selectors
 from ..choices import KnowledgeState, LessonCategory, SourceKind
 from ..models import Article, Lesson
-from ..rendering import render_markdown
+from ..rendering import render_markdown_many
 
 STATES = ", ".join(KnowledgeState.values)
 
@@ -39,11 +39,48 @@ class TagsField(serializers.ListField):
         return [tag.name for tag in instance.tags.all()]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project by id, among those the caller may see (an engineer's own or supported
+    ones). Looked up only when one is written: reading a list asks nothing."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return projects_visible_to(request.user if request is not None else AnonymousUser())
+
+
 class WebUrlField(serializers.CharField):
     """The object's page in the portal."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, source="get_absolute_url", **kwargs)
+
+
+class _MarkdownRendered(serializers.ListSerializer):
+    """A list whose Markdown fields are rendered in one go (one cache round trip for the
+    page, see rendering.render_markdown_many) before the rows are serialized."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        prerender(rows, self.child.markdown_fields)
+        return super().to_representation(rows)
+
+
+def prerender(rows, fields: tuple[str, ...]) -> None:
+    """Put the HTML of each row's Markdown `fields` on the row, for `html_of`."""
+    texts = [getattr(row, name) for row in rows for name in fields]
+    html = iter(render_markdown_many(texts))
+    for row in rows:
+        row.markdown_html = {name: next(html) for name in fields}
+
+
+def html_of(obj, name: str) -> str:
+    """The HTML of `obj`'s Markdown field `name`: pre-rendered with its list, or now."""
+    rendered = getattr(obj, "markdown_html", None)
+    if rendered is None or name not in rendered:
+        prerender([obj], (name,))
+        rendered = obj.markdown_html
+    return str(rendered[name])
 
 
 class _SearchHitMixin(serializers.Serializer):
@@ -90,11 +127,13 @@ class LessonSerializer(_SearchHitMixin, _LessonLinks):
     """A lesson learned; `rank` and `snippet` are set when the list was searched (`?q=`)."""
 
     searchable = search.LESSONS
+    markdown_fields = ("what_happened", "recommendation")
 
     what_happened_html = serializers.SerializerMethodField()
     recommendation_html = serializers.SerializerMethodField()
     tags = TagsField(required=False, help_text="Lower-case labels, at most ten.")
     author = PersonSummarySerializer(read_only=True)
+    project = VisibleProjectField(required=False, allow_null=True)
 
     class Meta(_LessonLinks.Meta):
         fields = [
@@ -123,25 +162,20 @@ class LessonSerializer(_SearchHitMixin, _LessonLinks):
         ]
         read_only_fields = ["state", "applied_count", "published_at", "created_at", "updated_at"]
         extra_kwargs = {"service": {"help_text": "Defaults to the source's service."}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "project" in self.fields:
-            # Only projects the caller may see (an engineer's own or supported ones).
-            self.fields["project"].queryset = projects_visible_to(request.user)
+        list_serializer_class = _MarkdownRendered
 
     def get_what_happened_html(self, lesson) -> str:
-        return str(render_markdown(lesson.what_happened))
+        return html_of(lesson, "what_happened")
 
     def get_recommendation_html(self, lesson) -> str:
-        return str(render_markdown(lesson.recommendation))
+        return html_of(lesson, "recommendation")
 
 
 class ArticleSerializer(_SearchHitMixin, serializers.ModelSerializer):
     """A runbook, how-to or known error; `rank` and `snippet` are set when searched."""
 
     searchable = search.ARTICLES
+    markdown_fields = ("body",)
 
     url = serializers.HyperlinkedIdentityField(view_name="article-detail")
     web_url = WebUrlField()
@@ -173,9 +207,10 @@ class ArticleSerializer(_SearchHitMixin, serializers.ModelSerializer):
         extra_kwargs = {
             "next_review": {"required": False, "help_text": "Defaults to six months from today."}
         }
+        list_serializer_class = _MarkdownRendered
 
     def get_body_html(self, article) -> str:
-        return str(render_markdown(article.body))
+        return html_of(article, "body")
 
 
 class KnowledgeMoveSerializer(serializers.Serializer):

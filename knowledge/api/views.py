@@ -110,7 +110,7 @@ class LessonViewSet(_KnowledgeViewSet):
     ordering_fields = ["published_at", "created_at", "updated_at", "applied_count", "title"]
 
     def visible(self, user):
-        return selectors.lessons_visible_to(user)
+        return selectors.lessons_in_api(user)
 
     def create_object(self, data):
         return services.lesson_create(author=self.request.user, **data)

@@ -16,7 +16,8 @@ from .. import search
 from ..choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 from ..filtersets import ArticleFilterSet, LessonFilterSet
 from ..models import SOURCE_FIELDS, Tag
-from ..rendering import plain_text
+from ..rendering import plain_texts
+from ..selectors import lessons_listed, source_url
 from .articles import ARTICLE
 from .common import Kind, without_blanks
 from .lessons import LESSON
@@ -62,6 +63,10 @@ class KnowledgeSearchView(FilteredListView):
     def get_permission_required(self):
         return (f"knowledge.view_{self.kind.noun}",)
 
+    def listed(self, user):
+        """The rows the page lists: those the user may read, with what a row shows."""
+        return self.kind.visible(user)
+
     def get_template_names(self):
         return [f"knowledge/{self.kind.noun}_list.html"]
 
@@ -70,19 +75,21 @@ class KnowledgeSearchView(FilteredListView):
         self.q = " ".join(self.params.get("q", "").split())
         # Always bound: with no filter at all the FilterSet still lists the published only.
         self.filterset = self.filterset_class(
-            self.params, queryset=self.kind.visible(self.request.user), request=self.request
+            self.params, queryset=self.listed(self.request.user), request=self.request
         )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, params, noun = self.request.user, self.params, self.kind.noun
-        for obj in context["object_list"]:
-            obj.excerpt = (
-                search.snippet(obj, self.q, self.filterset_class.searchable)
-                if self.q
-                else plain_text(getattr(obj, self.excerpt_field))
-            )
+        rows = context["object_list"]
+        excerpts = (
+            [search.snippet(obj, self.q, self.filterset_class.searchable) for obj in rows]
+            if self.q
+            else plain_texts([getattr(obj, self.excerpt_field) for obj in rows])
+        )
+        for obj, excerpt in zip(rows, excerpts, strict=True):
+            obj.excerpt = excerpt
         errors = self.filterset.form.errors
         q_only = QueryDict(mutable=True)
         if self.q:
@@ -142,8 +149,16 @@ class LessonSearchView(KnowledgeSearchView):
         ("service", "Service", service_choices, "Any service"),
     )
 
+    def listed(self, user):
+        return lessons_listed(user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        for lesson in context["object_list"]:
+            # Beside lessons_listed's source_ref and source_title: what the row links to.
+            kind = lesson.source_kind
+            lesson.source_id = getattr(lesson, f"{kind}_id") if kind else None
+            lesson.source_url = source_url(lesson)
         params, may_publish = self.params, context["may_publish"]
         # A publisher sees every draft waiting; anyone else sees only their own.
         drafts = self.kind.visible(self.request.user).filter(state=KnowledgeState.DRAFT)

@@ -87,7 +87,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
     ordering_fields = ["code", "name", "start_date", "updated_at"]
 
     def get_queryset(self):
-        return selectors.project_list(self.request.user)
+        projects = selectors.project_list(self.request.user)
+        if self.action != "list":
+            return projects
+        # A list shows owner, support team and objectives by id: no join, and the links
+        # without their objective rows.
+        return (
+            projects.select_related(None)
+            .prefetch_related(None)
+            .prefetch_related("services", "objective_links")
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.project_create(

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from changes import services
+from changes import selectors, services
 from changes.models import ApprovalPolicy, ChangeRequest, ConfigurationItem
 from portfolio.models import Milestone
 from resources.engine.calendar import monday_of
@@ -226,3 +226,23 @@ def test_home_page_shows_the_cab_queue_and_my_changes(page_clients, role_user):
     assert "My changes in flight" in engineer_home and change.number in engineer_home
     assert "Waiting for your CAB decision" not in engineer_home
     assert change.number not in page_clients("pmo_lead").get("/").content.decode()
+
+
+def test_home_cab_panel_reads_the_nearest_changes_first(role_user, monkeypatch):
+    # given more changes waiting than the window the home page reads first, the nearest one
+    # already decided by the manager
+    from changes import home
+
+    monkeypatch.setattr(home, "WINDOW", 3)
+    manager = role_user("itsm_manager")
+    waiting = [
+        waiting_change(f"Change {i}", start=next_week_at(1 + i % 4, 8 + i)) for i in range(8)
+    ]
+    services.change_approve(
+        change=min(waiting, key=lambda c: c.planned_start), approver=manager, decision="approve"
+    )
+    # when the panel takes the first of the queue, from the window or from the whole queue
+    for shown in (2, 6):
+        first = home.first_of_cab_queue(manager, shown=shown)
+        # then they are the queue's first, as the CAB page orders them
+        assert [c.pk for c in first] == [c.pk for c in selectors.cab_queue(manager)[:shown]]

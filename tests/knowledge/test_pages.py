@@ -421,8 +421,8 @@ def test_index_query_count_is_constant_for_3_and_30_lessons(page_clients):
 
     lessons(3)
 
-    # session, user, permissions ×2, count, page, tags, services, drafts, articles, roles,
-    # popular tags
+    # user (the session is cached), permissions ×2, count, page, tags, services, drafts,
+    # articles, roles, popular tags
     # when / then
     assert_constant_queries(lambda: client.get(INDEX), lambda: lessons(27), expected=11)
     assert_constant_queries(
@@ -744,3 +744,26 @@ def test_article_save_and_publish_by_an_itsm_manager(page_clients):
     # then
     article = Article.objects.get()
     assert article.state == KnowledgeState.PUBLISHED and article.published_at is not None
+
+
+def test_lesson_list_rows_say_where_each_lesson_came_from(page_clients):
+    # given a published lesson from each kind of source (the list reads their labels by
+    # subquery, not by joining the four tables)
+    from tests.changes.factories import ChangeFactory
+    from tests.handover.factories import HandoverFactory
+
+    project, change, handover = ProjectFactory(), ChangeFactory(), HandoverFactory()
+    incident = an_incident()
+    for source in ({"project": project}, {"change": change}, {"incident": incident}):
+        LessonFactory(published=True, **source)
+    LessonFactory(published=True, handover=handover)
+    # when the list is read
+    html = page_clients("executive").get(INDEX).content.decode()
+    # then each row links to its source with its code or number
+    for url, label in (
+        (project.get_absolute_url(), project.code),
+        (change.get_absolute_url(), change.number),
+        (incident.get_absolute_url(), incident.number),
+        (handover.get_absolute_url(), f"the handover of {handover.project.code}"),
+    ):
+        assert f'From <a href="{url}">{label}</a>' in html

@@ -7,6 +7,8 @@ from django.utils.safestring import SafeString
 
 from knowledge.rendering import render_markdown
 
+from .factories import LessonFactory
+
 RUNBOOK = """\
 ## Steps
 
@@ -112,3 +114,39 @@ def test_markdown_filter_renders_in_a_template():
 
     # then
     assert "<h2>Hi</h2>" in html and "<script" not in html
+
+
+def test_render_markdown_many_is_cached_by_the_text_itself(monkeypatch):
+    # given two texts rendered once as a list
+    from knowledge import rendering
+
+    texts = ["**Bold** advice", "A [link](https://example.org)", "**Bold** advice"]
+    first = rendering.render_markdown_many(texts)
+    assert first == [rendering.render_markdown(t) for t in texts]
+    # when they are asked for again, and one of them has been edited
+    calls = []
+    real = rendering.render_markdown
+    monkeypatch.setattr(rendering, "render_markdown", lambda t: calls.append(t) or real(t))
+    again = rendering.render_markdown_many([texts[0], "**Bold** advice, edited", ""])
+    # then only the edited (and the new empty) text is rendered; the rest come from the cache
+    assert calls == ["**Bold** advice, edited", ""]
+    assert again[0] == first[0] and "edited" in again[1] and again[2] == ""
+
+
+@pytest.mark.django_db
+def test_the_lessons_api_list_renders_each_lesson_once_per_edit(api_clients):
+    # given a published lesson listed once
+    from knowledge import rendering
+
+    lesson = LessonFactory(published=True, what_happened="It *broke*", recommendation="Fix it")
+    client = api_clients("engineer")
+    assert (
+        client.get("/api/knowledge/lessons/").json()["results"][0]["what_happened_html"]
+        == "<p>It <em>broke</em></p>"
+    )
+    # when the lesson is edited and listed again
+    lesson.what_happened = "It *broke* twice"
+    lesson.save()
+    body = client.get("/api/knowledge/lessons/").json()["results"][0]
+    # then the list shows the new text's HTML (the cache is keyed by the text)
+    assert body["what_happened_html"] == str(rendering.render_markdown("It *broke* twice"))

@@ -1,6 +1,9 @@
 """Serializers of the incident API: incidents, their transition, work logs and problems."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portfolio.selectors import projects_visible_to
@@ -9,9 +12,20 @@ from ...choices import IncidentState
 from ...models import Incident, IncidentTransition, Problem, WorkLog
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project by id, among those the caller may see (an engineer's own or supported
+    ones). Looked up only when one is written: reading a list asks nothing."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return projects_visible_to(request.user if request is not None else AnonymousUser())
+
+
 class IncidentSerializer(serializers.ModelSerializer):
     reporter = serializers.StringRelatedField()
     priority_label = serializers.CharField(read_only=True)
+    project = VisibleProjectField(required=False, allow_null=True)
 
     class Meta:
         model = Incident
@@ -50,13 +64,6 @@ class IncidentSerializer(serializers.ModelSerializer):
         ]
         # The service is checked by the service layer, which says why it is needed.
         extra_kwargs = {"service": {"required": False}, "opened_at": {"required": False}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "project" in self.fields:
-            # Only projects the caller may see (an engineer's own or supported ones).
-            self.fields["project"].queryset = projects_visible_to(request.user)
 
     def validate(self, attrs):
         opened = attrs.get("opened_at")
