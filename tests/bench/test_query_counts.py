@@ -43,6 +43,7 @@ VISITS = ("cold", "warm")
 
 def _shape(sql: str) -> str:
     """A statement without its values: the same query for another row has the same shape."""
+    sql = re.sub(r'"s\d+_x\d+"', "savepoint", sql)  # Django names savepoints by thread and count
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
     # IN (?, ?) and PostgreSQL's IN ((?), (?)): the same query, whatever the number of ids;
@@ -120,25 +121,40 @@ NATURAL_KEYS = {
     "team": ("resources.Team", ("name",)),
     "person": ("resources.Person", ("email",)),
     "project": ("portfolio.Project", ("code",)),
-    "change": ("changes.ChangeRequest", ("title", "requester__username")),
-    "incident": ("handover.Incident", ("title", "reporter__username")),
     "handover": ("handover.Handover", ("project__code",)),
 }
 
 
 def _demo_objects() -> paths.Objects:
-    """The busiest objects, with the change and the incident taken from the demo's own (raised
-    by the demo's users): generated ones are numbered and titled anew at every scale."""
+    """The busiest objects, with the change and the incident taken from the demo's own (its
+    tables of changes and incidents): generated ones are numbered and titled anew at every
+    scale, the demo's are the same rows at every scale."""
+    from changes.demo import CHANGES
     from changes.models import ChangeRequest
+    from handover.demo import INCIDENTS
     from handover.models import Incident
 
     picked = paths.pick_objects()
-    demo_users = {"requester__username__in": paths.ROLES}
-    change = paths._busiest(ChangeRequest.objects.filter(**demo_users), "transitions", "approvals")
-    incident = paths._busiest(
-        Incident.objects.filter(reporter__username__in=paths.ROLES), "work_logs", "transitions"
-    )
-    return paths.Objects(**{**picked.as_dict(), "change": change, "incident": incident})
+    first = {}
+    for model, titles, name in (
+        (ChangeRequest, [c.title for c in CHANGES], "change"),
+        (Incident, [i[0] for i in INCIDENTS], "incident"),
+    ):
+        # The demo's row of each title is the first made with it (the demo runs first).
+        ids = (
+            model.objects.filter(title__in=titles)
+            .order_by("title", "pk")
+            .distinct("title")
+            .values_list("pk", flat=True)
+            if connection.vendor == "postgresql"
+            else [
+                model.objects.filter(title=t).order_by("pk").values_list("pk", flat=True).first()
+                for t in titles
+            ]
+        )
+        counts = ("transitions", "approvals") if name == "change" else ("work_logs", "transitions")
+        first[name] = paths._busiest(model.objects.filter(pk__in=list(ids)), *counts)
+    return paths.Objects(**{**picked.as_dict(), **first})
 
 
 def _natural_keys(objects: paths.Objects) -> dict[str, dict | None]:
@@ -175,6 +191,19 @@ def _found_again(keys: dict[str, dict | None]) -> paths.Objects:
     return paths.Objects(**ids)
 
 
+def _same_but_skipped_prefetches(small: Counter, large: Counter) -> bool:
+    """The same statements, but for prefetches (`… IN (…)`) run once at one size and not at the
+    other: Django skips a prefetch that has no ids to fetch, so whether it runs depends on the
+    object's neighbours (a change with no colliding project), never on how many rows there are."""
+    for shape in small.keys() | large.keys():
+        diff = abs(small[shape] - large[shape])
+        if diff and not (
+            diff == 1 and " IN (…)" in shape and {small[shape], large[shape]} == {0, 1}
+        ):
+            return False
+    return True
+
+
 def test_every_path_runs_as_many_queries_on_ten_times_the_data():
     started = time.perf_counter()
     small, objects = _measure(SMALL)
@@ -185,17 +214,10 @@ def test_every_path_runs_as_many_queries_on_ten_times_the_data():
     # with ten times as much around it.
     connection.check_constraints()
     enterprise.build(scale=LARGE, seed=SEED)
-    again = _found_again(keys)
-    if None in (again.change, again.incident):
-        # Not found by title and author: the demo's busiest change and incident, as at x SMALL.
-        demo = _demo_objects()
-        again = paths.Objects(
-            **{
-                **again.as_dict(),
-                "change": again.change or demo.change,
-                "incident": again.incident or demo.incident,
-            }
-        )
+    demo = _demo_objects()  # the demo's change and incident: the same rows at every scale
+    again = paths.Objects(
+        **{**_found_again(keys).as_dict(), "change": demo.change, "incident": demo.incident}
+    )
     large, _ = _measure(LARGE, again, built=True)
     print(
         f"\nquery counts ({connection.vendor}): x{SMALL} in {small_seconds:.1f} s, x{LARGE} in "
@@ -213,7 +235,7 @@ def test_every_path_runs_as_many_queries_on_ten_times_the_data():
         print(f"  {name:<22} " + "  ".join(f"{v} {x}/{y}" for v, (x, y) in counts.items()))
         if a["status"] | b["status"] != {200}:
             problems.append(f"{name}: answered {sorted(a['status'])} / {sorted(b['status'])}")
-        differing = [v for v, (x, y) in counts.items() if x != y]
+        differing = [v for v in VISITS if not _same_but_skipped_prefetches(a[v], b[v])]
         if differing:
             shown = "warm" if "warm" in differing else differing[0]
             problems.append(
