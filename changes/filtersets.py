@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects, service_catalogue
 from resources.selectors import people, teams
@@ -16,11 +17,16 @@ class ChangeFilterSet(PortalFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
     change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
-    implementer = django_filters.ModelChoiceFilter(
-        queryset=people().filter(changes__isnull=False).distinct()
+    # Hundreds of implementers and projects: chosen by search-as-you-type.
+    implementer = AutocompleteFilter(
+        queryset=people().filter(changes__isnull=False).distinct(),
+        search_fields=("name",),
+        url_name="changes:filter_options",
     )
-    team = django_filters.ModelChoiceFilter(queryset=teams())
-    project = django_filters.ModelChoiceFilter(queryset=projects())
+    team = django_filters.ModelChoiceFilter(queryset=teams().order_by("name"))
+    project = AutocompleteFilter(
+        queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
+    )
     service = django_filters.ModelChoiceFilter(
         queryset=service_catalogue(), field_name="items__service", distinct=True
     )

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects
 from resources.selectors import people, teams
@@ -14,8 +15,13 @@ from .models import Handover, ReadinessCheck, ReadinessCriterion
 class HandoverFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
-    receiving_team = django_filters.ModelChoiceFilter(queryset=teams(), label="Receiving team")
-    project = django_filters.ModelChoiceFilter(queryset=projects())
+    receiving_team = django_filters.ModelChoiceFilter(
+        queryset=teams().order_by("name"), label="Receiving team"
+    )
+    # Hundreds of projects: chosen by search-as-you-type.
+    project = AutocompleteFilter(
+        queryset=projects(), search_fields=("code", "name"), url_name="handover:filter_options"
+    )
 
     class Meta:
         model = Handover

@@ -1,0 +1,28 @@
+"""The change list's search-as-you-type filters: implementer and project."""
+
+import pytest
+
+from tests.factories import PersonFactory, ProjectFactory
+
+from .factories import ChangeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_change_filter_bar_lists_no_implementer_or_project_until_searched(page_clients):
+    # given changes implemented by two people on two projects
+    ann, bob = PersonFactory(name="Ann Impl"), PersonFactory(name="Bob Impl")
+    first = ChangeFactory(implementer=ann, project=ProjectFactory(name="First"), title="A")
+    ChangeFactory(implementer=bob, project=ProjectFactory(name="Second"), title="B")
+    client = page_clients("itsm_manager")
+
+    # when the list is opened, filtered by Ann, and Bob is searched for
+    page = client.get("/changes/").content.decode()
+    filtered = client.get(f"/changes/?implementer={ann.pk}")
+    found = client.get("/changes/filter-options/implementer/?term=bob").content.decode()
+
+    # then no person is offered in the bar, the filter keeps working, the search finds Bob
+    assert ">Ann Impl</option>" not in page and ">Bob Impl</option>" not in page
+    assert [c.pk for c in filtered.context["object_list"]] == [first.pk]
+    assert f'value="{ann.pk}" selected' in filtered.content.decode()
+    assert "Bob Impl" in found and "Ann Impl" not in found
