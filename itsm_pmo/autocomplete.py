@@ -92,13 +92,16 @@ def matches(filter_: AutocompleteFilter, request, term: str) -> tuple[list, bool
     return found[:MAX_OPTIONS], len(found) > MAX_OPTIONS
 
 
-def options_view(filterset_class, permission: str):
-    """The options endpoint of one FilterSet: `?term=` answers `<option>`s for its field."""
+def options_view(filterset_class, permission: str, *, extra: dict | None = None):
+    """The options endpoint of one FilterSet: `?term=` answers `<option>`s for its field.
+    `extra` names more searches (an `AutocompleteFilter` each) for the forms of the same
+    pages, e.g. the problem an incident is grouped under."""
+    searches = {**(extra or {})}
 
     @require_safe
     @permission_required(permission, raise_exception=True)
     def view(request, field: str):
-        filter_ = filterset_class.base_filters.get(field)
+        filter_ = searches.get(field) or filterset_class.base_filters.get(field)
         if not isinstance(filter_, AutocompleteFilter):
             raise Http404("No such search.")
         term = request.GET.get("term", "").strip()[:100]

@@ -4,6 +4,7 @@ from itsm_pmo.autocomplete import options_view
 
 from . import views
 from .filtersets import IncidentFilterSet
+from .forms import PROBLEM_SEARCH
 
 app_name = "incidents"
 
@@ -11,7 +12,9 @@ urlpatterns = [
     path("", views.IncidentListView.as_view(), name="index"),
     path(
         "filter-options/<str:field>/",
-        options_view(IncidentFilterSet, "handover.view_incident"),
+        options_view(
+            IncidentFilterSet, "handover.view_incident", extra={"problem": PROBLEM_SEARCH}
+        ),
         name="filter_options",
     ),
     path("new/", views.IncidentCreateView.as_view(), name="incident_create"),

@@ -92,3 +92,24 @@ def test_handover_project_filter_is_searched(page_clients):
     # then the bar offers only the chosen project, and the search finds the other
     assert f'value="{one.project_id}" selected' in page and str(two.project) not in page
     assert str(two.project) in found
+
+
+def test_incident_page_offers_the_linked_problem_only_and_searches_the_rest(page_clients):
+    # given an incident grouped under one of several problems
+    from .factories import ProblemFactory
+
+    problems = [ProblemFactory(title=f"Pool exhaustion {n}") for n in range(5)]
+    incident = IncidentFactory(problem=problems[2])
+    client = page_clients("itsm_manager")
+
+    # when its page is opened and a problem searched for
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    found = client.get("/incidents/filter-options/problem/?term=exhaustion 4").content.decode()
+
+    # then the form holds the linked problem only; the search finds another, which links
+    assert f'<option value="{problems[2].pk}" selected>' in page
+    assert f'<option value="{problems[3].pk}"' not in page
+    assert f'<option value="{problems[4].pk}" selected>' in found
+    client.post(f"/incidents/{incident.pk}/problem/", {"problem": problems[4].pk})
+    incident.refresh_from_db()
+    assert incident.problem_id == problems[4].pk
