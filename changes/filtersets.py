@@ -17,18 +17,25 @@ class ChangeFilterSet(PortalFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
     change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
-    # Hundreds of implementers and projects: chosen by search-as-you-type.
+    # Hundreds of implementers, projects, teams and services: chosen by search-as-you-type
+    # (each select rendered its every option on every request).
     implementer = AutocompleteFilter(
         queryset=people().filter(changes__isnull=False).distinct(),
         search_fields=("name",),
         url_name="changes:filter_options",
     )
-    team = django_filters.ModelChoiceFilter(queryset=teams().order_by("name"))
+    team = AutocompleteFilter(
+        queryset=teams(), search_fields=("name",), url_name="changes:filter_options"
+    )
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
     )
-    service = django_filters.ModelChoiceFilter(
-        queryset=service_catalogue(), field_name="items__service", distinct=True
+    service = AutocompleteFilter(
+        queryset=service_catalogue(),
+        search_fields=("name",),
+        url_name="changes:filter_options",
+        field_name="items__service",
+        distinct=True,
     )
     starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")

@@ -15,10 +15,13 @@ from .models import Handover, ReadinessCheck, ReadinessCriterion
 class HandoverFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
-    receiving_team = django_filters.ModelChoiceFilter(
-        queryset=teams().order_by("name"), label="Receiving team"
+    # Hundreds of projects and teams: chosen by search-as-you-type.
+    receiving_team = AutocompleteFilter(
+        queryset=teams(),
+        search_fields=("name",),
+        url_name="handover:filter_options",
+        label="Receiving team",
     )
-    # Hundreds of projects: chosen by search-as-you-type.
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="handover:filter_options"
     )

@@ -17,8 +17,10 @@ class IncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
     priority = django_filters.TypedChoiceFilter(choices=sorted(LABELS.items()), coerce=int)
-    service = django_filters.ModelChoiceFilter(queryset=service_catalogue().order_by("name"))
-    # Hundreds of projects and thousands of people: chosen by search-as-you-type.
+    # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
+    service = AutocompleteFilter(
+        queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"
+    )
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="incidents:filter_options"
     )
