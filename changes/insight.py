@@ -122,8 +122,11 @@ def _graph() -> tuple[dict[int, ConfigurationItem], dict[int, list[int]]]:
     return items, dependents
 
 
-def _impact(change, items, dependents) -> tuple[list, list]:
-    nodes = {pk: ItemNode(pk, i.name, i.criticality, i.service_id) for pk, i in items.items()}
+def _nodes(items: dict[int, ConfigurationItem]) -> dict[int, ItemNode]:
+    return {pk: ItemNode(pk, i.name, i.criticality, i.service_id) for pk, i in items.items()}
+
+
+def _impact(change, items, dependents, nodes) -> tuple[list, list]:
     reached = impacted_items((i.pk for i in change.items.all()), dependents)
     service_ids = impacted_services(reached, nodes)
     services = {i.service.pk: i.service for i in items.values() if i.service_id in service_ids}
@@ -209,6 +212,7 @@ def insights(changes: Iterable[ChangeRequest]) -> dict[int, ChangeInsight]:
     if not changes:
         return {}
     items, dependents = _graph()
+    nodes = _nodes(items)  # once for every change, not once each
     windows = [c for c in changes if _has_window(c)]
     if windows:
         start = min(c.planned_start for c in windows)
@@ -223,7 +227,9 @@ def insights(changes: Iterable[ChangeRequest]) -> dict[int, ChangeInsight]:
     result = {}
     for change in changes:
         insight = ChangeInsight(change, conflicts=conflicts.get(change.pk, []))
-        insight.impacted_items, insight.impacted_services = _impact(change, items, dependents)
+        insight.impacted_items, insight.impacted_services = _impact(
+            change, items, dependents, nodes
+        )
         if _has_window(change):
             services = service_ids_of(change)
             insight.collisions = _collisions(change, services, neighbours, holders)
