@@ -16,7 +16,10 @@ from .priority import LABELS
 class IncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
-    priority = django_filters.TypedChoiceFilter(choices=sorted(LABELS.items()), coerce=int)
+    # With an empty choice: without one the bar's select sent priority=1 with every search.
+    priority = django_filters.TypedChoiceFilter(
+        choices=[("", "Any"), *sorted(LABELS.items())], coerce=int
+    )
     # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
     service = AutocompleteFilter(
         queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"

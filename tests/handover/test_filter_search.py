@@ -113,3 +113,17 @@ def test_incident_page_offers_the_linked_problem_only_and_searches_the_rest(page
     client.post(f"/incidents/{incident.pk}/problem/", {"problem": problems[4].pk})
     incident.refresh_from_db()
     assert incident.problem_id == problems[4].pk
+
+
+def test_incident_priority_filter_offers_any_so_a_search_keeps_every_priority(page_clients):
+    # given incidents of two priorities
+    IncidentFactory(title="High one", impact=1, urgency=1)
+    IncidentFactory(title="Low one", impact=3, urgency=3)
+    client = page_clients("engineer")
+
+    # when the bar is submitted as it stands (every select on its first option)
+    page = client.get("/incidents/?q=&priority=&project=&assignee=&major=&mine=")
+
+    # then the priority select starts on "Any" and both incidents are listed
+    assert '<option value="" selected>Any</option>' in page.content.decode()
+    assert {i.title for i in page.context["object_list"]} == {"High one", "Low one"}
