@@ -39,6 +39,12 @@ class HandoverFilterSet(PortalFilterSet):
         )
 
 
+# A readiness check's owner, chosen on the handover page by search-as-you-type.
+OWNER_SEARCH = AutocompleteFilter(
+    queryset=people(), search_fields=("name",), url_name="handover:filter_options", empty_label="—"
+)
+
+
 class CheckFilterSet(PortalFilterSet):
     handover = django_filters.ModelChoiceFilter(queryset=Handover.objects.all())
     status = django_filters.MultipleChoiceFilter(choices=CheckStatus.choices)

@@ -3,7 +3,7 @@ from django.urls import path
 from itsm_pmo.autocomplete import options_view
 
 from . import views
-from .filtersets import HandoverFilterSet
+from .filtersets import OWNER_SEARCH, HandoverFilterSet
 
 app_name = "handover"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.HandoverListView.as_view(), name="index"),
     path(
         "filter-options/<str:field>/",
-        options_view(HandoverFilterSet, "handover.view_handover"),
+        options_view(HandoverFilterSet, "handover.view_handover", extra={"owner": OWNER_SEARCH}),
         name="filter_options",
     ),
     path("<int:pk>/", views.HandoverDetailView.as_view(), name="handover_detail"),

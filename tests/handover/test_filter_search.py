@@ -127,3 +127,30 @@ def test_incident_priority_filter_offers_any_so_a_search_keeps_every_priority(pa
     # then the priority select starts on "Any" and both incidents are listed
     assert '<option value="" selected>Any</option>' in page.content.decode()
     assert {i.title for i in page.context["object_list"]} == {"High one", "Low one"}
+
+
+def test_handover_page_searches_each_checks_owner_rather_than_listing_everyone(page_clients):
+    # given a handover being planned, one check owned, and many people
+    people = [PersonFactory(name=f"Owner {n:02d}") for n in range(30)]
+    handover = HandoverFactory()
+    check = handover.checks.first()
+    check.owner = people[4]
+    check.save()
+    client = page_clients("itsm_manager")
+
+    # when its page is opened and an owner searched for
+    page = client.get(f"/handover/{handover.pk}/").content.decode()
+    found = client.get("/handover/filter-options/owner/?term=owner 2").content.decode()
+
+    # then each check offers its own owner only, the search finds the rest, and picking one
+    # saves it
+    assert f'<option value="{people[4].pk}" selected>Owner 04</option>' in page
+    assert ">Owner 05</option>" not in page
+    assert 'hx-get="/handover/filter-options/owner/"' in page
+    assert f'<option value="{people[20].pk}" selected>Owner 20</option>' in found
+    client.post(
+        f"/handover/{handover.pk}/checks/{check.pk}/",
+        {"status": check.status, "owner": people[20].pk},
+    )
+    check.refresh_from_db()
+    assert check.owner_id == people[20].pk
