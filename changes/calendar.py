@@ -221,9 +221,20 @@ class CalendarDay:
     # Keys of the events that began on an earlier day: shown as "continued", not again.
     continued: set[str] = field(default_factory=set)
 
+    # How many changes the cell shows (the month's cells); the rest are a link to the week.
+    limit: int | None = None
+
     @property
     def is_empty(self) -> bool:
         return not (self.changes or self.freezes or self.go_lives)
+
+    @property
+    def shown_changes(self) -> list[CalendarEvent]:
+        return self.changes if self.limit is None else self.changes[: self.limit]
+
+    @property
+    def more_changes(self) -> int:
+        return len(self.changes) - len(self.shown_changes)
 
 
 BUCKETS = {CHANGE: "changes", FREEZE: "freezes", GO_LIVE: "go_lives"}

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects, service_catalogue
 from resources.selectors import people, teams
@@ -16,13 +17,25 @@ class ChangeFilterSet(PortalFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
     change_type = django_filters.ChoiceFilter(choices=ChangeType.choices, label="Type")
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
-    implementer = django_filters.ModelChoiceFilter(
-        queryset=people().filter(changes__isnull=False).distinct()
+    # Hundreds of implementers, projects, teams and services: chosen by search-as-you-type
+    # (each select rendered its every option on every request).
+    implementer = AutocompleteFilter(
+        queryset=people().filter(changes__isnull=False).distinct(),
+        search_fields=("name",),
+        url_name="changes:filter_options",
     )
-    team = django_filters.ModelChoiceFilter(queryset=teams())
-    project = django_filters.ModelChoiceFilter(queryset=projects())
-    service = django_filters.ModelChoiceFilter(
-        queryset=service_catalogue(), field_name="items__service", distinct=True
+    team = AutocompleteFilter(
+        queryset=teams(), search_fields=("name",), url_name="changes:filter_options"
+    )
+    project = AutocompleteFilter(
+        queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
+    )
+    service = AutocompleteFilter(
+        queryset=service_catalogue(),
+        search_fields=("name",),
+        url_name="changes:filter_options",
+        field_name="items__service",
+        distinct=True,
     )
     starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")

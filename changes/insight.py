@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import ACTIVE_STATES
@@ -59,14 +60,23 @@ def freezes_between(start: datetime, end: datetime) -> list[FreezeWindow]:
     )
 
 
-def active_changes_between(start: datetime, end: datetime) -> list[ChangeRequest]:
-    return list(
-        ChangeRequest.objects.filter(
-            state__in=ACTIVE_STATES, planned_start__lt=end, planned_end__gt=start
-        )
-        .prefetch_related("items")
-        .order_by("planned_start")
+def active_changes_between(
+    start: datetime, end: datetime, *, touching: Iterable[ChangeRequest] | None = None
+) -> list[ChangeRequest]:
+    """Active changes with a window overlapping [start, end); with `touching` (items
+    prefetched), only those sharing a configuration item or a service with one of them, the
+    only ones that can collide (the database picks them rather than Python)."""
+    queryset = ChangeRequest.objects.filter(
+        state__in=ACTIVE_STATES, planned_start__lt=end, planned_end__gt=start
     )
+    if touching is not None:
+        items = {i.pk for c in touching for i in c.items.all()}
+        services = {s for c in touching for s in service_ids_of(c)}
+        shared = ChangeRequest.items.through.objects.filter(
+            Q(configurationitem_id__in=items) | Q(configurationitem__service_id__in=services)
+        ).values("changerequest_id")
+        queryset = queryset.filter(pk__in=shared)
+    return list(queryset.prefetch_related("items").order_by("planned_start"))
 
 
 def service_ids_of(change: ChangeRequest) -> set[int]:
@@ -112,8 +122,11 @@ def _graph() -> tuple[dict[int, ConfigurationItem], dict[int, list[int]]]:
     return items, dependents
 
 
-def _impact(change, items, dependents) -> tuple[list, list]:
-    nodes = {pk: ItemNode(pk, i.name, i.criticality, i.service_id) for pk, i in items.items()}
+def _nodes(items: dict[int, ConfigurationItem]) -> dict[int, ItemNode]:
+    return {pk: ItemNode(pk, i.name, i.criticality, i.service_id) for pk, i in items.items()}
+
+
+def _impact(change, items, dependents, nodes) -> tuple[list, list]:
     reached = impacted_items((i.pk for i in change.items.all()), dependents)
     service_ids = impacted_services(reached, nodes)
     services = {i.service.pk: i.service for i in items.values() if i.service_id in service_ids}
@@ -162,28 +175,64 @@ def _open_conflicts(snapshot, change_ids) -> dict[int, list]:
     return found
 
 
+def _holders(neighbours: list[ChangeRequest]) -> dict[tuple[str, int], list[int]]:
+    """Which neighbours (by position) hold each item and service: a change then meets only the
+    neighbours sharing one with it, not every active change of the period."""
+    holders: dict[tuple[str, int], list[int]] = {}
+    for n, other in enumerate(neighbours):
+        for item in other.items.all():
+            holders.setdefault(("item", item.pk), []).append(n)
+            if item.service_id:
+                holders.setdefault(("service", item.service_id), []).append(n)
+    return holders
+
+
+def _collisions(
+    change: ChangeRequest,
+    services: set[int],
+    neighbours: list[ChangeRequest],
+    holders: dict[tuple[str, int], list[int]],
+) -> list[ChangeRequest]:
+    """`collides(change, other)` for every neighbour, in the neighbours' order, looking only
+    at those sharing an item or a service."""
+    keys = [("item", i.pk) for i in change.items.all()] + [("service", s) for s in services]
+    candidates = sorted({n for key in keys for n in holders.get(key, ())})
+    return [
+        other
+        for other in (neighbours[n] for n in candidates)
+        if other.pk != change.pk
+        and other.planned_start < change.planned_end
+        and other.planned_end > change.planned_start
+    ]
+
+
 def insights(changes: Iterable[ChangeRequest]) -> dict[int, ChangeInsight]:
     """Insight for each change (items prefetched), in a constant number of queries."""
     changes = list(changes)
     if not changes:
         return {}
     items, dependents = _graph()
+    nodes = _nodes(items)  # once for every change, not once each
     windows = [c for c in changes if _has_window(c)]
     if windows:
         start = min(c.planned_start for c in windows)
         end = max(c.planned_end for c in windows)
-        freezes, neighbours = freezes_between(start, end), active_changes_between(start, end)
+        freezes = freezes_between(start, end)
+        neighbours = active_changes_between(start, end, touching=windows)
     else:
         freezes, neighbours = [], []
     snapshot, loads = implementer_loads(windows)
     conflicts = _open_conflicts(snapshot, [c.pk for c in changes])
+    holders = _holders(neighbours)
     result = {}
     for change in changes:
         insight = ChangeInsight(change, conflicts=conflicts.get(change.pk, []))
-        insight.impacted_items, insight.impacted_services = _impact(change, items, dependents)
+        insight.impacted_items, insight.impacted_services = _impact(
+            change, items, dependents, nodes
+        )
         if _has_window(change):
             services = service_ids_of(change)
-            insight.collisions = [o for o in neighbours if collides(change, o)]
+            insight.collisions = _collisions(change, services, neighbours, holders)
             insight.freezes = [
                 f
                 for f in freezes

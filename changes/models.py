@@ -167,6 +167,14 @@ class ChangeRequest(models.Model):
             ("approve_changerequest", "Can approve or reject changes (CAB)"),
             ("grant_freeze_exception", "Can grant a freeze exception"),
         ]
+        indexes = [
+            # The list's order (and its window filters), newest window first.
+            models.Index(fields=["-planned_start", "-id"], name="change_list_order"),
+            # The CAB queue and the collision look-ups: a state's changes by window.
+            models.Index(fields=["state", "planned_start"], name="change_state_window"),
+            # The calendar: windows overlapping a month or a week.
+            models.Index(fields=["planned_start", "planned_end"], name="change_window"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_start__isnull=True)

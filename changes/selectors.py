@@ -58,10 +58,11 @@ def facts_for(change: ChangeRequest) -> ChangeFacts:
     )
 
 
-def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> list[ChangeRequest]:
-    """Changes waiting in authorize for this user's decision (`may_decide`: their role
-    approves the change, they neither raised nor implement it) on which they have not
-    decided in this round."""
+def cab_queue_ids(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> list[int]:
+    """The ids of the changes waiting in authorize for this user's decision (`may_decide`:
+    their role approves the change, they neither raised nor implement it) on which they have
+    not decided in this round, soonest window first. Reads only what the rule needs, so the
+    whole queue is counted cheaply and a page of it loaded in full (`cab_cards`)."""
     if not user.is_authenticated:
         return []
     changes = ChangeRequest.objects.all() if changes is None else changes
@@ -69,20 +70,49 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
         change=OuterRef("pk"), approver=user, round=OuterRef("approval_round")
     )
     waiting = list(
-        (change_list() & changes)
-        .filter(state=ChangeState.AUTHORIZE)
+        changes.filter(state=ChangeState.AUTHORIZE)
         .exclude(Exists(decided))
-        .prefetch_related("approvals__approver__groups")
+        .select_related("implementer")
+        .only(
+            "pk",
+            "change_type",
+            "risk",
+            "risk_override",
+            "requester_id",
+            "implementer__user_id",
+            "planned_start",
+        )
         .order_by("planned_start", "pk")
     )
     if not waiting:
         return []
     policies = list(ApprovalPolicy.objects.select_related("approver_group"))
-    queue = []
-    for change in waiting:
+    return [
+        change.pk
+        for change in waiting
+        if may_decide(
+            user,
+            change,
+            approving_role=approval_rule(change.change_type, change.effective_risk, policies)[0],
+        )
+    ]
+
+
+def cab_cards(ids: list[int]) -> list[ChangeRequest]:
+    """The changes of `ids` (from `cab_queue_ids`), in that order, with what the queue's cards
+    show beside each: the approving role, the quorum and the approvals so far."""
+    if not ids:
+        return []
+    found = {
+        change.pk: change
+        for change in change_list()
+        .filter(pk__in=ids)
+        .prefetch_related("approvals__approver__groups")
+    }
+    policies = list(ApprovalPolicy.objects.select_related("approver_group"))
+    cards = []
+    for change in (found[pk] for pk in ids if pk in found):
         role, quorum = approval_rule(change.change_type, change.effective_risk, policies)
-        if not may_decide(user, change, approving_role=role):
-            continue
         approved = [
             a
             for a in change.approvals.all()
@@ -90,7 +120,6 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
             and a.decision == Decision.APPROVE
             and any(g.name == role for g in a.approver.groups.all())
         ]
-        # What the queue's cards show beside the change itself.
         for name, value in (
             ("approving_role", role),
             ("approving_role_label", role_label(role)),
@@ -98,5 +127,11 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
             ("approved_so_far", len(approved)),
         ):
             setattr(change, name, value)
-        queue.append(change)
-    return queue
+        cards.append(change)
+    return cards
+
+
+def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> list[ChangeRequest]:
+    """Changes waiting in authorize for this user's decision, as the queue's cards
+    (`cab_queue_ids`, then `cab_cards`)."""
+    return cab_cards(cab_queue_ids(user, changes))

@@ -1,11 +1,19 @@
 from django.urls import path
 
+from itsm_pmo.autocomplete import options_view
+
+from .filtersets import ChangeFilterSet
 from .views import actions, cab, calendar, changes
 
 app_name = "changes"
 
 urlpatterns = [
     path("", changes.ChangeListView.as_view(), name="index"),
+    path(
+        "filter-options/<str:field>/",
+        options_view(ChangeFilterSet, "changes.view_changerequest"),
+        name="filter_options",
+    ),
     path("new/", changes.ChangeCreateView.as_view(), name="change_create"),
     path("cab/", cab.cab_queue_view, name="cab"),
     path("calendar/", calendar.ChangeCalendarView.as_view(), name="calendar"),

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects
 from resources.selectors import people, teams
@@ -14,8 +15,16 @@ from .models import Handover, ReadinessCheck, ReadinessCriterion
 class HandoverFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=HandoverState.choices)
-    receiving_team = django_filters.ModelChoiceFilter(queryset=teams(), label="Receiving team")
-    project = django_filters.ModelChoiceFilter(queryset=projects())
+    # Hundreds of projects and teams: chosen by search-as-you-type.
+    receiving_team = AutocompleteFilter(
+        queryset=teams(),
+        search_fields=("name",),
+        url_name="handover:filter_options",
+        label="Receiving team",
+    )
+    project = AutocompleteFilter(
+        queryset=projects(), search_fields=("code", "name"), url_name="handover:filter_options"
+    )
 
     class Meta:
         model = Handover
@@ -28,6 +37,12 @@ class HandoverFilterSet(PortalFilterSet):
             | Q(new_service_name__icontains=value)
             | Q(service__name__icontains=value)
         )
+
+
+# A readiness check's owner, chosen on the handover page by search-as-you-type.
+OWNER_SEARCH = AutocompleteFilter(
+    queryset=people(), search_fields=("name",), url_name="handover:filter_options", empty_label="—"
+)
 
 
 class CheckFilterSet(PortalFilterSet):

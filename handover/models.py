@@ -234,6 +234,13 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-opened_at", "-pk"]
         permissions = [("transition_incident", "Can move an incident between states")]
+        indexes = [
+            # The list's order, and its most used filters in that order: by state (the open
+            # queue) and by project (the project's and the handover's pages).
+            models.Index(fields=["-opened_at", "-id"], name="incident_list_order"),
+            models.Index(fields=["state", "-opened_at"], name="incident_state_opened"),
+            models.Index(fields=["project", "-opened_at"], name="incident_project_opened"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(impact__gte=1, impact__lte=3) & Q(urgency__gte=1, urgency__lte=3),
@@ -270,6 +277,8 @@ class WorkLog(models.Model):
 
     class Meta:
         ordering = ["-day", "-pk"]
+        # An incident's work logs, newest day first (its page and the API's filter).
+        indexes = [models.Index(fields=["incident", "-day"], name="worklog_incident_day")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0, hours__lte=24), name="worklog_hours_0_24"

@@ -31,6 +31,9 @@ MODES = ("month", "week")
 # Far enough for any plan, and near enough that a grid and its neighbours stay valid dates.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Changes a month's day shows, soonest first; a busy day says how many more and links to its
+# week, which lists them all (at enterprise size a month holds hundreds of windows).
+MONTH_CELL_CHANGES = 4
 
 
 class BadCalendarQuery(ValueError):
@@ -105,6 +108,8 @@ class ChangeCalendarView(PermissionRequiredMixin, View):
         days = [d for week in month_grid(first.year, first.month) for d in week]
         events = calendar_events(days[0], days[-1])
         cells = place_on_days(events, days, month=first.month, today=today)
+        for cell in cells:
+            cell.limit = MONTH_CELL_CHANGES
         previous = (first - timedelta(days=1)).replace(day=1)
         following = (first + timedelta(days=31)).replace(day=1)
         return {

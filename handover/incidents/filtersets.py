@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects, service_catalogue
 from resources.selectors import people
@@ -15,10 +16,20 @@ from .priority import LABELS
 class IncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
-    priority = django_filters.TypedChoiceFilter(choices=sorted(LABELS.items()), coerce=int)
-    service = django_filters.ModelChoiceFilter(queryset=service_catalogue())
-    project = django_filters.ModelChoiceFilter(queryset=projects())
-    assignee = django_filters.ModelChoiceFilter(queryset=people())
+    # With an empty choice: without one the bar's select sent priority=1 with every search.
+    priority = django_filters.TypedChoiceFilter(
+        choices=[("", "Any"), *sorted(LABELS.items())], coerce=int
+    )
+    # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
+    service = AutocompleteFilter(
+        queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"
+    )
+    project = AutocompleteFilter(
+        queryset=projects(), search_fields=("code", "name"), url_name="incidents:filter_options"
+    )
+    assignee = AutocompleteFilter(
+        queryset=people(), search_fields=("name",), url_name="incidents:filter_options"
+    )
     major = django_filters.BooleanFilter(
         label="Major only", method="major_only", widget=django_filters.widgets.BooleanWidget()
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from changes.selectors import changes
+from itsm_pmo.autocomplete import AutocompleteFilter, AutocompleteSelect
 from itsm_pmo.forms import BootstrapMixin
 from portfolio.selectors import projects_visible_to, service_catalogue
 
@@ -110,7 +111,19 @@ class WorkLogForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
+# Hundreds of problems: the problem to group an incident under is searched as you type.
+PROBLEM_SEARCH = AutocompleteFilter(
+    queryset=Problem.objects.all(),
+    search_fields=("number", "title"),
+    url_name="incidents:filter_options",
+    empty_label="No problem",
+)
+
+
 class ProblemLinkForm(BootstrapMixin, forms.Form):
     problem = forms.ModelChoiceField(
-        queryset=Problem.objects.all(), required=False, empty_label="No problem"
+        queryset=Problem.objects.all(),
+        required=False,
+        empty_label="No problem",
+        widget=AutocompleteSelect(url_name="incidents:filter_options"),
     )

@@ -1,11 +1,22 @@
 from django.urls import path
 
+from itsm_pmo.autocomplete import options_view
+
 from . import views
+from .filtersets import IncidentFilterSet
+from .forms import PROBLEM_SEARCH
 
 app_name = "incidents"
 
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="index"),
+    path(
+        "filter-options/<str:field>/",
+        options_view(
+            IncidentFilterSet, "handover.view_incident", extra={"problem": PROBLEM_SEARCH}
+        ),
+        name="filter_options",
+    ),
     path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
     path("<int:pk>/transition/", views.incident_transition_view, name="incident_transition"),

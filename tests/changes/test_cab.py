@@ -108,6 +108,28 @@ def test_cab_queue_queries_stay_flat(page_clients):
     )
 
 
+def test_cab_queue_shows_a_page_of_cards_and_counts_them_all(page_clients):
+    # given more changes waiting than a page shows, a day apart
+    from changes.views.cab import CAB_PAGE_SIZE
+
+    waiting = [
+        waiting_change(f"Wait {n}", start=next_week_at(0, 8) + timedelta(hours=n))
+        for n in range(CAB_PAGE_SIZE + 3)
+    ]
+    client = page_clients("itsm_manager")
+
+    # when the first and the second page are opened
+    first = client.get("/changes/cab/").content.decode()
+    second = client.get("/changes/cab/?page=2").content.decode()
+
+    # then the soonest fill the first page, the rest the second, and both count them all
+    on_first = [c for c in waiting if f"cab-card-{c.number}" in first]
+    on_second = [c for c in waiting if f"cab-card-{c.number}" in second]
+    assert on_first == waiting[:CAB_PAGE_SIZE] and on_second == waiting[CAB_PAGE_SIZE:]
+    assert f"{CAB_PAGE_SIZE + 3} changes waiting for you" in first
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
 def test_approve_in_place_and_reject_needs_a_reason(
     page_clients, in_process_tasks, django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -146,6 +146,31 @@ def test_week_view_shows_only_that_weeks_changes(page_clients):
 
 
 @pytest.mark.django_db
+def test_a_busy_day_of_the_month_shows_a_few_changes_and_links_the_rest_to_its_week(
+    page_clients,
+):
+    # given more changes on one day than a month's cell shows
+    from changes.views.calendar import MONTH_CELL_CHANGES
+
+    day = next_wednesday()
+    busy = [
+        ChangeFactory(title=f"Busy {n}", planned_start=at(day, 8 + n))
+        for n in range(MONTH_CELL_CHANGES + 2)
+    ]
+    client = page_clients("engineer")
+
+    # when the month and the week are opened
+    month = client.get(f"{CALENDAR}?view=month&date={day:%Y-%m-%d}").content.decode()
+    week = client.get(f"{CALENDAR}?view=week&date={day:%Y-%m-%d}").content.decode()
+
+    # then the month shows the soonest few and says how many more, the week shows them all
+    assert [bool(chip(month, c)) for c in busy] == [True] * MONTH_CELL_CHANGES + [False] * 2
+    assert f'data-testid="cal-more-{day:%Y-%m-%d}">+2 more</a>' in month
+    assert f"view=week&amp;date={day:%Y-%m-%d}" in month
+    assert all(chip(week, c) for c in busy)
+
+
+@pytest.mark.django_db
 def test_cancelled_changes_are_not_on_the_calendar(page_clients):
     day = next_wednesday()
     kept = ChangeFactory(title="Kept", planned_start=at(day, 9))
