@@ -43,7 +43,9 @@ VISITS = ("cold", "warm")
 
 def _shape(sql: str) -> str:
     """A statement without its values: the same query for another row has the same shape."""
-    sql = re.sub(r'"s\d+_x\d+"', "savepoint", sql)  # Django names savepoints by thread and count
+    # Django names savepoints and server-side cursors by thread and count.
+    sql = re.sub(r'"s\d+_x\d+"', "savepoint", sql)
+    sql = re.sub(r'"_django_curs_\d+_\w+?_\d+"', "cursor", sql)
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
     # IN (?, ?) and PostgreSQL's IN ((?), (?)): the same query, whatever the number of ids;
