@@ -72,7 +72,13 @@ def markdown(run) -> str:
         "",
         f"gunicorn 4 sync workers on PostgreSQL (`{run.database}`), Redis and a Celery worker; "
         f"`wrk -t2 -c{args.concurrency} -d{args.duration:g}s` a path after {args.warmup:g} s "
-        f"of warm-up; DEBUG off. {run.machine}, {run.load_after or '?'} after it.",
+        f"of warm-up; DEBUG off. {run.machine}, {run.load_after or '?'} after it. "
+        + (
+            "Signed-in reads kept per user (page cache on, as deployed): the load repeats one "
+            "request, so it measures a kept answer; SQL is the count when rendered."
+            if args.page_cache
+            else "Page cache off (`--no-page-cache`): every request rendered."
+        ),
         "",
         f"Data: {run.built}: " + ", ".join(f"{n:,} {what}" for what, n in run.counts.items()) + ".",
         "",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -21,3 +22,7 @@ class ItsmPmoConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate, models added since get their role permissions.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="itsm_pmo.sync_roles")
+        # Any write makes the pages kept for re-reading stale (itsm_pmo/page_cache.py).
+        from .page_cache import watch_writes
+
+        connection_created.connect(watch_writes, dispatch_uid="itsm_pmo.page_cache")

@@ -64,6 +64,11 @@ class TolerantRedisCache(RedisCache):
             "touch", lambda: super(TolerantRedisCache, self).touch(key, timeout, version), False
         )
 
+    def incr(self, key, delta=1, version=None):
+        return self._quietly(
+            "incr", lambda: super(TolerantRedisCache, self).incr(key, delta, version), None
+        )
+
     def delete(self, key, version=None):
         return self._quietly(
             "delete", lambda: super(TolerantRedisCache, self).delete(key, version), False

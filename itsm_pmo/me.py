@@ -6,6 +6,7 @@ from rest_framework import permissions, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
+from .page_cache import page_cache_exempt
 from .roles import role_label, roles_of
 
 
@@ -16,6 +17,7 @@ class MeSerializer(serializers.Serializer):
     role_labels = serializers.ListField(child=serializers.CharField())
 
 
+@page_cache_exempt  # the floor: what a request costs when nothing is kept
 @extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])

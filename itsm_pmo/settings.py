@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "itsm_pmo.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "itsm_pmo.urls"
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsm_pmo.context_processors.navigation",
+                "itsm_pmo.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -239,6 +241,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Signed-in reads kept per user until any write or the minute turns (itsm_pmo/page_cache.py).
+# On by default only where every process sees one cache: Redis, or one process running its
+# tasks in-process; a worker with a memory cache of its own could not make pages stale.
+PAGE_CACHE_SECONDS = env_int(
+    "PAGE_CACHE_SECONDS", 60 if CACHE_URL.startswith("redis") or not CELERY_BROKER_URL else 0
+)
 # Results are off unless a task asks for them; they go to the broker's Redis by default.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None

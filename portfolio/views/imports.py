@@ -57,6 +57,7 @@ class ImportForm(forms.Form):
 class ImportUploadView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
     """Upload a file and see what it would import, with every problem next to its row."""
 
+    page_cache_exempt = True  # the upload waiting for confirmation lives in the session
     permission_required = "portfolio.view_project"
     template_name = "portfolio/import_upload.html"
     form_class = ImportForm
@@ -86,6 +87,7 @@ class ImportUploadView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
 
 
 class ImportConfirmView(PermissionRequiredMixin, View):
+    page_cache_exempt = True
     """Import the previewed file: every project, or none when anything no longer checks.
     Who may import is `import_projects`'s to say."""
 
