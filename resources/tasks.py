@@ -53,9 +53,14 @@ def recompute_plan(self, reason: str = "inputs changed") -> int | None:
 
 
 def _still_busy() -> bool:
-    """Edits arrived in the last quiet period, and the plan has not waited too long."""
+    """A burst of edits is still arriving (more than one edit, the last within the quiet
+    period), and the plan has not waited too long.
+
+    A lone edit runs at once: waiting the quiet period for it would only add that period to
+    the time until its conflict shows. A burst waits until it pauses, so it yields one run
+    (two when the first edit of the burst had already started one)."""
     state = PlanState.objects.filter(pk=1).first()
-    if state is None or state.changed_at is None:
+    if state is None or state.changed_at is None or state.changed_at == state.dirty_since:
         return False
     now = timezone.now()
     quiet = timedelta(seconds=settings.RECOMPUTE_QUIET_SECONDS)
