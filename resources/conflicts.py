@@ -72,6 +72,17 @@ def overallocation(plan: Plan):
             )
 
 
+def _sum_rows_by(groups: list[int], rows: list[int], matrix, ngroups: int):
+    """result[g] = the sum of matrix[r] over the (g, r) pairs, one column at a time."""
+    group, row = np.array(groups, dtype=np.int64), np.array(rows, dtype=np.int64)
+    columns = matrix.shape[1]
+    result = np.zeros((ngroups, columns))
+    if len(group):
+        for column in range(columns):
+            result[:, column] = np.bincount(group, weights=matrix[row, column], minlength=ngroups)
+    return result
+
+
 def _weeks(horizon: Horizon):
     """Week index -> (Monday, Sunday, "07 Dec 2026"): the same few dates for every person."""
 
@@ -132,7 +143,9 @@ def skill_gap(plan: Plan):
     rows, capacity_m = loads.matrix("capacity")
     load_m = loads.matrix("project")[1] + loads.matrix("operational")[1]
     free_m = np.maximum(0.0, capacity_m - load_m)
-    holds = np.zeros((nskills, nlevels, len(rows)))
+    # One entry per (skill and level, person holding it): as many as the people's skills, so
+    # the sums stay linear in the data (a skills × people matrix grew with its square).
+    holding, holder_row = [], []
     holders = defaultdict(list)  # skill -> [(level, person id)], in the order of the people
     for person in plan.people:
         for skill_id, held in person.skills:
@@ -140,8 +153,10 @@ def skill_gap(plan: Plan):
             if skill_id in skills:
                 for i, lvl in enumerate(levels):
                     if held >= lvl:
-                        holds[skills[skill_id], i, rows[person.id]] += 1
-    free = (holds.reshape(nskills * nlevels, len(rows)) @ free_m).reshape(nskills, nlevels, weeks)
+                        holding.append(skills[skill_id] * nlevels + i)
+                        holder_row.append(rows[person.id])
+    free = _sum_rows_by(holding, holder_row, free_m, nskills * nlevels)
+    free = free.reshape(nskills, nlevels, weeks)
 
     # Short, give or take the rounding of the sums above: the only cells worth a closer look.
     margin = 1e-6 + 1e-9 * (np.abs(needed[:, 0]) + free[:, 0])
