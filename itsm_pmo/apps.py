@@ -22,7 +22,7 @@ class ItsmPmoConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate, models added since get their role permissions.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="itsm_pmo.sync_roles")
-        # Any write makes the pages kept for re-reading stale (itsm_pmo/page_cache.py).
-        from .page_cache import watch_writes
+        # Every write bumps its table's version (itsm_pmo/table_versions.py).
+        from . import table_versions
 
-        connection_created.connect(watch_writes, dispatch_uid="itsm_pmo.page_cache")
+        connection_created.connect(table_versions.watch, dispatch_uid="itsm_pmo.table_versions")

@@ -5,18 +5,23 @@ reads are someone opening the same page again while nothing changed (back, reloa
 back and forth, a dashboard left open). So a GET by a signed-in user is kept, per user,
 under a key made of
 
-- the **data version**, one number bumped by every statement that writes to the database
-  (INSERT, UPDATE or DELETE, seen by a wrapper on every connection of every process: page,
-  API, worker, admin, management command, queryset updates and raw SQL alike), and again
-  when its transaction commits;
-- the **minute**, so that what changes with time alone (overdue, "in 3 days", a write the
-  version could not see) is at most a minute old;
+- the **minute**, so that what changes with time alone (overdue, "in 3 days") is at most a
+  minute old;
 - the **request's shape**: the user, the path and query, the host and scheme, `Accept`,
   and every htmx header.
+
+and is answered again only while every table the page read still has the version it had
+when the page read it (`itsm_pmo/table_versions.py`: a version per table, bumped by every
+statement that writes to it, in any process). So logging an incident leaves the portfolio
+board kept, and moving a project makes it stale at once.
 
 Per user, because what a page shows depends on who asks (roles, ownership, the buttons a
 person may press). The CSRF token is the one per-session value a page holds: it is rendered
 as a placeholder (`csrf_placeholder`) and filled in for each answer.
+
+A value a page takes from another cache (a snapshot's heatmap cells, the fit) must be keyed
+by something the page read from the database in the same request (the snapshot pointer,
+a fingerprint of the inputs), so that the page depends on what the value came from.
 
 Not kept: anything but a 200 with HTML, JSON or CSV; answers that set a cookie or say
 `no-store`/`private`; a request with messages waiting (they show once); `/admin/`; views
@@ -32,63 +37,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-VERSION_KEY = "page-cache:data-version"
+from . import table_versions
+
 PLACEHOLDER = "csrf-placeholder-4b1d0c2e9f7a"
 KEPT_TYPES = ("text/html", "application/json", "text/csv")
 MAX_BYTES = 1_000_000
-
-WRITES = ("INSERT", "UPDATE", "DELETE")
-# Writes that change no page: every request may save its session.
-IGNORED_TABLES = ("django_session",)
-
-
-def data_version() -> int:
-    found = cache.get(VERSION_KEY)
-    if found is None:
-        # A lost counter starts from the clock, never from a number old keys may hold.
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        found = cache.get(VERSION_KEY, 0)
-    return int(found)
-
-
-def bump_data_version(connection=None) -> None:
-    """Make every kept answer stale: now, and again when the transaction commits, so that
-    a page rendered from the uncommitted state in between cannot outlive the commit."""
-    _bump()
-    connection = connection or transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        func is _bump for _, func, _ in connection.run_on_commit
-    ):
-        connection.on_commit(_bump)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no counter yet (or it was evicted)
-        cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-def _writes(sql: str) -> bool:
-    head = sql.lstrip()[:6].upper()
-    return head in WRITES and not any(table in sql for table in IGNORED_TABLES)
-
-
-def _bump_after_writes(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if _writes(sql):
-        bump_data_version(context["connection"])
-    return result
-
-
-def watch_writes(sender, connection, **kwargs) -> None:
-    """Receiver for connection_created: every new connection reports its writes."""
-    if _bump_after_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_bump_after_writes)
 
 
 def page_cache_exempt(view: Callable) -> Callable:
@@ -117,7 +73,7 @@ def _key(request: HttpRequest) -> str:
     shape += sorted(f"{k}={v}" for k, v in meta.items() if k.startswith("HTTP_HX_"))
     digest = hashlib.sha256("\n".join(shape).encode()).hexdigest()
     minute = int(time.time() // 60)
-    return f"page-cache:{data_version()}:{minute}:{digest}"
+    return f"page-cache:{minute}:{digest}"
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
@@ -154,12 +110,16 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            table_versions.stop_recording()
         key = getattr(request, "page_cache_key", None)
         if key and not getattr(response, "from_page_cache", False):
             if _keepable(request, response):
                 headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-                cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+                kept = (response.content, headers, request.page_cache_reads)
+                cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
             response.content = _with_token(request, response.content)
         return response
 
@@ -167,16 +127,16 @@ class PageCacheMiddleware:
         if not self._applies(request, view_func):
             return None
         key = _key(request)
+        request.page_cache_key = key
         found = cache.get(key)
-        if found is None:
-            request.page_cache_key = key
+        if found is None or not table_versions.unchanged(found[2]):
+            request.page_cache_reads = table_versions.start_recording()
             return None
-        content, headers = found
+        content, headers, _ = found
         response = HttpResponse(_with_token(request, content))
         for name, value in headers:
             response[name] = value
         response.from_page_cache = True
-        request.page_cache_key = key
         return response
 
     @staticmethod

@@ -16,6 +16,7 @@ from django.test import Client
 
 from itsm_pmo import page_cache
 from portfolio.models import Project
+from resources.models import Skill
 from tests.factories import ProjectFactory
 from tests.support.queries import queries_for
 
@@ -54,6 +55,20 @@ def test_any_write_even_a_queryset_update_makes_the_page_stale(page_clients):
     # then the next read shows it
     html = client.get(PAGE).content.decode()
     assert "Dock scanners" in html and "Warehouse scanners" not in html
+
+
+def test_a_write_elsewhere_leaves_the_page_kept(page_clients):
+    # given the project list, kept
+    ProjectFactory(name="Warehouse scanners")
+    client = page_clients("pmo_lead")
+    client.get(PAGE)
+    # when a table the page never read is written (a skill is added to the catalogue)
+    Skill.objects.create(name="Kubernetes")
+    # then the page is still answered from the cache
+    assert queries_for(lambda: client.get(PAGE)) <= 2
+    # and a write to a table it read makes it stale
+    ProjectFactory(name="Dock scanners")
+    assert "Dock scanners" in client.get(PAGE).content.decode()
 
 
 def test_a_read_is_kept_per_user(page_clients):
