@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
+from itsm_pmo.dates import PlausibleDateTimeFilter
 from itsm_pmo.filters import PortalFilterSet
 from portfolio.selectors import projects, service_catalogue
 from resources.selectors import people, teams
@@ -37,8 +38,8 @@ class ChangeFilterSet(PortalFilterSet):
         field_name="items__service",
         distinct=True,
     )
-    starts_after = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="gte")
-    starts_before = django_filters.DateTimeFilter(field_name="planned_start", lookup_expr="lt")
+    starts_after = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="gte")
+    starts_before = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="lt")
 
     class Meta:
         model = ChangeRequest
@@ -71,7 +72,7 @@ class ItemFilterSet(PortalFilterSet):
 
 
 class FreezeFilterSet(PortalFilterSet):
-    active_on = django_filters.DateTimeFilter(method="active", label="Active on")
+    active_on = PlausibleDateTimeFilter(method="active", label="Active on")
 
     class Meta:
         model = FreezeWindow

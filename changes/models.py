@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from itsm_pmo.dates import plausible_date
 from itsm_pmo.models import TransitionRecord
 
 from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
@@ -123,8 +124,8 @@ class ChangeRequest(models.Model):
         ChangeTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
     items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="changes")
-    planned_start = models.DateTimeField(null=True, blank=True)
-    planned_end = models.DateTimeField(null=True, blank=True)
+    planned_start = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    planned_end = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     effort_hours = models.DecimalField(
         max_digits=6,
         decimal_places=1,
@@ -224,8 +225,8 @@ class FreezeWindow(models.Model):
     """A period without changes (e.g. the year-end freeze), for all services or some."""
 
     name = models.CharField(max_length=120)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    start = models.DateTimeField(validators=[plausible_date])
+    end = models.DateTimeField(validators=[plausible_date])
     reason = models.TextField(blank=True)
     all_services = models.BooleanField(default=True)
     services = models.ManyToManyField("portfolio.Service", blank=True, related_name="freezes")

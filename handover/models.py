@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from itsm_pmo.dates import plausible_date
 from itsm_pmo.models import TransitionRecord
 
 from .choices import CheckStatus, HandoverState, IncidentState, Level, ProblemState
@@ -225,7 +226,7 @@ class Incident(models.Model):
         related_name="incidents",
     )
     resolution_notes = models.TextField(blank=True)
-    opened_at = models.DateTimeField(db_index=True)
+    opened_at = models.DateTimeField(db_index=True, validators=[plausible_date])
     in_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
     on_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -269,7 +270,7 @@ class WorkLog(models.Model):
     person = models.ForeignKey(
         "resources.Person", on_delete=models.CASCADE, related_name="incident_work"
     )
-    day = models.DateField()
+    day = models.DateField(validators=[plausible_date])
     hours = models.DecimalField(
         max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
     )

@@ -2,9 +2,19 @@
 
 import django_filters
 from django import forms
+from django.db import models
+
+from .dates import PlausibleDateFilter, PlausibleDateTimeFilter
 
 
 class PortalFilterSet(django_filters.FilterSet):
+    # Dates a person could mean, on every filter built from a model field (itsm_pmo/dates.py).
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.DateTimeField: {"filter_class": PlausibleDateTimeFilter},
+        models.DateField: {"filter_class": PlausibleDateFilter},
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from itsm_pmo.dates import plausible_date
 from itsm_pmo.models import TransitionRecord
 
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
@@ -183,7 +184,9 @@ class Article(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="knowledge_articles"
     )
-    next_review = models.DateField(help_text="When the owner checks it is still true.")
+    next_review = models.DateField(
+        help_text="When the owner checks it is still true.", validators=[plausible_date]
+    )
     state = models.CharField(
         max_length=20,
         choices=KnowledgeState.choices,

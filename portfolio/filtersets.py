@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 
+from itsm_pmo.dates import PlausibleDateFilter
 from itsm_pmo.filters import PortalFilterSet
 
 from .choices import Health, MilestoneKind, RiskStatus, Stage
@@ -130,8 +131,8 @@ class ScoreFilterSet(PortalFilterSet):
 
 class MilestoneFilterSet(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices)
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = PlausibleDateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = PlausibleDateFilter(field_name="due_date", lookup_expr="lte")
 
     class Meta:
         model = Milestone

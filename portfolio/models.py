@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from itsm_pmo.dates import plausible_date
 from itsm_pmo.models import TransitionRecord
 
 from .choices import Cover, CriterionKind, Health, MilestoneKind, RiskStatus, Stage, Tier
@@ -135,8 +136,8 @@ class Project(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[plausible_date])
+    end_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
     # Support requirements, captured at intake so operations' needs are in scope from day one.
     support_team = models.ForeignKey(
@@ -246,8 +247,8 @@ class Milestone(models.Model):
     kind = models.CharField(
         max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
     )
-    due_date = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
+    due_date = models.DateField(validators=[plausible_date])
+    completed_on = models.DateField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -308,9 +309,9 @@ class Benefit(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_benefits",
     )
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     realised = models.CharField(max_length=80, blank=True)
-    realised_on = models.DateField(null=True, blank=True)
+    realised_on = models.DateField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["review_date", "pk"]

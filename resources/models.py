@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from itsm_pmo.dates import plausible_date
+
 from .choices import ConflictKind, Severity
 
 if TYPE_CHECKING:
@@ -138,8 +140,8 @@ class Absence(models.Model):
         help_text="Empty for a public holiday that applies to everyone.",
     )
     kind = models.CharField(max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.LEAVE)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[plausible_date])
+    end_date = models.DateField(validators=[plausible_date])
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -190,8 +192,8 @@ class Allocation(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("80"))],
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[plausible_date])
+    end_date = models.DateField(validators=[plausible_date])
     tentative = models.BooleanField(default=False, help_text="Pencilled in, not confirmed.")
     note = models.CharField(max_length=200, blank=True)
 
@@ -254,8 +256,8 @@ class Demand(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("2000"))],
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[plausible_date])
+    end_date = models.DateField(validators=[plausible_date])
 
     class Meta:
         ordering = ["start_date", "pk"]

@@ -1,0 +1,63 @@
+"""Dates and date-times a person could mean: one rule for the models, the forms, the API and
+the filters.
+
+A plan, a window or a filter date before 2000 or after 2100 is a typo, not a plan, and such
+values reach the database's limits: PostgreSQL refuses a UTC offset beyond ±15:59 that
+Python accepts, and old dates render with historical local offsets (-00:01:15). So every
+date a person types is checked here, and a date-time with an offset is turned into UTC.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_OFFSET = timedelta(hours=15, minutes=59)
+OUTSIDE = f"Give a date between {EARLIEST:%Y} and {LATEST:%Y}."
+
+
+def plausible_date(value: date | datetime | None) -> None:
+    """Model-field validator: the date lies between 2000 and 2100."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"{OUTSIDE} {day:%Y-%m-%d} is outside.", code="implausible_date")
+
+
+def plausible_datetime(value: datetime | None) -> datetime | None:
+    """The date-time in UTC when it has an offset; refused with a reason when the offset is
+    not one a clock uses or the date is outside 2000–2100."""
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is not None:
+        if abs(offset) > MAX_OFFSET:
+            raise ValidationError(
+                "The UTC offset must lie between -15:59 and +15:59.", code="implausible_offset"
+            )
+        value = value.astimezone(UTC)
+    plausible_date(value)
+    return value
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    def to_python(self, value):
+        return plausible_datetime(super().to_python(value))
+
+
+class PlausibleDateField(forms.DateField):
+    def to_python(self, value):
+        day = super().to_python(value)
+        plausible_date(day)
+        return day
+
+
+class PlausibleDateTimeFilter(django_filters.DateTimeFilter):
+    field_class = PlausibleDateTimeField
+
+
+class PlausibleDateFilter(django_filters.DateFilter):
+    field_class = PlausibleDateField
