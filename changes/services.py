@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
+from itsm_pmo.tasks import enqueue_after_commit
 from itsm_pmo.workflow import TransitionRefused, require
 
 from . import tasks
@@ -206,9 +207,10 @@ def emails_muted() -> Iterator[None]:
 
 
 def notify_later(task: Any, *args: Any) -> None:
-    """Queue an email once the transaction that caused it has committed."""
+    """Queue an email once the transaction that caused it has committed; its failure never
+    fails the change."""
     if not _emails_muted.get():
-        transaction.on_commit(lambda: task.delay(*args))
+        enqueue_after_commit(task, *args)
 
 
 def risk_override_set(

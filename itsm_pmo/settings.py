@@ -283,6 +283,9 @@ SNAPSHOTS_KEPT = env_int("SNAPSHOTS_KEPT", 3)
 # keeps a dirty plan waiting longer than the maximum). A person saves a form once a second at
 # most, a script many times a second: 0.3 s keeps a script's burst to one run and a single
 # edit's conflict within a second (the recompute itself takes about half a second).
+# A side effect that failed after its commit is tried again this many seconds later, in turn
+# (itsm_pmo/tasks.py:enqueue_after_commit).
+AFTER_COMMIT_RETRY_SECONDS = (1.0, 5.0, 30.0)
 RECOMPUTE_QUIET_SECONDS = env_float("RECOMPUTE_QUIET_SECONDS", 0.3)
 RECOMPUTE_MAX_WAIT_SECONDS = env_int("RECOMPUTE_MAX_WAIT_SECONDS", 30)
 

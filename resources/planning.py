@@ -5,6 +5,7 @@ a recompute. Only one run is queued at a time, so a burst of edits yields one ru
 edits keep arriving while it runs). Celery beat sweeps up whatever is still dirty.
 """
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import PlanState
+
+logger = logging.getLogger(__name__)
 
 # A queued run that has not started by then is presumed lost (a purged queue, a broker
 # restart) and is queued again; debouncing never holds a run back longer than 30 s.
@@ -48,9 +51,18 @@ def request_recompute(*, force: bool = False) -> bool:
         state = state.filter(dirty=True)
     not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE_AFTER)
     claimed = state.filter(not_queued).update(queued_at=now)
-    if claimed:
+    if not claimed:
+        return False
+    try:
         recompute_plan.delay()
-    return bool(claimed)
+    except Exception:
+        # Called after a commit: the edit is saved and must not fail. The broker is down or,
+        # with tasks in-process, the run failed; the plan stays dirty, and unclaiming it lets
+        # the next edit or the beat sweep ask again.
+        logger.exception("recompute could not be queued; the plan stays dirty")
+        PlanState.objects.filter(pk=1).update(queued_at=None)
+        return False
+    return True
 
 
 def _input_changed(sender, **kwargs) -> None:

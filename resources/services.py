@@ -110,9 +110,9 @@ def conflicts_acknowledge(*, conflict_ids: list[int], by: Actor, comment: str) -
         raise ValidationError({"conflicts": "Choose at least one conflict."})
     with transaction.atomic():
         rows = list(
-            Conflict.objects.select_for_update().filter(
-                pk__in=conflict_ids, resolved_at__isnull=True
-            )
+            Conflict.objects.select_for_update()
+            .filter(pk__in=conflict_ids, resolved_at__isnull=True)
+            .order_by("pk")  # the order a recompute locks them in
         )
         found = {c.pk for c in rows}
         missing = set(conflict_ids) - found

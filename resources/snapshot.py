@@ -235,14 +235,20 @@ def _publish(
     found = {c.key: c for c in found}
     now = timezone.now()
     with transaction.atomic():
-        state, _ = PlanState.objects.select_for_update().get_or_create(pk=1)
+        # Locks in the order writers take them, so a writer and a run never wait on each
+        # other in a circle: conflict rows first, in id order (acknowledging conflicts locks
+        # them so; deleting a person updates its conflicts before its save marks the plan
+        # dirty), the plan state last. The advisory lock keeps runs apart from each other,
+        # not from writers.
         # key -> (pk, severity, message, details) of every open conflict, locked
         open_rows = {
             key: rest
             for key, *rest in Conflict.objects.select_for_update()
             .filter(resolved_at__isnull=True)
+            .order_by("pk")
             .values_list("key", "pk", "severity", "message", "details")
         }
+        state, _ = PlanState.objects.select_for_update().get_or_create(pk=1)
 
         vanished = [pk for key, (pk, *_) in open_rows.items() if key not in found]
         for chunk in _chunks(vanished):

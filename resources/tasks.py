@@ -6,6 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import PlanState
@@ -46,6 +48,13 @@ def recompute_plan(self, reason: str = "inputs changed") -> int | None:
         )
         try:
             snapshot = compute_and_publish()
+        except Exception:
+            # The edits this run claimed are in no snapshot: the plan is dirty again, so a
+            # retry, the next edit or the sweep runs it.
+            PlanState.objects.filter(pk=1).update(
+                dirty=True, dirty_since=Coalesce("dirty_since", Value(timezone.now()))
+            )
+            raise
         finally:
             PlanState.objects.filter(pk=1).update(running_since=None)
     logger.info("recompute (%s) published snapshot %s", reason, snapshot.pk)

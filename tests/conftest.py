@@ -21,6 +21,13 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_background_retries(settings):
+    """Side effects that fail after a commit are retried on timers (itsm_pmo/tasks.py); in
+    tests a timer would outlive its test, so only the tests of that retry turn it on."""
+    settings.AFTER_COMMIT_RETRY_SECONDS = ()
+
+
 @pytest.fixture
 def role_user(db):
     """role_user("pmo_lead") -> a user holding that role (the same user within a test)."""
