@@ -1,12 +1,12 @@
 """Forms of the change pages."""
 
 from django import forms
-from django.utils import timezone
 
 from itsm_pmo.forms import BootstrapMixin
 
-from .choices import ChangeType, Decision, Outcome, Risk
+from .choices import Decision, Outcome, Risk
 from .models import ChangeRequest, ChangeTemplate
+from .services import change_plan_problems
 
 LOCAL_MINUTES = "%Y-%m-%dT%H:%M"
 
@@ -69,20 +69,19 @@ class ChangeForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("planned_start"), data.get("planned_end")
-        if bool(start) != bool(end):
-            self.add_error(
-                "planned_end" if start else "planned_start",
-                "Give both the start and the end of the window, or neither.",
-            )
-        elif start and end and end <= start:
-            self.add_error("planned_end", "The window must end after it starts.")
-        elif start and not self.instance.pk and start < timezone.now():
-            self.add_error("planned_start", "A new change is planned in the future.")
-        if data.get("change_type") == ChangeType.STANDARD and not data.get("template"):
-            self.add_error("template", "A standard change is raised from a template.")
-        if data.get("template") and data.get("change_type") != ChangeType.STANDARD:
-            self.add_error("change_type", "A change from a template is a standard change.")
+        # The service's rule (changes/rules.py), shown next to the fields it names.
+        fields = {
+            name: data.get(name)
+            for name in ("change_type", "template", "planned_start", "planned_end")
+            if name in self.fields
+        }
+        problems = change_plan_problems(
+            fields=fields,
+            items=data.get("items"),
+            change=self.instance if self.instance.pk else None,
+        )
+        for field, reason in problems.items():
+            self.add_error(field if field in self.fields else None, reason)
         return data
 
 

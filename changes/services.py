@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
 from itsm_pmo.tasks import enqueue_after_commit
 from itsm_pmo.workflow import TransitionRefused, require
 
-from . import tasks
+from . import rules, tasks
 from .choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from .insight import insight_for
 from .models import (
@@ -82,6 +83,7 @@ def change_create(
                 fields[name] = getattr(template, name)
         if not items:
             items = list(template.items.all())
+    _refuse_plan_problems(change_plan_problems(fields=fields, items=items))
     change = ChangeRequest.objects.create(requester=_signed_in(requester), **fields)
     change.items.set(items)
     change.number = change_number(change.pk)
@@ -103,6 +105,7 @@ def change_update(
     require(may_edit(by, change), "Engineers edit the changes they raised or implement.")
     if change.state not in EDITABLE_STATES:
         raise TransitionRefused(NOT_EDITABLE, allowed=[], current=change.state)
+    _refuse_plan_problems(change_plan_problems(fields=fields, items=items, change=change))
     for name, value in fields.items():
         setattr(change, name, value)
     change.save()
@@ -111,6 +114,45 @@ def change_update(
     change.risk = _assessed_risk(change)
     change.save(update_fields=["risk"])
     return change
+
+
+def change_plan_problems(
+    *,
+    fields: dict[str, Any],
+    items: Iterable[ConfigurationItem] | None,
+    change: ChangeRequest | None = None,
+) -> dict[str, str]:
+    """{field: reason} of what `changes.rules` refuses in a change about to be raised (or,
+    with `change`, edited with these fields): for the service to raise and the form to
+    show next to its fields."""
+
+    def value(name: str) -> Any:
+        return fields[name] if name in fields else getattr(change, name, None)
+
+    template = value("template")
+    if items is None:
+        items = list(change.items.all()) if change is not None else []
+    elif not items and template is not None and change is None:
+        items = list(template.items.all())  # a new change from a template takes its items
+    start = value("planned_start")
+    return rules.plan_problems(
+        change_type=value("change_type") or "",
+        template=template,
+        template_item_ids=(
+            set(template.items.values_list("pk", flat=True)) if template is not None else set()
+        ),
+        items=items,
+        start=start,
+        end=value("planned_end"),
+        start_is_new=not _recording_history.get()
+        and (change is None or start != change.planned_start),
+        now=timezone.now(),
+    )
+
+
+def _refuse_plan_problems(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError(problems)
 
 
 def _move(change: ChangeRequest, to: str, by: Actor, comment: str) -> None:
@@ -204,6 +246,21 @@ def emails_muted() -> Iterator[None]:
         yield
     finally:
         _emails_muted.reset(token)
+
+
+_recording_history = ContextVar("change_recording_history", default=False)
+
+
+@contextmanager
+def recording_history() -> Iterator[None]:
+    """For loaders that rebuild past changes (the demo's history, test fixtures): a window
+    may lie in the past. Every other rule of the plan still holds; no page or API call
+    enters this."""
+    token = _recording_history.set(True)
+    try:
+        yield
+    finally:
+        _recording_history.reset(token)
 
 
 def notify_later(task: Any, *args: Any) -> None:

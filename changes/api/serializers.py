@@ -115,12 +115,7 @@ class ChangeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def validate(self, attrs):
-        start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
-        end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"planned_end": "The window ends before it starts."})
-        return attrs
+    # The plan's rules (window, template, items) are the service's: changes/rules.py.
 
 
 class ChangeTransitionSerializer(serializers.Serializer):

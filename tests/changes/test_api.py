@@ -70,7 +70,7 @@ def test_changes_api_bad_window_is_400_and_saves_nothing(api_clients):
         format="json",
     )
     assert backwards.status_code == 400
-    assert backwards.json()["fields"]["planned_end"] == ["The window ends before it starts."]
+    assert backwards.json()["fields"]["planned_end"] == ["The window must end after it starts."]
     assert not ChangeRequest.objects.exists()
 
 

@@ -22,7 +22,7 @@ from itsm_pmo.models import AuditTrailIsAppendOnly
 from itsm_pmo.workflow import TransitionRefused
 from tests.factories import PersonFactory, ServiceFactory, UserFactory
 
-from .factories import ChangeFactory
+from .factories import ChangeFactory, ConfigurationItemFactory
 
 pytestmark = pytest.mark.django_db
 SOON = timezone.now().replace(microsecond=0) + timedelta(days=7)
@@ -154,8 +154,14 @@ def test_emergency_path_one_itsm_manager_and_review_cannot_be_skipped(people):
 
 def test_standard_change_from_a_template_skips_authorize(people):
     template = ChangeTemplate.objects.create(name="Restart app pool", backout_plan="Restart")
+    item = ConfigurationItemFactory()
+    template.items.add(item)
     change = ChangeFactory(
-        requester=people["requester"], implemented=True, change_type="standard", template=template
+        requester=people["requester"],
+        implemented=True,
+        change_type="standard",
+        template=template,
+        items=[item],
     )
     services.change_transition(change=change, to="assess", by=people["requester"])
     with pytest.raises(TransitionRefused):
@@ -164,13 +170,10 @@ def test_standard_change_from_a_template_skips_authorize(people):
         services.change_transition(change=change, to="scheduled", by=people["requester"]).state
         == "scheduled"
     )
-    not_templated = ChangeFactory(
-        requester=people["requester"], implemented=True, change_type="standard"
-    )
-    services.change_transition(change=not_templated, to="assess", by=people["requester"])
-    with pytest.raises(TransitionRefused) as refused:
-        services.change_transition(change=not_templated, to="scheduled", by=people["requester"])
-    assert "template" in refused.value.detail
+    # a standard change without a template is not raised at all (changes/rules.py)
+    with pytest.raises(ValidationError) as refused:
+        ChangeFactory(requester=people["requester"], implemented=True, change_type="standard")
+    assert "template" in refused.value.message_dict
 
 
 def test_normal_change_in_a_freeze_needs_an_exception(people):
