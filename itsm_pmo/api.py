@@ -6,6 +6,8 @@ where `fields` appears for input errors and an error may add keys of its own
 (a refused transition adds "allowed": [...]).
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -83,6 +85,9 @@ def exception_handler(exc, context):
         exc = Conflict(
             exc.detail, code="transition_not_allowed", current=exc.current, allowed=exc.allowed
         )
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # The wait in the body too, for clients that do not read headers.
+        exc.extra = {"retry_after": math.ceil(exc.wait)}
 
     response = drf_exception_handler(exc, context)
     if response is None:
