@@ -25,9 +25,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     seconds = math.ceil(cool_off.total_seconds())
     retry_at = timezone.localtime(timezone.now() + cool_off)
     minutes = math.ceil(seconds / 60)
-    detail = (
-        f"Too many failed sign-ins. Try again after {retry_at:%H:%M} (in {minutes} minutes)."
-    )
+    detail = f"Too many failed sign-ins. Try again after {retry_at:%H:%M} (in {minutes} minutes)."
     response: HttpResponse
     if request.path_info.startswith("/api/"):
         response = JsonResponse(

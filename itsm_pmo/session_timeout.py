@@ -55,7 +55,8 @@ class SessionTimeoutMiddleware:
             session[STARTED] = started if started is not None else now
             session[SEEN] = now
             return
-        if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_COOKIE_AGE:
+        idle, age = now - seen, now - started
+        if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_COOKIE_AGE:
             session.flush()
             request.user = AnonymousUser()
             if not request.path_info.startswith("/api/"):

@@ -230,7 +230,10 @@ REST_FRAMEWORK = {
     # Counted in the shared cache (itsm_pmo/throttles.py). A person at the pages makes a few
     # API calls a minute, a script a few a second: 1200/min per user leaves both room and
     # stops a runaway loop; anonymous calls are only the token endpoint and refusals.
-    "DEFAULT_THROTTLE_CLASSES": ["itsm_pmo.throttles.UserThrottle", "itsm_pmo.throttles.AnonThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "itsm_pmo.throttles.UserThrottle",
+        "itsm_pmo.throttles.AnonThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_RATE_USER", "1200/min"),
         "anon": env_str("API_RATE_ANON", "120/min"),

@@ -146,8 +146,7 @@ def test_token_endpoint_failures_count_towards_the_lockout():
     UserFactory(username="alice")
     client = APIClient(REMOTE_ADDR="10.0.7.1")
     statuses = [
-        client.post(TOKEN, {"username": "alice", "password": "guess"}).status_code
-        for _ in range(5)
+        client.post(TOKEN, {"username": "alice", "password": "guess"}).status_code for _ in range(5)
     ]
     # when
     response = client.post(TOKEN, {"username": "alice", "password": RIGHT})
