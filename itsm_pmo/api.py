@@ -6,6 +6,8 @@ where `fields` appears for input errors and an error may add keys of its own
 (a refused transition adds "allowed": [...]).
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -14,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .throttles import AnonThrottle
 from .workflow import TransitionRefused
 
 
@@ -83,6 +86,11 @@ def exception_handler(exc, context):
         exc = Conflict(
             exc.detail, code="transition_not_allowed", current=exc.current, allowed=exc.allowed
         )
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        exc = _refusal_counted(exc, context)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # The wait in the body too, for clients that do not read headers.
+        exc.extra = {"retry_after": math.ceil(exc.wait)}
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -105,6 +113,17 @@ def exception_handler(exc, context):
             **getattr(exc, "extra", {}),
         )
     return Response(body, status=response.status_code, headers=_auth_headers(response))
+
+
+def _refusal_counted(exc, context):
+    """An anonymous request is refused (401) before DRF would check its rate, so the refusal
+    counts against the address's `anon` rate here: guessing tokens from one address, or
+    hammering the API without credentials, ends in 429 like any other excess."""
+    request = context.get("request")
+    throttle = AnonThrottle()
+    if request is None or throttle.allow_request(request, context.get("view")):
+        return exc
+    return exceptions.Throttled(throttle.wait())
 
 
 def _auth_headers(response) -> dict:

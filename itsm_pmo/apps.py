@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 def _sync_roles(sender, **kwargs) -> None:
@@ -26,3 +26,16 @@ class ItsmPmoConfig(AppConfig):
         from . import table_versions
 
         connection_created.connect(table_versions.watch, dispatch_uid="itsm_pmo.table_versions")
+        # API tokens die with a logout and with the user's deactivation (itsm_pmo/tokens.py).
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from . import session_timeout, tokens
+
+        user_logged_out.connect(tokens.revoke_on_logout, dispatch_uid="itsm_pmo.token_logout")
+        user_logged_in.connect(session_timeout.mark_sign_in, dispatch_uid="itsm_pmo.session_start")
+        post_save.connect(
+            tokens.revoke_on_deactivation,
+            sender=get_user_model(),
+            dispatch_uid="itsm_pmo.token_deactivation",
+        )

@@ -40,7 +40,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from . import table_versions
+from . import table_versions, throttles
 
 PLACEHOLDER = "csrf-placeholder-4b1d0c2e9f7a"
 KEPT_TYPES = ("text/html", "application/json", "text/csv")
@@ -132,6 +132,8 @@ class PageCacheMiddleware:
         if found is None or not table_versions.unchanged(found[2]):
             request.page_cache_reads = table_versions.start_recording()
             return None
+        if not throttles.kept_answer_allowed(request, view_func):
+            return None  # over its API rate: the view runs and answers its own 429
         content, headers, _ = found
         response = HttpResponse(_with_token(request, content))
         for name, value in headers:

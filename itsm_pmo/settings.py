@@ -5,6 +5,7 @@ With DEBUG off the defaults are production-safe: `manage.py check --deploy` is c
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
     "itsm_pmo",
     "portfolio",
     "resources",
@@ -90,9 +92,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "itsm_pmo.middleware.PageLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the page cache, which answers kept pages for the session's user.
+    "itsm_pmo.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a sign-in that django-axes refused into the lockout page or body (itsm_pmo/lockout.py).
+    "axes.middleware.AxesMiddleware",
     "itsm_pmo.page_cache.PageCacheMiddleware",
 ]
 
@@ -140,6 +146,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Logins, tokens and sessions (docs/reliability.md, "Logins and tokens").
+# How many proxies of ours add to X-Forwarded-For; 0 (the default) trusts none and counts
+# every lockout and rate by REMOTE_ADDR (itsm_pmo/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AUTHENTICATION_BACKENDS = [
+    "itsm_pmo.auth_backends.LockoutBackend",  # refuses a locked-out username or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Locked out after this many failures per username, and separately per address, within the
+# cool-off; every failure during a lockout starts the cool-off again.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "itsm_pmo.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "itsm_pmo.lockout.lockout_response"
+# A success does not wipe the count: it would wipe the address's too, so a client holding
+# one account could reset its count between guesses at another.
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every start; failures and lockouts are still logged
+# API tokens are accepted this many days after they were issued (itsm_pmo/tokens.py).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# A signed-in session ends this long after sign-in, or after this long without a request;
+# "last seen" is written at most every SESSION_TOUCH_SECONDS (itsm_pmo/session_timeout.py).
+SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 3600)
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 300)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,7 +215,7 @@ WHITENOISE_MANIFEST_STRICT = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes an anonymous call a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "itsm_pmo.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["itsm_pmo.api_permissions.RoleModelPermissions"],
@@ -193,6 +227,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itsm_pmo.api.exception_handler",
+    # Counted in the shared cache (itsm_pmo/throttles.py). A person at the pages makes a few
+    # API calls a minute, a script a few a second: 1200/min per user leaves both room and
+    # stops a runaway loop; anonymous calls are only the token endpoint and refusals.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "itsm_pmo.throttles.UserThrottle",
+        "itsm_pmo.throttles.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "1200/min"),
+        "anon": env_str("API_RATE_ANON", "120/min"),
+        "token": env_str("API_RATE_TOKEN", "20/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from . import me, views
+from . import me, token_views, views
 
 api_patterns = [
     path("portfolio/", include("portfolio.api.urls")),
@@ -12,7 +11,7 @@ api_patterns = [
     path("changes/", include("changes.api.urls")),
     path("handover/", include("handover.api.urls")),
     path("knowledge/", include("knowledge.api.urls")),
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", token_views.TokenObtainView.as_view(), name="api_token"),
     path("me/", me.me, name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

@@ -1,6 +1,7 @@
 """Fixtures every test can use: a user and a client per role, the API client, the worker."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -26,6 +27,20 @@ def _no_background_retries(settings):
     """Side effects that fail after a commit are retried on timers (itsm_pmo/tasks.py); in
     tests a timer would outlive its test, so only the tests of that retry turn it on."""
     settings.AFTER_COMMIT_RETRY_SECONDS = ()
+
+
+# The API rates as configured, before the fixture below lifts them for the suite.
+CONFIGURED_API_RATES = dict(django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+
+
+@pytest.fixture(autouse=True)
+def _roomy_api_rates(settings):
+    """The suite sends hundreds of API requests a minute from one address and one user (the
+    role matrix, the fuzzing): rates high enough that only the throttle's own tests, which
+    set theirs (tests/platform/test_api_throttle.py), meet a 429."""
+    framework = dict(settings.REST_FRAMEWORK)
+    framework["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(CONFIGURED_API_RATES, "100000/min")
+    settings.REST_FRAMEWORK = framework
 
 
 @pytest.fixture
