@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import me, views
@@ -15,7 +15,15 @@ api_patterns = [
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("me/", me.me, name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file: the content security
+    # policy refuses the inline one of the plain view.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
 ]
 
 urlpatterns = [
@@ -39,3 +47,4 @@ urlpatterns = [
 
 handler404 = "itsm_pmo.errors.not_found"
 handler403 = "itsm_pmo.errors.forbidden"
+handler500 = "itsm_pmo.errors.server_error"
