@@ -181,7 +181,12 @@ USE_TZ = True
 # --- Static files: our own under static/, the front-end libraries from node_modules
 # (installed from the npm registry by the set-up, never committed), served by whitenoise.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed names (`app.3f1c….js`, cached for ever by browsers and proxies) once
+# `collectstatic` has written its manifest; the collect itself must be told to hash
+# (STATIC_HASHED=1: the image build and `make static` do), since there is no manifest yet.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+STATIC_HASHED = env_bool("STATIC_HASHED", default=STATIC_COLLECTED)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -195,15 +200,14 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names once `collectstatic` has run (the container image does);
-        # before that (development, tests) files are served as they are from the finders.
+        # Before a hashed collect (development, tests) files are served as they are.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists()
+        if STATIC_HASHED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 # Serve straight from the finders when nothing was collected (development, tests).
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- REST API

@@ -66,9 +66,10 @@ def test_csp_anonymous_redirect_and_login_page_carry_it(client):
 
 
 def test_csp_not_found_and_api_answers_carry_it(page_clients, api_clients):
-    assert "object-src 'none'" in page_clients("engineer").get("/no/such/page/")[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "object-src 'none'"
+        in page_clients("engineer").get("/no/such/page/")["Content-Security-Policy"]
+    )
     assert "object-src 'none'" in api_clients("engineer").get("/api/me/")["Content-Security-Policy"]
 
 

@@ -40,4 +40,3 @@ def test_proxy_header_compose_trusts_it_only_with_web_on_the_loopback():
     assert "TRUST_X_FORWARDED_PROTO: ${TRUST_X_FORWARDED_PROTO:-1}" in compose
     assert 'ports: ["${WEB_BIND:-127.0.0.1}:8000:8000"]' in compose
     assert '"8000:8000"' not in compose
-

@@ -47,7 +47,7 @@ def failing(page_clients):
 
 
 def _leaks(text: str) -> list[str]:
-    tells = ["Traceback", "RuntimeError", SECRET_HINT, settings.SECRET_KEY, "File \""]
+    tells = ["Traceback", "RuntimeError", SECRET_HINT, settings.SECRET_KEY, 'File "']
     return [tell for tell in tells if tell in text]
 
 
