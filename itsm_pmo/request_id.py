@@ -16,6 +16,7 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -44,13 +45,19 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = accepted(request.headers.get(HEADER))
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the answer is finished, not just until this returns: Django logs a 4xx
+        # ("Not Found: …") after the last middleware has returned.
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def _forget(**kwargs) -> None:
+    _current.set(NO_REQUEST)
+
+
+request_finished.connect(_forget, dispatch_uid="itsm_pmo.request_id.forget")
 
 
 class RequestIdFilter(logging.Filter):
