@@ -19,9 +19,7 @@ api_patterns = [
     # policy refuses the inline one of the plain view.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="schema", template_name="api/swagger_ui.html"
-        ),
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="api_docs",
     ),
 ]

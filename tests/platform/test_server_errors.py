@@ -5,7 +5,7 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import include, path
 from rest_framework.decorators import api_view
 
