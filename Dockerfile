@@ -12,7 +12,8 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
-RUN DEBUG=1 SECRET_KEY=build-only python manage.py collectstatic --noinput \
+# STATIC_HASHED=1: there is no manifest yet, and without it the collect would copy plain names.
+RUN STATIC_HASHED=1 DEBUG=1 SECRET_KEY=build-only python manage.py collectstatic --noinput \
  && useradd --system --home /app portal && mkdir -p var && chown portal var
 USER portal
 EXPOSE 8000

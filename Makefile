@@ -57,6 +57,12 @@ test: deps lint
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 
+# Production static files (the image build does the same): hashed, compressed names and the
+# manifest under staticfiles/; once it is there the server refers to and serves those names.
+static: export DEBUG ?= 1
+static: deps
+	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput
+
 # The load benchmark (docs/performance.md): gunicorn, a Celery worker and wrk on a PostgreSQL
 # database of its own (itsm_pmo_benchweb), e.g. make bench-web BENCH_WEB_ARGS="--duration 5".
 bench-web: deps
@@ -71,4 +77,4 @@ lint: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) node_modules var test-artifacts
+	rm -rf $(VENV) node_modules var test-artifacts staticfiles

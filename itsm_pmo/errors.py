@@ -1,8 +1,10 @@
 """Error pages: JSON in the API's shape under /api/, the portal's own pages elsewhere."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
+from . import request_id
 from .api import error_body
 
 
@@ -17,3 +19,16 @@ def forbidden(request, exception=None):
         detail = "Your role does not allow this."
         return JsonResponse(error_body(403, "permission_denied", detail), status=403)
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def server_error(request):
+    """A 500 says only that it failed and under which request id (the log has the rest):
+    never a traceback or a setting. The page is rendered without the request's context
+    processors, which read the database that may be what failed."""
+    rid = getattr(request, "request_id", None) or request_id.current()
+    if request.path.startswith("/api/"):
+        detail = "Something went wrong on our side. Quote the request id when reporting it."
+        body = error_body(500, "server_error", detail, request_id=rid)
+        return JsonResponse(body, status=500)
+    html = loader.get_template("errors/500.html").render({"request_id": rid})
+    return HttpResponseServerError(html)

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from .env import env_bool, env_float, env_int, env_list, env_str
 
@@ -50,11 +51,35 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says "this came over HTTPS" only when a proxy we run set it. Directly
+# exposed, any client could send it and make a plain-HTTP request count as secure (secure
+# cookies sent in the clear, no redirect); so it is trusted only when the deployment says
+# that a TLS-terminating proxy sits in front and overwrites the header.
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", default=False)
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content security policy (Django's own middleware): only this origin's files may run or
+# style the page, nothing inline. No nonce: signed-in pages are kept and answered again by
+# the page cache, where a per-response nonce would be stale. Templates hold no inline
+# script, style element, style attribute or event handler (tests/platform/test_no_inline_code.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Bootstrap draws checkboxes, selects and close buttons with data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,7 +109,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (a cached page, a 500) carries the id its log lines carry.
+    "itsm_pmo.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a kept page gets the policy of the moment it is answered.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,7 +215,12 @@ USE_TZ = True
 # --- Static files: our own under static/, the front-end libraries from node_modules
 # (installed from the npm registry by the set-up, never committed), served by whitenoise.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed names (`app.3f1c….js`, cached for ever by browsers and proxies) once
+# `collectstatic` has written its manifest; the collect itself must be told to hash
+# (STATIC_HASHED=1: the image build and `make static` do), since there is no manifest yet.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+STATIC_HASHED = env_bool("STATIC_HASHED", default=STATIC_COLLECTED)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -200,15 +234,14 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names once `collectstatic` has run (the container image does);
-        # before that (development, tests) files are served as they are from the finders.
+        # Before a hashed collect (development, tests) files are served as they are.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists()
+        if STATIC_HASHED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 # Serve straight from the finders when nothing was collected (development, tests).
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- REST API
@@ -360,7 +393,19 @@ PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line carries the id of the request it was written for ("-" outside a request),
+    # the id the client got in X-Request-ID and on the error page.
+    "filters": {"request_id": {"()": "itsm_pmo.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import me, token_views, views
 
@@ -14,7 +14,13 @@ api_patterns = [
     path("auth/token/", token_views.TokenObtainView.as_view(), name="api_token"),
     path("me/", me.me, name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file: the content security
+    # policy refuses the inline one of the plain view.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api_docs",
+    ),
 ]
 
 urlpatterns = [
@@ -38,3 +44,4 @@ urlpatterns = [
 
 handler404 = "itsm_pmo.errors.not_found"
 handler403 = "itsm_pmo.errors.forbidden"
+handler500 = "itsm_pmo.errors.server_error"

@@ -51,7 +51,7 @@ def cell_html(cell: Cell, *, who: str = "", tentative: bool = False, digits: int
     return (
         f'<td class="heat heat-{cell.band}" title="{escape(title)}">'
         f'<span class="heat-value">{cell.label}</span>'
-        f'<span class="heat-split" style="--project: {cell.project_share}%"></span></td>'
+        f'<span class="heat-split split-{5 * round(cell.project_share / 5)}"></span></td>'
     )
 
 

@@ -22,18 +22,10 @@ from ..permissions import may_reweight_criteria
 from ..weights import weights_from_query
 from .board import url_maker
 
-# A colour per criterion, in order, for the stacked bars (shared with the legend).
-PALETTE = [
-    "#6366f1",
-    "#06b6d4",
-    "#f59e0b",
-    "#10b981",
-    "#ef4444",
-    "#8b5cf6",
-    "#ec4899",
-    "#84cc16",
-    "#64748b",
-]
+# A colour per criterion, in order, for the stacked bars (shared with the legend): the colours
+# are classes `criterion-0` … in static/css/app.css, since the content security policy allows
+# no style attribute.
+PALETTE_SIZE = 9
 
 # Rows of the ranking a page shows: ranks and the what-if are over the whole portfolio.
 RANKING_PAGE = 25
@@ -60,6 +52,16 @@ def _ranked(request):
     return filterset, rows, weights, errors, filtered
 
 
+def _stacked(bars: list) -> list:
+    """(term, colour, x): each term's bar starts where the previous one ended (points are
+    shares of 100, the width of the bar's drawing)."""
+    out, x = [], 0.0
+    for term, colour in bars:
+        out.append((term, colour, f"{x:.2f}"))
+        x += float(term.points)
+    return out
+
+
 class RankingPageView(PermissionRequiredMixin, TemplateView):
     permission_required = "portfolio.view_project"
 
@@ -74,7 +76,7 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
         # Ranks and the what-if are over every project that matches; only a page is built.
         ranked = selectors.rank_projects(live, weights=weights)
         criteria = list(Criterion.objects.order_by("order", "name"))
-        colours = {c.pk: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
+        colours = {c.pk: i % PALETTE_SIZE for i, c in enumerate(criteria)}
         before = {}
         if weights:
             before = {r.project_id: r.rank for r in selectors.rank_projects(live)}
@@ -88,7 +90,7 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             p.moved_down = -p.moved
             p.url = detail_url(p.pk)
             p.score_text = f"{row.score:.2f}"
-            p.bars = [(t, colours[t.criterion_id]) for t in row.terms if t.points]
+            p.bars = _stacked([(t, colours[t.criterion_id]) for t in row.terms if t.points])
             p.term_rows = [(t, _value_text(t), _weight_text(t.weight)) for t in row.terms]
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -21,6 +21,7 @@ def run_manage(*args, env_overrides: dict[str, str | None]) -> subprocess.Comple
             "CELERY_BROKER_URL",
             "ALLOWED_HOSTS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "TRUST_X_FORWARDED_PROTO",
         }
     }
     env.update({k: v for k, v in env_overrides.items() if v is not None})
