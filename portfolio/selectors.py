@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from itsm_pmo.permissions import Actor
-from itsm_pmo.roles import Role, has_role
+from itsm_pmo.roles import roles_of
 from resources import selectors as capacity
 from resources.engine import fit
 from resources.engine.calendar import Horizon
@@ -33,28 +33,20 @@ from .models import (
 if TYPE_CHECKING:
     from resources.models import Snapshot
 
-READ_ALL_ROLES = (Role.PMO_LEAD, Role.ITSM_MANAGER, Role.EXECUTIVE)
-
 
 def projects_visible_to(user: Actor) -> QuerySet[Project]:
-    """Every project for PMO leads, ITSM managers and executives; for engineers, the projects
-    they work on: ones they own or their team will support."""
-    projects = Project.objects.all()
-    if has_role(user, READ_ALL_ROLES):
-        return projects
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is None:
-        return projects.none()
-    return projects.filter(Q(owner=person) | Q(support_team_id=person.team_id))
+    """Every project, for anyone signed in with a role: one rule of visibility for the
+    portfolio and everything that hangs off it (changes, handovers, incidents, lessons),
+    because the portal exists so that both sides see one picture (docs/decisions.md,
+    "Visibility"). Who may change a project is the predicates' business, not this."""
+    if not user.is_authenticated or not roles_of(user):
+        return Project.objects.none()
+    return Project.objects.all()
 
 
 def openable(user: Actor, ids: Iterable[int]) -> set[int]:
-    """Which of these projects the user may open: all of them for the roles that read every
-    project (no query), else the ones `projects_visible_to` gives (one query)."""
-    ids = list(ids)
-    if has_role(user, READ_ALL_ROLES):
-        return set(ids)
-    return set(projects_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    """Which of these projects the user may open (no query)."""
+    return set(ids) if user.is_authenticated and roles_of(user) else set()
 
 
 def projects() -> QuerySet[Project]:

