@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from itsm_pmo.permissions import Actor
+from itsm_pmo.versioning import check_version
 from itsm_pmo.workflow import require
 from resources.services import plan_mark_dirty
 
@@ -118,12 +119,15 @@ def project_update(
     fields: Mapping[str, Any],
     objectives: Iterable[ObjectiveLink] | None = None,
     services: Iterable[Service] | None = None,
+    expected_version: str | list[str] | None = None,
 ) -> Project:
     """Edit a project: the fields given, and its objective links and services when given
-    (None leaves them as they are)."""
+    (None leaves them as they are). With `expected_version` (the version the edit was made
+    from) an edit from a version that is no longer current is refused: no lost update."""
     require(may_edit_project(by, project), "Only a PMO lead edits projects.")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
+        check_version(project, expected_version)
         _save_project(
             project,
             by=by,
