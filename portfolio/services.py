@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.versioning import check_version
@@ -140,10 +140,28 @@ def project_update(
 
 
 def project_delete(*, project: Project, by: Actor) -> None:
-    """Delete a project with its scores, plan and stage log."""
+    """Delete a project with its scores, plan and stage log; one that other records refer
+    to (changes, a handover, incidents, bookings, lessons) is refused with ProtectedError
+    and deletes nothing: it is closed or rejected instead."""
     require(may_delete_project(by, project), "Only a PMO lead deletes projects.")
     with transaction.atomic():
         Project.objects.select_for_update().get(pk=project.pk).delete()
+
+
+def service_delete(*, service: Service) -> None:
+    """Delete a service of the catalogue that nothing refers to. Projects that serve it
+    hold it as the rows whose foreign keys protect it do (ProtectedError): a link table
+    would drop their links silently."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service.pk)
+        projects = list(service.projects.all())
+        if projects:
+            raise ProtectedError(
+                "Cannot delete some instances of model 'Service' because they are referenced "
+                "through protected foreign keys: 'Project.services'.",
+                set(projects),
+            )
+        service.delete()
 
 
 def _save_project(

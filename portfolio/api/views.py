@@ -50,11 +50,15 @@ class ObjectiveViewSet(viewsets.ModelViewSet):
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
-    """The service catalogue: plain CRUD, whose only rule is the role's model permission."""
+    """The service catalogue: plain CRUD, whose only rule is the role's model permission; a
+    service that projects, items, incidents or lessons refer to is not deleted (409)."""
 
     queryset = Service.objects.select_related("owning_team")
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilterSet
+
+    def perform_destroy(self, instance):
+        services.service_delete(service=instance)
 
 
 class CriterionViewSet(viewsets.ModelViewSet):
