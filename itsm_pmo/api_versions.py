@@ -3,7 +3,12 @@
 Apart from itsm_pmo/api.py because the settings import that module (pagination, the error
 handler) before DRF's views can be imported, and this one needs them."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 
 from .versioning import etag_of, versions_in
 
@@ -17,6 +22,26 @@ IF_MATCH = OpenApiParameter(
     ),
 )
 
+ETAG = OpenApiParameter(
+    "ETag",
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description="The object's version, to send back in `If-Match` with an update.",
+)
+STALE = OpenApiResponse(
+    description="Precondition failed: the object was saved by someone else since the "
+    "`If-Match` version; nothing was saved (`code: stale_version`, `current_version`)."
+)
+
+
+def versioned_schema(serializer):
+    """Class decorator for a viewset with VersionedUpdateMixin: its schema says `ETag` out,
+    `If-Match` in, and 412."""
+    update = extend_schema(parameters=[IF_MATCH, ETAG], responses={200: serializer, 412: STALE})
+    return extend_schema_view(
+        retrieve=extend_schema(parameters=[ETAG]), update=update, partial_update=update
+    )
+
 
 class VersionedUpdateMixin:
     """For a viewset whose objects have `updated_at`: one object's answer (read or update)
@@ -26,14 +51,6 @@ class VersionedUpdateMixin:
     before: existing clients keep working (docs/decisions.md)."""
 
     versioned_actions = frozenset({"retrieve", "update", "partial_update"})
-
-    @extend_schema(parameters=[IF_MATCH])
-    def update(self, request, *args, **kwargs):
-        return super().update(request, *args, **kwargs)  # type: ignore[misc]
-
-    @extend_schema(parameters=[IF_MATCH])
-    def partial_update(self, request, *args, **kwargs):
-        return super().partial_update(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_object(self):
         obj = super().get_object()  # type: ignore[misc]

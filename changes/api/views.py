@@ -8,7 +8,7 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsm_pmo.api_versions import VersionedUpdateMixin
+from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
 
 from .. import selectors, services
 from ..choices import Risk
@@ -91,6 +91,7 @@ class SlotSerializer(drf_serializers.Serializer):
     implementer_load = drf_serializers.FloatField(allow_null=True)
 
 
+@versioned_schema(ChangeSerializer)
 class ChangeViewSet(
     VersionedUpdateMixin,
     mixins.CreateModelMixin,

@@ -3,7 +3,7 @@ from rest_framework import generics, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsm_pmo.api_versions import VersionedUpdateMixin
+from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
 
 from .. import selectors, services
 from ..filtersets import (
@@ -83,6 +83,7 @@ class CriterionViewSet(viewsets.ModelViewSet):
         services.criterion_delete(criterion=instance, by=self.request.user)
 
 
+@versioned_schema(ProjectSerializer)
 class ProjectViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Projects, written through `project_create` / `project_update` / `project_delete`, the
     same as the form and the CSV import; the stage moves only with `POST {id}/transition/`.

@@ -203,3 +203,16 @@ def test_two_api_edits_racing_from_one_version_save_one(role_user, kind):
     assert Counter(a.status_code for a in answers) == {200: 1, 412: 1}, answers
     winner = next(a for a in answers if a.status_code == 200).json()[field]
     assert getattr(model.objects.get(pk=pk), field) == winner
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/portfolio/projects/{id}/", "/api/changes/changes/{id}/"])
+def test_schema_documents_etag_if_match_and_412(api, path):
+    operations = api.get("/api/schema/?format=json").json()["paths"][path]
+    assert "ETag" in operations["get"]["responses"]["200"]["headers"]
+    for method in ("put", "patch"):
+        operation = operations[method]
+        headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+        assert headers == ["If-Match"]
+        assert {"200", "412"} <= set(operation["responses"])
+        assert "ETag" in operation["responses"]["200"]["headers"]
