@@ -45,6 +45,11 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     ]
     inlines = [ChangeTransitionInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # A change is cancelled, with a reason, never deleted: deleting it would take its
+        # audit trail and its CAB decisions with it (the API offers no delete either).
+        return False
+
 
 @admin.register(ChangeTransition)
 class ChangeTransitionAdmin(TransitionRecordAdmin):

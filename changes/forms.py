@@ -3,6 +3,7 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.versioning import VersionedFormMixin
 
 from .choices import Decision, Outcome, Risk
 from .models import ChangeRequest, ChangeTemplate
@@ -18,7 +19,7 @@ class WindowInput(forms.DateTimeInput):
         super().__init__(format=LOCAL_MINUTES, **kwargs)
 
 
-class ChangeForm(BootstrapMixin, forms.ModelForm):
+class ChangeForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = ChangeRequest
         fields = [

@@ -23,7 +23,7 @@ class ConfigurationItem(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=CIKind.choices, default=CIKind.SERVER)
     service = models.ForeignKey(
-        "portfolio.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        "portfolio.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
     criticality = models.PositiveSmallIntegerField(
         default=3,
@@ -117,7 +117,7 @@ class ChangeRequest(models.Model):
         "portfolio.Project",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="changes",
     )
     template = models.ForeignKey(

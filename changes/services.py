@@ -14,6 +14,7 @@ from django.utils import timezone
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
 from itsm_pmo.tasks import enqueue_after_commit
+from itsm_pmo.versioning import check_version
 from itsm_pmo.workflow import TransitionRefused, require
 
 from . import rules, tasks
@@ -98,11 +99,15 @@ def change_update(
     change: ChangeRequest,
     by: Actor,
     items: Iterable[ConfigurationItem] | None = None,
+    expected_version: str | list[str] | None = None,
     **fields: Any,
 ) -> ChangeRequest:
     """Edit a change (`may_edit`) while it is still a draft (new or assess); the risk is
-    re-assessed."""
+    re-assessed. With `expected_version` (the version the edit was made from) an edit from a
+    version that is no longer current is refused: no lost update."""
+    change = _locked(change)
     require(may_edit(by, change), "Engineers edit the changes they raised or implement.")
+    check_version(change, expected_version)
     if change.state not in EDITABLE_STATES:
         raise TransitionRefused(NOT_EDITABLE, allowed=[], current=change.state)
     _refuse_plan_problems(change_plan_problems(fields=fields, items=items, change=change))

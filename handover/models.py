@@ -36,13 +36,13 @@ class Handover(models.Model):
     """A project's handover to operations, opened when the project is approved."""
 
     project = models.OneToOneField(
-        "portfolio.Project", on_delete=models.CASCADE, related_name="handover"
+        "portfolio.Project", on_delete=models.PROTECT, related_name="handover"
     )
     service = models.ForeignKey(
         "portfolio.Service",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="handovers",
         help_text="The existing service it delivers into.",
     )
@@ -191,14 +191,14 @@ class Incident(models.Model):
         "portfolio.Project",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="incidents",
     )
     caused_by_change = models.ForeignKey(
         "changes.ChangeRequest",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="incidents_caused",
     )
     problem = models.ForeignKey(

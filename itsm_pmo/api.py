@@ -11,12 +11,15 @@ import math
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .deletion import refusal_of_protected
 from .throttles import AnonThrottle
+from .versioning import StaleVersion
 from .workflow import TransitionRefused
 
 
@@ -45,6 +48,18 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+    def __init__(self, detail=None, code=None, **extra):
+        super().__init__(detail, code)
+        self.extra = extra
+
+
+class PreconditionFailed(exceptions.APIException):
+    """412: the `If-Match` version is no longer the object's; nothing was saved."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object changed since the version you sent."
+    default_code = "stale_version"
 
     def __init__(self, detail=None, code=None, **extra):
         super().__init__(detail, code)
@@ -80,6 +95,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, ProtectedError):
+        detail, referenced_by = refusal_of_protected(exc)
+        exc = Conflict(detail, code="protected", referenced_by=referenced_by)
+    elif isinstance(exc, StaleVersion):
+        exc = PreconditionFailed(exc.detail, current_version=exc.current)
     elif isinstance(exc, IntegrityError):
         exc = Conflict("That would break a uniqueness or integrity rule.", code="integrity")
     elif isinstance(exc, TransitionRefused):

@@ -77,7 +77,7 @@ class Lesson(models.Model):
         "portfolio.Service",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="lessons",
         help_text="The service it concerns; similar work on the same service meets it first.",
     )
@@ -85,14 +85,14 @@ class Lesson(models.Model):
         "portfolio.Project",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="lessons",
     )
     change = models.ForeignKey(
         "changes.ChangeRequest",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="lessons",
     )
     incident = models.ForeignKey(
@@ -178,7 +178,7 @@ class Article(models.Model):
         "portfolio.Service",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="articles",
     )
     owner = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
 
 from .choices import Stage
@@ -14,10 +15,11 @@ from .models import Milestone, Project, Risk, Service, StrategicObjective
 from .rules import ObjectiveLink
 
 
-class ProjectForm(BootstrapMixin, forms.ModelForm):
+class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     """Intake and edit: the project, what it serves, and what operations will need.
 
-    It validates and hands over to `project_create` / `project_update`; it saves nothing
+    It carries the version of the project it was loaded from (no lost update). It validates
+    and hands over to `project_create` / `project_update`; it saves nothing
     itself. Its lists offer active objectives and people (and the current owner), while the
     fields accept any, so that a choice the rules refuse is refused by the service, in the
     same words as the API and the import."""

@@ -10,9 +10,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 
 from itsm_pmo.permissions import Actor
+from itsm_pmo.versioning import check_version
 from itsm_pmo.workflow import require
 from resources.services import plan_mark_dirty
 
@@ -118,12 +119,15 @@ def project_update(
     fields: Mapping[str, Any],
     objectives: Iterable[ObjectiveLink] | None = None,
     services: Iterable[Service] | None = None,
+    expected_version: str | list[str] | None = None,
 ) -> Project:
     """Edit a project: the fields given, and its objective links and services when given
-    (None leaves them as they are)."""
+    (None leaves them as they are). With `expected_version` (the version the edit was made
+    from) an edit from a version that is no longer current is refused: no lost update."""
     require(may_edit_project(by, project), "Only a PMO lead edits projects.")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
+        check_version(project, expected_version)
         _save_project(
             project,
             by=by,
@@ -136,10 +140,28 @@ def project_update(
 
 
 def project_delete(*, project: Project, by: Actor) -> None:
-    """Delete a project with its scores, plan and stage log."""
+    """Delete a project with its scores, plan and stage log; one that other records refer
+    to (changes, a handover, incidents, bookings, lessons) is refused with ProtectedError
+    and deletes nothing: it is closed or rejected instead."""
     require(may_delete_project(by, project), "Only a PMO lead deletes projects.")
     with transaction.atomic():
         Project.objects.select_for_update().get(pk=project.pk).delete()
+
+
+def service_delete(*, service: Service) -> None:
+    """Delete a service of the catalogue that nothing refers to. Projects that serve it
+    hold it as the rows whose foreign keys protect it do (ProtectedError): a link table
+    would drop their links silently."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service.pk)
+        projects = list(service.projects.all())
+        if projects:
+            raise ProtectedError(
+                "Cannot delete some instances of model 'Service' because they are referenced "
+                "through protected foreign keys: 'Project.services'.",
+                set(projects),
+            )
+        service.delete()
 
 
 def _save_project(

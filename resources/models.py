@@ -184,7 +184,7 @@ class Allocation(models.Model):
         "portfolio.Project",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="allocations",
     )
     hours_per_week = models.DecimalField(

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from changes.models import ChangeRequest
@@ -110,13 +110,12 @@ def forget(ctx) -> None:
         return
     people = Person.objects.filter(team__in=copies)
     projects = Project.objects.filter(code__regex=r"^PRJ-\d+-\d+$")
-    problems = set(
-        Incident.objects.filter(assignee__in=people, problem__isnull=False).values_list(
-            "problem_id", flat=True
-        )
-    )
-    ChangeRequest.objects.filter(implementer__in=people).delete()
-    Incident.objects.filter(assignee__in=people).delete()
+    changes = ChangeRequest.objects.filter(implementer__in=people)
+    # Incidents first: an incident holds the change that caused it (PROTECT).
+    incidents = Incident.objects.filter(Q(assignee__in=people) | Q(caused_by_change__in=changes))
+    problems = set(incidents.filter(problem__isnull=False).values_list("problem_id", flat=True))
+    incidents.delete()
+    changes.delete()
     Problem.objects.filter(pk__in=problems).annotate(n=Count("incidents")).filter(n=0).delete()
     Handover.objects.filter(project__in=projects).delete()
 

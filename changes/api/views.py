@@ -8,6 +8,8 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
+
 from .. import selectors, services
 from ..choices import Risk
 from ..filtersets import ChangeFilterSet, FreezeFilterSet, ItemFilterSet
@@ -89,7 +91,9 @@ class SlotSerializer(drf_serializers.Serializer):
     implementer_load = drf_serializers.FloatField(allow_null=True)
 
 
+@versioned_schema(ChangeSerializer)
 class ChangeViewSet(
+    VersionedUpdateMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
@@ -125,8 +129,14 @@ class ChangeViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.change_update(
-            change=serializer.instance, by=self.request.user, items=data.pop("items", None), **data
+        serializer.instance = self.saved(
+            services.change_update(
+                change=serializer.instance,
+                by=self.request.user,
+                items=data.pop("items", None),
+                expected_version=self.if_match(),
+                **data,
+            )
         )
 
     @extend_schema(request=ChangeTransitionSerializer, responses=ChangeSerializer)

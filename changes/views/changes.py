@@ -9,6 +9,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import redirect_back, refuse
 from itsm_pmo.roles import role_label
+from itsm_pmo.versioning import StaleVersion, stale_form
 from itsm_pmo.workflow import TransitionRefused
 from portfolio.choices import MilestoneKind
 
@@ -146,6 +147,7 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", [])
+        data.pop("version", None)  # a new change has no earlier version
         try:
             self.object = services.change_create(requester=self.request.user, items=items, **data)
         except ValidationError as exc:
@@ -186,11 +188,14 @@ class ChangeUpdateView(PermissionRequiredMixin, UpdateView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         items = data.pop("items", None)
+        loaded = data.pop("version", None) or None
         change = self.get_object()
         try:
             self.object = services.change_update(
-                change=change, by=self.request.user, items=items, **data
+                change=change, by=self.request.user, items=items, expected_version=loaded, **data
             )
+        except StaleVersion as exc:
+            return stale_form(self, form, exc)
         except TransitionRefused as exc:
             refuse(self.request, exc)
             return redirect_back(self.request, change.get_absolute_url())

@@ -3,6 +3,8 @@ from rest_framework import generics, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
+
 from .. import selectors, services
 from ..filtersets import (
     CriterionFilterSet,
@@ -48,11 +50,15 @@ class ObjectiveViewSet(viewsets.ModelViewSet):
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
-    """The service catalogue: plain CRUD, whose only rule is the role's model permission."""
+    """The service catalogue: plain CRUD, whose only rule is the role's model permission; a
+    service that projects, items, incidents or lessons refer to is not deleted (409)."""
 
     queryset = Service.objects.select_related("owning_team")
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilterSet
+
+    def perform_destroy(self, instance):
+        services.service_delete(service=instance)
 
 
 class CriterionViewSet(viewsets.ModelViewSet):
@@ -77,9 +83,12 @@ class CriterionViewSet(viewsets.ModelViewSet):
         services.criterion_delete(criterion=instance, by=self.request.user)
 
 
-class ProjectViewSet(viewsets.ModelViewSet):
+@versioned_schema(ProjectSerializer)
+class ProjectViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Projects, written through `project_create` / `project_update` / `project_delete`, the
-    same as the form and the CSV import; the stage moves only with `POST {id}/transition/`."""
+    same as the form and the CSV import; the stage moves only with `POST {id}/transition/`.
+    A project's answer carries its version as `ETag`; an update with a stale `If-Match` is
+    412. A project that other records refer to is not deleted (409)."""
 
     queryset = Project.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = ProjectSerializer
@@ -104,8 +113,13 @@ class ProjectViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.project_update(
-            project=serializer.instance, by=self.request.user, **serializer.service_input()
+        serializer.instance = self.saved(
+            services.project_update(
+                project=serializer.instance,
+                by=self.request.user,
+                expected_version=self.if_match(),
+                **serializer.service_input(),
+            )
         )
 
     def perform_destroy(self, instance):

@@ -16,6 +16,7 @@ from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from itsm_pmo.api import error_body
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refusal_text
+from itsm_pmo.versioning import StaleVersion, stale_form
 from itsm_pmo.workflow import TransitionRefused
 
 from .. import permissions, selectors, services
@@ -207,7 +208,10 @@ class ProjectUpdateView(FormShownToWhoMay, PermissionRequiredMixin, UpdateView):
                 fields=form.project_fields(),
                 objectives=form.objective_links(),
                 services=form.chosen_services(),
+                expected_version=form.loaded_version(),
             )
+        except StaleVersion as exc:
+            return stale_form(self, form, exc)
         except ValidationError as exc:
             return self.refused(form, exc)
         messages.success(self.request, f"{project.code} saved.")

@@ -2,8 +2,12 @@
 
 import pytest
 
+from changes import services
+from changes.models import ChangeTransition
 from itsm_pmo.admin import TransitionRecordAdmin
 from itsm_pmo.models import AuditTrailIsAppendOnly, TransitionRecord
+from tests.changes.factories import ChangeFactory
+from tests.factories import UserFactory
 
 
 def _concrete_trails():
@@ -52,3 +56,31 @@ def test_admin_shows_the_audit_trail_read_only(model):
     assert not model_admin.has_add_permission(None)
     assert not model_admin.has_change_permission(None)
     assert not model_admin.has_delete_permission(None)
+
+
+@pytest.mark.django_db
+def test_admin_refuses_to_alter_or_delete_an_audit_row_even_for_a_superuser(client):
+    # given a change that moved once, and a superuser in the admin
+    change = ChangeFactory(requester=UserFactory(roles=["engineer"]))
+    services.change_transition(change=change, to="assess", by=change.requester)
+    row = ChangeTransition.objects.get(change=change)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = f"/admin/changes/changetransition/{row.pk}/"
+    # when they open the row, post a rewritten one, and try to delete it
+    shown = client.get(f"{url}change/")
+    rewritten = client.post(f"{url}change/", {"from_state": "new", "to_state": "closed"})
+    deleted = client.post(f"{url}delete/", {"post": "yes"})
+    # and try to delete the change, which would take its trail with it
+    change_deleted = client.post(
+        f"/admin/changes/changerequest/{change.pk}/delete/", {"post": "yes"}
+    )
+    # then the row is shown and every write is refused
+    assert shown.status_code == 200
+    assert (rewritten.status_code, deleted.status_code, change_deleted.status_code) == (
+        403,
+        403,
+        403,
+    )
+    assert list(
+        ChangeTransition.objects.filter(change=change).values_list("from_state", "to_state")
+    ) == [("new", "assess")]
