@@ -350,7 +350,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 10)
 BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # A broker that vanishes without closing the connection would hang a publish (made after
+    # a request's commit, in the request) for ever: give up after seconds, and the caller
+    # keeps the work for later (itsm_pmo/tasks.py, resources/planning.py).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
 if CELERY_TASK_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(
         f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s) must be below "
