@@ -372,6 +372,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "resources.tasks.nightly_recompute",
         "schedule": crontab(hour=2, minute=15),
     },
+    "outbox-sweep": {
+        "task": "itsm_pmo.tasks.send_pending_tasks",
+        "schedule": crontab(minute="*"),
+    },
     "capacity-sweep": {
         "task": "resources.tasks.sweep_dirty_plan",
         "schedule": crontab(minute="*/5"),

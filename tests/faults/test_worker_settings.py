@@ -76,6 +76,7 @@ def calls_that_send(path: Path) -> list[tuple[str, int]]:
 # task (a recompute putting itself back for a burst of edits).
 SENDERS = {
     ("itsm_pmo/tasks.py", "_enqueue"),
+    ("itsm_pmo/tasks.py", "send_pending_tasks"),
     ("resources/planning.py", "request_recompute"),
     ("resources/tasks.py", "recompute_plan"),
 }
