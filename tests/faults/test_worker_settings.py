@@ -95,7 +95,7 @@ def test_tasks_are_sent_only_from_after_commit_hooks():
 @pytest.mark.worker
 def test_a_running_worker_has_this_configuration(celery_worker_process):
     # when the worker itself is asked what it runs with
-    inspect = app.control.inspect(timeout=5)
+    inspect = app.control.inspect(timeout=5, limit=1)
     conf = next(iter((inspect.conf(with_defaults=True) or {}).values()))
     stats = next(iter((inspect.stats() or {}).values()))
     # then
