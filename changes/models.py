@@ -55,7 +55,13 @@ class ChangeTemplate(models.Model):
     description = models.TextField(blank=True)
     category = models.CharField(max_length=60, blank=True)
     items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="templates")
-    effort_hours = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("2"))
+    # The effort a change from the template starts with: never negative, as on the change.
+    effort_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     backout_plan = models.TextField(blank=True)
     test_plan = models.TextField(blank=True)
     active = models.BooleanField(default=True)

@@ -1,6 +1,9 @@
 """Error pages: JSON in the API's shape under /api/, the portal's own pages elsewhere."""
 
-from django.http import HttpResponseServerError, JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -21,14 +24,38 @@ def forbidden(request, exception=None):
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 
 
+# The database went away under the request (a restart, a failover, a killed connection) or
+# gave up on it (a deadlock, a lock timeout): nothing is wrong with the request, and the next
+# one gets a new connection (CONN_HEALTH_CHECKS), so the client is told to try again.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error(request):
     """A 500 says only that it failed and under which request id (the log has the rest):
     never a traceback or a setting. The page is rendered without the request's context
-    processors, which read the database that may be what failed."""
+    processors, which read the database that may be what failed.
+
+    Django calls this for every exception a view or a middleware let through, while it is
+    being handled: a lost database is answered 503 with Retry-After instead."""
     rid = getattr(request, "request_id", None) or request_id.current()
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return service_unavailable(request, rid)
     if request.path.startswith("/api/"):
         detail = "Something went wrong on our side. Quote the request id when reporting it."
         body = error_body(500, "server_error", detail, request_id=rid)
         return JsonResponse(body, status=500)
     html = loader.get_template("errors/500.html").render({"request_id": rid})
     return HttpResponseServerError(html)
+
+
+def service_unavailable(request, rid: str | None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        detail = "The database is not answering. Try again in a few seconds."
+        body = error_body(503, "unavailable", detail, request_id=rid)
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        html = loader.get_template("errors/503.html").render({"request_id": rid})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,6 +1,6 @@
-"""The audit trail every workflow shares, and nothing else: the project package holds no tables
-of its own (it exists as an app so that Django sends it post_migrate, on which the role groups
-are brought up to date, see apps.py)."""
+"""The audit trail every workflow shares, and the outbox of side effects: the project package
+holds no other tables (it exists as an app so that Django sends it post_migrate, on which the
+role groups are brought up to date, see apps.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -56,3 +56,18 @@ class TransitionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("A recorded move is never deleted.")
+
+
+class PendingTask(models.Model):
+    """A side effect a write asked for (an e-mail), kept until it reaches the broker: the
+    outbox. Written in the write's own transaction, so it exists exactly when the write
+    committed; deleted once the task is queued. What a broker outage longer than the retries
+    after the commit left here, beat queues (itsm_pmo.tasks.send_pending_tasks)."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)!r}"

@@ -331,13 +331,39 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
 )
 CELERY_TASK_IGNORE_RESULT = True
+# A task's message is acknowledged when the task ends, not when it starts: a worker killed
+# mid-task (OOM, kill -9, a lost machine) leaves the message to be delivered again. A child
+# process that dies is rejected back to the queue at once; a whole worker that dies leaves
+# its message unacknowledged, and Redis hands it out again after the visibility timeout.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message reserved at a time: a killed worker strands one message, not a prefetch batch.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With late acknowledgement a broker connection lost mid-task redelivers the message; the
+# task still running here is cancelled rather than finishing beside its second delivery.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 600
-CELERY_TASK_SOFT_TIME_LIMIT = 540
+# Redis redelivers a message not acknowledged within the visibility timeout. Every time limit
+# (and every retry's countdown, which the worker holds unacknowledged) must end well before
+# it, or a task still running would be handed to a second worker beside itself.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 10)
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # A broker that vanishes without closing the connection would hang a publish (made after
+    # a request's commit, in the request) for ever: give up after seconds, and the caller
+    # keeps the work for later (itsm_pmo/tasks.py, resources/planning.py).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+if CELERY_TASK_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s) must be below "
+        f"CELERY_VISIBILITY_TIMEOUT ({BROKER_VISIBILITY_TIMEOUT} s): a task still running "
+        "would be delivered to a second worker"
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for celery beat; each app adds its entry here as it gains one.
@@ -345,6 +371,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "capacity-nightly": {
         "task": "resources.tasks.nightly_recompute",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "outbox-sweep": {
+        "task": "itsm_pmo.tasks.send_pending_tasks",
+        "schedule": crontab(minute="*"),
     },
     "capacity-sweep": {
         "task": "resources.tasks.sweep_dirty_plan",

@@ -8,6 +8,7 @@ edits keep arriving while it runs). Celery beat sweeps up whatever is still dirt
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -63,6 +64,20 @@ def request_recompute(*, force: bool = False) -> bool:
         PlanState.objects.filter(pk=1).update(queued_at=None)
         return False
     return True
+
+
+def reclaim_abandoned_run() -> bool:
+    """A run that claimed the pending edits and then died without a word (kill -9, a lost
+    machine) left the plan clean but unpublished: past the task's time limit it cannot still
+    be running, so its edits are pending again. True when such a run was found."""
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return bool(
+        PlanState.objects.filter(pk=1, running_since__lt=timezone.now() - limit).update(
+            running_since=None,
+            dirty=True,
+            dirty_since=Coalesce("dirty_since", Value(timezone.now())),
+        )
+    )
 
 
 def _input_changed(sender, **kwargs) -> None:

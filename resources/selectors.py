@@ -129,6 +129,9 @@ class PlanStatus:
     dirty: bool
     queued: bool
     running: bool
+    # The first edit the snapshot does not show: the picture is out of date since then
+    # (a run is on its way, or, with the broker down, waits for the sweep).
+    dirty_since: datetime | None = None
 
     @property
     def refreshing(self) -> bool:
@@ -141,7 +144,11 @@ def plan_status() -> PlanStatus:
     if state is None:
         return PlanStatus(None, False, False, False)
     return PlanStatus(
-        state.current, state.dirty, state.queued_at is not None, state.running_since is not None
+        state.current,
+        state.dirty,
+        state.queued_at is not None,
+        state.running_since is not None,
+        state.dirty_since if state.dirty else None,
     )
 
 

@@ -21,8 +21,10 @@ logger = logging.getLogger(__name__)
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,
-    soft_time_limit=300,
-    time_limit=360,
+    # A run takes seconds; one past these is stuck. Never past the global limit, which the
+    # settings keep below the broker's visibility timeout.
+    soft_time_limit=min(300, settings.CELERY_TASK_SOFT_TIME_LIMIT),
+    time_limit=min(360, settings.CELERY_TASK_TIME_LIMIT),
 )
 def recompute_plan(self, reason: str = "inputs changed") -> int | None:
     """Recompute and publish a snapshot. If another run holds the lock, try again shortly."""
@@ -82,8 +84,9 @@ def _still_busy() -> bool:
 @shared_task
 def sweep_dirty_plan() -> bool:
     """Beat: queue a run for a plan left dirty (a lost message, a crashed worker)."""
-    from .planning import request_recompute
+    from .planning import reclaim_abandoned_run, request_recompute
 
+    reclaim_abandoned_run()
     return request_recompute()
 
 

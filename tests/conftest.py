@@ -108,72 +108,101 @@ def background_tasks(transactional_db, settings):
         yield None
 
 
-def _worker(settings):
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from django.db import connection
-
+def _worker(settings, **kwargs):
+    """Start a worker (see spawn_worker), wait until it answers, stop it at the end."""
     from itsm_pmo.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     # Messages left by earlier runs belong to no database of ours; a run they stood for is
     # no longer queued, so the plan may ask for a new one.
     app.control.purge()
     from resources.models import PlanState
 
     PlanState.objects.filter(pk=1).update(queued_at=None)
-    hostname = f"test-{os.getpid()}@%h"
-    worker = subprocess.Popen(
+    worker = spawn_worker(**kwargs)
+    try:
+        wait_until_ready(worker)
+        yield worker
+    finally:
+        stop_worker(worker)
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def spawn_worker(*, app_module: str = "itsm_pmo", env: dict | None = None, output=None):
+    """`celery worker` in its own process (solo pool: the process is the one running the
+    task), on the test database; `env` adds to its environment; `output`, an open file, takes
+    what it prints (else a pipe)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    worker_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    if db["ENGINE"].endswith("postgresql"):
+        worker_env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    else:
+        worker_env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    worker_env.update(env or {})
+    hostname = f"test-{os.getpid()}-{len(_spawned)}@%h"
+    _spawned.append(hostname)
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "itsm_pmo",
+            app_module,
             "worker",
             "--pool=solo",
             "--concurrency=1",
-            "--loglevel=WARNING",
+            os.environ.get("TEST_WORKER_LOGLEVEL", "--loglevel=WARNING"),
             "--without-gossip",
             "--without-mingle",
             "-n",
             hostname,
         ],
-        env=env,
-        stdout=subprocess.PIPE,
+        env=worker_env,
+        stdout=output or subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+_spawned: list[str] = []
+
+
+def wait_until_ready(worker, timeout: float = 60) -> None:
+    import time
+
+    from itsm_pmo.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=1.0):
+            return
+        if worker.poll() is not None:
+            said = worker.stdout.read() if worker.stdout else "(see its output file)"
+            pytest.fail(f"the worker exited: {said}")
+    pytest.fail(f"the worker did not answer a ping within {timeout:.0f} s")
+
+
+def stop_worker(worker) -> None:
+    import subprocess
+
+    if worker.poll() is not None:
+        return
+    worker.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if app.control.ping(timeout=1.0):
-                break
-            if worker.poll() is not None:
-                pytest.fail(f"the worker exited: {worker.stdout.read()}")
-        else:
-            pytest.fail("the worker did not answer a ping within 60 s")
-        yield worker
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 @pytest.fixture(autouse=True)
