@@ -21,10 +21,28 @@ from .workflow import TransitionRefused
 
 
 class Pagination(PageNumberPagination):
-    """`page` and `page_size` (up to 500); results under `results`."""
+    """`page` and `page_size` (up to 500); results under `results`. A `page_size` that is
+    not a whole number from 1 is a 400 naming it (DRF would fall back to the default)."""
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.page_size
+        if not raw.isdecimal() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            # The schema says what the server accepts: whole numbers from 1.
+            parameter["schema"]["minimum"] = 1
+        return parameters
 
 
 class DatesInOrder:

@@ -8,6 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from .schema import ErrorSerializer
 from .throttles import TokenThrottle
 from .tokens import expires_at, issue_token
 
@@ -35,8 +36,12 @@ class TokenObtainView(ObtainAuthToken):
         request=AuthTokenSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Unknown user or wrong password (one answer)."),
-            429: OpenApiResponse(description="Locked out or throttled; see `Retry-After`."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Unknown user or wrong password (one answer)."
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Locked out or throttled; see `Retry-After`."
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

@@ -142,7 +142,7 @@ class ChangeViewSet(
 
     @extend_schema(methods=["post"], request=DecisionSerializer, responses=ApprovalSerializer)
     @extend_schema(methods=["get"], responses=ApprovalSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def approvals(self, request, pk=None):
         """The CAB's decisions; POST `{"decision": "approve"|"reject", "comment": …}`."""
         change = self.get_object()
@@ -180,7 +180,7 @@ class ChangeViewSet(
         return Response(self.get_serializer(change).data)
 
     @extend_schema(responses=SlotSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def slots(self, request, pk=None):
         """The next free windows of the same length in the coming four weeks."""
         return Response(SlotSerializer(suggest_slots(self.get_object()), many=True).data)

@@ -108,7 +108,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class IncidentTransitionLogSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)  # a deleted user's moves stay
 
     class Meta:
         model = IncidentTransition
