@@ -7,11 +7,13 @@ where `fields` appears for input errors and an error may add keys of its own
 """
 
 import math
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import exceptions, status
+from django.utils import timezone
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,7 +35,11 @@ class Pagination(PageNumberPagination):
             return self.page_size
         if not raw.isdecimal() or int(raw) < 1:
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
             )
         return min(int(raw), self.max_page_size)
 
@@ -43,6 +49,18 @@ class Pagination(PageNumberPagination):
             # The schema says what the server accepts: whole numbers from 1.
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A date-time answered in UTC, RFC 3339 (`2026-06-01T08:30:00Z`), whatever the local
+    time zone: a local rendering carries the zone's offsets of the day, historical ones
+    included (London before 1847 is -00:01:15, which no RFC 3339 parser reads). Input is
+    read as before (an offset is honoured; a naive time is local)."""
+
+    def to_representation(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
 
 class DatesInOrder:

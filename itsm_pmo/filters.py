@@ -45,7 +45,7 @@ class PortalFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, filter_ in self.filters.items():
+        for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.BooleanFilter):
                 # Each instance has its own copy of the filters: this one is ours to change.
                 filter_.field_class = StrictBooleanField

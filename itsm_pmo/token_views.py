@@ -8,6 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from .api import UtcDateTimeField
 from .schema import ErrorSerializer
 from .throttles import TokenThrottle
 from .tokens import expires_at, issue_token
@@ -15,7 +16,7 @@ from .tokens import expires_at, issue_token
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expires = serializers.DateTimeField(help_text="When the token stops being accepted.")
+    expires = UtcDateTimeField(help_text="When the token stops being accepted.")
 
 
 class TokenObtainView(ObtainAuthToken):

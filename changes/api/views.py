@@ -8,6 +8,8 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm_pmo.api import UtcDateTimeField
+
 from .. import selectors, services
 from ..choices import Risk
 from ..filtersets import ChangeFilterSet, FreezeFilterSet, ItemFilterSet
@@ -84,8 +86,8 @@ class RiskOverrideSerializer(drf_serializers.Serializer):
 
 
 class SlotSerializer(drf_serializers.Serializer):
-    start = drf_serializers.DateTimeField()
-    end = drf_serializers.DateTimeField()
+    start = UtcDateTimeField()
+    end = UtcDateTimeField()
     implementer_load = drf_serializers.FloatField(allow_null=True)
 
 
