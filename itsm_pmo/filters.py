@@ -10,6 +10,7 @@ from django_filters.widgets import BooleanWidget
 
 from .dates import PlausibleDateFilter, PlausibleDateTimeFilter
 
+BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -46,6 +47,11 @@ class PortalFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.NumberFilter):
+                # A number no column holds is bad input, not a database overflow (a 500).
+                filter_.extra.setdefault("min_value", -BIGGEST)
+                filter_.extra.setdefault("max_value", BIGGEST)
+                filter_.__dict__.pop("_field", None)
             if isinstance(filter_, django_filters.BooleanFilter):
                 # Each instance has its own copy of the filters: this one is ours to change.
                 filter_.field_class = StrictBooleanField
