@@ -124,9 +124,7 @@ def test_team_create_and_update_answer_with_headcount(api):
     assert updated.json()["headcount"] == 0
 
 
-def test_incident_create_requires_the_service_in_the_schema_as_in_the_service(
-    schema, api_clients
-):
+def test_incident_create_requires_the_service_in_the_schema_as_in_the_service(schema, api_clients):
     required = schema["components"]["schemas"]["IncidentRequest"]["required"]
     assert "service" in required
     response = api_clients("engineer").post(
