@@ -7,12 +7,14 @@ where `fields` appears for input errors and an error may add keys of its own
 """
 
 import math
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
-from rest_framework import exceptions, status
+from django.utils import timezone
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,10 +26,44 @@ from .workflow import TransitionRefused
 
 
 class Pagination(PageNumberPagination):
-    """`page` and `page_size` (up to 500); results under `results`."""
+    """`page` and `page_size` (up to 500); results under `results`. A `page_size` that is
+    not a whole number from 1 is a 400 naming it (DRF would fall back to the default)."""
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.page_size
+        if not raw.isdecimal() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            # The schema says what the server accepts: whole numbers from 1.
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A date-time answered in UTC, RFC 3339 (`2026-06-01T08:30:00Z`), whatever the local
+    time zone: a local rendering carries the zone's offsets of the day, historical ones
+    included (London before 1847 is -00:01:15, which no RFC 3339 parser reads). Input is
+    read as before (an offset is honoured; a naive time is local)."""
+
+    def to_representation(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
 
 class DatesInOrder:

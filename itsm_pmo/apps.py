@@ -20,6 +20,13 @@ class ItsmPmoConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        # Every model date-time in the API is answered in UTC (itsm_pmo/api.py).
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
+
+        from .api import UtcDateTimeField
+
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = UtcDateTimeField
         # After every migrate, models added since get their role permissions.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="itsm_pmo.sync_roles")
         # Every write bumps its table's version (itsm_pmo/table_versions.py).

@@ -1,10 +1,39 @@
-"""The base FilterSet: Bootstrap-styled fields, so every filter bar looks the same."""
+"""The base FilterSet: Bootstrap-styled fields, so every filter bar looks the same, and strict
+values, so a filter the API cannot read is a 400 naming it, never silently dropped."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.widgets import BooleanWidget
 
 from .dates import PlausibleDateFilter, PlausibleDateTimeFilter
+
+BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
+TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
+
+
+class StrictBooleanWidget(BooleanWidget):
+    """`true`/`false`/`1`/`0`; empty or `unknown` is no filter. Anything else is passed on
+    as typed, for the field to refuse (django-filter's widgets read it as "no filter")."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("", "unknown"):
+            return None
+        return TRUE_FALSE.get(str(value).strip().lower(), value)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    widget = StrictBooleanWidget
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        raise ValidationError("Give true or false.", code="invalid")
 
 
 class PortalFilterSet(django_filters.FilterSet):
@@ -17,6 +46,17 @@ class PortalFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.NumberFilter):
+                # A number no column holds is bad input, not a database overflow (a 500).
+                filter_.extra.setdefault("min_value", -BIGGEST)
+                filter_.extra.setdefault("max_value", BIGGEST)
+                filter_.__dict__.pop("_field", None)
+            if isinstance(filter_, django_filters.BooleanFilter):
+                # Each instance has its own copy of the filters: this one is ours to change.
+                filter_.field_class = StrictBooleanField
+                filter_.__dict__.pop("_field", None)
+                filter_.extra["widget"] = StrictBooleanWidget()
         for field in self.form.fields.values():
             widget = field.widget
             css = (
@@ -29,3 +69,16 @@ class PortalFilterSet(django_filters.FilterSet):
                 )
             )
             widget.attrs.setdefault("class", css)
+
+
+class ApiFilterBackend(DjangoFilterBackend):
+    """django-filter for the API: a list's filters apply to the list only (one object is
+    found by its id, whatever the query string says), and a FilterSet made from a viewset's
+    `filterset_fields` is a PortalFilterSet, as strict as the declared ones."""
+
+    filterset_base = PortalFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -255,10 +255,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "itsm_pmo.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "itsm_pmo.filters.ApiFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "itsm_pmo.schema.ApiSchema",
     "EXCEPTION_HANDLER": "itsm_pmo.api.exception_handler",
     # Counted in the shared cache (itsm_pmo/throttles.py). A person at the pages makes a few
     # API calls a minute, a script a few a second: 1200/min per user leaves both room and

@@ -8,13 +8,15 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from .api import UtcDateTimeField
+from .schema import ErrorSerializer
 from .throttles import TokenThrottle
 from .tokens import expires_at, issue_token
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expires = serializers.DateTimeField(help_text="When the token stops being accepted.")
+    expires = UtcDateTimeField(help_text="When the token stops being accepted.")
 
 
 class TokenObtainView(ObtainAuthToken):
@@ -35,8 +37,12 @@ class TokenObtainView(ObtainAuthToken):
         request=AuthTokenSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Unknown user or wrong password (one answer)."),
-            429: OpenApiResponse(description="Locked out or throttled; see `Retry-After`."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Unknown user or wrong password (one answer)."
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Locked out or throttled; see `Retry-After`."
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

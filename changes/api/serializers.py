@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group
 from rest_framework import serializers
 
-from ..choices import Decision, Outcome
+from ..choices import Decision, Outcome, Risk
 from ..models import (
     Approval,
     ApprovalPolicy,
@@ -67,6 +67,10 @@ class ApprovalSerializer(serializers.ModelSerializer):
 class ChangeSerializer(serializers.ModelSerializer):
     approvals = ApprovalSerializer(many=True, read_only=True)
     requester = serializers.StringRelatedField()
+    # Blank until set: declared here, since a read-only model field loses `allow_blank` and
+    # the schema would leave "" out of the enum.
+    risk_override = serializers.ChoiceField(choices=Risk.choices, allow_blank=True, read_only=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ChangeRequest
@@ -104,12 +108,10 @@ class ChangeSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "number",
             "risk",
-            "risk_override",
             "risk_override_reason",
             "freeze_exception",
             "freeze_exception_reason",
             "state",
-            "outcome",
             "approval_round",
             "created_at",
             "updated_at",

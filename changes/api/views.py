@@ -8,6 +8,7 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm_pmo.api import UtcDateTimeField
 from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
 
 from .. import selectors, services
@@ -86,8 +87,8 @@ class RiskOverrideSerializer(drf_serializers.Serializer):
 
 
 class SlotSerializer(drf_serializers.Serializer):
-    start = drf_serializers.DateTimeField()
-    end = drf_serializers.DateTimeField()
+    start = UtcDateTimeField()
+    end = UtcDateTimeField()
     implementer_load = drf_serializers.FloatField(allow_null=True)
 
 
@@ -152,7 +153,7 @@ class ChangeViewSet(
 
     @extend_schema(methods=["post"], request=DecisionSerializer, responses=ApprovalSerializer)
     @extend_schema(methods=["get"], responses=ApprovalSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def approvals(self, request, pk=None):
         """The CAB's decisions; POST `{"decision": "approve"|"reject", "comment": …}`."""
         change = self.get_object()
@@ -190,7 +191,7 @@ class ChangeViewSet(
         return Response(self.get_serializer(change).data)
 
     @extend_schema(responses=SlotSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def slots(self, request, pk=None):
         """The next free windows of the same length in the coming four weeks."""
         return Response(SlotSerializer(suggest_slots(self.get_object()), many=True).data)

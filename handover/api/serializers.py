@@ -44,7 +44,7 @@ class ReadinessSerializer(serializers.Serializer):
 
 
 class HandoverTransitionLogSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)  # a deleted user's moves stay
 
     class Meta:
         model = HandoverTransition
@@ -52,7 +52,7 @@ class HandoverTransitionLogSerializer(serializers.ModelSerializer):
 
 
 class HandoverSerializer(serializers.ModelSerializer):
-    accepted_by = serializers.StringRelatedField()
+    accepted_by = serializers.StringRelatedField(allow_null=True)  # until accepted
     go_live_on = serializers.DateField(read_only=True, allow_null=True)
     readiness = serializers.SerializerMethodField()
 

@@ -69,7 +69,7 @@ class HandoverViewSet(
         return Response(self.get_serializer(self._fresh(handover)).data)
 
     @extend_schema(responses=HandoverTransitionLogSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         """The state log, newest first."""
         log = self.get_object().transitions.select_related("by")

@@ -88,6 +88,13 @@ def _priority_of(fields: dict[str, Any]) -> int:
     return priority(impact, urgency)
 
 
+def missing_service_message(*, has_project: bool) -> str:
+    """Why an incident without a service is refused (the API's serializer says it too)."""
+    if has_project:
+        return "Say which of the project's services is affected."
+    return "Say which service is affected."
+
+
 @transaction.atomic
 def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
     """Log an incident as `reporter`; it gets its INC number from its id and its priority from
@@ -104,12 +111,7 @@ def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
         fields.pop("project", None)
     has_project = fields.get("project") is not None or fields.get("project_id")
     if fields.get("service") is None and not fields.get("service_id"):
-        message = (
-            "Say which of the project's services is affected."
-            if has_project
-            else "Say which service is affected."
-        )
-        raise ValidationError({"service": message})
+        raise ValidationError({"service": missing_service_message(has_project=bool(has_project))})
     if not (fields.get("title") or "").strip():
         raise ValidationError({"title": "Give the incident a short title."})
     fields.setdefault("opened_at", None)

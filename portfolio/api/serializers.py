@@ -128,7 +128,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class ScoreSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
-    scored_by = serializers.StringRelatedField(read_only=True)
+    scored_by = serializers.StringRelatedField(read_only=True, allow_null=True)
     fixed_on_update = ("project", "criterion")
 
     class Meta:

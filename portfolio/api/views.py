@@ -251,6 +251,7 @@ class RankingView(generics.GenericAPIView):
     serializer_class = RankedProjectSerializer
     filterset_class = ProjectFilterSet
 
+    @extend_schema(responses=RankedProjectSerializer(many=True))
     def get(self, request):
         weights = weights_from_query(request.query_params, selectors.criterion_ids())
         projects = self.filter_queryset(selectors.projects_visible_to(request.user))

@@ -112,7 +112,7 @@ class DemandSerializer(DatesInOrder, serializers.ModelSerializer):
 class ConflictSerializer(serializers.ModelSerializer):
     projects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     state = serializers.SerializerMethodField()
-    acknowledged_by = serializers.StringRelatedField()
+    acknowledged_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Conflict

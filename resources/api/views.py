@@ -33,6 +33,18 @@ class TeamViewSet(viewsets.ModelViewSet):
     filterset_class = TeamFilterSet
     ordering_fields = ["name", "headcount"]
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self._counted(serializer.instance)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        serializer.instance = self._counted(serializer.instance)
+
+    def _counted(self, team):
+        """The saved team again from the list's query, with its head count and hours."""
+        return selectors.team_list().get(pk=team.pk)
+
 
 class PersonViewSet(viewsets.ModelViewSet):
     """People (their skills read-only here). Plain CRUD: the role's model permission (PMO

@@ -10,6 +10,7 @@ from portfolio.selectors import projects_visible_to
 
 from ...choices import IncidentState
 from ...models import Incident, IncidentTransition, Problem, WorkLog
+from ..services import missing_service_message
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -62,8 +63,18 @@ class IncidentSerializer(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
         ]
-        # The service is checked by the service layer, which says why it is needed.
-        extra_kwargs = {"service": {"required": False}, "opened_at": {"required": False}}
+        # Every incident is on a service (the model and `incident_log` say so): required here
+        # too, so the schema tells a client what the service layer will ask for.
+        extra_kwargs = {"opened_at": {"required": False}}
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict) and "service" in exc.detail and not data.get("service"):
+                has_project = bool(data.get("project") or data.get("caused_by_change"))
+                exc.detail["service"] = [missing_service_message(has_project=has_project)]
+            raise
 
     def validate(self, attrs):
         opened = attrs.get("opened_at")
@@ -108,7 +119,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class IncidentTransitionLogSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)  # a deleted user's moves stay
 
     class Meta:
         model = IncidentTransition

@@ -65,7 +65,7 @@ class IncidentViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
 
     @extend_schema(responses=IncidentTransitionLogSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         """The state log, newest first."""
         log = self.get_object().transitions.select_related("by")
