@@ -114,10 +114,14 @@ def test_role_matrix_every_endpoint_as_every_user(db):
     admin_want = table.get(("GET", ADMIN))
     for url in support.admin_urls():
         for name in support.USERS:
-            status = clients[name].get(url).status_code
+            response = clients[name].get(url)
             sent += 1
-            if admin_want is None or status not in admin_want[name]:
-                mismatches.append(f"GET {url} (admin): {name} {status}")
+            if admin_want is None or response.status_code not in admin_want[name]:
+                mismatches.append(f"GET {url} (admin): {name} {response.status_code}")
+            elif response.status_code == 302 and not response["Location"].startswith(
+                ("/admin/login/", "/accounts/login/")  # the admin's sign-in, or the portal's
+            ):
+                mismatches.append(f"GET {url} (admin): {name} sent to {response['Location']}")
 
     elapsed = time.monotonic() - started
     print(f"\nrole matrix: {sent} requests in {elapsed:.1f} s")
