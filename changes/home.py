@@ -9,6 +9,7 @@ from itsm_pmo.home import WorkItem, WorkPanel
 from . import selectors
 from .choices import ACTIVE_STATES, ChangeState
 from .models import ChangeRequest
+from .permissions import may_sit_on_cab
 
 
 def _window(change) -> str:
@@ -36,7 +37,7 @@ def first_of_cab_queue(user, shown: int = SHOWN) -> list:
 
 
 def cab_panel(user) -> WorkPanel | None:
-    if not user.has_perm("changes.approve_changerequest"):
+    if not may_sit_on_cab(user):
         return None
     queue = first_of_cab_queue(user)
     items = [

@@ -7,7 +7,7 @@ show a button or a form. Which moves a role may make is in the move table (workf
 
 from itsm_pmo.permissions import Actor, may_add, may_change, may_view
 
-from .models import ChangeRequest, PostImplementationReview
+from .models import ApprovalPolicy, ChangeRequest, PostImplementationReview
 
 
 def _group_names(user: Actor) -> frozenset[str]:
@@ -53,6 +53,17 @@ def may_decide(user: Actor, change: ChangeRequest, *, approving_role: str) -> bo
     if is_own(user, change):
         return False
     return bool(user.is_superuser) or approving_role in _group_names(user)
+
+
+def may_sit_on_cab(user: Actor) -> bool:
+    """Who opens the CAB queue: whoever may decide some change, i.e. a member of a group an
+    approval policy names (the policies say who decides, so they say who sees what waits),
+    the ITSM managers (emergencies always need one) and the superuser."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("changes.approve_changerequest"):
+        return True
+    return ApprovalPolicy.objects.filter(approver_group__name__in=_group_names(user)).exists()
 
 
 def may_override_risk(user: Actor, change: ChangeRequest) -> bool:

@@ -176,10 +176,12 @@ class HandoverUpdateView(PermissionRequiredMixin, UpdateView):
     queryset = Handover.objects.select_related("project")
     context_object_name = "handover"
 
-    def get(self, request, *args, **kwargs):
-        if not may_plan(request.user, self.get_object()):
+    def dispatch(self, request, *args, **kwargs):
+        # The form's door for every method: a POST from a role that does not plan is refused
+        # before its input is read, as the API refuses it.
+        if request.user.is_authenticated and not may_plan(request.user, self.get_object()):
             raise PermissionDenied("Only PMO leads and ITSM managers plan a handover.")
-        return super().get(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from itsm_pmo.permissions import Actor
-from itsm_pmo.roles import roles_of
+from itsm_pmo.roles import Role, has_role
 from resources import selectors as capacity
 from resources.engine import fit
 from resources.engine.calendar import Horizon
@@ -39,14 +39,15 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     portfolio and everything that hangs off it (changes, handovers, incidents, lessons),
     because the portal exists so that both sides see one picture (docs/decisions.md,
     "Visibility"). Who may change a project is the predicates' business, not this."""
-    if not user.is_authenticated or not roles_of(user):
+    if not user.is_authenticated or not has_role(user, Role.values):
         return Project.objects.none()
     return Project.objects.all()
 
 
 def openable(user: Actor, ids: Iterable[int]) -> set[int]:
     """Which of these projects the user may open (no query)."""
-    return set(ids) if user.is_authenticated and roles_of(user) else set()
+    # has_role: a superuser counts as holding every role (the admin opens every project).
+    return set(ids) if user.is_authenticated and has_role(user, Role.values) else set()
 
 
 def projects() -> QuerySet[Project]:

@@ -126,10 +126,13 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
     form_class = ChangeForm
     template_name = "changes/change_form.html"
 
-    def get(self, request, *args, **kwargs):
-        if not permissions.may_raise(request.user):
+    def dispatch(self, request, *args, **kwargs):
+        # The form's door for every method: a POST from a role that does not raise changes
+        # is refused before its input is read, as the API refuses it (not answered with the
+        # form and its errors).
+        if request.user.is_authenticated and not permissions.may_raise(request.user):
             raise PermissionDenied("Your role does not raise changes.")
-        return super().get(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         milestone_id = self.request.GET.get("milestone")
@@ -184,6 +187,12 @@ class ChangeUpdateView(PermissionRequiredMixin, UpdateView):
             )
             return redirect_back(request, change.get_absolute_url())
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # The same door for the POST: refused before its input is read, as in the API.
+        if not permissions.may_edit(request.user, self.get_object()):
+            raise PermissionDenied("Engineers edit the changes they raised or implement.")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)

@@ -42,10 +42,12 @@ class IncidentCreateView(PermissionRequiredMixin, CreateView):
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
 
-    def get(self, request, *args, **kwargs):
-        if not may_log_incident(request.user):
+    def dispatch(self, request, *args, **kwargs):
+        # The form's door for every method: a POST from a role that does not log incidents
+        # is refused before its input is read, as the API refuses it.
+        if request.user.is_authenticated and not may_log_incident(request.user):
             raise PermissionDenied("Only engineers and ITSM managers log incidents.")
-        return super().get(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

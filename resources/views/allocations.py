@@ -26,6 +26,7 @@ NOT_A_PLANNER = "Only PMO leads and team managers plan people's time."
 
 
 class _AllocationFormMixin(LoginRequiredMixin):
+    http_method_names = ["get", "post"]  # a page's form; the API is the door for the rest
     model = Allocation
     form_class = AllocationForm
     template_name = "resources/allocation_form.html"
@@ -77,8 +78,9 @@ def _allocation(pk: int) -> Allocation:
 class AllocationUpdateView(_AllocationFormMixin, UpdateView):
     def get_object(self, queryset=None):
         allocation = _allocation(self.kwargs["pk"])
-        if self.request.method == "GET":  # the form is shown only to who may save it
-            require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
+        # The form is shown only to who may save it, and a POST from anyone else is refused
+        # before its input is read (as the API refuses it); the service asks again.
+        require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
         return allocation
 
     def get_form_kwargs(self):
@@ -89,13 +91,17 @@ class AllocationUpdateView(_AllocationFormMixin, UpdateView):
 
 
 class AllocationDeleteView(LoginRequiredMixin, DeleteView):
+    # No DELETE: Django's DeleteView would delete without the service (and answered 500 for
+    # want of a success URL); the page's POST goes through `allocation_delete`.
+    http_method_names = ["get", "post"]
     model = Allocation
     template_name = "resources/allocation_confirm_delete.html"
 
     def get_object(self, queryset=None):
         allocation = _allocation(self.kwargs["pk"])
-        if self.request.method == "GET":  # the question is asked only of who may answer it
-            require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
+        # The question is asked only of who may answer it, and an answer from anyone else is
+        # refused before it is read; the service asks again.
+        require(may_change_allocation(self.request.user, allocation), services.NOT_YOURS)
         return allocation
 
     def form_valid(self, form):

@@ -56,6 +56,24 @@ def test_cab_queue_is_for_itsm_managers(page_clients):
     )
 
 
+def test_cab_queue_opens_to_a_member_of_the_group_a_policy_names(client):
+    # given a policy naming the group `cab` for normal changes, and a change waiting for it
+    cab = Group.objects.create(name="cab")
+    ApprovalPolicy.objects.create(change_type="normal", risk="", approver_group=cab, quorum=1)
+    change = waiting_change()
+    member = UserFactory(roles=["engineer"])
+    member.groups.add(cab)
+    outsider = UserFactory(roles=["engineer"])
+    # when the member and another engineer open the queue
+    client.force_login(member)
+    html = client.get("/changes/cab/").content.decode()
+    client.force_login(outsider)
+    refused = client.get("/changes/cab/")
+    # then the member sees the change (and the queue's tab), the other engineer is refused
+    assert change.number in html and 'href="/changes/cab/"' in html
+    assert refused.status_code == 403
+
+
 def test_cab_queue_lists_what_waits_for_me_only(page_clients, role_user):
     manager = role_user("itsm_manager")
     client = page_clients("itsm_manager")

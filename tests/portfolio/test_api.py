@@ -344,3 +344,19 @@ def test_api_project_delete_takes_its_stage_log(api):
     # when it is deleted, then it goes with its (append-only) log
     assert api.delete(f"/api/portfolio/projects/{project.pk}/").status_code == 204
     assert not Project.objects.exists()
+
+
+def test_portfolio_api_superuser_reads_every_project(client):
+    # given a project and a superuser who holds no role
+    project = ProjectFactory()
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    nobody = UserFactory(username="no_role")
+    # when each asks for it
+    client.force_login(root)
+    seen = client.get(f"/api/portfolio/projects/{project.pk}/")
+    client.force_login(nobody)
+    unseen = client.get(f"/api/portfolio/projects/{project.pk}/")
+    # then the superuser reads it (it counts as holding every role); a user with no role is
+    # refused at the door
+    assert seen.status_code == 200
+    assert unseen.status_code == 403

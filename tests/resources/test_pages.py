@@ -104,3 +104,20 @@ def test_conflict_list_ticks_belong_to_the_acknowledge_form(page_clients):
     # and an onlooker sees neither ticks nor the form
     html = page_clients("engineer").get("/resources/conflicts/").content.decode()
     assert "conflict-acknowledge" not in html and "conflict-check" not in html
+
+
+def test_allocation_pages_refuse_who_does_not_plan_and_take_no_delete(page_clients):
+    # given an allocation (planned by PMO leads)
+    allocation = AllocationFactory()
+    edit = f"/resources/allocations/{allocation.pk}/edit/"
+    delete = f"/resources/allocations/{allocation.pk}/delete/"
+    engineer, lead = page_clients("engineer"), page_clients("pmo_lead")
+    # when an engineer posts to its pages (even an empty form), and anyone sends DELETE
+    # then the engineer is refused before the form is read, DELETE is not a method of the page
+    assert engineer.post(edit, {}).status_code == 403
+    assert engineer.post(delete).status_code == 403
+    assert lead.post(edit, {}).status_code == 200  # the form again, with its errors
+    assert lead.delete(delete).status_code == 405
+    # and the allocation is still there; the PMO lead's POST removes it
+    assert lead.post(delete).status_code == 302
+    assert not type(allocation).objects.filter(pk=allocation.pk).exists()
