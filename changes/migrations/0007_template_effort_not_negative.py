@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("changes", "0005_plausible_dates"),
+        ("changes", "0006_protect_referenced_rows"),
     ]
 
     operations = [
