@@ -69,7 +69,7 @@ POST   /api/portfolio/projects/                         401   403   201   403   
 GET    /api/portfolio/projects/{id}/                    401   200   200   200   200   200   401
 PUT    /api/portfolio/projects/{id}/                    401   403   200   403   403   403   401
 PATCH  /api/portfolio/projects/{id}/                    401   403   200   403   403   403   401
-DELETE /api/portfolio/projects/{id}/                    401   403   204   403   403   403   401
+DELETE /api/portfolio/projects/{id}/                    401   403   409   403   403   403   401
 POST   /api/portfolio/projects/{id}/transition/         401   403   200   403   403   403   401
 GET    /api/portfolio/ranking/                          401   200   200   200   200   200   401
 GET    /api/portfolio/risks/                            401   200   200   200   200   200   401
