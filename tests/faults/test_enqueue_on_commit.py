@@ -28,6 +28,7 @@ def broker_queue(transactional_db, settings):
     needs_postgresql_and_broker()
     person, project = PersonFactory(contracted_hours=Decimal(40)), ProjectFactory()
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager_before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     app.control.purge()
     PlanState.objects.update_or_create(
@@ -45,7 +46,7 @@ def broker_queue(transactional_db, settings):
 
     yield person, project, sent
     app.control.purge()
-    app.conf.task_always_eager = True
+    app.conf.task_always_eager = eager_before
 
 
 def bookings(person, project, n):

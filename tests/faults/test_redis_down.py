@@ -53,6 +53,7 @@ def own_redis(transactional_db, settings, tmp_path):
     # One retry after a commit, over long before Redis is back: what reaches the worker then
     # comes from the outbox (the retries' own catching up: tests/platform/test_after_commit.py)
     settings.AFTER_COMMIT_RETRY_SECONDS = (1.0,)
+    eager_before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     server.worker_log = tmp_path / "worker.log"
     output = open(server.worker_log, "a")  # noqa: SIM115
@@ -93,7 +94,7 @@ def own_redis(transactional_db, settings, tmp_path):
             for worker in workers:
                 stop_worker(worker)
             server.stop()
-            app.conf.task_always_eager = True
+            app.conf.task_always_eager = eager_before
             print(server.worker_log.read_text())  # shown when the test fails
 
 

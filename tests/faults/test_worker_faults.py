@@ -32,6 +32,7 @@ def workers(transactional_db, settings, tmp_path):
     """Start faulty workers on demand (`workers(env)`); whatever is left is stopped."""
     needs_postgresql_and_broker()
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager_before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     forget_unacknowledged()
     started = []
@@ -51,7 +52,7 @@ def workers(transactional_db, settings, tmp_path):
     forget_unacknowledged()
     for log in sorted(tmp_path.glob("worker-*.log")):
         print(f"--- {log.name}\n{log.read_text()}")  # shown when the test fails
-    app.conf.task_always_eager = True
+    app.conf.task_always_eager = eager_before
 
 
 def forget_unacknowledged():
