@@ -12,8 +12,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rates(settings):
-    """rates(user="3/min") -> those API rates for this test (the others as configured)."""
+def rates(settings, monkeypatch):
+    """rates(user="3/min") -> those API rates for this test (the others as configured).
+
+    The clock stands still half-way through a minute: the rates count in fixed windows, and a
+    test whose requests straddled a window's end would see its count start again."""
+    import time
+
+    from itsm_pmo.throttles import WindowRateThrottle
+
+    middle = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr(WindowRateThrottle, "timer", staticmethod(lambda: middle))
 
     def set_rates(**changed):
         framework = dict(django_settings.REST_FRAMEWORK)
