@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from itsm_pmo.admin import TransitionRecordAdmin
 
-from .models import HandoverTransition, IncidentTransition, ReadinessCriterion
+from .models import HandoverTransition, IncidentTransition, ProblemTransition, ReadinessCriterion
 
 
 @admin.register(ReadinessCriterion)
@@ -25,3 +25,8 @@ class HandoverTransitionAdmin(TransitionRecordAdmin):
 @admin.register(IncidentTransition)
 class IncidentTransitionAdmin(TransitionRecordAdmin):
     list_select_related = ["incident", "by"]
+
+
+@admin.register(ProblemTransition)
+class ProblemTransitionAdmin(TransitionRecordAdmin):
+    list_select_related = ["problem", "by"]

@@ -357,7 +357,11 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
                 incident=incident,
                 to=to,
                 by=reporter,
-                resolution_notes="Restored service; root cause recorded on the problem.",
+                resolution_notes=(
+                    "Restored service; root cause recorded on the problem."
+                    if to == "resolved"
+                    else ""
+                ),
             )
         worker = (
             person

@@ -302,3 +302,16 @@ class IncidentTransition(TransitionRecord):
 
     class Meta(TransitionRecord.Meta):
         pass
+
+
+class ProblemTransition(TransitionRecord):
+    """One move of a problem record between states (append-only; see itsm_pmo.models)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, choices=ProblemState.choices)
+    to_state = models.CharField(max_length=30, choices=ProblemState.choices)
+
+    subject_field = "problem"
+
+    class Meta(TransitionRecord.Meta):
+        pass

@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "itsm_pmo.middleware.PageLoginRequiredMiddleware",
+    # After the sign-in check: a NUL in a form field or a parameter is a 400 before any view.
+    "itsm_pmo.nul_guard.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before the page cache, which answers kept pages for the session's user.
     "itsm_pmo.session_timeout.SessionTimeoutMiddleware",
@@ -295,6 +297,7 @@ SPECTACULAR_SETTINGS = {
         "HandoverStateEnum": "handover.choices.HandoverState",
         "IncidentLevelEnum": "handover.choices.Level",
         "IncidentStateEnum": "handover.choices.IncidentState",
+        "ProblemStateEnum": "handover.choices.ProblemState",
         "KnowledgeStateEnum": "knowledge.choices.KnowledgeState",
         "KnowledgeImpactEnum": "knowledge.choices.Impact",
     },

@@ -9,7 +9,7 @@ from .workflow import TABLES, MoveTable
 # Where the apps keep their move tables: `<app>.workflow` and a discipline's sub-package.
 WORKFLOW_MODULES = ("workflow", "incidents.workflow")
 # The order the docs follow: the life of a piece of work; any other workflow after, by name.
-ORDER = ("project", "change", "handover", "incident", "lesson", "article")
+ORDER = ("project", "change", "handover", "incident", "problem", "lesson", "article")
 
 
 def load_tables() -> list[MoveTable]:

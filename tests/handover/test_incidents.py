@@ -127,7 +127,7 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
     incident = in_state(log(reporter, service), start)
     response = api_clients("engineer").post(
         f"{URL}{incident.pk}/transition/",
-        {"to": to, "resolution_notes": "Restarted the pool"},
+        {"to": to, "resolution_notes": "Restarted the pool" if to == "resolved" else ""},
         format="json",
     )
     incident.refresh_from_db()
@@ -143,6 +143,19 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
         body = response.json()
         assert body["allowed"] == list(MOVES.targets(start))
         assert body["current"] == start and incident.state == start
+
+
+def test_incidents_only_resolving_takes_resolution_notes(api_clients, reporter, service):
+    incident = log(reporter, service)
+    url = f"{URL}{incident.pk}/transition/"
+    client = api_clients("engineer")
+    refused = client.post(url, {"to": "in_progress", "resolution_notes": "Fixed"}, format="json")
+    assert refused.status_code == 400 and "resolution_notes" in refused.json()["fields"]
+    incident.refresh_from_db()
+    assert (incident.state, incident.resolution_notes) == ("new", "")
+    assert not incident.transitions.exists()
+    started = client.post(url, {"to": "in_progress", "comment": "On it"}, format="json")
+    assert started.status_code == 200 and started.json()["resolution_notes"] == ""
 
 
 def test_incidents_resolve_needs_notes_and_reopen_clears_resolution(api_clients, reporter, service):
@@ -281,10 +294,12 @@ def test_problems_itsm_managers_write_engineers_read(api_clients, reporter, serv
         executive=403,
     )
     manager = api_clients("itsm_manager")
-    bad = manager.post(
+    # the state is not written with the record: it moves with `transition/`
+    made = manager.post(
         "/api/handover/problems/", {"title": "x", "state": "known_error"}, format="json"
     )
-    assert bad.status_code == 400 and "workaround" in bad.json()["fields"]
+    assert made.status_code == 201 and made.json()["state"] == "open"
+    Problem.objects.filter(pk=made.json()["id"]).delete()
     problem = Problem.objects.get()
     assert problem.number == f"PRB{problem.pk:07d}"
     incident = log(reporter, service)
@@ -293,6 +308,57 @@ def test_problems_itsm_managers_write_engineers_read(api_clients, reporter, serv
     )
     assert linked.status_code == 200
     assert manager.get(f"/api/handover/problems/{problem.pk}/").json()["incidents"] == [incident.pk]
+
+
+def test_problems_move_by_their_table_and_every_move_is_recorded(api_clients, role_user):
+    manager, url = api_clients("itsm_manager"), "/api/handover/problems/"
+    problem = api_clients("itsm_manager").post(url, {"title": "Pool exhaustion"}, format="json")
+    move = f"{url}{problem.json()['id']}/transition/"
+    # a known error needs its workaround first (409, with what is allowed now)
+    refused = manager.post(move, {"to": "known_error"}, format="json")
+    assert refused.status_code == 409 and refused.json()["allowed"] == ["resolved"]
+    # an engineer reads problems but does not move them
+    assert api_clients("engineer").post(move, {"to": "resolved", "comment": "x"}).status_code == 403
+    # resolving says why
+    unexplained = manager.post(move, {"to": "resolved"}, format="json")
+    assert unexplained.status_code == 400 and "comment" in unexplained.json()["fields"]
+    assert Problem.objects.get().state == "open" and not Problem.objects.get().transitions.exists()
+    # with the workaround written, it becomes a known error, then is resolved
+    manager.patch(f"{url}{problem.json()['id']}/", {"workaround": "Recycle nightly"}, format="json")
+    assert manager.post(move, {"to": "known_error"}, format="json").json()["state"] == "known_error"
+    assert manager.post(move, {"to": "resolved", "comment": "Pool resized"}).status_code == 200
+    log = manager.get(f"{url}{problem.json()['id']}/transitions/").json()
+    assert [(row["from_state"], row["to_state"], row["comment"]) for row in log] == [
+        ("known_error", "resolved", "Pool resized"),
+        ("open", "known_error", ""),
+    ]
+    assert log[0]["by"] == role_user("itsm_manager").username
+
+
+def test_problems_known_error_keeps_its_workaround(role_user):
+    manager = role_user("itsm_manager")
+    # a record made as a known error gets there by the table, and says so in its trail
+    problem = services.problem_create(
+        by=manager, title="Cache stampede", workaround="Warm the cache", state="known_error"
+    )
+    assert [(t.from_state, t.to_state) for t in problem.transitions.all()] == [
+        ("open", "known_error")
+    ]
+    # its workaround cannot then be erased; its root cause can be written
+    with pytest.raises(ValidationError) as refused:
+        services.problem_update(problem=problem, by=manager, fields={"workaround": " "})
+    assert "workaround" in refused.value.message_dict
+    services.problem_update(problem=problem, by=manager, fields={"root_cause": "No TTL jitter"})
+    # and the state is not an edit
+    with pytest.raises(ValidationError) as refused:
+        services.problem_update(problem=problem, by=manager, fields={"state": "open"})
+    assert "state" in refused.value.message_dict
+    problem.refresh_from_db()
+    assert (problem.state, problem.workaround, problem.root_cause) == (
+        "known_error",
+        "Warm the cache",
+        "No TTL jitter",
+    )
 
 
 def test_worklogs_engineers_record_their_time(api_clients, role_user, reporter, service):

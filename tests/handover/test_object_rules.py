@@ -255,5 +255,6 @@ class TestProblemRules(ObjectRuleCase):
         url = f"{API}/problems/{obj.pk}/"
         return [
             Write("api", "patch", url, {"root_cause": "Pool capped at 20 connections."}),
+            Write("api", "post", f"{url}transition/", {"to": "resolved", "comment": "Fixed"}),
             Write("api", "delete", url),
         ]

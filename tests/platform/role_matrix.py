@@ -219,6 +219,8 @@ GET    /api/handover/problems/{id}/                     401   200   200   200   
 PUT    /api/handover/problems/{id}/                     401   403   403   200   403   403   401
 PATCH  /api/handover/problems/{id}/                     401   403   403   200   403   403   401
 DELETE /api/handover/problems/{id}/                     401   403   403   204   403   403   401
+POST   /api/handover/problems/{id}/transition/          401   403   403   200   403   403   401
+GET    /api/handover/problems/{id}/transitions/         401   200   200   200   200   200   401
 GET    /api/handover/worklogs/                          401   200   200   200   200   200   401
 POST   /api/handover/worklogs/                          401   403   403   201   403   403   401
 GET    /api/handover/worklogs/{id}/                     401   200   200   200   200   200   401

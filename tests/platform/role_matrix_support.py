@@ -255,6 +255,7 @@ ACTION_BODIES = {
     },
     ("POST", "/api/handover/handovers/{id}/transition/"): {"to": "readiness_review"},
     ("POST", "/api/handover/incidents/{id}/transition/"): {"to": "in_progress"},
+    ("POST", "/api/handover/problems/{id}/transition/"): {"to": "resolved", "comment": "m"},
     ("POST", "/api/knowledge/lessons/{id}/apply/"): {"project": "project"},
     ("POST", "/api/knowledge/lessons/{id}/transition/"): {"to": "archived"},
     ("POST", "/api/knowledge/articles/{id}/transition/"): {"to": "archived"},

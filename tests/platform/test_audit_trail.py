@@ -23,6 +23,7 @@ def test_every_workflow_records_its_moves_in_the_shared_trail():
         "ChangeTransition",
         "HandoverTransition",
         "IncidentTransition",
+        "ProblemTransition",
         "LessonTransition",
         "ArticleTransition",
     }

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from itsm_pmo.workflow_docs import load_tables, render
 
-WORKFLOWS = {"project", "change", "handover", "incident", "lesson", "article"}
+WORKFLOWS = {"project", "change", "handover", "incident", "problem", "lesson", "article"}
 
 
 def test_workflow_docs_match_the_move_tables():

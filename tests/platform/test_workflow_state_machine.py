@@ -1,4 +1,4 @@
-"""Random moves by random people over projects, changes, handovers and incidents, through
+"""Random moves by random people over projects, changes, handovers, incidents and problems, through
 the API: the state is always one the workflow knows, a move is made only when its table
 lists it, every move made leaves exactly one audit row that says it, a refusal changes
 nothing, and no call ends in a server error (issue 14, "Bad input").
@@ -16,12 +16,13 @@ from rest_framework.test import APIClient
 
 from changes.workflow import MOVES as CHANGE_MOVES
 from handover.incidents.workflow import MOVES as INCIDENT_MOVES
+from handover.incidents.workflow import PROBLEM_MOVES
 from handover.workflow import MOVES as HANDOVER_MOVES
 from itsm_pmo.roles import Role
 from portfolio.workflow import MOVES as PROJECT_MOVES
 from tests.changes.factories import ChangeFactory
 from tests.factories import PersonFactory, ProjectFactory, UserFactory
-from tests.handover.factories import HandoverFactory, IncidentFactory
+from tests.handover.factories import HandoverFactory, IncidentFactory, ProblemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,12 @@ KINDS = {
         INCIDENT_MOVES,
         "state",
         IncidentFactory,
+    ),
+    "problem": (
+        "/api/handover/problems/{}/transition/",
+        PROBLEM_MOVES,
+        "state",
+        lambda: ProblemFactory(workaround="Restart the pool nightly."),
     ),
 }
 ROLES = [role.value for role in Role]

@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from portfolio.selectors import projects_visible_to
 
-from ...choices import IncidentState
-from ...models import Incident, IncidentTransition, Problem, WorkLog
+from ...choices import IncidentState, ProblemState
+from ...models import Incident, IncidentTransition, Problem, ProblemTransition, WorkLog
 from ..services import missing_service_message
 
 
@@ -115,7 +115,18 @@ class ProblemSerializer(serializers.ModelSerializer):
             "incidents",
             "created_at",
         ]
-        read_only_fields = ["number", "created_at"]
+        # The state moves only with `transition/`, so every move is recorded.
+        read_only_fields = ["number", "state", "created_at"]
+
+
+class ProblemTransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text=f"One of {', '.join(ProblemState.values)}.")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why it moves (recorded); needed to resolve and to reopen.",
+    )
 
 
 class IncidentTransitionLogSerializer(serializers.ModelSerializer):
@@ -124,3 +135,8 @@ class IncidentTransitionLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = IncidentTransition
         fields = ["from_state", "to_state", "by", "at", "comment"]
+
+
+class ProblemTransitionLogSerializer(IncidentTransitionLogSerializer):
+    class Meta(IncidentTransitionLogSerializer.Meta):
+        model = ProblemTransition

@@ -1,4 +1,4 @@
-"""The incident API: incidents (with `transition/`), work logs and problems.
+"""The incident API: incidents and problems (each with `transition/`), and work logs.
 
 Every write goes through a service of handover.incidents.services, which asks the predicates
 (403) and the move table (409); the viewsets only validate input and call it."""
@@ -15,6 +15,8 @@ from .serializers import (
     IncidentTransitionLogSerializer,
     IncidentTransitionSerializer,
     ProblemSerializer,
+    ProblemTransitionLogSerializer,
+    ProblemTransitionSerializer,
     WorkLogSerializer,
 )
 
@@ -91,7 +93,7 @@ class WorkLogViewSet(
 
 class ProblemViewSet(viewsets.ModelViewSet):
     """Problem records grouping incidents under one root cause (ITSM managers write); a known
-    error has a workaround."""
+    error has a workaround. The state moves only with `transition/`."""
 
     queryset = selectors.problem_list()
     serializer_class = ProblemSerializer
@@ -109,3 +111,23 @@ class ProblemViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.problem_delete(problem=instance, by=self.request.user)
+
+    @extend_schema(request=ProblemTransitionSerializer, responses=ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the problem: 409 with the allowed moves when the table refuses; resolving and
+        reopening need a `comment`."""
+        problem = self.get_object()
+        body = ProblemTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        problem = services.problem_transition(
+            problem=problem, by=request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
+
+    @extend_schema(responses=ProblemTransitionLogSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, pk=None):
+        """The state log, newest first."""
+        log = self.get_object().transitions.select_related("by")
+        return Response(ProblemTransitionLogSerializer(log, many=True).data)
