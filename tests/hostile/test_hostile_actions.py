@@ -17,7 +17,7 @@ from functools import cache as once
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from tests.factories import PersonFactory
@@ -94,6 +94,8 @@ def actions() -> list[tuple[str, str, dict, str]]:
 
 def rows_holding(value: str) -> list[str]:
     """Every model field some row of which holds exactly `value`."""
+    if "\x00" in value and connection.vendor == "postgresql":
+        return []  # PostgreSQL text cannot hold a NUL, nor be compared with one
     holding = []
     for model in apps.get_models():
         for name in free_text_fields(model):
