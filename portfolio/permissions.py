@@ -8,8 +8,15 @@ the project (its stage, its owner) has one place to go when it comes.
 """
 
 from itsm_pmo.permissions import Actor
+from itsm_pmo.roles import Role, has_role
 
 from .models import Project
+
+
+def may_read_projects(user: Actor) -> bool:
+    """Anyone signed in with a role reads every project and what hangs off it: one rule of
+    visibility (docs/decisions.md, "Visibility"); a superuser counts as holding every role."""
+    return bool(user.is_authenticated and has_role(user, Role.values))
 
 
 def may_create_project(user: Actor) -> bool:

@@ -12,7 +12,6 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from itsm_pmo.permissions import Actor
-from itsm_pmo.roles import Role, has_role
 from resources import selectors as capacity
 from resources.engine import fit
 from resources.engine.calendar import Horizon
@@ -29,6 +28,7 @@ from .models import (
     Service,
     StrategicObjective,
 )
+from .permissions import may_read_projects
 
 if TYPE_CHECKING:
     from resources.models import Snapshot
@@ -39,15 +39,7 @@ def projects_visible_to(user: Actor) -> QuerySet[Project]:
     portfolio and everything that hangs off it (changes, handovers, incidents, lessons),
     because the portal exists so that both sides see one picture (docs/decisions.md,
     "Visibility"). Who may change a project is the predicates' business, not this."""
-    if not user.is_authenticated or not has_role(user, Role.values):
-        return Project.objects.none()
-    return Project.objects.all()
-
-
-def openable(user: Actor, ids: Iterable[int]) -> set[int]:
-    """Which of these projects the user may open (no query)."""
-    # has_role: a superuser counts as holding every role (the admin opens every project).
-    return set(ids) if user.is_authenticated and has_role(user, Role.values) else set()
+    return Project.objects.all() if may_read_projects(user) else Project.objects.none()
 
 
 def projects() -> QuerySet[Project]:
@@ -387,7 +379,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
 
     names = capacity.skill_names()
     projects = {row.project.pk: row.project for row in ranked}
-    may_open = openable(user, projects)
+    may_open = may_read_projects(user)
 
     def lines(ranges: Iterable[fit.ShortfallRange], *, with_projects: bool) -> list[ShortfallLine]:
         return [
@@ -408,7 +400,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             rank=row.rank,
             fit=fits[row.project.pk],
             lines=lines(fits[row.project.pk].ranges, with_projects=False),
-            openable=row.project.pk in may_open,
+            openable=may_open,
         )
         for row in proposals
     ]
@@ -422,7 +414,8 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             key,
             horizon,
             sorted(names.items()),
-            [(p.pk, p.code, p.name, p.stage, p.pk in may_open) for p in projects.values()],
+            may_open,
+            [(p.pk, p.code, p.name, p.stage) for p in projects.values()],
             [(row.project.pk, row.rank) for row in rows],
         ),
     )
