@@ -240,27 +240,14 @@ def change_approve(
     return approval
 
 
-_emails_muted = ContextVar("change_emails_muted", default=False)
-
-
-@contextmanager
-def emails_muted() -> Iterator[None]:
-    """For bulk loads such as the demo's history: changes move as usual, nobody is emailed."""
-    token = _emails_muted.set(True)
-    try:
-        yield
-    finally:
-        _emails_muted.reset(token)
-
-
 _recording_history = ContextVar("change_recording_history", default=False)
 
 
 @contextmanager
 def recording_history() -> Iterator[None]:
     """For loaders that rebuild past changes (the demo's history, test fixtures): a window
-    may lie in the past. Every other rule of the plan still holds; no page or API call
-    enters this."""
+    may lie in the past, and the moves email nobody (history is not news). Every other rule
+    of the plan still holds; no page or API call enters this."""
     token = _recording_history.set(True)
     try:
         yield
@@ -271,7 +258,7 @@ def recording_history() -> Iterator[None]:
 def notify_later(task: Any, *args: Any) -> None:
     """Queue an email once the transaction that caused it has committed; its failure never
     fails the change."""
-    if not _emails_muted.get():
+    if not _recording_history.get():
         enqueue_after_commit(task, *args)
 
 
