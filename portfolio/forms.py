@@ -92,7 +92,6 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
                         "min": 0,
                         "max": 100,
                         "step": 1,
-                        "placeholder": "" if objective.pk in current else "100",
                     }
                 ),
             )
