@@ -36,8 +36,11 @@ deps: $(VENV)/.installed node_modules/.installed
 # The embedded default is a development server: DEBUG on unless the environment says otherwise.
 run setup bench: export DEBUG ?= 1
 
+# var/.env: DEBUG=1 and a random key for any manage.py command in this folder afterwards
+# (createsuperuser, shell, seed_demo); never read in production (itsm_pmo/devenv.py).
 setup: deps
 	@mkdir -p var
+	$(PY) -m itsm_pmo.devenv var/.env
 	$(PY) manage.py migrate --noinput
 
 run: setup

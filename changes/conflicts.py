@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from resources.choices import ConflictKind, Severity, severity_for_ratio
+from resources.choices import ConflictKind, Severity
 from resources.engine.calendar import monday_of
 from resources.engine.records import ConflictRecord
+from resources.engine.severity import excess_severity, rank
 
 from .choices import ChangeType
 
@@ -88,16 +89,18 @@ def implementer_overbooked(plan):
             continue
         first = max(0, horizon.index(change.start.date()))
         last = min(horizon.weeks - 1, horizon.index(change.end.date()))
-        worst = None
+        worst = None  # the most severe week, then the largest excess
         for week in range(first, last + 1):
             capacity, load = loads.capacity[person][week], loads.load(person, week)
             if load > capacity + 0.05:
-                ratio = load / capacity if capacity else float("inf")
-                if worst is None or ratio > worst[0]:
-                    worst = (ratio, week, load, capacity)
+                severity = excess_severity(
+                    excess_hours=load - capacity, capacity_hours=capacity, weeks_ahead=week
+                )
+                if worst is None or (rank(severity), load - capacity) > worst[0]:
+                    worst = ((rank(severity), load - capacity), severity, week, load, capacity)
         if worst is None:
             continue
-        ratio, week, load, capacity = worst
+        _, severity, week, load, capacity = worst
         monday = horizon.week(week)
         name = plan.person(person).name
         yield ConflictRecord(
@@ -107,7 +110,7 @@ def implementer_overbooked(plan):
             subject_label=f"{change.number} {change.title}",
             period_start=monday,
             period_end=monday + timedelta(days=6),
-            severity=severity_for_ratio(ratio),
+            severity=severity,
             message=f"{name}, implementer of {change.number}, is booked {load:.1f} h against "
             f"{capacity:.1f} h in the week of {monday:%d %b %Y}.",
             details={"person": person, "load": round(load, 1), "capacity": round(capacity, 1)},

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime, timedelta
 
-from resources.choices import ConflictKind, Severity, severity_for_ratio
+from resources.choices import ConflictKind, Severity
 from resources.engine.calendar import monday_of
 from resources.engine.records import ConflictRecord
+from resources.engine.severity import excess_severity, rank
 
 
 def _week(day: date) -> tuple[date, date]:
@@ -84,16 +85,21 @@ def support_overload(plan):
             continue
         capacity = loads.team_capacity[h.team_id]
         project, operational = loads.team_project[h.team_id], loads.team_operational[h.team_id]
-        worst = None
+        worst = None  # the most severe week, then the largest excess
         for week in horizon.span(h.els_start, h.els_end):
             load = project[week] + operational[week]
             if load > capacity[week] + 0.05:
-                ratio = load / capacity[week] if capacity[week] else float("inf")
-                if worst is None or ratio > worst[0]:
-                    worst = (ratio, week, load, capacity[week])
+                severity = excess_severity(
+                    excess_hours=load - capacity[week],
+                    capacity_hours=capacity[week],
+                    weeks_ahead=week,
+                )
+                key = (rank(severity), load - capacity[week])
+                if worst is None or key > worst[0]:
+                    worst = (key, severity, week, load, capacity[week])
         if worst is None:
             continue
-        ratio, week, load, cap = worst
+        _, severity, week, load, cap = worst
         monday = horizon.week(week)
         yield ConflictRecord(
             kind=ConflictKind.SUPPORT_OVERLOAD,
@@ -102,7 +108,7 @@ def support_overload(plan):
             subject_label=h.label,
             period_start=monday,
             period_end=monday + timedelta(days=6),
-            severity=severity_for_ratio(ratio),
+            severity=severity,
             message=f"{h.team_name} takes on early-life support of {h.label}: "
             f"{load:.1f} h booked against {cap:.1f} h in the week of {monday:%d %b %Y} "
             f"({h.els_hours:.0f} h a week of support included).",

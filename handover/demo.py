@@ -1,7 +1,9 @@
 """Demo handovers and incidents: operations are in from approval. The payments migration
 went live a week ago and is in early-life support, still producing incidents (some caused by
 the backed-out API release); the customer portal's pilot goes live in ten days with
-mandatory checks open; two older projects were handed over and closed.
+mandatory checks open; the HR system's payroll cut-over is planned inside the year-end change
+freeze (so every kind of conflict the engine knows shows in the demo); two older projects were
+handed over and closed.
 
 Idempotent: the demo's handovers and incidents are rebuilt on each run."""
 
@@ -49,6 +51,9 @@ CLOSED_AFTER_DAYS = {"PRJ-0106": 19, "PRJ-0117": 16}  # go-live to closed
 # the core banking upgrade, on top of a team already at 85 % (a support overload to see).
 ELS_EFFORT = {"PRJ-0102": 40, "PRJ-0104": 45}
 PILOT = ("PRJ-0101", "Pilot go-live (500 customers)", 10)  # days from today
+# A go-live planned inside the year-end freeze (all services), this many days before it ends:
+# payroll goes over for the first pay run of the year, a date the business will not move.
+IN_FREEZE = ("PRJ-0111", "Payroll cut-over (go-live)", 3)
 
 # title, service, project, change title prefix, impact, urgency, days ago, state,
 # assignee, hours worked, major
@@ -223,6 +228,7 @@ def seed(ctx) -> None:
     engineer = ctx.users["engineer"]
     projects = {p.code: p for p in portfolio_selectors.projects().filter(code__in=HANDOVERS)}
     _pilot(projects, pmo)
+    _go_live_in_freeze(projects, pmo, ctx.made.get("freezes", []))
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
@@ -245,6 +251,28 @@ def _pilot(projects, pmo) -> None:
         "kind": MilestoneKind.GO_LIVE,
         "due_date": timezone.localdate() + timedelta(days=days),
     }
+    milestone = portfolio_selectors.milestones().filter(project=project, name=name).first()
+    if milestone is None:
+        portfolio_services.milestone_create(
+            project=project, by=pmo, fields={"name": name, **planned}
+        )
+    else:
+        portfolio_services.milestone_update(milestone=milestone, by=pmo, fields=planned)
+
+
+def _go_live_in_freeze(projects, pmo, freezes) -> None:
+    """The payroll cut-over, planned inside the latest year-end freeze (one covering every
+    service, which starts at least a week ahead): the engine's go_live_in_freeze."""
+    code, name, days_before_end = IN_FREEZE
+    covering = [f for f in freezes if f.all_services]
+    if code not in projects or not covering:
+        return
+    freeze = max(covering, key=lambda f: f.start)
+    planned = {
+        "kind": MilestoneKind.GO_LIVE,
+        "due_date": timezone.localdate(freeze.end) - timedelta(days=days_before_end),
+    }
+    project = projects[code]
     milestone = portfolio_selectors.milestones().filter(project=project, name=name).first()
     if milestone is None:
         portfolio_services.milestone_create(

@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from itsm_pmo.models import OPENED
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import TransitionRefused, require
 from portfolio.choices import MilestoneKind
@@ -81,7 +82,7 @@ def handover_open(*, project: Project, by: Actor | None = None, **fields: Any) -
     if created and by is not None:
         HandoverTransition.objects.create(
             handover=handover,
-            from_state=handover.state,
+            from_state=OPENED,  # who opened it and when: not a move from a state to itself
             to_state=handover.state,
             by=signed_in(by),
             comment="Handover opened.",

@@ -24,7 +24,7 @@ from .filtersets import HandoverFilterSet
 from .forms import CheckForm, HandoverForm
 from .models import Handover, ReadinessCheck
 from .permissions import ACCEPT, may_assign_check, may_move, may_plan, may_update_check
-from .readiness import readiness_summary
+from .readiness import mandatory_open_message, readiness_summary
 from .workflow import MOVES
 
 
@@ -77,8 +77,10 @@ class HandoverListView(FilteredListView):
         return context
 
 
-def move_buttons(handover: Handover, facts, user) -> list[dict]:
-    """The sign-off panel's buttons from the move table: each with why it is closed."""
+def move_buttons(handover: Handover, facts, user, *, stated: str = "") -> list[dict]:
+    """The sign-off panel's buttons from the move table: each with why it is closed. A reason
+    the panel already states (`stated`, the open mandatory checks, in the element
+    `#mandatory-open`) is pointed to, not said again beside the button."""
     buttons = []
     for option in MOVES.options(handover.state, facts, user):
         reasons = list(option.blockers)
@@ -89,12 +91,18 @@ def move_buttons(handover: Handover, facts, user) -> list[dict]:
                 else "Your role may not make this move."
             )
             reasons.insert(0, who)
+        shown = [reason for reason in reasons if not (stated and reason == stated)]
+        described_by = ([f"why-{option.to}"] if shown else []) + (
+            ["mandatory-open"] if len(shown) < len(reasons) else []
+        )
         buttons.append(
             {
                 "to": option.to,
                 "label": option.label,
                 "comment": option.move.comment,
-                "reasons": reasons,
+                "blocked": bool(reasons),
+                "reasons": shown,
+                "described_by": described_by,
             }
         )
     return buttons
@@ -129,13 +137,16 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             handover, go_live=handover.go_live_on, readiness=readiness, els=els, today=today
         )
         assigns = bool(checks) and editable_state and may_assign_check(user, checks[0])
+        # Said once, above the buttons; the acceptance it holds back points to it.
+        mandatory_open = mandatory_open_message(readiness.mandatory_open)
         return super().get_context_data(
             checks=checks,
             readiness=readiness,
             facts=facts,
             els=els,
             incidents=incidents,
-            moves=move_buttons(handover, facts, user),
+            moves=move_buttons(handover, facts, user, stated=mandatory_open),
+            mandatory_open_message=mandatory_open,
             can_move=may_move(user, handover),
             can_edit=may_plan(user, handover),
             # Thousands of people: each check's owner is searched as you type, not listed.

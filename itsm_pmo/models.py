@@ -21,12 +21,23 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AuditTrailIsAppendOnly("A recorded move is never deleted.")
 
 
+class NotAMove(ValueError):
+    """Raised when a move from a state to that same state would be recorded."""
+
+
+# The `from_state` of the record that says who opened the object, and when (a handover).
+OPENED = ""
+
+
 class TransitionRecord(models.Model):
     """One move of a workflow's object between states: who, when, from, to and why.
 
     Each workflow subclasses it with a foreign key to its object (`subject_field` names it).
     Append-only: a saved row cannot be saved again or deleted, and the admin shows it read-only.
     Only deleting the object itself (a database cascade) removes its trail.
+
+    A move goes from one state to another: a record from a state to itself is refused (the log
+    would show "Planning → Planning"). Opening an object is recorded with `from_state` OPENED.
     """
 
     subject_field = ""
@@ -52,7 +63,14 @@ class TransitionRecord(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("A recorded move is never changed.")
+        if self.from_state == self.to_state:
+            raise NotAMove(f"A move from {self.from_state!r} to itself is not recorded.")
         super().save(*args, **kwargs)
+
+    @property
+    def opened(self) -> bool:
+        """The record that opened the object, not a move between two states."""
+        return self.from_state == OPENED
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("A recorded move is never deleted.")

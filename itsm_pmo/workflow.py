@@ -96,6 +96,8 @@ class MoveTable:
                 raise ValueError(f"Two rows for the {noun} move {key}.")
             if move.source not in states.values or move.target not in states.values:
                 raise ValueError(f"Unknown state in the {noun} move {key}.")
+            if move.source == move.target:
+                raise ValueError(f"The {noun} move {key} goes nowhere: a move changes the state.")
             self.moves[key] = move
         if register:  # a table made in a test stays out of the docs
             TABLES.append(self)

@@ -5,14 +5,15 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from itsm_pmo.forms import BootstrapMixin
 from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
 
 from .choices import Stage
-from .models import Milestone, Project, Risk, Service, StrategicObjective
-from .rules import ObjectiveLink
+from .models import Benefit, Milestone, Project, Risk, Service, StrategicObjective
+from .rules import ObjectiveLink, contribution_problem
 
 
 class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
@@ -27,9 +28,9 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     objectives = forms.ModelMultipleChoiceField(
         queryset=StrategicObjective.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text="Hold Ctrl (⌘ on a Mac) to pick several. A new one counts at 100 %; "
-        "fine-tune the percentages through the API.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="Tick what the project serves and how much of it, 0–100 %; a new one "
+        "left empty counts 100 %, an existing one keeps its percentage.",
     )
 
     class Meta:
@@ -69,23 +70,67 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             self.fields["owner"],
             people().filter(Q(active=True) | Q(pk=self.instance.owner_id)).select_related("team"),
         )
+        current: dict[int, int] = {}
         if self.instance.pk:
-            self.initial["objectives"] = list(
+            current = dict(
                 self.instance.objective_links.filter(objective__active=True).values_list(
-                    "objective_id", flat=True
+                    "objective_id", "contribution"
                 )
             )
+            self.initial["objectives"] = list(current)
+        # One percentage per objective offered, beside its box. The range is the rules' to
+        # say (`clean`, in the words of the API and the import); the browser hints it.
+        self.offered_objectives = list(StrategicObjective.objects.filter(active=True))
+        for objective in self.offered_objectives:
+            self.fields[contribution_field(objective.pk)] = forms.IntegerField(
+                required=False,
+                label=f"How much of “{objective}” it serves, in %",
+                initial=current.get(objective.pk),
+                widget=forms.NumberInput(
+                    attrs={
+                        "class": "form-control form-control-sm w-6rem",
+                        "min": 0,
+                        "max": 100,
+                        "step": 1,
+                    }
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for objective in data.get("objectives") or ():
+            name = contribution_field(objective.pk)
+            if problem := contribution_problem(objective, data.get(name)):
+                self.add_error(name if name in self.fields else "objectives", problem)
+        return data
+
+    def objective_rows(self) -> list[tuple]:
+        """(its box, its percentage field) for each objective offered, in the list's order."""
+        rows = []
+        for box in self["objectives"]:
+            name = contribution_field(int(str(box.data["value"])))
+            rows.append((box, self[name] if name in self.fields else None))
+        return rows
 
     def project_fields(self) -> dict:
         """The project's own fields, for the service."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "services"}
 
     def objective_links(self) -> list[ObjectiveLink]:
-        """The objectives picked, each keeping its percentage (100 % when new)."""
-        return [ObjectiveLink(objective) for objective in self.cleaned_data["objectives"]]
+        """The objectives ticked, each with the percentage given (none: it keeps its own, or
+        counts 100 % when new). A percentage beside an objective not ticked is not a link."""
+        return [
+            ObjectiveLink(objective, self.cleaned_data.get(contribution_field(objective.pk)))
+            for objective in self.cleaned_data["objectives"]
+        ]
 
     def chosen_services(self) -> list[Service]:
         return list(self.cleaned_data["services"])
+
+
+def contribution_field(objective_id: int) -> str:
+    """The name of the project form's percentage field of an objective."""
+    return f"contribution_{objective_id}"
 
 
 def _offer(field: forms.ModelChoiceField, queryset) -> None:
@@ -156,6 +201,61 @@ class RiskForm(BootstrapMixin, forms.ModelForm):
             "likelihood": forms.Select(choices=[(i, i) for i in range(1, 6)]),
             "impact": forms.Select(choices=[(i, i) for i in range(1, 6)]),
         }
+
+
+# What a browser's date input reads and writes, whatever the site's display format.
+ISO_DATE = "%Y-%m-%d"
+
+
+class BenefitForm(BootstrapMixin, forms.ModelForm):
+    """A benefit a project promises: what, how it is measured, the target, who owns it and
+    when it is reviewed. It validates; `benefit_create` / `benefit_update` decide and write."""
+
+    class Meta:
+        model = Benefit
+        fields = ["description", "measure", "target", "owner", "review_date"]
+        widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people().select_related("team")
+        _offer(
+            self.fields["owner"],
+            people().filter(Q(active=True) | Q(pk=self.instance.owner_id)).select_related("team"),
+        )
+
+
+class BenefitEditForm(BenefitForm):
+    """A benefit with what it delivered, to correct a realisation as well as the plan."""
+
+    class Meta(BenefitForm.Meta):
+        fields = [*BenefitForm.Meta.fields, "realised", "realised_on"]
+        widgets = {
+            **BenefitForm.Meta.widgets,
+            "realised_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        }
+        help_texts = {"realised": "In the benefit's measure; leave empty while not realised."}
+
+
+class RealisationForm(BootstrapMixin, forms.Form):
+    """What a benefit delivered and when it was measured (today unless said)."""
+
+    realised = forms.CharField(
+        max_length=Benefit._meta.get_field("realised").max_length,
+        help_text="The value measured, in the benefit's measure (e.g. −22 %).",
+    )
+    realised_on = forms.DateField(
+        required=False,
+        label="Measured on",
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        help_text="Today if left empty; not after today.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["realised_on"].initial = today
+        self.fields["realised_on"].widget.attrs["max"] = today.isoformat()
 
 
 class TransitionForm(forms.Form):

@@ -10,7 +10,7 @@ the project (its stage, its owner) has one place to go when it comes.
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import Role, has_role
 
-from .models import Project
+from .models import Benefit, Project
 
 
 def may_read_projects(user: Actor) -> bool:
@@ -57,6 +57,16 @@ def may_edit_milestones(user: Actor, project: Project) -> bool:
 def may_edit_risks(user: Actor, project: Project) -> bool:
     """PMO leads add, change and remove a project's risks."""
     return bool(user.has_perm("portfolio.change_risk"))
+
+
+def may_edit_benefits(user: Actor, project: Project) -> bool:
+    """PMO leads add, change and remove the benefits a project promises."""
+    return bool(user.has_perm("portfolio.change_benefit"))
+
+
+def may_record_realisation(user: Actor, benefit: Benefit) -> bool:
+    """PMO leads record what a benefit delivered (they run the benefits reviews)."""
+    return may_edit_benefits(user, benefit.project)
 
 
 def may_reweight_criteria(user: Actor) -> bool:

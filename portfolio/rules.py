@@ -18,6 +18,7 @@ Objective links, one rule for every door:
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 NEW_LINK_CONTRIBUTION = 100
@@ -104,3 +105,14 @@ def owner_problem(owner: PersonLike | None, *, current_owner_id: int | None) -> 
     if owner is None or owner.active or owner.pk == current_owner_id:
         return None
     return f"{owner} has left; choose an active person as the owner."
+
+
+def realisation_problems(*, realised: str, realised_on: date | None, today: date) -> dict[str, str]:
+    """What a benefit delivered is a value and the day it was measured, on or before today
+    (by field; empty when it may be saved). Neither is a benefit not realised yet."""
+    problems: dict[str, str] = {}
+    if realised_on is not None and not realised.strip():
+        problems["realised"] = "Say what was realised, in the benefit's measure."
+    if realised_on is not None and realised_on > today:
+        problems["realised_on"] = "A realisation is recorded once it has happened: not after today."
+    return problems

@@ -1,6 +1,5 @@
 """Reads of the portfolio shared by the pages, the API and the other apps."""
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -328,22 +327,6 @@ def snapshot_key(snapshot: "Snapshot") -> str:
     return f"{snapshot.pk}-{published:.6f}"
 
 
-def fit_supply(snapshot: "Snapshot", first: int) -> fit.Pools:
-    """The snapshot's free hours per (skill, level) from week `first` on: decoded and summed
-    once per snapshot (and week), then read from the cache."""
-    key = f"portfolio:fit-supply:{snapshot_key(snapshot)}:{first}"
-    supply = cache.get(key)
-    if supply is None:
-        supply = {k: hours[first:] for k, hours in capacity.snapshot_supply(snapshot).items()}
-        cache.set(key, supply, FIT_CACHE_SECONDS)
-    return supply
-
-
-def _fingerprint(*parts: object) -> str:
-    """A short digest of plain values (records, ids): equal inputs, equal digest."""
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
 def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
     """Do the committed projects and the proposals, in rank order, fit the free hours of the
     current snapshot, skill by skill, from this week to the end of its horizon?
@@ -366,15 +349,13 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
     inputs = [
         fit.ProposalInput(row.project.pk, tuple(by_project[row.project.pk])) for row in proposals
     ]
-    key = f"portfolio:fit:{snapshot_key(snapshot)}:{first}:{_fingerprint(committed, inputs)}"
+    inputs_key = capacity.fingerprint(committed, inputs)
+    key = f"portfolio:fit:{snapshot_key(snapshot)}:{first}:{inputs_key}"
     result = cache.get(key)
     if result is None:
-        result = fit.portfolio_fit(
-            horizon=horizon,
-            supply=fit_supply(snapshot, first),
-            committed=committed,
-            proposals=inputs,
-        )
+        # The committed work's answer is the skills page's too: one calculation for both.
+        served = capacity.committed_fit(snapshot, committed=committed)
+        result = fit.proposals_fit(served, inputs)
         cache.set(key, result, FIT_CACHE_SECONDS)
 
     names = capacity.skill_names()
@@ -410,7 +391,7 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
         committed_projects=len({d.project_id for d in committed}),
         committed_lines=lines(result.committed_ranges, with_projects=True),
         proposals=rows,
-        cache_key=_fingerprint(
+        cache_key=capacity.fingerprint(
             key,
             horizon,
             sorted(names.items()),

@@ -4,6 +4,7 @@ action): each checks the predicates of `permissions.py` for the acting user, kee
 """
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError
+from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.versioning import check_version
@@ -19,6 +21,7 @@ from resources.services import plan_mark_dirty
 
 from .choices import CriterionKind, Stage
 from .models import (
+    Benefit,
     Criterion,
     Milestone,
     Project,
@@ -31,10 +34,12 @@ from .models import (
 from .permissions import (
     may_create_project,
     may_delete_project,
+    may_edit_benefits,
     may_edit_milestones,
     may_edit_project,
     may_edit_risks,
     may_move_project,
+    may_record_realisation,
     may_reweight_criteria,
     may_score,
 )
@@ -44,6 +49,7 @@ from .rules import (
     objective_link_problems,
     objective_links_after,
     owner_problem,
+    realisation_problems,
 )
 from .signals import project_approved
 from .workflow import MOVES, facts_for
@@ -74,6 +80,15 @@ RISK_FIELDS = (
     "mitigation",
     "owner",
     "status",
+)
+BENEFIT_FIELDS = (
+    "description",
+    "measure",
+    "target",
+    "owner",
+    "review_date",
+    "realised",
+    "realised_on",
 )
 CRITERION_FIELDS = ("name", "description", "weight", "higher_is_better", "kind", "order")
 
@@ -367,6 +382,77 @@ def _save_child[M: Model](obj: M, fields: Mapping[str, Any], allowed: tuple[str,
     obj.full_clean()
     obj.save()
     return obj
+
+
+# --- benefits (the project page and the API) ----------------------------------------------
+
+BENEFITS_REFUSAL = "Only a PMO lead records a project's benefits."
+
+
+def benefit_create(*, project: Project, by: Actor, fields: Mapping[str, Any]) -> Benefit:
+    """Add a benefit the project promises (and, if already known, what it delivered)."""
+    require(may_edit_benefits(by, project), BENEFITS_REFUSAL)
+    with transaction.atomic():
+        return _save_benefit(Benefit(project=project), fields, current_owner_id=None)
+
+
+def benefit_update(*, benefit: Benefit, by: Actor, fields: Mapping[str, Any]) -> Benefit:
+    """Change a benefit (it stays with its project), its realisation included."""
+    require(may_edit_benefits(by, benefit.project), BENEFITS_REFUSAL)
+    with transaction.atomic():
+        benefit = Benefit.objects.select_for_update().select_related("project").get(pk=benefit.pk)
+        return _save_benefit(benefit, fields, current_owner_id=benefit.owner_id)
+
+
+def benefit_record_realisation(
+    *, benefit: Benefit, by: Actor, realised: str, realised_on: date | None = None
+) -> Benefit:
+    """Record what a benefit delivered, in its measure, and when it was measured (today
+    unless said; never after today)."""
+    require(may_record_realisation(by, benefit), "Only a PMO lead records what was realised.")
+    if not (realised or "").strip():
+        raise ValidationError({"realised": "Say what was realised, in the benefit's measure."})
+    with transaction.atomic():
+        benefit = Benefit.objects.select_for_update().select_related("project").get(pk=benefit.pk)
+        return _save_benefit(
+            benefit,
+            {"realised": realised, "realised_on": realised_on or timezone.localdate()},
+            current_owner_id=benefit.owner_id,
+        )
+
+
+def benefit_delete(*, benefit: Benefit, by: Actor) -> None:
+    """Remove a benefit from a project."""
+    require(may_edit_benefits(by, benefit.project), BENEFITS_REFUSAL)
+    benefit.delete()
+
+
+def _save_benefit(
+    benefit: Benefit, fields: Mapping[str, Any], *, current_owner_id: int | None
+) -> Benefit:
+    unknown = set(fields) - set(BENEFIT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(benefit, name, value)
+    benefit.realised = (benefit.realised or "").strip()
+    if benefit.realised and benefit.realised_on is None:
+        benefit.realised_on = timezone.localdate()  # recorded today unless said
+    errors: dict[str, list[str]] = {}
+    try:
+        benefit.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if problem := owner_problem(benefit.owner, current_owner_id=current_owner_id):
+        errors.setdefault("owner", []).append(problem)
+    for name, problem in realisation_problems(
+        realised=benefit.realised, realised_on=benefit.realised_on, today=timezone.localdate()
+    ).items():
+        errors.setdefault(name, []).append(problem)
+    if errors:
+        raise ValidationError(errors)
+    benefit.save()
+    return benefit
 
 
 # --- the scoring model -----------------------------------------------------------------------

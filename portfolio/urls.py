@@ -24,6 +24,17 @@ urlpatterns = [
         name="milestone_create",
     ),
     path("projects/<int:pk>/risks/new/", projects.RiskCreateView.as_view(), name="risk_create"),
+    path(
+        "projects/<int:pk>/benefits/new/",
+        projects.BenefitCreateView.as_view(),
+        name="benefit_create",
+    ),
+    path("benefits/<int:pk>/edit/", projects.BenefitUpdateView.as_view(), name="benefit_update"),
+    path(
+        "benefits/<int:pk>/realisation/",
+        projects.BenefitRealisationView.as_view(),
+        name="benefit_realisation",
+    ),
     path("suggest/<str:kind>/", suggest.suggest, name="suggest"),
     path("import/", imports.ImportUploadView.as_view(), name="import"),
     path("import/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),

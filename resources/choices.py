@@ -22,14 +22,3 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_ORDER = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
-
-
-def severity_for_ratio(ratio: float) -> str:
-    """How bad a load is, by how far it goes over 100 %."""
-    if ratio <= 1.10:
-        return Severity.LOW
-    if ratio <= 1.25:
-        return Severity.MEDIUM
-    if ratio <= 1.50:
-        return Severity.HIGH
-    return Severity.CRITICAL

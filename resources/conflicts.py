@@ -11,10 +11,11 @@ from functools import cache
 
 import numpy as np
 
-from .choices import ConflictKind, Severity, severity_for_ratio
+from .choices import ConflictKind
 from .engine.calendar import WORKDAYS, Horizon
 from .engine.records import ConflictRecord
 from .engine.run import Plan
+from .engine.severity import excess_severity
 
 EPSILON = 0.05  # hours; below this, rounding, not a conflict
 
@@ -56,7 +57,11 @@ def overallocation(plan: Plan):
                 subject_label=person.name,
                 period_start=monday,
                 period_end=sunday,
-                severity=severity_for_ratio(ratio),
+                severity=excess_severity(
+                    excess_hours=load - capacity[week],
+                    capacity_hours=capacity[week],
+                    weeks_ahead=week,
+                ),
                 message=f"{person.name} is booked {load:.1f} h against {capacity[week]:.1f} h "
                 f"({percent}) in the week of {label}.",
                 details={
@@ -193,25 +198,17 @@ def skill_gap(plan: Plan):
             )
             by_level[d.min_level] += d.hours_per_week * share
             projects.add(d.project_id)
-        worst, worst_level = 0.0, None
+        worst, worst_level, worst_free = 0.0, None, 0.0
         for level in sorted(by_level):
             needed = sum(h for lvl, h in by_level.items() if lvl >= level)
             free = sum(free_of(pid, week) for lvl, pid in holders[skill_id] if lvl >= level)
             if needed - free > worst:
-                worst, worst_level = needed - free, level
+                worst, worst_level, worst_free = needed - free, level, free
         if worst <= EPSILON:
             continue
         total = sum(by_level.values())
-        share = worst / total if total else 1.0
-        severity = (
-            Severity.LOW
-            if share <= 0.25
-            else Severity.MEDIUM
-            if share <= 0.5
-            else Severity.HIGH
-            if share < 1
-            else Severity.CRITICAL
-        )
+        # Demand over the free hours that could serve it, as a load over a capacity.
+        severity = excess_severity(excess_hours=worst, capacity_hours=worst_free, weeks_ahead=week)
         monday, sunday, label = week_of(week)
         name = names.get(skill_id, f"skill {skill_id}")
         yield ConflictRecord(

@@ -1,6 +1,7 @@
 """Reads of resources shared by pages, the API and the other apps (the portfolio fit reads
 the snapshot's free hours and the unnamed demand here)."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -369,6 +370,56 @@ def remaining_horizon(snapshot: Snapshot) -> tuple[Horizon, int]:
     return Horizon(snapshot.week_start + timedelta(weeks=first), snapshot.weeks - first), first
 
 
+def remaining_supply(snapshot: Snapshot, first: int) -> fit.Pools:
+    """The snapshot's free hours per (skill, level) from week `first` on: decoded and summed
+    once per snapshot (and week), then read from the cache."""
+    key = snapshot_cache_key(snapshot, "remaining-supply", first)
+    supply = cache.get(key)
+    if supply is None:
+        supply = {k: hours[first:] for k, hours in cached_supply(snapshot).items()}
+        cache.set(key, supply, SNAPSHOT_CACHE_SECONDS)
+    return supply
+
+
+def cached_supply(snapshot: Snapshot) -> fit.Pools:
+    """`snapshot_supply`, computed once per snapshot (two queries, then none): the skills
+    matrix and the fit of committed work read the same free hours."""
+    key = snapshot_cache_key(snapshot, "supply")
+    supply = cache.get(key)
+    if supply is None:
+        supply = snapshot_supply(snapshot)
+        cache.set(key, supply, SNAPSHOT_CACHE_SECONDS)
+    return supply
+
+
+def fingerprint(*parts: object) -> str:
+    """A short digest of plain values (records, ids): equal inputs, equal digest."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def committed_fit(
+    snapshot: Snapshot, *, committed: list[DemandRecord] | None = None
+) -> fit.CommittedFit:
+    """Does the committed work (approved, in flight, handover) fit the free hours of the
+    snapshot, week by week and level by level, from this week to the end of its horizon?
+
+    The one answer the portfolio fit starts from and the skills page gives as its verdict.
+    Demand is read as it is now (`committed`, when the caller has read it already), like the
+    fit; the result is cached per snapshot and demand (one query, none with `committed`, two
+    more when the supply is not cached)."""
+    horizon, first = remaining_horizon(snapshot)
+    if committed is None:
+        committed = live_demands(horizon)[0]
+    key = snapshot_cache_key(snapshot, "committed-fit", first, fingerprint(committed))
+    found = cache.get(key)
+    if found is None:
+        found = fit.committed_fit(
+            horizon=horizon, supply=remaining_supply(snapshot, first), committed=committed
+        )
+        cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
+    return found
+
+
 def skill_names() -> dict[int, str]:
     """Every skill's name by id (one query)."""
     return dict(Skill.objects.values_list("pk", "name"))
@@ -422,7 +473,7 @@ def _skills_by_month(
     found = cache.get(key)
     if found is not None:
         return found
-    supply = snapshot_supply(snapshot)
+    supply = cached_supply(snapshot)
     committed, proposed = live_demands(horizon)
     by_skill = fit.skills_by_month(
         horizon=horizon,

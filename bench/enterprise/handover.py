@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from handover.choices import CheckStatus, HandoverState
 from handover.models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
+from itsm_pmo.models import OPENED
 from portfolio.choices import Stage
 
 from .base import World, at, between, insert, office_moment, pick
@@ -69,7 +70,7 @@ def build(world: World) -> dict[str, int]:
         # The demo's PMO lead and ITSM manager plan and accept a share of them themselves.
         planner = world.users["pmo_lead"] if rng.random() < 0.1 else rng.choice(pmo)
         acceptor = world.users["itsm_manager"] if rng.random() < 0.2 else rng.choice(cab)
-        moves = [(opened, H.PLANNING, H.PLANNING, planner, "Handover opened.")]
+        moves = [(opened, OPENED, H.PLANNING, planner, "Handover opened.")]
         path = [H.READINESS_REVIEW, H.ACCEPTED, H.EARLY_LIFE_SUPPORT, H.CLOSED]
         reached = path[: path.index(state) + 1] if state != H.PLANNING else []
         review_at = office_moment(rng, go_live - timedelta(weeks=rng.randint(3, 7)))

@@ -45,6 +45,9 @@ class ReadinessSerializer(serializers.Serializer):
 
 class HandoverTransitionLogSerializer(serializers.ModelSerializer):
     by = serializers.StringRelatedField(allow_null=True)  # a deleted user's moves stay
+    from_state = serializers.CharField(
+        help_text="The state it left; empty for the record of the handover's opening."
+    )
 
     class Meta:
         model = HandoverTransition

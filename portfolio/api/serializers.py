@@ -163,7 +163,7 @@ class RiskSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSe
         ]
 
 
-class BenefitSerializer(StaysWithItsProject, serializers.ModelSerializer):
+class BenefitSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
     class Meta:
         model = Benefit
         fields = [

@@ -229,12 +229,28 @@ class RiskViewSet(_ProjectChildViewSet):
 
 
 class BenefitViewSet(_ProjectChildViewSet):
-    """Benefits: plain CRUD, whose only rule is the role's model permission (only the API
-    writes them); a benefit stays with its project."""
+    """Benefits, written through `benefit_create` / `_update` / `_delete` like the project
+    page's forms (a realisation is recorded with `realised` and `realised_on`, today when
+    left out); a benefit stays with its project."""
 
-    queryset = Benefit.objects.select_related("owner")
+    queryset = Benefit.objects.select_related("owner", "project")
     serializer_class = BenefitSerializer
     filterset_fields = ["project"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        serializer.instance = services.benefit_create(
+            project=project, by=self.request.user, fields=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.benefit_update(
+            benefit=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.benefit_delete(benefit=instance, by=self.request.user)
 
 
 @extend_schema(

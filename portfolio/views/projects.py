@@ -1,4 +1,5 @@
-"""Project pages: list, intake and edit, the project page, scores, moves, milestones, risks.
+"""Project pages: list, intake and edit, the project page, scores, moves, milestones, risks,
+benefits and their realisation.
 
 Every POST validates its input and calls one service, which checks who may make it; the pages
 ask the predicates only to decide which buttons and forms to show.
@@ -22,8 +23,17 @@ from itsm_pmo.workflow import TransitionRefused
 from .. import permissions, selectors, services
 from ..choices import CriterionKind, Stage
 from ..filtersets import ProjectFilterSet
-from ..forms import MilestoneForm, ProjectForm, RiskForm, ScoreForm, TransitionForm
-from ..models import Criterion, Project
+from ..forms import (
+    BenefitEditForm,
+    BenefitForm,
+    MilestoneForm,
+    ProjectForm,
+    RealisationForm,
+    RiskForm,
+    ScoreForm,
+    TransitionForm,
+)
+from ..models import Benefit, Criterion, Project
 from ..workflow import MOVES, facts_for
 from .base import FormShownToWhoMay
 
@@ -79,6 +89,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_move=permissions.may_move_project(user, project),
             can_plan=permissions.may_edit_milestones(user, project),
             can_add_risk=permissions.may_edit_risks(user, project),
+            can_edit_benefits=permissions.may_edit_benefits(user, project),
             incidents=_latest_incidents(project, self.request.user),
             handover=_handover_of(project, self.request.user),
             **_knowledge_of(project, self.request),
@@ -361,3 +372,103 @@ class RiskCreateView(_ProjectChildCreateView):
 
     def create(self, data):
         return services.risk_create(project=self.project, by=self.request.user, fields=data)
+
+
+class BenefitCreateView(_ProjectChildCreateView):
+    form_class = BenefitForm
+    noun = "benefit"
+    refusal = services.BENEFITS_REFUSAL
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_benefits(self.request.user, self.project)
+
+    def create(self, data):
+        return services.benefit_create(project=self.project, by=self.request.user, fields=data)
+
+
+class _BenefitFormView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
+    """A form about one benefit, on its own page; success goes back to the project."""
+
+    template_name = "portfolio/child_form.html"
+    permission_required = "portfolio.view_project"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.benefit = get_object_or_404(
+            Benefit.objects.select_related("project", "owner"), pk=kwargs["pk"]
+        )
+        self.project = self.benefit.project
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.save(form.cleaned_data)
+        except ValidationError as exc:
+            return self.refused(form, exc)
+        messages.success(self.request, self.done)
+        return redirect(f"{self.project.get_absolute_url()}#benefit-title")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            project=self.project, heading=self.heading, submit=self.submit, **kwargs
+        )
+
+
+class BenefitUpdateView(_BenefitFormView):
+    """Edit a benefit, its realisation included: `benefit_update` decides and writes."""
+
+    form_class = BenefitEditForm
+    refusal = services.BENEFITS_REFUSAL
+    submit = "Save"
+
+    @property
+    def heading(self) -> str:
+        return f"Edit the benefit “{self.benefit.description}”"
+
+    @property
+    def done(self) -> str:
+        return f"Benefit of {self.project.code} saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.benefit}
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_benefits(self.request.user, self.project)
+
+    def save(self, data):
+        services.benefit_update(benefit=self.benefit, by=self.request.user, fields=data)
+
+
+class BenefitRealisationView(_BenefitFormView):
+    """Record what a benefit delivered: `benefit_record_realisation` decides and writes."""
+
+    form_class = RealisationForm
+    refusal = "Only a PMO lead records what was realised."
+    submit = "Record"
+
+    @property
+    def heading(self) -> str:
+        return f"What did “{self.benefit.description}” deliver?"
+
+    @property
+    def done(self) -> str:
+        return f"Realisation recorded for {self.project.code}."
+
+    def get_initial(self):
+        if self.benefit.realised:
+            return {"realised": self.benefit.realised, "realised_on": self.benefit.realised_on}
+        return {}
+
+    def may_use_form(self) -> bool:
+        return permissions.may_record_realisation(self.request.user, self.benefit)
+
+    def save(self, data):
+        services.benefit_record_realisation(
+            benefit=self.benefit,
+            by=self.request.user,
+            realised=data["realised"],
+            realised_on=data["realised_on"],
+        )
+
+    def get_context_data(self, **kwargs):
+        # The page says what is measured and the target, beside the form.
+        return super().get_context_data(benefit=self.benefit, **kwargs)

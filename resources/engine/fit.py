@@ -11,10 +11,15 @@ above (Hall's condition for upward-closed sets). The hours that cannot be served
 of those differences, and the level where it is worst is the one reported.
 
 The fit walks the portfolio in order: committed demand (approved, in flight, handover) first,
-as one batch: what it cannot get is the committed shortfall, what it can get it consumes. Then
-each proposal, best-ranked first, as a batch of its own: if every one of its (skill, week)
-batches fits in what is left it consumes its hours; if not, its shortfalls are reported and it
-consumes nothing, so it does not push the proposals behind it out.
+as one batch: what it cannot get is the committed shortfall, what it can get it consumes
+(`committed_fit`: the portfolio fit page and the skills page's verdict both read it). Then
+each proposal, best-ranked first, as a batch of its own (`proposals_fit`): if every one of its
+(skill, week) batches fits in what is left it consumes its hours; if not, its shortfalls are
+reported and it consumes nothing, so it does not push the proposals behind it out.
+
+The skills matrix (`skills_by_month`) sums the same free hours and demand by calendar month
+and over every level: a view of the totals, not a verdict, since a month can hide a short week
+and a level's shortage.
 """
 
 from collections import defaultdict
@@ -184,6 +189,58 @@ class ProposalFit:
 
 
 @dataclass(frozen=True)
+class SkillShort:
+    """What the committed work lacks of one skill over the horizon."""
+
+    skill_id: int
+    hours: float
+    weeks: int
+    levels: tuple[int, ...]  # the levels (and above) it is short at
+
+
+@dataclass(frozen=True)
+class CommittedFit:
+    """The committed work served first from the free hours: what it lacks, and what it leaves
+    for the proposals. The portfolio fit starts here, and the skills page's verdict is this,
+    so both say the same about committed work."""
+
+    horizon: Horizon
+    hours: float  # committed skill demand over the horizon
+    shortfalls: tuple[Shortfall, ...]
+    ranges: tuple[ShortfallRange, ...]
+    left: Pools  # free hours once it is served (read, never changed: proposals_fit copies)
+
+    @property
+    def fits(self) -> bool:
+        return not self.shortfalls
+
+    @property
+    def hours_short(self) -> float:
+        return sum(s.hours for s in self.shortfalls)
+
+    @property
+    def weeks_short(self) -> int:
+        """Weeks in which some skill is short."""
+        return len({s.week for s in self.shortfalls})
+
+    def by_skill(self) -> dict[int, SkillShort]:
+        """Skill id -> what it lacks, for the skills short."""
+        hours: dict[int, float] = defaultdict(float)
+        weeks: dict[int, set[int]] = defaultdict(set)
+        levels: dict[int, set[int]] = defaultdict(set)
+        for shortfall in self.shortfalls:
+            hours[shortfall.skill_id] += shortfall.hours
+            weeks[shortfall.skill_id].add(shortfall.week)
+            levels[shortfall.skill_id].add(shortfall.level)
+        return {
+            skill_id: SkillShort(
+                skill_id, hours[skill_id], len(weeks[skill_id]), tuple(sorted(levels[skill_id]))
+            )
+            for skill_id in sorted(hours)
+        }
+
+
+@dataclass(frozen=True)
 class PortfolioFit:
     horizon: Horizon
     committed_hours: float
@@ -261,31 +318,42 @@ def _check(
     return shortfalls
 
 
-def portfolio_fit(
+def committed_fit(
     *,
     horizon: Horizon,
     supply: Mapping[tuple[int, int], Sequence[float]],
     committed: Iterable[DemandRecord],
-    proposals: Sequence[ProposalInput],
-) -> PortfolioFit:
-    """Does the committed portfolio fit the free hours, and which proposals fit after it, in
-    rank order? `supply` is free hours per (skill, level) and week of `horizon`."""
+) -> CommittedFit:
+    """Does the committed work fit the free hours, week by week and level by level? Served
+    as one batch: what it cannot get is its shortfall, what it can get it consumes. `supply`
+    is free hours per (skill, level) and week of `horizon`."""
     left: Pools = {key: list(hours) for key, hours in supply.items()}
     for key, hours in left.items():
         if len(hours) != horizon.weeks:
             raise ValueError(f"supply of {key} has {len(hours)} weeks, the horizon {horizon.weeks}")
 
     committed = list(committed)
-    committed_need = _weekly_need(horizon, committed)
+    need = _weekly_need(horizon, committed)
     projects: dict[tuple[int, int], set[int]] = defaultdict(set)
     for demand in committed:
         for week, _hours in weekly_hours(horizon, demand):
             projects[(demand.skill_id, week)].add(demand.project_id)
-    committed_short = _check(committed_need, left, projects)
-    for (skill_id, week), by_level in committed_need.items():
+    short = _check(need, left, projects)
+    for (skill_id, week), by_level in need.items():
         _consume(by_level, left, skill_id, week)
-    after_committed = {key: list(hours) for key, hours in left.items()}
+    return CommittedFit(
+        horizon=horizon,
+        hours=sum(sum(by_level.values()) for by_level in need.values()),
+        shortfalls=tuple(short),
+        ranges=shortfall_ranges(horizon, short),
+        left=left,
+    )
 
+
+def proposals_fit(served: CommittedFit, proposals: Sequence[ProposalInput]) -> PortfolioFit:
+    """Which proposals fit, in rank order, in what the committed work leaves?"""
+    horizon = served.horizon
+    left: Pools = {key: list(hours) for key, hours in served.left.items()}
     results = []
     for proposal in proposals:
         need = _weekly_need(horizon, proposal.demands)
@@ -295,7 +363,7 @@ def portfolio_fit(
                 _consume(by_level, left, skill_id, week)
             fits_alone = True
         else:
-            fits_alone = not _check(need, after_committed)
+            fits_alone = not _check(need, served.left)
         ids = (proposal.project_id,)
         shortfalls = [Shortfall(s.skill_id, s.level, s.week, s.hours, ids) for s in shortfalls]
         results.append(
@@ -311,11 +379,24 @@ def portfolio_fit(
 
     return PortfolioFit(
         horizon=horizon,
-        committed_hours=sum(sum(by_level.values()) for by_level in committed_need.values()),
-        committed_shortfalls=tuple(committed_short),
-        committed_ranges=shortfall_ranges(horizon, committed_short),
+        committed_hours=served.hours,
+        committed_shortfalls=served.shortfalls,
+        committed_ranges=served.ranges,
         proposals=tuple(results),
     )
+
+
+def portfolio_fit(
+    *,
+    horizon: Horizon,
+    supply: Mapping[tuple[int, int], Sequence[float]],
+    committed: Iterable[DemandRecord],
+    proposals: Sequence[ProposalInput],
+) -> PortfolioFit:
+    """Does the committed portfolio fit the free hours, and which proposals fit after it, in
+    rank order? `supply` is free hours per (skill, level) and week of `horizon`."""
+    served = committed_fit(horizon=horizon, supply=supply, committed=committed)
+    return proposals_fit(served, proposals)
 
 
 # --- the skills matrix: weeks summed into calendar months ----------------------------------

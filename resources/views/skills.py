@@ -3,6 +3,11 @@
 Its cells change only with a new snapshot: they are formatted once in Python per snapshot and
 months shown and cached (the key holds the snapshot's id and publication time); the page shows
 a page of skills at a time, searchable by name, and says how many there are.
+
+Whether committed work fits is not read from the months (a month's total hides a short week
+and a level nobody holds): the verdict and each skill's flag are the portfolio fit's own
+calculation of the committed work (`resources.selectors.committed_fit`), so the two pages
+cannot disagree about it.
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -15,6 +20,7 @@ from ..engine.fit import MonthCell
 from ..selectors import (
     SNAPSHOT_CACHE_SECONDS,
     SkillRow,
+    committed_fit,
     plan_status,
     skills_matrix,
     snapshot_cache_key,
@@ -106,6 +112,8 @@ class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         status = plan_status()
         matrix = skills_matrix(status.snapshot, months=months) if status.snapshot else None
+        committed = committed_fit(status.snapshot) if status.snapshot else None
+        short = committed.by_skill() if committed else {}
         page = None
         cells: dict[int, str] = {}
         if matrix is not None:
@@ -126,7 +134,11 @@ class SkillsMatrixView(PermissionRequiredMixin, TemplateView):
             is_paginated=bool(page and page.paginator.num_pages > 1),
             query=query,
             query_string=query_string.urlencode(),
-            rows=[(row, cells[row.skill.pk]) for row in page.object_list] if page else [],
+            rows=[(row, cells[row.skill.pk], short.get(row.skill.pk)) for row in page.object_list]
+            if page
+            else [],
+            committed=committed,
+            skills_short=len(short),
             months=months,
             month_choices=MONTH_CHOICES,
             bands=BANDS,

@@ -4,10 +4,11 @@ engine must match to the last bit: capacity, loads and team sums, and the two ru
 from collections import defaultdict
 from functools import cache
 
-from resources.choices import ConflictKind, Severity, severity_for_ratio
+from resources.choices import ConflictKind
 from resources.conflicts import EPSILON, _weeks
 from resources.engine.calendar import WORKDAYS
 from resources.engine.records import PROJECT, ConflictRecord
+from resources.engine.severity import excess_severity
 
 
 def absent_days(horizon, absences):
@@ -114,7 +115,11 @@ def overallocation(plan, loads):
                 subject_label=person.name,
                 period_start=monday,
                 period_end=sunday,
-                severity=severity_for_ratio(ratio),
+                severity=excess_severity(
+                    excess_hours=load - capacity[week],
+                    capacity_hours=capacity[week],
+                    weeks_ahead=week,
+                ),
                 message=f"{person.name} is booked {load:.1f} h against {capacity[week]:.1f} h "
                 f"({percent}) in the week of {label}.",
                 details={
@@ -168,25 +173,16 @@ def skill_gap(plan, loads):
         return [sum(week) for week in zip(*rows, strict=True)] if rows else [0] * horizon.weeks
 
     for (skill_id, week), by_level in demand.items():
-        worst, worst_level = 0.0, None
+        worst, worst_level, worst_free = 0.0, None, 0.0
         for level in sorted(by_level):
             needed = sum(h for lvl, h in by_level.items() if lvl >= level)
             free = free_at_level(skill_id, level)[week]
             if needed - free > worst:
-                worst, worst_level = needed - free, level
+                worst, worst_level, worst_free = needed - free, level, free
         if worst <= EPSILON:
             continue
         total = sum(by_level.values())
-        share = worst / total if total else 1.0
-        severity = (
-            Severity.LOW
-            if share <= 0.25
-            else Severity.MEDIUM
-            if share <= 0.5
-            else Severity.HIGH
-            if share < 1
-            else Severity.CRITICAL
-        )
+        severity = excess_severity(excess_hours=worst, capacity_hours=worst_free, weeks_ahead=week)
         monday, sunday, label = week_of(week)
         name = names.get(skill_id, f"skill {skill_id}")
         yield ConflictRecord(

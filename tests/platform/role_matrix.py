@@ -258,6 +258,15 @@ GET    logout                                           302   405   405   405   
 POST   logout                                           302   302   302   302   302   302   302
 
 # --- Pages: portfolio (every role reads every project: engineer 200).
+GET    portfolio:benefit_create                         302   403   200   403   403   403   302
+POST   portfolio:benefit_create                         302   403   200   403   403   403   302
+PUT    portfolio:benefit_create                         302   403   200   403   403   403   302
+GET    portfolio:benefit_realisation                    302   403   200   403   403   403   302
+POST   portfolio:benefit_realisation                    302   403   302   403   403   403   302
+PUT    portfolio:benefit_realisation                    302   403   200   403   403   403   302
+GET    portfolio:benefit_update                         302   403   200   403   403   403   302
+POST   portfolio:benefit_update                         302   403   200   403   403   403   302
+PUT    portfolio:benefit_update                         302   403   200   403   403   403   302
 GET    portfolio:fit                                    302   200   200   200   200   200   302
 POST   portfolio:fit                                    302   405   405   405   405   405   302
 GET    portfolio:import                                 302   403   200   403   403   403   302

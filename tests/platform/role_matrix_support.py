@@ -135,6 +135,9 @@ PAGE_IDS = {
     "portfolio:project_transition": {"pk": "project"},
     "portfolio:milestone_create": {"pk": "project"},
     "portfolio:risk_create": {"pk": "project"},
+    "portfolio:benefit_create": {"pk": "project"},
+    "portfolio:benefit_update": {"pk": "benefit"},
+    "portfolio:benefit_realisation": {"pk": "benefit"},
     "portfolio:suggest": {"kind": "=owner"},
     "resources:team_detail": {"pk": "team"},
     "resources:person_detail": {"pk": "person"},
@@ -280,6 +283,7 @@ PAGE_BODIES = {
     "knowledge:lesson_apply": {"context": "place:project"},
     "resources:conflict_acknowledge": {"conflict": "conflict", "comment": "Covered"},
     "portfolio:ranking_save_weights": {"w": "criterion"},
+    "portfolio:benefit_realisation": {"realised": "−20 %"},
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from changes import services
 from changes.models import ChangeTransition
 from itsm_pmo.admin import TransitionRecordAdmin
-from itsm_pmo.models import AuditTrailIsAppendOnly, TransitionRecord
+from itsm_pmo.models import OPENED, AuditTrailIsAppendOnly, NotAMove, TransitionRecord
 from tests.changes.factories import ChangeFactory
 from tests.factories import UserFactory
 
@@ -46,6 +46,18 @@ def test_audit_trail_refuses_update_and_delete(model):
         row.save()
     with pytest.raises(AuditTrailIsAppendOnly):
         row.delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", _concrete_trails(), ids=lambda m: m.__name__)
+def test_audit_trail_refuses_a_move_from_a_state_to_itself(model):
+    # a record from a state to the same state is refused before it is written
+    with pytest.raises(NotAMove):
+        model(from_state="planning", to_state="planning").save()
+    assert not model.objects.exists()
+    # and an opening is not a move: it says so
+    assert model(from_state=OPENED, to_state="planning").opened
+    assert not model(from_state="a", to_state="b").opened
 
 
 @pytest.mark.parametrize("model", _concrete_trails(), ids=lambda m: m.__name__)

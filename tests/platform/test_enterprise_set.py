@@ -2,8 +2,10 @@
 giving the copies of the organisation changes, incidents and handovers in proportion."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import F
 
 from bench import enterprise
 from bench.enterprise.base import ENTERPRISE
@@ -12,6 +14,7 @@ from changes.choices import ChangeState, ChangeType
 from changes.models import ChangeRequest
 from handover.choices import HandoverState, IncidentState
 from handover.models import Handover, Incident, Problem
+from itsm_pmo.models import TransitionRecord
 from portfolio.choices import Stage
 from portfolio.models import Project
 from resources.models import Person, Team
@@ -43,6 +46,9 @@ def test_the_set_has_the_promised_size_and_every_state():
     ):
         assert set(model.objects.values_list(field, flat=True)) == set(choices.values), field
     assert not ChangeRequest.objects.filter(number__isnull=True).exists()
+    # no trail shows a move from a state to itself (an opening is recorded as one)
+    for trail in (m for m in apps.get_models() if issubclass(m, TransitionRecord)):
+        assert not trail.objects.filter(from_state=F("to_state")).exists(), trail.__name__
     # every role signs in, and the demo engineer has work of her own
     for username in ("pmo_lead", "itsm_manager", "engineer", "executive"):
         assert authenticate(username=username, password="demo"), username

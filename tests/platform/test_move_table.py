@@ -99,6 +99,13 @@ def test_move_table_refuses_two_rows_for_one_move_and_unknown_states():
         MoveTable(noun="x", states=Light, register=False, moves=[Move("red", "blue", "a", "p")])
 
 
+def test_move_table_refuses_a_move_from_a_state_to_itself():
+    with pytest.raises(ValueError, match="goes nowhere"):
+        MoveTable(noun="x", states=Light, register=False, moves=[Move("red", "red", "a", "p")])
+    # and no workflow's table has one
+    assert not [(t.noun, m.source) for t in TABLES for m in t if m.source == m.target]
+
+
 def test_move_table_made_in_a_test_stays_out_of_the_docs():
     assert TABLE not in TABLES
     assert TABLE.as_rows()[0] == {

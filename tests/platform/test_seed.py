@@ -62,3 +62,19 @@ def test_seed_demo_people_have_distinct_names():
     call_command("seed_demo")
     names = list(Person.objects.values_list("name", flat=True))
     assert len(names) == len(set(names))
+
+
+def test_seed_demo_shows_every_kind_of_conflict_the_engine_knows():
+    from resources.choices import ConflictKind
+    from resources.selectors import conflicts_in
+    from resources.snapshot import compute_and_publish
+
+    # given the demo
+    call_command("seed_demo")
+    # when the plan is computed
+    snapshot = compute_and_publish()
+    # then each kind of conflict shows at least once, a go-live inside a freeze among them
+    kinds = set(conflicts_in(snapshot).values_list("kind", flat=True))
+    assert sorted(kinds) == sorted(ConflictKind.values)
+    payroll = conflicts_in(snapshot).get(kind=ConflictKind.GO_LIVE_IN_FREEZE)
+    assert payroll.subject_label.startswith("PRJ-0111") and "Year-end" in payroll.message

@@ -185,7 +185,8 @@ class TestRiskRules(_ChildRules):
 
 
 class TestBenefitRules(_ChildRules):
-    """Plain CRUD: the onlooker is the executive, who reads but writes no benefit."""
+    """A benefit: written through its services by the API and the project page's forms; the
+    onlooker is the executive, who reads but writes no benefit."""
 
     basenames = ("portfolio-benefit",)
     endpoint = "benefits"
@@ -196,12 +197,19 @@ class TestBenefitRules(_ChildRules):
     def onlooker(self, role_user, obj):
         return role_user("executive")
 
+    def page_view(self, obj):
+        return obj.project.get_absolute_url()
+
     def writes(self, obj):
         body = {"project": obj.project_id, "description": "B", "measure": "m", "target": "t"}
+        page = {"description": "Shorter queues", "measure": "minutes", "target": "5"}
         return [
             Write("api", "patch", f"{API}/benefits/{obj.pk}/", {"realised": "-20 %"}),
             Write("api", "delete", f"{API}/benefits/{obj.pk}/"),
             Write("api", "post", f"{API}/benefits/", body),
+            Write("page", "post", f"/portfolio/projects/{obj.project_id}/benefits/new/", page),
+            Write("page", "post", f"/portfolio/benefits/{obj.pk}/edit/", page),
+            Write("page", "post", f"/portfolio/benefits/{obj.pk}/realisation/", {"realised": "4"}),
         ]
 
 

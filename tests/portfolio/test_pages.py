@@ -294,15 +294,19 @@ def test_pages_project_page_shows_risk_matrix_and_milestones(page_clients):
 
 def test_pages_project_page_queries_are_bounded(page_clients, criteria):
     from tests.factories import MilestoneFactory, RiskFactory
+    from tests.portfolio.factories import BenefitFactory
 
     project = ProjectFactory()
-    client = page_clients("executive")
+    # one benefit with an owner from the start: the owners' prefetch runs once there is one
+    BenefitFactory(project=project, owner=PersonFactory())
+    client = page_clients("pmo_lead")  # who sees each benefit's forms
 
     def grow():
         score_fully(project, criteria)
         for _ in range(5):
             RiskFactory(project=project)
             MilestoneFactory(project=project)
+            BenefitFactory(project=project, owner=PersonFactory())
 
     assert_constant_queries(lambda: client.get(project.get_absolute_url()), grow)
 
