@@ -23,6 +23,8 @@ import sys
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 TRUE = {"1", "true", "yes", "on"}
 HEADER = (
     "# Development settings for manage.py in this checkout, written by `make run`.\n"
@@ -53,15 +55,8 @@ def write_dev_env(path: Path) -> bool:
 
 
 def read_dev_env(path: Path) -> dict[str, str]:
-    """The `NAME=value` lines of the file (comments and blank lines skipped)."""
-    values = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, value = line.split("=", 1)
-        values[name.strip()] = value.strip()
-    return values
+    """The file's `NAME=value` settings, read by python-dotenv (quotes, comments, exports)."""
+    return {name: value for name, value in dotenv_values(path).items() if value is not None}
 
 
 def load_dev_env(path: Path, environ: MutableMapping[str, str] = os.environ) -> bool:
