@@ -52,6 +52,11 @@ def may_edit_risks(user: Actor, project: Project) -> bool:
     return bool(user.has_perm("portfolio.change_risk"))
 
 
+def may_review_benefits(user: Actor) -> bool:
+    """PMO leads record what a benefit realised, so the benefits due for review wait for them."""
+    return bool(user.has_perm("portfolio.change_benefit"))
+
+
 def may_reweight_criteria(user: Actor) -> bool:
     """PMO leads set the scoring model: the criteria and their weights, for everyone."""
     return bool(user.has_perm("portfolio.change_criterion"))
