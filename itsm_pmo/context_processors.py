@@ -25,7 +25,9 @@ def navigation(request) -> dict:
     path = request.path
     items = []
     for label, url_name, icon, prefix in NAVIGATION:
-        active = path == prefix if prefix == "/" else path.startswith(prefix)
+        # "My work" is the home page and the pages of its kinds of work (/my-work/…).
+        home = path == "/" or path.startswith("/my-work/")
+        active = home if prefix == "/" else path.startswith(prefix)
         items.append({"label": label, "url": reverse(url_name), "icon": icon, "active": active})
     # What waits in the user's inbox, on "My work": read only when a page shows the
     # navigation (fragments do not), and taken from the page itself on the home page.

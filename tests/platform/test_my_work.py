@@ -412,7 +412,7 @@ def test_my_work_list_shows_a_whole_kind_a_page_at_a_time(world, page_clients):
     # when the whole kind is opened
     page = client.get("/my-work/incidents/").content.decode()
     # then every entry is there, most urgent first, with its count
-    assert page.count('data-testid="inbox-entry"') == 22 and "22 waiting" in page
+    assert page.count('data-testid="inbox-entry"') == 22 and ">22</span> waiting" in page
     bands = re.findall(r'data-band="([^"]+)"', page)
     order = [b.label for b in Band]
     assert bands == sorted(bands, key=order.index)
