@@ -109,6 +109,9 @@ PATHS: list[BenchPath] = [
     BenchPath("floor /api/me/", PMO, FLOOR, "/api/me/"),
     # Home ("my work") for each role.
     *(BenchPath(f"home ({role})", role, PAGE, "/") for role in ROLES),
+    # A whole kind of work of an inbox (the home page shows its first few).
+    BenchPath("my work: incidents", ENGINEER, LIST_DETAIL, "/my-work/incidents/"),
+    BenchPath("my work: changes to decide", ITSM, LIST_DETAIL, "/my-work/changes-to-decide/"),
     # The PMO lead's central screens.
     BenchPath("board", PMO, PAGE, "/portfolio/"),
     BenchPath("ranking", PMO, PAGE, "/portfolio/ranking/"),

@@ -6,7 +6,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "Changes"
 
     def ready(self) -> None:
-        from itsm_pmo.home import register_work_provider
+        from itsm_pmo.home import register_work_source
         from resources.choices import ConflictKind
         from resources.engine.registry import register_provider, register_rule
         from resources.services import plan_watch_inputs
@@ -20,5 +20,5 @@ class ChangesConfig(AppConfig):
         register_rule(ConflictKind.CHANGE_COLLISION, conflicts.change_collision)
         register_rule(ConflictKind.IMPLEMENTER_OVERBOOKED, conflicts.implementer_overbooked)
         plan_watch_inputs(ChangeRequest, FreezeWindow)
-        register_work_provider(home.cab_panel)
-        register_work_provider(home.my_changes_panel)
+        register_work_source(home.cab_queue)
+        register_work_source(home.to_implement)

@@ -688,7 +688,7 @@ CHANGES = [
         S.SCHEDULED,
         ("SMTP relay servers",),
         ("evening", 2),
-        implementer="platform-4",
+        implementer="engineer",  # the demo engineer's change of the week
         template=PATCH,
     ),
     C(

@@ -1,89 +1,95 @@
-"""Change control's panels on the home page: the CAB queue for approvers, and the changes
-an engineer raised or implements that are still in flight."""
+"""Change control's kinds of work in the inbox: the changes waiting for a CAB member's
+decision, and the changes a person implements in the coming week."""
 
-from django.db.models import Q
-from django.urls import reverse
+from datetime import datetime, time, timedelta
 
-from itsm_pmo.home import WorkItem, WorkPanel
+from django.utils import timezone
+
+from itsm_pmo.home import Clock, QuerySource, Tally, WorkItem, WorkSource, on
 
 from . import selectors
-from .choices import ACTIVE_STATES, ChangeState
-from .models import ChangeRequest
-from .permissions import may_sit_on_cab
+from .choices import ChangeState
+from .permissions import implements_changes, may_sit_on_cab
+
+RISK_TONE = {"high": "danger", "moderate": "warning"}
 
 
-def _window(change) -> str:
-    return f"{change.planned_start:%a %d %b %H:%M}" if change.planned_start else "no window yet"
-
-
-SHOWN = 6
-# The nearest changes in authorize read first: the queue's first SHOWN are almost always
-# among them, so the home page does not weigh every change waiting for the CAB.
-WINDOW = 4 * SHOWN
-
-
-def first_of_cab_queue(user, shown: int = SHOWN) -> list:
-    """`cab_queue(user)[:shown]`, read from the WINDOW nearest changes in authorize; the whole
-    queue only when fewer than `shown` of those wait for this user."""
-    nearest = list(
-        ChangeRequest.objects.filter(state=ChangeState.AUTHORIZE)
-        .order_by("planned_start", "pk")
-        .values_list("pk", flat=True)[: WINDOW + 1]
-    )
-    queue = selectors.cab_queue(user, ChangeRequest.objects.filter(pk__in=nearest[:WINDOW]))
-    if len(queue) < shown and len(nearest) > WINDOW:
-        queue = selectors.cab_queue(user)
-    return queue[:shown]
-
-
-def cab_panel(user) -> WorkPanel | None:
-    if not may_sit_on_cab(user):
-        return None
-    queue = first_of_cab_queue(user)
-    items = [
-        WorkItem(
-            title=f"{c.number} {c.title}",
-            url=c.get_absolute_url(),
-            meta=f"{_window(c)} · {c.approved_so_far} of {c.quorum} approvals",
-            badge=f"Risk {c.effective_risk}",
-            tone={"high": "danger", "moderate": "warning"}.get(c.effective_risk, "success"),
-        )
-        for c in queue
-    ]
-    return WorkPanel(
-        title="Waiting for your CAB decision",
-        icon="check2-square",
-        items=items,
-        empty="No change waits for your decision.",
-        more_url=reverse("changes:cab"),
-        order=20,
+def _card(change, clock: Clock) -> WorkItem:
+    start = change.planned_start
+    return WorkItem(
+        title=f"{change.number} {change.title}",
+        url=change.get_absolute_url(),
+        action=f"Approve or reject before {on(start, clock)}" if start else "Approve or reject",
+        due=start,
+        meta=f"{change.get_change_type_display()} · {change.approved_so_far} of "
+        f"{change.quorum} approvals ({change.approving_role_label})",
+        badge=f"Risk {change.effective_risk}",
+        tone=RISK_TONE.get(change.effective_risk, "success"),
     )
 
 
-def my_changes_panel(user) -> WorkPanel | None:
-    if not user.has_perm("changes.add_changerequest") or user.has_perm(
-        "changes.approve_changerequest"
-    ):
-        return None
-    mine = (
-        selectors.change_list()
-        .filter(Q(requester=user) | Q(implementer__user=user), state__in=ACTIVE_STATES)
-        .order_by("planned_start", "pk")[:6]
+class CabQueue(WorkSource):
+    """The CAB queue of the user (`selectors.cab_queue_windows`): due when the window opens."""
+
+    kind = "changes-to-decide"
+    title = "Changes to decide"
+    icon = "check2-square"
+    order = 10
+    empty = "No change waits for your decision."
+    link = ("CAB queue", "changes:cab")
+
+    def asks(self, user) -> bool:
+        return may_sit_on_cab(user)
+
+    def tally(self, user, clock: Clock) -> Tally:
+        return Tally.of((start for _, start in selectors.cab_queue_windows(user)), clock)
+
+    def entries(self, user, clock: Clock, start: int, stop: int) -> list[WorkItem]:
+        ids = [pk for pk, _ in selectors.cab_queue_windows(user)[start:stop]]
+        return [_card(change, clock) for change in selectors.cab_cards(ids)]
+
+    def first(self, user, clock: Clock, shown: int) -> tuple[Tally, list[WorkItem]]:
+        windows = selectors.cab_queue_windows(user)  # read once for the tally and the cards
+        cards = selectors.cab_cards([pk for pk, _ in windows[:shown]])
+        return Tally.of((s for _, s in windows), clock), [_card(c, clock) for c in cards]
+
+
+cab_queue = CabQueue()
+
+# What "this week" means for a change to implement: windows starting in the next seven days.
+AHEAD = timedelta(days=7)
+
+
+def _week_ahead(clock: Clock) -> datetime:
+    return timezone.make_aware(datetime.combine(clock.today + AHEAD, time.min))
+
+
+def _to_implement(change, clock: Clock) -> WorkItem:
+    end = f"–{timezone.localtime(change.planned_end):%H:%M}" if change.planned_end else ""
+    if change.state == ChangeState.IMPLEMENT:
+        action = f"Finish and record the outcome by {on(change.due, clock)}"
+    else:
+        action = f"Implement {on(change.planned_start, clock)}{end}"
+    about = change.project.code if change.project_id else change.get_change_type_display()
+    return WorkItem(
+        title=f"{change.number} {change.title}",
+        url=change.get_absolute_url(),
+        action=action,
+        due=change.due,
+        meta=about,
+        badge=change.get_state_display(),
+        tone="primary" if change.state == ChangeState.IMPLEMENT else "info",
     )
-    items = [
-        WorkItem(
-            title=f"{c.number} {c.title}",
-            url=c.get_absolute_url(),
-            meta=_window(c),
-            badge=c.get_state_display(),
-        )
-        for c in mine
-    ]
-    return WorkPanel(
-        title="My changes in flight",
-        icon="arrow-repeat",
-        items=items,
-        empty="No change of yours is in flight.",
-        more_url=reverse("changes:index"),
-        order=40,
-    )
+
+
+to_implement = QuerySource(
+    kind="changes-to-implement",
+    title="Changes to implement",
+    icon="tools",
+    who=implements_changes,
+    rows=lambda user, clock: selectors.to_implement(user, before=_week_ahead(clock)),
+    entry=_to_implement,
+    order=15,
+    empty="No change of yours is due in the coming week.",
+    link=("Change calendar", "changes:calendar"),
+)

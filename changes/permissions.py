@@ -47,6 +47,12 @@ def may_move(user: Actor, change: ChangeRequest) -> bool:
     return may_work_on(user, change)
 
 
+def implements_changes(user: Actor) -> bool:
+    """Whoever carries changes through (engineers, ITSM managers) finds the ones they implement
+    in the coming week in their inbox."""
+    return bool(user.has_perm("changes.transition_changerequest"))
+
+
 def may_decide(user: Actor, change: ChangeRequest, *, approving_role: str) -> bool:
     """The CAB decision: a member of the role the approval policy names (or a superuser),
     never someone who raised or implements the change."""

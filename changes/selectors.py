@@ -1,6 +1,8 @@
 """Reads of change control shared by pages, the API and the services."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from datetime import datetime
+
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
@@ -58,11 +60,14 @@ def facts_for(change: ChangeRequest) -> ChangeFacts:
     )
 
 
-def cab_queue_ids(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> list[int]:
-    """The ids of the changes waiting in authorize for this user's decision (`may_decide`:
-    their role approves the change, they neither raised nor implement it) on which they have
-    not decided in this round, soonest window first. Reads only what the rule needs, so the
-    whole queue is counted cheaply and a page of it loaded in full (`cab_cards`)."""
+def cab_queue_windows(
+    user: Actor, changes: QuerySet[ChangeRequest] | None = None
+) -> list[tuple[int, datetime | None]]:
+    """(id, planned start) of the changes waiting in authorize for this user's decision
+    (`may_decide`: their role approves the change, they neither raised nor implement it) on
+    which they have not decided in this round, soonest window first. Reads only what the rule
+    needs, so the whole queue is counted cheaply and a page of it loaded in full
+    (`cab_cards`)."""
     if not user.is_authenticated:
         return []
     changes = ChangeRequest.objects.all() if changes is None else changes
@@ -88,7 +93,7 @@ def cab_queue_ids(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -
         return []
     policies = list(ApprovalPolicy.objects.select_related("approver_group"))
     return [
-        change.pk
+        (change.pk, change.planned_start)
         for change in waiting
         if may_decide(
             user,
@@ -96,6 +101,34 @@ def cab_queue_ids(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -
             approving_role=approval_rule(change.change_type, change.effective_risk, policies)[0],
         )
     ]
+
+
+def cab_queue_ids(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> list[int]:
+    """The ids of `cab_queue_windows`: the changes waiting for this user's CAB decision."""
+    return [pk for pk, _ in cab_queue_windows(user, changes)]
+
+
+def to_implement(user: Actor, *, before: datetime) -> QuerySet[ChangeRequest]:
+    """Changes `user` implements that are scheduled to start before `before` (or are being
+    implemented): `due` is the window's start, or its end once implementation began."""
+    if not user.is_authenticated:
+        return ChangeRequest.objects.none()
+    return (
+        ChangeRequest.objects.filter(implementer__user=user)
+        .filter(
+            Q(state=ChangeState.IMPLEMENT)
+            | Q(state=ChangeState.SCHEDULED, planned_start__lt=before)
+        )
+        .select_related("team", "project")
+        .annotate(
+            due=Case(
+                When(state=ChangeState.IMPLEMENT, then=F("planned_end")),
+                default=F("planned_start"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by(F("due").asc(nulls_last=True), "pk")
+    )
 
 
 def cab_cards(ids: list[int]) -> list[ChangeRequest]:

@@ -24,15 +24,17 @@ class HandoverConfig(AppConfig):
             _catalogue_after_migrate, sender=self, dispatch_uid="handover_catalogue"
         )
         self._register_with_the_engine()
-        self._register_home_panels()
+        self._register_inbox()
 
-    def _register_home_panels(self) -> None:
-        from itsm_pmo.home import register_work_provider
+    def _register_inbox(self) -> None:
+        from itsm_pmo.home import register_work_source
 
-        from .home import acceptance_panel, my_checks_panel
+        from . import home
+        from .incidents import home as incident_home
 
-        register_work_provider(acceptance_panel)
-        register_work_provider(my_checks_panel)
+        register_work_source(home.acceptance)
+        register_work_source(home.checks)
+        register_work_source(incident_home.incidents)
 
     def _register_with_the_engine(self) -> None:
         from resources.choices import ConflictKind

@@ -54,6 +54,13 @@ PILOT = ("PRJ-0101", "Pilot go-live (500 customers)", 10)  # days from today
 # A go-live planned inside the year-end freeze (all services), this many days before it ends:
 # payroll goes over for the first pay run of the year, a date the business will not move.
 IN_FREEZE = ("PRJ-0111", "Payroll cut-over (go-live)", 3)
+# The checks the demo engineer (Elena Novak, Platform) owns, so her inbox has checks to tick:
+# the pilot's backup test (mandatory, due two weeks before its go-live: already late) and two
+# of the Kubernetes upgrade's.
+ENGINEER_CHECKS = {
+    "PRJ-0101": ("Backup and recovery tested",),
+    "PRJ-0113": ("Access handed over", "Known errors documented"),
+}
 
 # title, service, project, change title prefix, impact, urgency, days ago, state,
 # assignee, hours worked, major
@@ -214,6 +221,20 @@ INCIDENTS = [
         0,
         False,
     ),
+    # Waiting in the service desk's own queue (the ITSM manager's team): nobody has taken it.
+    (
+        "Service desk tool: ticket attachments fail to upload",
+        "Service Desk Tooling",
+        None,
+        None,
+        2,
+        1,
+        0,
+        "new",
+        None,
+        0,
+        False,
+    ),
 ]
 PROBLEM = (
     "Connection pool exhaustion on the payments API",
@@ -233,8 +254,9 @@ def seed(ctx) -> None:
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
     incidents = _incidents(engineer, manager, projects)
+    elena = resources_selectors.person_for_user(engineer)
     handovers = [
-        _handover(projects[code], plan, pmo, manager)
+        _handover(projects[code], plan, pmo, manager, elena)
         for code, plan in HANDOVERS.items()
         if code in projects
     ]
@@ -286,7 +308,7 @@ def _matches(name: str, done) -> bool:
     return done == "all" or any(name.startswith(prefix) for prefix in done)
 
 
-def _handover(project, plan, pmo, manager) -> Handover:
+def _handover(project, plan, pmo, manager, engineer_person) -> Handover:
     state, done, waived = plan
     extra = {"els_effort_hours": ELS_EFFORT[project.code]} if project.code in ELS_EFFORT else {}
     handover = services.handover_open(project=project, by=pmo, **extra)
@@ -305,11 +327,14 @@ def _handover(project, plan, pmo, manager) -> Handover:
             if i % 3 == 0
             else CheckStatus.TODO
         )
+        engineers = ENGINEER_CHECKS.get(project.code, ())
         services.check_update(
             check=check,
             by=manager,
             status=status,
-            owner=owners[i % len(owners)],
+            owner=engineer_person
+            if engineer_person and name in engineers
+            else owners[i % len(owners)],
             evidence_url=f"https://wiki.example.org/ops/{project.code.lower()}/{check.pk}"
             if status == CheckStatus.DONE
             else "",

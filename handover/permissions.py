@@ -53,6 +53,12 @@ def may_update_check(user: Actor, check: ReadinessCheck) -> bool:
     return owner is not None and owner.user_id is not None and owner.user_id == user.pk
 
 
+def may_tick_checks(user: Actor) -> bool:
+    """Whoever may update readiness checks (engineers, PMO leads, ITSM managers) finds the
+    open ones they own in their inbox."""
+    return bool(user.has_perm(UPDATE_CHECK))
+
+
 def may_assign_check(user: Actor, check: ReadinessCheck) -> bool:
     """Only those who plan the handover (PMO leads, ITSM managers) choose a check's owner."""
     return bool(user.has_perm(UPDATE_CHECK) and user.has_perm(PLAN))

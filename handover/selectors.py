@@ -1,6 +1,10 @@
 """Reads of the handover that the pages and the API share, in a fixed number of queries."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, Count, DateField, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Cast
 
 from itsm_pmo.permissions import Actor
 from portfolio.selectors import go_live_on
@@ -45,23 +49,33 @@ def handover_detail() -> QuerySet[Handover]:
 
 def awaiting_acceptance() -> QuerySet[Handover]:
     """Handovers in readiness review, waiting for operations to accept them, nearest go-live
-    first."""
+    first; `due` is the go-live (operations accept before it)."""
     return (
         handover_list()
         .filter(state=HandoverState.READINESS_REVIEW)
-        .order_by(F("go_live_on").asc(nulls_last=True), "pk")
+        .annotate(due=F("go_live_on"))
+        .order_by(F("due").asc(nulls_last=True), "pk")
     )
 
 
 def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
-    """The open readiness checks `user` owns on handovers still being readied, nearest
-    go-live first."""
+    """The open readiness checks `user` owns on handovers still being readied, the soonest due
+    first. A mandatory check is `due` HANDOVER_READY_DAYS before go-live, when the engine
+    starts reporting the handover as not ready; an optional one by go-live."""
     if not user.is_authenticated:
         return ReadinessCheck.objects.none()
+    lead = timedelta(days=settings.HANDOVER_READY_DAYS)
     return (
         ReadinessCheck.objects.filter(owner__user=user, handover__state__in=CHECKS_EDITABLE)
         .exclude(status__in=CHECK_SETTLED)
         .select_related("criterion", "handover__project")
         .annotate(go_live_on=go_live_on("handover__project"))
-        .order_by(F("go_live_on").asc(nulls_last=True), "criterion__order", "pk")
+        .annotate(
+            due=Case(
+                When(criterion__mandatory=True, then=Cast(F("go_live_on") - lead, DateField())),
+                default=F("go_live_on"),
+                output_field=DateField(),
+            )
+        )
+        .order_by(F("due").asc(nulls_last=True), "criterion__order", "pk")
     )

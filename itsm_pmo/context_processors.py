@@ -1,12 +1,14 @@
 """Template context every page needs: the navigation and the user's roles."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from .home import navigation_tally
 from .roles import Role, roles_of
 
 # (label, url name, icon, path prefix that marks it active)
 NAVIGATION = [
-    ("Home", "home", "house", "/"),
+    ("My work", "home", "inbox", "/"),
     ("Portfolio", "portfolio:index", "kanban", "/portfolio/"),
     ("Resources", "resources:index", "people", "/resources/"),
     ("Changes", "changes:index", "arrow-repeat", "/changes/"),
@@ -23,10 +25,20 @@ def navigation(request) -> dict:
     path = request.path
     items = []
     for label, url_name, icon, prefix in NAVIGATION:
-        active = path == prefix if prefix == "/" else path.startswith(prefix)
+        # "My work" is the home page and the pages of its kinds of work (/my-work/…).
+        home = path == "/" or path.startswith("/my-work/")
+        active = home if prefix == "/" else path.startswith(prefix)
         items.append({"label": label, "url": reverse(url_name), "icon": icon, "active": active})
+    # What waits in the user's inbox, on "My work": read only when a page shows the
+    # navigation (fragments do not), and taken from the page itself on the home page.
+    items[0]["tally"] = SimpleLazyObject(lambda: _tally(request))
     names = roles_of(user)
     return {
         "nav_items": items,
         "user_roles": [Role(name).label for name in sorted(names)],
     }
+
+
+def _tally(request):
+    shown = getattr(request, "my_work_inbox", None)
+    return shown.tally if shown is not None else navigation_tally(request.user)

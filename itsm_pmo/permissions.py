@@ -8,6 +8,8 @@ the same answer the admin and the API's door give.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
 
+from .roles import Role, has_role
+
 # Who acts: a signed-in user in services; predicates also answer for the anonymous visitor.
 Actor = User | AnonymousUser
 
@@ -35,3 +37,9 @@ def may_change(user: Actor, model: type[Model] | Model) -> bool:
 def may_delete(user: Actor, model: type[Model] | Model) -> bool:
     """The role deletes rows of this kind."""
     return bool(user.has_perm(_perm("delete", model)))
+
+
+def oversees(user: Actor) -> bool:
+    """Executives (and the superuser) are asked about what needs their attention: projects in
+    the red, breached freezes, critical conflicts. A role rule: their role only reads."""
+    return has_role(user, [Role.EXECUTIVE])

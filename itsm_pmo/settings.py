@@ -329,6 +329,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 PAGE_CACHE_SECONDS = env_int(
     "PAGE_CACHE_SECONDS", 60 if CACHE_URL.startswith("redis") or not CELERY_BROKER_URL else 0
 )
+# The navigation's count of what waits in a user's inbox is kept per user while the tables it
+# read are unchanged, for the minute at most (itsm_pmo/home.py); 0 counts on every page. Off
+# where the page cache is off, for the same reason (one cache every process sees).
+MY_WORK_COUNT_SECONDS = env_int("MY_WORK_COUNT_SECONDS", 60 if PAGE_CACHE_SECONDS else 0)
 # Results are off unless a task asks for them; they go to the broker's Redis by default.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
@@ -115,3 +115,39 @@ def reads_recorded(connection=default_connection) -> Iterator[dict[str, int | No
 def unchanged(read: dict[str, int | None]) -> bool:
     """Every table still has the version it had when it was read."""
     return not read or versions(read) == read
+
+
+def recorded[T](compute: Callable[[], T], connection=default_connection) -> tuple[T, dict]:
+    """`compute()` and the tables it read with their versions from before it read them. An
+    enclosing recording (a page being rendered for the page cache) sees those reads too."""
+    outer = getattr(connection, "table_versions_reads", None)
+    read = start_recording(connection)
+    try:
+        value = compute()
+    finally:
+        connection.table_versions_reads = outer
+    note_reads(read, connection)
+    return value, read
+
+
+def note_reads(read: dict[str, int | None], connection=default_connection) -> None:
+    """Count `read` among the reads of the work being recorded now, if any (the version
+    noted first of a table stays: it is the older one)."""
+    reads = getattr(connection, "table_versions_reads", None)
+    if reads is not None:
+        for table, version in read.items():
+            reads.setdefault(table, version)
+
+
+def kept[T](key: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """`compute()`, kept in the cache under `key` while every table it read keeps the version
+    it had then. The work being recorded now depends on those tables either way, so a page
+    that shows a kept value is stale when the value is."""
+    found = cache.get(key)
+    if found is not None and unchanged(found[1]):
+        value, read = found
+        note_reads(read)
+        return value
+    value, read = recorded(compute)
+    cache.set(key, (value, read), timeout)
+    return value

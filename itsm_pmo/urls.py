@@ -25,6 +25,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my-work/<slug:kind>/", views.my_work_list, name="my_work_list"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

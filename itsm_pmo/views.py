@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health_report
-from .home import my_work
+from .home import PAGE_SIZE, Clock, entries_of, inbox, my_work, source_for
 from .roles import Role, roles_of
 
 ROLE_INTRO = {
@@ -18,13 +19,61 @@ ROLE_INTRO = {
 
 @require_GET
 def home(request):
-    """My work: what waits for the signed-in user, by role."""
+    """My work: the user's inbox from every app, most urgent first, and what surrounds it."""
     names = roles_of(request.user)
     intros = [(Role(name).label, ROLE_INTRO[Role(name)]) for name in sorted(names)]
+    shown = inbox(request.user)
+    request.my_work_inbox = shown  # the navigation's count, from the inbox on the page
     return render(
         request,
         "home.html",
-        {"panels": my_work(request.user), "role_intros": intros, "has_role": bool(names)},
+        {
+            "inbox": shown,
+            "panels": my_work(request.user),
+            "role_intros": intros,
+            "has_role": bool(names) or request.user.is_superuser,
+        },
+    )
+
+
+class _Entries:
+    """One kind of work as the paginator reads it: its count, then the slice of one page."""
+
+    def __init__(self, source, user, clock: Clock, total: int):
+        self.source, self.user, self.clock, self.total = source, user, clock, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, page: slice):
+        items = self.source.entries(self.user, self.clock, page.start or 0, page.stop)
+        return entries_of(items, self.clock)
+
+
+@require_GET
+def my_work_list(request, kind: str):
+    """One kind of work of the user's inbox, whole, most urgent first, a page at a time."""
+    source = source_for(request.user, kind)
+    if source is None:
+        raise Http404("No such kind of work in your inbox.")
+    clock = Clock.current()
+    tally = source.tally(request.user, clock)
+    paginator = Paginator(_Entries(source, request.user, clock, tally.total), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "my_work_list.html",
+        {
+            "source": source,
+            "tally": tally,
+            "entries": page.object_list,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": paginator.num_pages > 1,
+        },
     )
 
 

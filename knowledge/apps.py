@@ -6,9 +6,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
-        from itsm_pmo.home import register_work_provider
+        from itsm_pmo.home import register_work_source
 
         from . import home
 
-        register_work_provider(home.drafts_panel)
-        register_work_provider(home.review_panel)
+        register_work_source(home.to_publish)
+        register_work_source(home.to_review)

@@ -6,9 +6,10 @@ class PortfolioConfig(AppConfig):
     verbose_name = "Portfolio"
 
     def ready(self) -> None:
-        from itsm_pmo.home import register_work_provider
+        from itsm_pmo.home import register_work_provider, register_work_source
 
-        from .home import my_projects_panel, triage_panel
+        from . import home
 
-        register_work_provider(triage_panel)
-        register_work_provider(my_projects_panel)
+        for source in (home.to_score, home.stage_moves, home.benefits, home.red):
+            register_work_source(source)
+        register_work_provider(home.my_projects_panel)

@@ -384,6 +384,46 @@ COMMENTS = {
 }
 
 
+# When each proposal was raised (days ago): a proposal is due for triage two weeks after it
+# was raised, so the PMO lead's inbox has some overdue, some this week and some later. The
+# assessed ones were raised before their assessment, four weeks ago (the stage log below):
+# their decision is overdue.
+RAISED_DAYS_AGO = {
+    "PRJ-0105": 33,
+    "PRJ-0107": 19,
+    "PRJ-0108": 3,
+    "PRJ-0109": 31,
+    "PRJ-0114": 12,
+    "PRJ-0115": 9,
+    "PRJ-0116": 36,
+    "PRJ-0119": 6,
+    "PRJ-0121": 30,
+    "PRJ-0122": 1,
+}
+# Benefits of delivered work whose review is near (days from today; negative: overdue), so
+# the PMO lead has benefits to review: code -> (description, measure, target, days).
+BENEFITS_DUE = {
+    "PRJ-0106": (
+        "Password-reset calls to the service desk down",
+        "password-reset calls per month",
+        "−40 %",
+        -4,
+    ),
+    "PRJ-0117": (
+        "Tickets resolved at first contact",
+        "first-contact resolution rate",
+        "70 %",
+        3,
+    ),
+    "PRJ-0102": (
+        "Card payments available around the clock",
+        "payment gateway availability",
+        "99.95 %",
+        12,
+    ),
+}
+
+
 def seed(ctx) -> None:
     teams, people = ctx.made["teams"], ctx.made["people"]
     objectives = {}
@@ -556,6 +596,20 @@ def _seed_project(
             realised="−22 %" if closed else "",
             realised_on=today if closed else None,
         )
+    base_code = row[0]
+    if base_code in BENEFITS_DUE:
+        description, measure, target, days = BENEFITS_DUE[base_code]
+        Benefit.objects.create(
+            project=project,
+            description=description,
+            measure=measure,
+            target=target,
+            owner=owner,
+            review_date=today + timedelta(days=days),
+        )
+    if base_code in RAISED_DAYS_AGO:
+        raised = timezone.now() - timedelta(days=RAISED_DAYS_AGO[base_code])
+        Project.objects.filter(pk=project.pk).update(created_at=raised)
 
     _erase_stage_log(project)
     path = _path_to(stage)

@@ -59,14 +59,19 @@ def may_edit_risks(user: Actor, project: Project) -> bool:
     return bool(user.has_perm("portfolio.change_risk"))
 
 
+def may_review_benefits(user: Actor) -> bool:
+    """PMO leads record what a benefit realised, so the benefits due for review wait for them."""
+    return bool(user.has_perm("portfolio.change_benefit"))
+
+
 def may_edit_benefits(user: Actor, project: Project) -> bool:
     """PMO leads add, change and remove the benefits a project promises."""
     return bool(user.has_perm("portfolio.change_benefit"))
 
 
 def may_record_realisation(user: Actor, benefit: Benefit) -> bool:
-    """PMO leads record what a benefit delivered (they run the benefits reviews)."""
-    return may_edit_benefits(user, benefit.project)
+    """Whoever runs the benefits reviews records what a benefit delivered."""
+    return may_review_benefits(user)
 
 
 def may_reweight_criteria(user: Actor) -> bool:

@@ -6,18 +6,19 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resources"
 
     def ready(self) -> None:
-        from itsm_pmo.home import register_work_provider
+        from itsm_pmo.home import register_work_provider, register_work_source
 
-        from . import conflicts, providers
+        from . import conflicts, home, providers
         from .choices import ConflictKind
         from .engine.registry import register_provider, register_rule
-        from .home import conflicts_panel, my_load_panel, my_team_panel
         from .models import Absence, Allocation, Demand, Person, PersonSkill, Team
         from .services import plan_watch_inputs
 
-        register_work_provider(my_team_panel)
-        register_work_provider(conflicts_panel)
-        register_work_provider(my_load_panel)
+        register_work_source(home.freezes)
+        register_work_source(home.critical)
+        register_work_provider(home.my_team_panel)
+        register_work_provider(home.conflicts_panel)
+        register_work_provider(home.my_load_panel)
         register_provider("resources.people", providers.people)
         register_provider("resources.absences", providers.absences)
         register_provider("resources.allocations", providers.allocations)

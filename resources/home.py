@@ -1,11 +1,119 @@
-"""The resources panel of the home page: the signed-in person's team."""
+"""Resources on the home page. In the inbox, for executives: breached freezes and critical
+conflicts nobody has acknowledged yet (due the week they happen). Beside it (context panels):
+the person's team, the conflicts a PMO lead or ITSM manager may acknowledge (worst first), and
+the weeks a person is over-booked."""
 
-from django.urls import reverse
+from datetime import timedelta
 
-from itsm_pmo.home import WorkItem, WorkPanel
+from django.db.models import F, Q, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
 
+from itsm_pmo.home import Clock, QuerySource, WorkItem, WorkPanel
+from itsm_pmo.permissions import oversees
+
+from .choices import ConflictKind, Severity
+from .models import Conflict, PlanState
 from .permissions import may_acknowledge_conflicts
 from .selectors import person_for_user
+
+# Critical conflicts are an executive's business while they are near: the next four weeks.
+CRITICAL_AHEAD = timedelta(days=28)
+FREEZE_KINDS = (ConflictKind.CHANGE_IN_FREEZE, ConflictKind.GO_LIVE_IN_FREEZE)
+# Where a conflict's subject opens (a skill has no page: the conflict list shows it).
+SUBJECT_PAGES = {
+    "person": "resources:person_detail",
+    "change": "changes:change_detail",
+    "project": "portfolio:project_detail",
+    "handover": "handover:handover_detail",
+}
+# What an executive asks of those who plan, by kind of conflict.
+ASK = {
+    ConflictKind.OVERALLOCATION: "Ask for the week to be re-planned",
+    ConflictKind.SKILL_GAP: "Ask where the skill will come from",
+    ConflictKind.CHANGE_IN_FREEZE: "Ask for a new window or a freeze exception",
+    ConflictKind.CHANGE_COLLISION: "Ask for the changes to be re-sequenced",
+    ConflictKind.IMPLEMENTER_OVERBOOKED: "Ask for another implementer or window",
+    ConflictKind.GO_LIVE_IN_FREEZE: "Ask for the go-live to move or an exception",
+    ConflictKind.HANDOVER_NOT_READY: "Ask operations whether the go-live holds",
+    ConflictKind.SUPPORT_OVERLOAD: "Ask for support cover",
+}
+
+
+def subject_url(conflict: Conflict) -> str:
+    """The page of what the conflict is about; the filtered conflict list for a skill."""
+    name = SUBJECT_PAGES.get(conflict.subject_type)
+    if name:
+        try:
+            return reverse(name, args=[conflict.subject_id])
+        except NoReverseMatch:  # an app without that page: the list still shows it
+            pass
+    return (
+        reverse("resources:conflict_list")
+        + f"?subject_type={conflict.subject_type}&subject_id={conflict.subject_id}"
+    )
+
+
+def open_conflicts_now() -> QuerySet[Conflict]:
+    """Unacknowledged conflicts of the current snapshot, read with the snapshot in one query;
+    `due` is the first day of the week they happen."""
+    current = Subquery(PlanState.objects.filter(pk=1).values("current_id")[:1])
+    return (
+        Conflict.objects.filter(first_seen__lte=current, acknowledged_at__isnull=True)
+        .filter(Q(resolved_in__isnull=True) | Q(resolved_in__gt=current))
+        .annotate(due=F("period_start"))
+        .order_by("due", "subject_label", "pk")
+    )
+
+
+def breached_freezes() -> QuerySet[Conflict]:
+    """Changes and go-lives planned inside a freeze, not acknowledged yet."""
+    return open_conflicts_now().filter(kind__in=FREEZE_KINDS)
+
+
+def critical_conflicts(clock: Clock) -> QuerySet[Conflict]:
+    """Critical conflicts of the coming four weeks (freezes aside: their own group)."""
+    return (
+        open_conflicts_now()
+        .filter(severity=Severity.CRITICAL, period_start__lt=clock.today + CRITICAL_AHEAD)
+        .exclude(kind__in=FREEZE_KINDS)
+    )
+
+
+def _attention(conflict: Conflict, clock: Clock) -> WorkItem:
+    return WorkItem(
+        title=conflict.subject_label,
+        url=subject_url(conflict),
+        action=ASK.get(conflict.kind, "Ask who re-plans it"),
+        due=conflict.due,
+        meta=conflict.message,
+        badge=conflict.get_kind_display(),
+        tone="danger" if conflict.severity == Severity.CRITICAL else "warning",
+    )
+
+
+freezes = QuerySource(
+    kind="breached-freezes",
+    title="Breached freezes",
+    icon="snow",
+    who=oversees,
+    rows=lambda user, clock: breached_freezes(),
+    entry=_attention,
+    order=20,
+    empty="Nothing is planned inside a freeze.",
+    link=("Change calendar", "changes:calendar"),
+)
+
+critical = QuerySource(
+    kind="critical-conflicts",
+    title="Critical conflicts",
+    icon="exclamation-triangle",
+    who=oversees,
+    rows=lambda user, clock: critical_conflicts(clock),
+    entry=_attention,
+    order=30,
+    empty="No critical conflict in the coming four weeks.",
+    link=("Conflicts", "resources:conflict_list"),
+)
 
 
 def my_team_panel(user) -> WorkPanel | None:

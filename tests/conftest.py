@@ -23,6 +23,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _my_work_counted_on_every_page(settings):
+    """The navigation's count of a user's inbox is counted on every page in tests: kept (as
+    in production), whether a page pays for it would depend on what an earlier request of the
+    same minute left behind, and query counts pinned per page would not hold. The tests of
+    keeping it (tests/platform/test_my_work.py) turn it on."""
+    settings.MY_WORK_COUNT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _no_background_retries(settings):
     """Side effects that fail after a commit are retried on timers (itsm_pmo/tasks.py); in
     tests a timer would outlive its test, so only the tests of that retry turn it on."""

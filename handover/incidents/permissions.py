@@ -47,6 +47,12 @@ def may_move_incident(user: Actor, incident: Incident) -> bool:
     return bool(user.has_perm(MOVE))
 
 
+def works_the_queue(user: Actor) -> bool:
+    """Whoever moves incidents (engineers, ITSM managers) works the queue: the open incidents
+    assigned to them, and the unassigned ones of their team's services, wait in their inbox."""
+    return bool(user.has_perm(MOVE))
+
+
 def may_log_work(user: Actor, incident: Incident, person: Person | None) -> bool:
     """People log the time they worked themselves; ITSM managers record anyone's."""
     if not user.has_perm(LOG_WORK):

@@ -258,22 +258,26 @@ def test_change_form_raises_a_change_and_refuses_bad_windows(page_clients):
     assert page_clients("executive").get("/changes/new/").status_code == 403
 
 
-def test_home_page_shows_the_cab_queue_and_my_changes(page_clients, role_user):
+def test_home_page_shows_changes_to_decide_and_to_implement(page_clients, role_user):
+    # given a change waiting for the CAB, and one the engineer implements in two days
     change = waiting_change(requester=role_user("engineer"))
+    me = PersonFactory(user=role_user("engineer"))
+    mine = advance(ChangeFactory(title="Patch the relays", implementer=me, days=2), "scheduled")
+    later = advance(ChangeFactory(title="Next month", implementer=me, days=30), "scheduled")
     manager_home = page_clients("itsm_manager").get("/").content.decode()
-    assert "Waiting for your CAB decision" in manager_home and change.number in manager_home
+    assert "Changes to decide" in manager_home and change.number in manager_home
     engineer_home = page_clients("engineer").get("/").content.decode()
-    assert "My changes in flight" in engineer_home and change.number in engineer_home
-    assert "Waiting for your CAB decision" not in engineer_home
+    assert "Changes to implement" in engineer_home and mine.number in engineer_home
+    assert later.number not in engineer_home  # not this week's
+    assert "Changes to decide" not in engineer_home
     assert change.number not in page_clients("pmo_lead").get("/").content.decode()
 
 
-def test_home_cab_panel_reads_the_nearest_changes_first(role_user, monkeypatch):
-    # given more changes waiting than the window the home page reads first, the nearest one
-    # already decided by the manager
-    from changes import home
+def test_home_changes_to_decide_are_the_cab_queue_in_its_order(role_user):
+    # given more changes waiting than the home page shows, the nearest one already decided
+    from changes.home import cab_queue
+    from itsm_pmo.home import Clock, on
 
-    monkeypatch.setattr(home, "WINDOW", 3)
     manager = role_user("itsm_manager")
     waiting = [
         waiting_change(f"Change {i}", start=next_week_at(1 + i % 4, 8 + i)) for i in range(8)
@@ -281,8 +285,13 @@ def test_home_cab_panel_reads_the_nearest_changes_first(role_user, monkeypatch):
     services.change_approve(
         change=min(waiting, key=lambda c: c.planned_start), approver=manager, decision="approve"
     )
-    # when the panel takes the first of the queue, from the window or from the whole queue
-    for shown in (2, 6):
-        first = home.first_of_cab_queue(manager, shown=shown)
-        # then they are the queue's first, as the CAB page orders them
-        assert [c.pk for c in first] == [c.pk for c in selectors.cab_queue(manager)[:shown]]
+    clock = Clock.current()
+    queue = selectors.cab_queue(manager)
+    # when the inbox reads the kind: its count is the queue's, its entries the queue's first
+    tally, first = cab_queue.first(manager, clock, 5)
+    assert tally.total == len(queue) == 7
+    assert [item.url for item in first] == [c.get_absolute_url() for c in queue[:5]]
+    rest = cab_queue.entries(manager, clock, 5, 10)
+    assert [item.url for item in rest] == [c.get_absolute_url() for c in queue[5:]]
+    assert first[0].action == f"Approve or reject before {on(queue[0].planned_start)}"
+    assert first[0].due == queue[0].planned_start

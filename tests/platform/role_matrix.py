@@ -246,11 +246,14 @@ POST   /api/knowledge/lessons/{id}/apply/               401   201   201   201   
 POST   /api/knowledge/lessons/{id}/transition/          401   403   200   200   403   403   401
 
 # --- Pages of the portal itself. `login` sends a signed-in user on (302); `logout` takes
-# only POST.
+# only POST. `my_work_list` is one kind of work of the user's own inbox: a kind their role does
+# not hold is not theirs to open (404).
 GET    healthz                                          200   200   200   200   200   200   200
 POST   healthz                                          405   405   405   405   405   405   405
 GET    home                                             302   200   200   200   200   200   302
 POST   home                                             302   405   405   405   405   405   302
+GET    my_work_list                                     302   404   404   200   404   200   302
+POST   my_work_list                                     302   405   405   405   405   405   302
 GET    login                                            200   302   302   302   302   302   200
 POST   login                                            200   302   302   302   302   302   200
 PUT    login                                            200   302   302   302   302   302   200

@@ -139,6 +139,8 @@ PAGE_IDS = {
     "portfolio:benefit_update": {"pk": "benefit"},
     "portfolio:benefit_realisation": {"pk": "benefit"},
     "portfolio:suggest": {"kind": "=owner"},
+    # A kind of work some roles hold and others not: the CAB's (a 404 for the rest).
+    "my_work_list": {"kind": "=changes-to-decide"},
     "resources:team_detail": {"pk": "team"},
     "resources:person_detail": {"pk": "person"},
     "resources:allocation_update": {"pk": "allocation"},

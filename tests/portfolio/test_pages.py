@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -311,17 +312,72 @@ def test_pages_project_page_queries_are_bounded(page_clients, criteria):
     assert_constant_queries(lambda: client.get(project.get_absolute_url()), grow)
 
 
-def test_home_pmo_lead_sees_proposals_waiting_for_triage(page_clients, criteria):
+def in_days(n: int):
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=n)
+
+
+def test_home_pmo_lead_sees_proposals_to_score_and_stage_moves(page_clients, criteria):
+    # given a proposal to score, one fully scored, an approved project starting tomorrow,
+    # one starting in two months and one in flight
     unscored = ProjectFactory(name="Needs scores")
     scored = ProjectFactory(name="Ready one", stage="assessed")
     score_fully(scored, criteria)
+    starting = ProjectFactory(name="Starts tomorrow", stage="approved", start_date=in_days(1))
+    ProjectFactory(name="Starts later", stage="approved", start_date=in_days(60))
     ProjectFactory(name="Running", stage="in_flight")
     html = page_clients("pmo_lead").get("/").content.decode()
-    assert "Waiting for triage" in html
-    assert "2 to score" in html and "ready to decide" in html
-    assert html.index(unscored.name) < html.index(scored.name)
-    assert "Running" not in html
-    assert "Waiting for triage" not in page_clients("executive").get("/").content.decode()
+    # then the PMO lead is asked to score the one, and to decide or start the others
+    assert "Proposals to score" in html and "Stage moves that wait" in html
+    assert "Score 2 criteria" in html and f"/portfolio/projects/{unscored.pk}/scores/" in html
+    assert "Approve, hold or reject" in html and scored.name in html
+    assert "Start it: planned start" in html and starting.name in html
+    assert "Starts later" not in html and "Running" not in html
+    assert "Proposals to score" not in page_clients("executive").get("/").content.decode()
+
+
+def test_home_stage_moves_and_proposals_are_due_two_weeks_after_raising(criteria, role_user):
+    from django.utils import timezone
+
+    from itsm_pmo.home import Band, Clock
+    from portfolio.home import stage_moves, to_score
+
+    # given a proposal raised three weeks ago and one raised today
+    old = ProjectFactory(name="Old proposal")
+    Project.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=21))
+    ProjectFactory(name="New proposal")
+    clock = Clock.current()
+    found = to_score.entries(role_user("pmo_lead"), clock, 0, 5)
+    # then the old one is overdue and leads, the new one is due in two weeks
+    assert [item.title.split(" ", 1)[1] for item in found] == ["Old proposal", "New proposal"]
+    assert clock.band(found[0].due) == Band.OVERDUE
+    assert found[1].due == timezone.localdate() + timedelta(days=14)
+    assert not stage_moves.entries(role_user("pmo_lead"), clock, 0, 5)  # none is scored
+
+
+def test_home_benefits_to_review_and_red_projects(page_clients):
+    from tests.portfolio.factories import BenefitFactory
+
+    # given a benefit due next week, one realised, a red project and a red proposal
+    BenefitFactory(description="Calls down", review_date=in_days(5), project__stage="closed")
+    BenefitFactory(
+        description="Already measured",
+        review_date=in_days(-5),
+        realised="-10 %",
+        realised_on=in_days(-1),
+        project__stage="closed",
+    )
+    red = ProjectFactory(name="Burning", stage="in_flight", health="red")
+    ProjectFactory(name="Red idea", stage="proposed", health="red")
+    pmo = page_clients("pmo_lead").get("/").content.decode()
+    executive = page_clients("executive").get("/").content.decode()
+    # then the PMO lead is asked to record the one benefit; the executive about the red project
+    assert "Benefits to review" in pmo and "Calls down" in pmo and "Already measured" not in pmo
+    assert "Record what was realised" in pmo
+    assert "Projects in the red" in executive and red.name in executive
+    assert "Red idea" not in executive and "Benefits to review" not in executive
+    assert "Projects in the red" not in pmo
 
 
 def test_home_owner_sees_their_projects(page_clients, role_user):

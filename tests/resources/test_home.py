@@ -2,9 +2,11 @@
 person's over-booked weeks are worked out once per published snapshot (cached), and an
 acknowledgement or a new snapshot shows at once."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from resources.home import conflicts_panel, my_load_panel, worst_open_conflicts
 from resources.models import Conflict
@@ -62,3 +64,28 @@ def test_my_load_panel_shows_my_weeks_and_reads_them_once_per_snapshot(role_user
     overbook(me, 60, weeks=3)
     compute_and_publish()
     assert len(my_load_panel(engineer).items) == 3
+
+
+def test_home_executive_is_asked_about_breached_freezes_and_critical_conflicts(role_user):
+    from itsm_pmo.home import Clock
+    from resources.home import critical, freezes
+    from tests.changes.factories import ChangeFactory, FreezeWindowFactory
+
+    # given a person booked 175 % this week, and a change planned inside a freeze
+    overbook(PersonFactory(contracted_hours=Decimal(40), name="Ana Busy"), 70)
+    freeze = FreezeWindowFactory()
+    ChangeFactory(title="Inside the freeze", planned_start=freeze.start + timedelta(days=1))
+    compute_and_publish()
+    executive, clock = role_user("executive"), Clock.current()
+    # then the executive is asked about both, and each entry opens what it is about
+    [breach] = freezes.entries(executive, clock, 0, 5)
+    assert "Inside the freeze" in breach.title and breach.url.startswith("/changes/")
+    assert breach.action == "Ask for a new window or a freeze exception"
+    [busy] = critical.entries(executive, clock, 0, 5)
+    assert busy.title == "Ana Busy" and busy.url.startswith("/resources/people/")
+    # and nobody else's role is asked
+    for role in ("pmo_lead", "itsm_manager", "engineer"):
+        assert not freezes.asks(role_user(role)) and not critical.asks(role_user(role))
+    # once acknowledged, a conflict asks the executive no more
+    Conflict.objects.update(acknowledged_at=timezone.now())
+    assert critical.tally(executive, clock).total == freezes.tally(executive, clock).total == 0
