@@ -3,10 +3,10 @@
 import copy
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.text import LONG_TEXT
 from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
 
@@ -96,15 +96,6 @@ def _offer(field: forms.ModelChoiceField, queryset) -> None:
     field.widget.choices = offered.choices
 
 
-def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
 class ScoreForm(BootstrapMixin, forms.Form):
     """One criterion's score on the scores page."""
 
@@ -114,7 +105,9 @@ class ScoreForm(BootstrapMixin, forms.Form):
         required=False,
         empty_value=None,
     )
-    rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rationale = forms.CharField(
+        required=False, max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, criterion, **kwargs):
         self.criterion = criterion
@@ -160,4 +153,4 @@ class RiskForm(BootstrapMixin, forms.ModelForm):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Stage.choices)
-    comment = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=LONG_TEXT)

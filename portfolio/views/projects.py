@@ -173,6 +173,10 @@ class ProjectCreateView(FormShownToWhoMay, PermissionRequiredMixin, CreateView):
     def may_use_form(self) -> bool:
         return permissions.may_create_project(self.request.user)
 
+    def get_initial(self):
+        # The next free code, proposed; the person may type another.
+        return {**super().get_initial(), "code": selectors.next_project_code()}
+
     def form_valid(self, form):
         try:
             project = services.project_create(
