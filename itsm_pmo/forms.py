@@ -4,6 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class DayInput(forms.DateInput):
+    """The browser's date picker. It reads and sends ISO dates only: with the locale's
+    format (06/12/2026) it would show an empty field, and saving the form would clear the
+    date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, so forms render consistently."""
 

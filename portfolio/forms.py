@@ -4,8 +4,9 @@ import copy
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.forms import BootstrapMixin, DayInput
 from itsm_pmo.text import LONG_TEXT
 from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
@@ -53,8 +54,8 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "support_notes": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DayInput(),
+            "end_date": DayInput(),
             "services": forms.SelectMultiple(attrs={"size": 5}),
         }
 
@@ -126,9 +127,15 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
         model = Milestone
         fields = ["name", "kind", "due_date", "completed_on"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "due_date": DayInput(),
+            "completed_on": DayInput(),
         }
+        help_texts = {"completed_on": "The day it was done: from the project's start to today."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers no later day; the model refuses one all the same.
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class RiskForm(BootstrapMixin, forms.ModelForm):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from changes.selectors import changes
 from itsm_pmo.autocomplete import AutocompleteFilter, AutocompleteSelect
-from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.forms import BootstrapMixin, DayInput
 from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to, service_catalogue
 
@@ -111,7 +111,7 @@ class WorkLogForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = WorkLog
         fields = ["day", "hours", "note"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"day": DayInput()}
 
     def __init__(self, *args, **kwargs):
         today = timezone.localdate()

@@ -150,9 +150,22 @@ class ScoreSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelS
 
 
 class MilestoneSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
+    warning = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Said, not refused: the due date lies more than 30 days before the "
+        "project's start or after its end.",
+    )
+
     class Meta:
         model = Milestone
-        fields = ["id", "project", "name", "kind", "due_date", "completed_on"]
+        fields = ["id", "project", "name", "kind", "due_date", "completed_on", "warning"]
+        extra_kwargs = {
+            "completed_on": {
+                "help_text": "The day it was done: on or after the project's start, not later "
+                "than today."
+            }
+        }
 
 
 class RiskSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):

@@ -352,7 +352,12 @@ class MilestoneCreateView(_ProjectChildCreateView):
         return permissions.may_edit_milestones(self.request.user, self.project)
 
     def create(self, data):
-        return services.milestone_create(project=self.project, by=self.request.user, fields=data)
+        milestone = services.milestone_create(
+            project=self.project, by=self.request.user, fields=data
+        )
+        if milestone.warning:  # saved, but the date looks wrong: say so
+            messages.warning(self.request, f"{milestone.name}: {milestone.warning}")
+        return milestone
 
 
 class RiskCreateView(_ProjectChildCreateView):
