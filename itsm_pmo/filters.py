@@ -42,10 +42,12 @@ ANY = "Any"
 
 
 def _say_any(field: forms.Field) -> None:
-    """Name the empty choice of a choice or yes/no filter "Any" (the lists of choices read the
-    label when they are drawn, so setting it on the built field is enough)."""
+    """Name the empty choice of a choice or yes/no filter "Any"."""
     if getattr(field, "empty_label", None) == django_filters.conf.settings.EMPTY_CHOICE_LABEL:
         field.empty_label = ANY  # type: ignore[attr-defined]
+        # The widget's list of choices reads the label when drawn, but from the field it was
+        # copied from (a form copies its widget shallowly): point it at this field's list.
+        field.widget.choices = field.choices  # type: ignore[attr-defined]
     widget = field.widget
     if isinstance(widget, BooleanWidget):
         widget.choices = [("", ANY), *[c for c in widget.choices if c[0] != ""]]
