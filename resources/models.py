@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from itsm_pmo.dates import plausible_date
+from itsm_pmo.dates import plausible_date, short_date
 from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.text import BoundedTextField
 
@@ -161,7 +161,10 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         who = self.person or "Everyone"
-        return f"{who}: {self.get_kind_display()} {self.start_date:%d %b}–{self.end_date:%d %b}"
+        return (
+            f"{who}: {self.get_kind_display()} "
+            f"{short_date(self.start_date)}–{short_date(self.end_date)}"
+        )
 
 
 class WorkKind(models.TextChoices):
