@@ -1,9 +1,12 @@
 """Filters every page uses (built in, no `{% load %}`): dates as people read them, user-written
 names kept apart from the text around them, and the length a text field takes."""
 
+import re
+
 from django import forms, template
 from django.apps import apps
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from itsm_pmo.dates import short_date
 
@@ -40,6 +43,21 @@ def prose_limit(bound_field) -> str:
     if not limit or not isinstance(field.widget, forms.Textarea):
         return ""
     return f"{limit:,}"
+
+
+# A run of right-to-left letters (Hebrew, Arabic and their presentation forms), with the
+# spaces and marks between its words.
+RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+RTL_RUN = re.compile(f"[{RTL}](?:[{RTL}\\s.\\-]*[{RTL}])?")
+
+
+@register.filter(is_safe=True)
+def isolate_rtl(value):
+    """A sentence the portal wrote around names (a conflict, a message after a save), with
+    each right-to-left run in `<bdi>`: the names in it are not known one by one, but their
+    right-to-left words are what would pull the hours and dates beside them out of order."""
+    text = conditional_escape(value)
+    return mark_safe(RTL_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", text))
 
 
 @register.simple_tag
