@@ -82,9 +82,9 @@ class DatesInOrder:
 
 class SaysWhichDuplicate:
     """ModelSerializer mixin for a model with `itsm_pmo.duplicates.ExplainsDuplicates`: the
-    model checks the values given for uniqueness before the save,
-    so a duplicate is a 400 on its field in the model's words ("A project with code PRJ-0101
-    already exists."), whether the viewset saves or a service does."""
+    model checks the values given for uniqueness before the save, so a duplicate is a 400 on
+    its field in the model's words ("A project with code PRJ-0101 already exists."), whether
+    the viewset saves or a service does (DRF's own check, in other words, is taken out)."""
 
     def get_fields(self):
         fields = super().get_fields()  # type: ignore[misc]
