@@ -3,6 +3,7 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.text import LONG_TEXT
 from itsm_pmo.versioning import VersionedFormMixin
 
 from .choices import Decision, Outcome, Risk
@@ -88,7 +89,7 @@ class ChangeForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
-    comment = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=LONG_TEXT)
 
 
 class RiskOverrideForm(BootstrapMixin, forms.Form):
@@ -96,15 +97,17 @@ class RiskOverrideForm(BootstrapMixin, forms.Form):
         choices=[("", "Assessed (no override)"), *Risk.choices], required=False, label="Risk"
     )
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT
     )
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
 
 
 class ReviewForm(BootstrapMixin, forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     incidents_caused = forms.IntegerField(min_value=0, initial=0)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -11,12 +11,14 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from itsm_pmo.dates import plausible_date
+from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.models import TransitionRecord
+from itsm_pmo.text import BoundedTextField
 
 from .choices import ChangeState, ChangeType, CIKind, Decision, Outcome, Risk
 
 
-class ConfigurationItem(models.Model):
+class ConfigurationItem(ExplainsDuplicates):
     """Enough of a CMDB to analyse impact: what an item is, which service it carries and
     what it depends on."""
 
@@ -33,7 +35,7 @@ class ConfigurationItem(models.Model):
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -48,11 +50,11 @@ class ConfigurationItem(models.Model):
         return self.name
 
 
-class ChangeTemplate(models.Model):
+class ChangeTemplate(ExplainsDuplicates):
     """A pre-approved standard change: raised from it, it skips the CAB."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     category = models.CharField(max_length=60, blank=True)
     items = models.ManyToManyField(ConfigurationItem, blank=True, related_name="templates")
     # The effort a change from the template starts with: never negative, as on the change.
@@ -62,8 +64,8 @@ class ChangeTemplate(models.Model):
         default=Decimal("2"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    backout_plan = models.TextField(blank=True)
-    test_plan = models.TextField(blank=True)
+    backout_plan = BoundedTextField(blank=True)
+    test_plan = BoundedTextField(blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -105,7 +107,7 @@ class ChangeRequest(models.Model):
 
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     change_type = models.CharField(
         max_length=20, choices=ChangeType.choices, default=ChangeType.NORMAL
     )
@@ -138,8 +140,8 @@ class ChangeRequest(models.Model):
         default=Decimal("4"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    backout_plan = models.TextField(blank=True)
-    test_plan = models.TextField(blank=True)
+    backout_plan = BoundedTextField(blank=True)
+    test_plan = BoundedTextField(blank=True)
     risk = models.CharField(
         max_length=10,
         choices=Risk.choices,
@@ -147,9 +149,9 @@ class ChangeRequest(models.Model):
         help_text="As assessed from the factors, unless overridden.",
     )
     risk_override = models.CharField(max_length=10, choices=Risk.choices, blank=True)
-    risk_override_reason = models.TextField(blank=True)
+    risk_override_reason = BoundedTextField(blank=True)
     freeze_exception = models.BooleanField(default=False)
-    freeze_exception_reason = models.TextField(blank=True)
+    freeze_exception_reason = BoundedTextField(blank=True)
     freeze_exception_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -210,7 +212,7 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_approvals"
     )
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
     # Approvals count for one round of authorisation; a rejection starts a new round.
     round = models.PositiveSmallIntegerField(default=1)
@@ -233,7 +235,7 @@ class FreezeWindow(models.Model):
     name = models.CharField(max_length=120)
     start = models.DateTimeField(validators=[plausible_date])
     end = models.DateTimeField(validators=[plausible_date])
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True)
     all_services = models.BooleanField(default=True)
     services = models.ManyToManyField("portfolio.Service", blank=True, related_name="freezes")
 
@@ -253,7 +255,7 @@ class PostImplementationReview(models.Model):
     change = models.OneToOneField(ChangeRequest, on_delete=models.CASCADE, related_name="review")
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     incidents_caused = models.PositiveIntegerField(default=0)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

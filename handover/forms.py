@@ -3,6 +3,7 @@
 from django import forms
 
 from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.text import LONG_TEXT
 from resources.selectors import people
 
 from .choices import CheckStatus
@@ -39,5 +40,5 @@ class CheckForm(forms.Form):
 
     status = forms.ChoiceField(choices=CheckStatus.choices)
     evidence_url = forms.CharField(required=False, max_length=500)
-    waiver_reason = forms.CharField(required=False)
+    waiver_reason = forms.CharField(required=False, max_length=LONG_TEXT)
     owner = forms.ModelChoiceField(queryset=people(), required=False)

@@ -8,18 +8,20 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from itsm_pmo.dates import plausible_date
+from itsm_pmo.dates import not_in_future, plausible_date
+from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.models import TransitionRecord
+from itsm_pmo.text import BoundedTextField
 
 from .choices import CheckStatus, HandoverState, IncidentState, Level, ProblemState
 from .incidents.priority import LABELS
 
 
-class ReadinessCriterion(models.Model):
+class ReadinessCriterion(ExplainsDuplicates):
     """One thing operations need before they accept a service (e.g. a published runbook)."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     mandatory = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
@@ -128,7 +130,7 @@ class ReadinessCheck(models.Model):
     )
     status = models.CharField(max_length=20, choices=CheckStatus.choices, default=CheckStatus.TODO)
     evidence_url = models.URLField(blank=True, max_length=500)
-    waiver_reason = models.TextField(blank=True)
+    waiver_reason = BoundedTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -165,8 +167,8 @@ class Problem(models.Model):
 
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
-    root_cause = models.TextField(blank=True)
-    workaround = models.TextField(blank=True)
+    root_cause = BoundedTextField(blank=True)
+    workaround = BoundedTextField(blank=True)
     state = models.CharField(max_length=20, choices=ProblemState.choices, default=ProblemState.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -183,7 +185,7 @@ class Incident(models.Model):
 
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     service = models.ForeignKey(
         "portfolio.Service", on_delete=models.PROTECT, related_name="incidents"
     )
@@ -225,7 +227,7 @@ class Incident(models.Model):
         on_delete=models.SET_NULL,
         related_name="incidents",
     )
-    resolution_notes = models.TextField(blank=True)
+    resolution_notes = BoundedTextField(blank=True)
     opened_at = models.DateTimeField(db_index=True, validators=[plausible_date])
     in_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
     on_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -270,7 +272,7 @@ class WorkLog(models.Model):
     person = models.ForeignKey(
         "resources.Person", on_delete=models.CASCADE, related_name="incident_work"
     )
-    day = models.DateField(validators=[plausible_date])
+    day = models.DateField(validators=[plausible_date, not_in_future])
     hours = models.DecimalField(
         max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
     )

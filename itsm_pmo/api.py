@@ -6,6 +6,7 @@ where `fields` appears for input errors and an error may add keys of its own
 (a refused transition adds "allowed": [...]).
 """
 
+import copy
 import math
 from datetime import UTC, datetime
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .deletion import refusal_of_protected
@@ -75,6 +77,41 @@ class DatesInOrder:
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
             raise exceptions.ValidationError({"end_date": "The end date is before the start date."})
+        return attrs
+
+
+class SaysWhichDuplicate:
+    """ModelSerializer mixin for a model with `itsm_pmo.duplicates.ExplainsDuplicates`: the
+    model checks the values given for uniqueness before the save, so a duplicate is a 400 on
+    its field in the model's words ("A project with code PRJ-0101 already exists."), whether
+    the viewset saves or a service does (DRF's own check, in other words, is taken out)."""
+
+    def get_fields(self):
+        fields = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)  # type: ignore[misc]
+        model = self.Meta.model  # type: ignore[attr-defined]
+        instance = getattr(self, "instance", None)
+        candidate = copy.copy(instance) if instance is not None else model()
+        given = set()
+        for field in model._meta.concrete_fields:
+            if field.name in attrs:
+                value = attrs[field.name]
+                if field.is_relation:
+                    value = getattr(value, "pk", value)
+                setattr(candidate, field.attname, value)
+                given.add(field.name)
+        others = {f.name for f in model._meta.concrete_fields} - given
+        try:
+            candidate.validate_unique(exclude=others)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        if errors := candidate.duplicate_name_errors(exclude=others):
+            raise exceptions.ValidationError(DjangoValidationError(errors).message_dict)
         return attrs
 
 

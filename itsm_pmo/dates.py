@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 MAX_OFFSET = timedelta(hours=15, minutes=59)
@@ -25,6 +26,16 @@ def plausible_date(value: date | datetime | None) -> None:
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST <= day <= LATEST:
         raise ValidationError(f"{OUTSIDE} {day:%Y-%m-%d} is outside.", code="implausible_date")
+
+
+def not_in_future(value: date | None) -> None:
+    """Model-field validator: the day has come (today at the latest, in the portal's time
+    zone): work is logged and a milestone completed when it happened, not ahead."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            f"{short_date(value)} is in the future: give today or an earlier day.",
+            code="future_date",
+        )
 
 
 def plausible_datetime(value: datetime | None) -> datetime | None:
@@ -61,3 +72,24 @@ class PlausibleDateTimeFilter(django_filters.DateTimeFilter):
 
 class PlausibleDateFilter(django_filters.DateFilter):
     field_class = PlausibleDateField
+
+
+def short_date(value: date | datetime | None, *, weekday: bool = False, time: bool = False) -> str:
+    """A date as people read it: `12 Mar` this year, `12 Mar 2025` in another year (the year
+    only when it is not the current one), optionally with the weekday and, for a date-time,
+    the local time: `Tue 12 Mar 14:30`. Empty for None. (Cheap: heatmaps call it per cell.)"""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        day = value.date()
+    else:
+        day, time = value, False
+    text = f"{day:%a} " if weekday else ""
+    text += f"{day.day} {day:%b}"
+    if day.year != timezone.localdate().year:
+        text += f" {day.year}"
+    if time:
+        text += f" {value:%H:%M}"
+    return text

@@ -2,6 +2,7 @@
 values, so a filter the API cannot read is a 400 naming it, never silently dropped."""
 
 import django_filters
+import django_filters.conf
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +37,22 @@ class StrictBooleanField(forms.NullBooleanField):
         raise ValidationError("Give true or false.", code="invalid")
 
 
+# What a list's filter offers for "do not filter on this": a word, not "---------" or "Unknown".
+ANY = "Any"
+
+
+def _say_any(field: forms.Field) -> None:
+    """Name the empty choice of a choice or yes/no filter "Any"."""
+    if getattr(field, "empty_label", None) == django_filters.conf.settings.EMPTY_CHOICE_LABEL:
+        field.empty_label = ANY  # type: ignore[attr-defined]
+        # The widget's list of choices reads the label when drawn, but from the field it was
+        # copied from (a form copies its widget shallowly): point it at this field's list.
+        field.widget.choices = field.choices  # type: ignore[attr-defined]
+    widget = field.widget
+    if isinstance(widget, BooleanWidget):
+        widget.choices = [("", ANY), *[c for c in widget.choices if c[0] != ""]]
+
+
 class PortalFilterSet(django_filters.FilterSet):
     # Dates a person could mean, on every filter built from a model field (itsm_pmo/dates.py).
     FILTER_DEFAULTS = {
@@ -59,6 +76,7 @@ class PortalFilterSet(django_filters.FilterSet):
                 filter_.extra["widget"] = StrictBooleanWidget()
         for field in self.form.fields.values():
             widget = field.widget
+            _say_any(field)
             css = (
                 "form-select form-select-sm"
                 if isinstance(widget, forms.Select)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .text import BoundedTextField
+
 
 class AuditTrailIsAppendOnly(Exception):
     """Raised by any attempt to alter or remove a recorded move."""
@@ -49,7 +51,7 @@ class TransitionRecord(models.Model):
     )
     # A default rather than auto_now_add, so that an import or the demo can record history.
     at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -149,6 +149,8 @@ TEMPLATES = [
                 "itsm_pmo.context_processors.navigation",
                 "itsm_pmo.page_cache.csrf_placeholder",
             ],
+            # Dates, names and text limits as every page shows them (itsm_pmo/templatetags).
+            "builtins": ["itsm_pmo.templatetags.portal"],
         },
     },
 ]

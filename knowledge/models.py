@@ -17,13 +17,14 @@ from simple_history.models import HistoricalRecords
 
 from itsm_pmo.dates import plausible_date
 from itsm_pmo.models import TransitionRecord
+from itsm_pmo.text import MARKDOWN, BoundedTextField
 
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 
 SOURCE_FIELDS = tuple(SourceKind.values)
 # A lesson or article is read, not archived: 20,000 characters is ten pages, and keeps every
 # text well inside PostgreSQL's limit for a search vector.
-LONGEST_TEXT = 20_000
+LONGEST_TEXT = MARKDOWN
 
 
 def _at_most_one_source() -> Q:
@@ -52,10 +53,10 @@ class Lesson(models.Model):
     next decision is made. One source at most (a project, change, incident or handover)."""
 
     title = models.CharField(max_length=200)
-    what_happened = models.TextField(
+    what_happened = BoundedTextField(
         max_length=LONGEST_TEXT, help_text="Markdown. The facts: what went wrong or well."
     )
-    recommendation = models.TextField(
+    recommendation = BoundedTextField(
         max_length=LONGEST_TEXT,
         verbose_name="what to do next time",
         help_text="Markdown. What the next team should do differently.",
@@ -172,7 +173,7 @@ class Article(models.Model):
     """A knowledge article: a runbook, a how-to or a known error, owned and reviewed."""
 
     title = models.CharField(max_length=200)
-    body = models.TextField(max_length=LONGEST_TEXT, help_text="Markdown.")
+    body = BoundedTextField(max_length=LONGEST_TEXT, help_text="Markdown.")
     kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.HOW_TO)
     service = models.ForeignKey(
         "portfolio.Service",

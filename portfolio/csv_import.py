@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from itsm_pmo.duplicates import duplicate_message
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
 from resources import selectors as resources_selectors
@@ -298,9 +299,7 @@ def _check(rows: list[ParsedRow], lookups: _Lookups) -> None:
         elif code:
             first_line_of[code] = row.line
         if code in lookups.taken_codes:
-            row.errors.append(
-                RowError(row.line, "code", f"A project with code “{code}” already exists.")
-            )
+            row.errors.append(RowError(row.line, "code", duplicate_message(Project, "code", code)))
         _RowChecker(row, lookups).check()
 
 
@@ -315,9 +314,8 @@ class _RowChecker:
 
     def check(self) -> None:
         project = self.row.project
-        for name in ("code", "name", "sponsor"):
+        for name in ("code", "name", "sponsor", "summary"):
             project[name] = self.text(name, required=name in REQUIRED)
-        project["summary"] = self.values["summary"]
         project["health"] = self.choice("health", Health, default=Health.GREEN)
         project["support_cover"] = self.choice("support_cover", Cover, default="")
         project["budget"] = self.number("budget")

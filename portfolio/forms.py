@@ -3,11 +3,11 @@
 import copy
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.forms import BootstrapMixin, DayInput
+from itsm_pmo.text import LONG_TEXT
 from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
 
@@ -54,8 +54,8 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "support_notes": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DayInput(),
+            "end_date": DayInput(),
             "services": forms.SelectMultiple(attrs={"size": 5}),
         }
 
@@ -141,15 +141,6 @@ def _offer(field: forms.ModelChoiceField, queryset) -> None:
     field.widget.choices = offered.choices
 
 
-def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
 class ScoreForm(BootstrapMixin, forms.Form):
     """One criterion's score on the scores page."""
 
@@ -159,7 +150,9 @@ class ScoreForm(BootstrapMixin, forms.Form):
         required=False,
         empty_value=None,
     )
-    rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rationale = forms.CharField(
+        required=False, max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, criterion, **kwargs):
         self.criterion = criterion
@@ -178,9 +171,15 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
         model = Milestone
         fields = ["name", "kind", "due_date", "completed_on"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "due_date": DayInput(),
+            "completed_on": DayInput(),
         }
+        help_texts = {"completed_on": "The day it was done: from the project's start to today."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers no later day; the model refuses one all the same.
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class RiskForm(BootstrapMixin, forms.ModelForm):
@@ -260,4 +259,4 @@ class RealisationForm(BootstrapMixin, forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Stage.choices)
-    comment = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=LONG_TEXT)

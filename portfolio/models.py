@@ -10,19 +10,22 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from itsm_pmo.dates import plausible_date
+from itsm_pmo.dates import not_in_future, plausible_date
+from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.models import TransitionRecord
+from itsm_pmo.text import TITLE, BoundedTextField
 
 from .choices import Cover, CriterionKind, Health, MilestoneKind, RiskStatus, Stage, Tier
+from .rules import completion_problem, due_date_warning
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class StrategicObjective(models.Model):
+class StrategicObjective(ExplainsDuplicates):
     """A goal of the organisation; its weight says how much serving it counts in the ranking."""
 
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     weight = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
@@ -43,11 +46,11 @@ class StrategicObjective(models.Model):
         return self.name
 
 
-class Service(models.Model):
+class Service(ExplainsDuplicates):
     """A service in the catalogue: who runs it, how critical it is, when it is supported."""
 
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     owning_team = models.ForeignKey(
         "resources.Team", on_delete=models.PROTECT, related_name="services"
     )
@@ -64,12 +67,12 @@ class Service(models.Model):
         return self.name
 
 
-class Criterion(models.Model):
+class Criterion(ExplainsDuplicates):
     """A term of the weighted scoring model. Scored criteria take a 1–5 score per project;
     the one alignment criterion is computed from the objectives a project serves."""
 
     name = models.CharField(max_length=80)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -103,14 +106,14 @@ class Criterion(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(ExplainsDuplicates):
     """A project or proposal in the portfolio, with operations' needs captured at intake."""
 
     code = models.CharField(
         max_length=20, unique=True, help_text="A short unique reference, e.g. PRJ-0042."
     )
     name = models.CharField(max_length=160)
-    summary = models.TextField(blank=True)
+    summary = BoundedTextField(blank=True)
     sponsor = models.CharField(
         max_length=120, blank=True, help_text="The executive who owns the business case."
     )
@@ -162,7 +165,7 @@ class Project(models.Model):
         blank=True,
         help_text="Hours of cover the service will need.",
     )
-    support_notes = models.TextField(blank=True)
+    support_notes = BoundedTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -221,7 +224,7 @@ class Score(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
-    rationale = models.TextField(blank=True)
+    rationale = BoundedTextField(blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -248,7 +251,9 @@ class Milestone(models.Model):
         max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
     )
     due_date = models.DateField(validators=[plausible_date])
-    completed_on = models.DateField(null=True, blank=True, validators=[plausible_date])
+    completed_on = models.DateField(
+        null=True, blank=True, validators=[plausible_date, not_in_future]
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -256,19 +261,33 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.due_date:%d %b %Y})"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.project_id is not None and (
+            problem := completion_problem(self.completed_on, self.project.start_date)
+        ):
+            raise ValidationError({"completed_on": problem})
+
+    @property
+    def warning(self) -> str | None:
+        """Why the due date looks wrong (far outside the project's dates), or None: said,
+        not refused, since plans do move."""
+        return due_date_warning(self.due_date, self.project.start_date, self.project.end_date)
+
 
 class Risk(models.Model):
     """A project risk, rated likelihood × impact on 1–5 scales."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
-    title = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=TITLE)
+    description = BoundedTextField(blank=True)
     likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     threatens_operations = models.BooleanField(
         default=False, help_text="Would it hurt a live service if it happened?"
     )
-    mitigation = models.TextField(blank=True)
+    mitigation = BoundedTextField(blank=True)
     owner = models.ForeignKey(
         "resources.Person",
         null=True,

@@ -18,8 +18,10 @@ Objective links, one rule for every door:
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
+
+from itsm_pmo.dates import short_date
 
 NEW_LINK_CONTRIBUTION = 100
 
@@ -116,3 +118,37 @@ def realisation_problems(*, realised: str, realised_on: date | None, today: date
     if realised_on is not None and realised_on > today:
         problems["realised_on"] = "A realisation is recorded once it has happened: not after today."
     return problems
+
+
+# Milestones. A milestone is completed when it happened: on or after the project's start (and
+# not in the future, which the field itself refuses). A due date far outside the project's
+# dates is more often a typo (a wrong year) than a plan, but plans do move, so it is said, not
+# refused: "far" is more than FAR_OUTSIDE before the start or after the end.
+FAR_OUTSIDE = timedelta(days=30)
+
+
+def completion_problem(completed_on: date | None, project_start: date | None) -> str | None:
+    """Why a milestone cannot have been completed on `completed_on`, or None."""
+    if completed_on and project_start and completed_on < project_start:
+        return (
+            f"Completed before the project started ({short_date(project_start)}): give the "
+            "day it was done, on or after the start."
+        )
+    return None
+
+
+def due_date_warning(due: date | None, start: date | None, end: date | None) -> str | None:
+    """What looks wrong with a due date far outside the project's dates, or None."""
+    if due is None:
+        return None
+    if start and due < start - FAR_OUTSIDE:
+        return (
+            f"Due {(start - due).days} days before the project starts "
+            f"({short_date(start)}): is the date right?"
+        )
+    if end and due > end + FAR_OUTSIDE:
+        return (
+            f"Due {(due - end).days} days after the project ends "
+            f"({short_date(end)}): is the date right?"
+        )
+    return None

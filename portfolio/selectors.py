@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from itsm_pmo.permissions import Actor
 from resources import selectors as capacity
@@ -68,6 +68,23 @@ def go_live_on(project: str = "project") -> Subquery:
 
 
 SUGGESTIONS = 15
+
+
+# Codes the portal proposes: PRJ- and at least four digits.
+CODE_PREFIX = "PRJ-"
+
+
+def next_project_code() -> str:
+    """The next free `PRJ-nnnn`: one above the highest number in use in codes of that shape
+    (codes of other shapes are left alone), so a new project's code is proposed, not typed."""
+    highest = (
+        Project.objects.filter(code__regex=rf"^{CODE_PREFIX}[0-9]+$")
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(highest.removeprefix(CODE_PREFIX)) if highest else 0
+    return f"{CODE_PREFIX}{number + 1:04d}"
 
 
 def name_suggestions(kind: str, typed: str) -> list[str]:

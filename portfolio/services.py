@@ -51,6 +51,7 @@ from .rules import (
     owner_problem,
     realisation_problems,
 )
+from .selectors import next_project_code
 from .signals import project_approved
 from .workflow import MOVES, facts_for
 
@@ -111,10 +112,13 @@ def project_create(
     note: str = "",
 ) -> Project:
     """Raise a proposal with the objectives and services it serves (the rules of `rules.py`);
-    `note` says in the project's history how it came (e.g. an import)."""
+    without a code it gets the next free PRJ-nnnn; `note` says in the project's history how
+    it came (e.g. an import)."""
     require(may_create_project(by), "Only a PMO lead raises a proposal.")
     project = Project(stage=Stage.PROPOSED)
     with transaction.atomic():
+        if not fields.get("code"):
+            fields = {**fields, "code": next_project_code()}
         _save_project(
             project,
             by=by,

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from itsm_pmo.dates import short_date
+
 from .models import PersonLoad, Snapshot, Team, TeamKind, TeamLoad
 from .selectors import (
     SNAPSHOT_CACHE_SECONDS,
@@ -43,7 +45,7 @@ def cell_html(cell: Cell, *, who: str = "", tentative: bool = False, digits: int
     fmt = hours if digits == 0 else (lambda v: f"{v:.{digits}f}")
     title = (
         (f"{who}, week of" if who else "Week of")
-        + f" {cell.week.day} {cell.week:%b}: project {fmt(cell.project)} h"
+        + f" {short_date(cell.week)}: project {fmt(cell.project)} h"
         f" · operational {fmt(cell.operational)} h"
         + (f" (tentative {fmt(cell.tentative)} h)" if tentative and cell.tentative else "")
         + f" · capacity {fmt(cell.capacity)} h"

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from itsm_pmo.dates import plausible_date
+from itsm_pmo.dates import plausible_date, short_date
+from itsm_pmo.duplicates import ExplainsDuplicates
+from itsm_pmo.text import BoundedTextField
 
 from .choices import ConflictKind, Severity
 
@@ -24,12 +26,12 @@ class TeamKind(models.TextChoices):
     MIXED = "mixed", "Mixed"
 
 
-class Team(models.Model):
+class Team(ExplainsDuplicates):
     """A team of people; operations, project or mixed work. Names are unique (any case)."""
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.MIXED)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     manager = models.ForeignKey(
         "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
     )
@@ -45,7 +47,7 @@ class Team(models.Model):
         return reverse("resources:team_detail", args=[self.pk])
 
 
-class Skill(models.Model):
+class Skill(ExplainsDuplicates):
     """A skill that people have and projects need (e.g. PostgreSQL, Kubernetes)."""
 
     name = models.CharField(max_length=80, unique=True)
@@ -58,7 +60,7 @@ class Skill(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(ExplainsDuplicates):
     """Someone whose hours can be planned; optionally a portal user."""
 
     user = models.OneToOneField(
@@ -159,7 +161,10 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         who = self.person or "Everyone"
-        return f"{who}: {self.get_kind_display()} {self.start_date:%d %b}–{self.end_date:%d %b}"
+        return (
+            f"{who}: {self.get_kind_display()} "
+            f"{short_date(self.start_date)}–{short_date(self.end_date)}"
+        )
 
 
 class WorkKind(models.TextChoices):
@@ -420,7 +425,7 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement = models.TextField(blank=True)
+    acknowledgement = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["period_start", "kind", "subject_label"]

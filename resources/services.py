@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
+from itsm_pmo.text import refuse_too_long
 from itsm_pmo.workflow import require
 
 from .models import Allocation, Conflict
@@ -106,6 +107,7 @@ def conflicts_acknowledge(*, conflict_ids: list[int], by: Actor, comment: str) -
         raise ValidationError(
             {"comment": "Say why the conflict is acceptable or how it is being handled."}
         )
+    refuse_too_long(comment, model=Conflict, field="acknowledgement", named="comment")
     if not conflict_ids:
         raise ValidationError({"conflicts": "Choose at least one conflict."})
     with transaction.atomic():

@@ -1,6 +1,9 @@
 from django.contrib.auth.models import Group
 from rest_framework import serializers
 
+from itsm_pmo.api import SaysWhichDuplicate
+from itsm_pmo.text import LONG_TEXT
+
 from ..choices import Decision, Outcome, Risk
 from ..models import (
     Approval,
@@ -13,13 +16,13 @@ from ..models import (
 )
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = ConfigurationItem
         fields = ["id", "name", "kind", "service", "criticality", "depends_on", "description"]
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = ChangeTemplate
         fields = [
@@ -122,12 +125,16 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 class ChangeTransitionSerializer(serializers.Serializer):
     to = serializers.CharField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -150,4 +157,6 @@ class ReviewSerializer(serializers.ModelSerializer):
 class ReviewCorrectionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     incidents_caused = serializers.IntegerField(min_value=0)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from itsm_pmo.api import UtcDateTimeField
 from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
+from itsm_pmo.text import LONG_TEXT
 
 from .. import selectors, services
 from ..choices import Risk
@@ -78,12 +79,14 @@ class FreezeViewSet(viewsets.ModelViewSet):
 
 
 class ReasonSerializer(drf_serializers.Serializer):
-    reason = drf_serializers.CharField(allow_blank=True)
+    reason = drf_serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 class RiskOverrideSerializer(drf_serializers.Serializer):
     level = drf_serializers.ChoiceField(choices=Risk.choices, allow_blank=True)
-    reason = drf_serializers.CharField(allow_blank=True, required=False, default="")
+    reason = drf_serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=LONG_TEXT
+    )
 
 
 class SlotSerializer(drf_serializers.Serializer):

@@ -1,12 +1,15 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itsm_pmo.api import SaysWhichDuplicate
+from itsm_pmo.text import LONG_TEXT
+
 from ..choices import CheckStatus
 from ..models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
 from ..readiness import readiness_summary
 
 
-class ReadinessCriterionSerializer(serializers.ModelSerializer):
+class ReadinessCriterionSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = ReadinessCriterion
         fields = ["id", "name", "description", "mandatory", "order", "active"]
@@ -112,4 +115,6 @@ class HandoverSerializer(serializers.ModelSerializer):
 
 class HandoverMoveSerializer(serializers.Serializer):
     to = serializers.CharField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )

@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from changes.selectors import changes
 from itsm_pmo.autocomplete import AutocompleteFilter, AutocompleteSelect
-from itsm_pmo.forms import BootstrapMixin
+from itsm_pmo.forms import BootstrapMixin, DayInput
+from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to, service_catalogue
 
 from ..choices import Level
-from ..models import Incident, Problem
+from ..models import Incident, Problem, WorkLog
 from .services import CAN_CAUSE
 
 
@@ -93,22 +94,31 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
 
 class TransitionForm(forms.Form):
     to = forms.CharField()
-    resolution_notes = forms.CharField(required=False, max_length=5000)
+    resolution_notes = forms.CharField(required=False, max_length=LONG_TEXT)
 
 
-class WorkLogForm(BootstrapMixin, forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+class WorkLogForm(BootstrapMixin, forms.ModelForm):
+    """Time worked: the day defaults to today and may not be later (the model's rule, so the
+    API and this form refuse the same days in the same words)."""
+
     hours = forms.DecimalField(
         min_value=0.25,
         max_value=24,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.25"}),
     )
-    note = forms.CharField(required=False, max_length=200)
+
+    class Meta:
+        model = WorkLog
+        fields = ["day", "hours", "note"]
+        widgets = {"day": DayInput()}
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"day": timezone.localdate()})
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"day": today})
         super().__init__(*args, **kwargs)
+        # The browser's date picker offers no later day; the model refuses one all the same.
+        self.fields["day"].widget.attrs["max"] = today.isoformat()
 
 
 # Hundreds of problems: the problem to group an incident under is searched as you type.

@@ -205,8 +205,9 @@ def work_log(
     hours: Any,
     note: str = "",
 ) -> WorkLog:
-    """Record time worked on an incident (a quarter of an hour to 24 hours a day): by default
-    the acting user's own; only ITSM managers record someone else's."""
+    """Record time worked on an incident (a quarter of an hour to 24 hours a day) on a day that
+    has come (today by default): by default the acting user's own; only ITSM managers record
+    someone else's."""
     if person is None:
         person = getattr(by, "person", None)
     require(
@@ -223,13 +224,17 @@ def work_log(
         raise ValidationError(
             {"person": "Say who worked on it: time is logged by someone with a person record."}
         )
-    return WorkLog.objects.create(
+    log = WorkLog(
         incident=incident,
         person=person,
         day=day or timezone.localdate(),
         hours=hours,
         note=(note or "").strip(),
     )
+    # The field's own rules: a day between 2000 and today (not ahead), a note of 200 at most.
+    log.full_clean()
+    log.save()
+    return log
 
 
 def _problem_fields(fields: dict[str, Any], problem: Problem | None = None) -> dict[str, Any]:

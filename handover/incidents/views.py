@@ -4,6 +4,8 @@ The POSTs hold no rule of their own: the services refuse (403 for a permission, 
 the table refuses now, 400 for bad input), and the pages only ask the predicates which buttons
 and forms to show."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView
 
+from itsm_pmo.forms import show_refusal
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refuse
 from portfolio.selectors import projects_visible_to
@@ -103,6 +106,7 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "handover.view_incident"
     template_name = "incidents/incident_detail.html"
     context_object_name = "incident"
+    work_form: WorkLogForm | None = None  # a refused one, shown again with its errors
 
     def get_queryset(self):
         return selectors.incident_detail()
@@ -122,7 +126,9 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             timeline=timeline,
             work_logs=logs,
             total_hours=sum((log.hours for log in logs), start=0),
-            work_form=WorkLogForm() if may_log_work(user, incident, person) else None,
+            work_form=(self.work_form if self.work_form is not None else WorkLogForm())
+            if may_log_work(user, incident, person)
+            else None,
             has_person=person is not None,
             problem_form=ProblemLinkForm(initial={"problem": incident.problem_id})
             if may_edit_incident(user, incident)
@@ -151,21 +157,6 @@ def _knowledge_of(incident, user) -> dict:
     }
 
 
-def _form_refusal(request, form) -> None:
-    """Say what the form lacks, field by field, with the 400 the API would answer."""
-    refuse(
-        request,
-        ValidationError(
-            {
-                name: [f"{form.fields[name].label or name}: {e}" for e in errors]
-                if name in form.fields
-                else list(errors)
-                for name, errors in form.errors.items()
-            }
-        ),
-    )
-
-
 @require_POST
 def incident_transition_view(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
@@ -187,16 +178,24 @@ def incident_transition_view(request, pk):
 
 @require_POST
 def incident_work_view(request, pk):
+    """Log time; refused, the incident's page again (400) with each reason next to its field
+    and what was typed kept."""
     incident = get_object_or_404(Incident, pk=pk)
     form = WorkLogForm(request.POST)
-    if not form.is_valid():
-        _form_refusal(request, form)
-    elif attempt(
-        request,
-        lambda: services.work_log(incident=incident, by=request.user, **form.cleaned_data),
-    ):
-        messages.success(request, f"{form.cleaned_data['hours']} h logged on {incident.number}.")
-    return redirect_back(request, incident.get_absolute_url())
+    if form.is_valid():
+        try:
+            services.work_log(incident=incident, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            hours = form.cleaned_data["hours"]
+            messages.success(request, f"{hours} h logged on {incident.number}.")
+            return redirect_back(request, incident.get_absolute_url())
+    page = copy.copy(request)
+    page.method = "GET"
+    response = IncidentDetailView.as_view(work_form=form)(page, pk=pk)
+    response.status_code = 400
+    return response
 
 
 @require_POST

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to, service_catalogue
 
 from .. import search, selectors
@@ -215,7 +216,9 @@ class ArticleSerializer(_SearchHitMixin, serializers.ModelSerializer):
 
 class KnowledgeMoveSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=f"One of {STATES}.")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -4,6 +4,9 @@ or a project's milestones and risks itself)."""
 
 from rest_framework import serializers
 
+from itsm_pmo.api import SaysWhichDuplicate
+from itsm_pmo.text import LONG_TEXT
+
 from ..choices import Stage
 from ..models import (
     Benefit,
@@ -43,19 +46,19 @@ class StaysWithItsProject:
         return fields
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = StrategicObjective
         fields = ["id", "name", "description", "weight", "active"]
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = ["id", "name", "description", "owning_team", "tier", "support_hours"]
 
 
-class CriterionSerializer(WrittenByServices, serializers.ModelSerializer):
+class CriterionSerializer(SaysWhichDuplicate, WrittenByServices, serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "name", "description", "weight", "higher_is_better", "kind", "order"]
@@ -78,7 +81,7 @@ class ObjectiveLinkSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ProjectSerializer(WrittenByServices, serializers.ModelSerializer):
+class ProjectSerializer(SaysWhichDuplicate, WrittenByServices, serializers.ModelSerializer):
     stage = serializers.CharField(read_only=True, help_text="Moves only with transition/.")
     objectives = ObjectiveLinkSerializer(source="objective_links", many=True, required=False)
 
@@ -106,6 +109,13 @@ class ProjectSerializer(WrittenByServices, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "code": {
+                "required": False,
+                "help_text": "A short unique reference, e.g. PRJ-0042. Omitted when creating, "
+                "the next free PRJ-nnnn is given (one above the highest in use).",
+            }
+        }
 
     def service_input(self) -> dict:
         """What `project_create` / `project_update` take: the fields given, and the links
@@ -124,7 +134,9 @@ class ProjectSerializer(WrittenByServices, serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Stage.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 class ScoreSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
@@ -138,9 +150,22 @@ class ScoreSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelS
 
 
 class MilestoneSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
+    warning = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Said, not refused: the due date lies more than 30 days before the "
+        "project's start or after its end.",
+    )
+
     class Meta:
         model = Milestone
-        fields = ["id", "project", "name", "kind", "due_date", "completed_on"]
+        fields = ["id", "project", "name", "kind", "due_date", "completed_on", "warning"]
+        extra_kwargs = {
+            "completed_on": {
+                "help_text": "The day it was done: on or after the project's start, not later "
+                "than today."
+            }
+        }
 
 
 class RiskSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):

@@ -2,9 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
+from itsm_pmo.forms import show_refusal
 from itsm_pmo.workflow import require
-
-from ..forms import show_refusal
 
 
 class FormShownToWhoMay:

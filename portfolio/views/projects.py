@@ -184,6 +184,10 @@ class ProjectCreateView(FormShownToWhoMay, PermissionRequiredMixin, CreateView):
     def may_use_form(self) -> bool:
         return permissions.may_create_project(self.request.user)
 
+    def get_initial(self):
+        # The next free code, proposed; the person may type another.
+        return {**super().get_initial(), "code": selectors.next_project_code()}
+
     def form_valid(self, form):
         try:
             project = services.project_create(
@@ -359,7 +363,12 @@ class MilestoneCreateView(_ProjectChildCreateView):
         return permissions.may_edit_milestones(self.request.user, self.project)
 
     def create(self, data):
-        return services.milestone_create(project=self.project, by=self.request.user, fields=data)
+        milestone = services.milestone_create(
+            project=self.project, by=self.request.user, fields=data
+        )
+        if milestone.warning:  # saved, but the date looks wrong: say so
+            messages.warning(self.request, f"{milestone.name}: {milestone.warning}")
+        return milestone
 
 
 class RiskCreateView(_ProjectChildCreateView):

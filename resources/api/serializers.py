@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from itsm_pmo.api import DatesInOrder
+from itsm_pmo.api import DatesInOrder, SaysWhichDuplicate
+from itsm_pmo.text import LONG_TEXT
 
 from ..models import (
     Absence,
@@ -16,7 +17,7 @@ from ..models import (
 )
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     headcount = serializers.IntegerField(read_only=True)
     weekly_hours = serializers.DecimalField(
         max_digits=8, decimal_places=1, read_only=True, allow_null=True
@@ -27,7 +28,7 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "description", "manager", "headcount", "weekly_hours"]
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = Skill
         fields = ["id", "name", "category"]
@@ -41,7 +42,7 @@ class PersonSkillSerializer(serializers.ModelSerializer):
         fields = ["skill", "level"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     skills = PersonSkillSerializer(source="skill_levels", many=True, read_only=True)
 
     class Meta:
@@ -148,7 +149,7 @@ class ConflictSerializer(serializers.ModelSerializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 class SnapshotSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from itsm_pmo.dates import short_date
 from itsm_pmo.generic import FilteredListView, PortalDetailView
 
 from .. import selectors
@@ -76,7 +77,7 @@ class PersonDetailView(PortalDetailView):
             conflicts=conflicts,
             can_plan=may_plan_for(self.request.user, person),
             chart={
-                "labels": [c.week.strftime("%d %b") for c in cells],
+                "labels": [short_date(c.week) for c in cells],
                 "capacity": [c.capacity for c in cells],
                 "project": [c.project for c in cells],
                 "operational": [c.operational for c in cells],

@@ -6,9 +6,10 @@ The actions, their ids and their bodies are the role matrix's (a valid request f
 object), sent by the first user its table lets in; the prose fields are every field of the
 body or of the action's request schema that is not a code (`to`, `decision` …), so an action
 added later is tried from the day it has its row. Each value is sent in a savepoint rolled
-back after it. It is stored exactly as sent (some row now holds it) or refused, NUL always
-(an API answer is then a 400 naming the field); never a 500; and neither the answer nor the
-object's page carries the raw `<script>`."""
+back after it. It is stored exactly as sent (some row now holds it) or refused, NUL and
+100 kB always (an API answer is then a 400 naming the field; 100 kB since issue 15, as every
+prose field has a maximum); never a 500; and neither the answer nor the object's page
+carries the raw `<script>`."""
 
 import copy
 from collections import Counter
@@ -164,6 +165,8 @@ def _judge(where: str, path: str, field: str, name: str, answer, holding, shown)
     wrong = []
     if name == "nul" and holding:
         wrong.append(f"{where} stored a NUL in {holding}")
+    if name == "100kB" and holding:
+        wrong.append(f"{where} stored 100 kB in {holding}: every prose field has a maximum")
     kept = (path, field) not in NOT_KEPT
     if name in ORDINARY and kept and not holding:
         wrong.append(f"{where} did not store ordinary text")
@@ -172,7 +175,7 @@ def _judge(where: str, path: str, field: str, name: str, answer, holding, shown)
             wrong.append(f"{where} answered 2xx but stored nothing")
         if answer.status_code >= 400 and holding:
             wrong.append(f"{where} refused but stored in {holding}")
-        if name == "nul" and field not in answer.json().get("fields", {}):
+        if name in ("nul", "100kB") and field not in answer.json().get("fields", {}):
             wrong.append(f"{where} refused without naming the field")
     if "html" in answer.get("Content-Type", "") and SCRIPT in answer.content.decode():
         wrong.append(f"{where} carries the raw <script> in its answer")

@@ -64,15 +64,30 @@ def test_api_bad_input_is_400_with_field_and_reason_and_saves_nothing(api):
     assert api.get("/api/resources/people/").json()["count"] == 0
 
 
-def test_api_integrity_error_is_409(api):
-    # given a team; when another with the same name in other case is created
+def test_api_integrity_error_is_409(api, monkeypatch):
+    # given a team, and a second of the same name in other case that passes the model's
+    # check (as when two are created at once: the check sees neither)
+    from itsm_pmo.duplicates import ExplainsDuplicates
+
     TeamFactory(name="Network")
+    monkeypatch.setattr(ExplainsDuplicates, "duplicate_name_errors", lambda self, exclude=None: {})
+    # when it reaches the database
     response = api.post(
         "/api/resources/teams/", {"name": "NETWORK", "kind": "operations"}, format="json"
     )
     # then
     assert response.status_code == 409
     assert response.json()["code"] == "integrity"
+
+
+def test_api_duplicate_name_in_other_case_is_a_400_naming_it(api):
+    # (issue 15: it was the database's 409, which did not say which field or value)
+    TeamFactory(name="Network")
+    response = api.post(
+        "/api/resources/teams/", {"name": "NETWORK", "kind": "operations"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["name"] == ["A team named “NETWORK” already exists."]
 
 
 def test_api_role_rule_for_writes(api_clients):

@@ -209,7 +209,7 @@ def test_pages_intake_form_shows_errors_and_saves_nothing(page_clients):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Project with this Code already exists." in html
+    assert "A project with code TAKEN already exists." in html
     assert "This field is required." in html
     assert "The end date is before the start date." in html
     assert Project.objects.count() == 1

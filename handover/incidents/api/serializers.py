@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to
 
 from ...choices import IncidentState, ProblemState
@@ -86,10 +87,18 @@ class IncidentSerializer(serializers.ModelSerializer):
 class IncidentTransitionSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=f"One of {', '.join(IncidentState.values)}.")
     resolution_notes = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed to resolve."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LONG_TEXT,
+        help_text="Needed to resolve.",
     )
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why it moves (recorded)."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LONG_TEXT,
+        help_text="Why it moves (recorded).",
     )
 
 
@@ -125,6 +134,7 @@ class ProblemTransitionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=LONG_TEXT,
         help_text="Why it moves (recorded); needed to resolve and to reopen.",
     )
 
