@@ -430,9 +430,12 @@ def test_every_htmx_interaction_shows_its_errors(portal, screenshot):
     assert not failed, "\n".join(failed)
 
 
-def test_an_htmx_request_after_the_session_ended_goes_to_the_sign_in(portal):
-    # given the board open, and the session gone meanwhile
-    page = portal.page("pmo_lead")
+def test_an_htmx_request_after_the_session_ended_goes_to_the_sign_in(page, sign_in, role_user):
+    # given the board open with more proposals than a column shows, and the session gone
+    role_user("pmo_lead")
+    for n in range(COLUMN_PAGE + 1):
+        ProjectFactory(code=f"PRJ-9{n:03d}", name=f"Proposal {n:02d}")
+    sign_in(page, "pmo_lead_user")
     page.goto("/portfolio/")
     page.context.clear_cookies()
     # when a column asks for more
