@@ -45,12 +45,23 @@
     toasts.appendChild(el);
     show(el);
   }
-  window.portal = { toast: toast };
-
-  function reference(xhr) {
-    var id = xhr && xhr.getResponseHeader("X-Request-ID");
-    return id ? " If it keeps failing, tell the service desk and quote " + id + "." : "";
+  function serverError(status, requestId) {
+    toast(
+      "Something went wrong on our side",
+      "The server could not complete this (error " + status + "), so nothing on the page " +
+        "changed. Try again in a moment." +
+        (requestId ? " If it keeps failing, tell the service desk and quote " + requestId + "." : "")
+    );
   }
+
+  function noAnswer() {
+    toast(
+      "No answer from the server",
+      "Check your connection and try again: nothing on the page changed."
+    );
+  }
+  // For the page scripts that send requests of their own (the board's drag and drop).
+  window.portal = { toast: toast, serverError: serverError, noAnswer: noAnswer };
 
   // The server's own toasts (a refusal sent to #toasts) are shown as they arrive.
   document.body.addEventListener("htmx:load", function (event) {
@@ -79,11 +90,7 @@
   document.body.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     if (xhr.status < 500) return;  // a refusal: swapped in above
-    toast(
-      "Something went wrong on our side",
-      "The server could not complete this (error " + xhr.status + "), so nothing on the page " +
-        "changed. Try again in a moment." + reference(xhr)
-    );
+    serverError(xhr.status, xhr.getResponseHeader("X-Request-ID"));
   });
 
   // htmx checks a form's fields before it sends (required, min, max…) and, when one is not
@@ -111,12 +118,6 @@
     (event.detail.errors || []).forEach(function (error) { markInvalid(error.elt, error.message); });
   });
 
-  function noAnswer() {
-    toast(
-      "No answer from the server",
-      "Check your connection and try again: nothing on the page changed."
-    );
-  }
   document.body.addEventListener("htmx:sendError", noAnswer);
   document.body.addEventListener("htmx:timeout", noAnswer);
 })();

@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 
 from handover.models import Handover
 from knowledge.models import Lesson
+from portfolio.choices import Stage
 from portfolio.views.board import COLUMN_PAGE
 from resources.heatmap import ROWS_SHOWN
 from resources.models import TeamKind
@@ -443,3 +444,41 @@ def test_an_htmx_request_after_the_session_ended_goes_to_the_sign_in(page, sign_
     # then the whole page goes to the sign-in, which comes back to the board
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/portfolio/"))
     expect(page.locator(".app")).to_have_count(0)
+
+
+def drag(page: Page, source, target) -> None:
+    """Drag with mouse movements (the board uses SortableJS's pointer fallback)."""
+    box, goal = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    x, y = goal["x"] + goal["width"] / 2, goal["y"] + 40
+    page.mouse.move(x, y, steps=25)
+    page.mouse.move(x + 2, y + 2, steps=5)
+    page.mouse.up()
+
+
+def test_a_dragged_card_the_server_could_not_move_goes_back_with_the_same_toast(
+    page, sign_in, role_user
+):
+    # given the board (its drag and drop sends its own request, not htmx)
+    role_user("pmo_lead")
+    ProjectFactory(code="PRJ-DRAG", name="Drag me")
+    ProjectFactory(code="PRJ-HERE", name="Already assessed", stage="assessed")
+    sign_in(page, "pmo_lead_user")
+    page.goto("/portfolio/")
+    card = page.get_by_test_id("card-PRJ-DRAG")
+    cases = [
+        ("Something went wrong", lambda route: route.fulfill(status=500, body="Boom")),
+        ("No answer from the server", lambda route: route.abort()),
+    ]
+    for title, answer in cases:
+        # when a move is answered with a server error, or not at all
+        page.route(re.compile(r"/transition/$"), answer)
+        drag(page, card, page.get_by_test_id(f"column-{Stage.ASSESSED}"))
+        # then the toast says so and the card is back where it was
+        toast(page, title)
+        expect(
+            page.get_by_test_id("column-proposed").get_by_test_id("card-PRJ-DRAG")
+        ).to_be_visible()
+        page.unroute_all()
+        clear_toasts(page)
