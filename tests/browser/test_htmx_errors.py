@@ -84,6 +84,7 @@ class Interaction:
     request: str  # a regular expression of the URL it asks
     send: Callable[[Page, int], None]  # make it send (n: a number to vary what is typed)
     refused: Callable[[Page, "Portal"], None]  # the refused case, and what must show
+    shot: str = ""  # a name: screenshots of its toasts (test-artifacts/screenshots/htmx-…)
 
 
 def goto(path: str) -> Callable[[Page], None]:
@@ -129,6 +130,7 @@ def cab_refused(page: Page, portal: "Portal") -> None:
     expect(cab_card(page).get_by_label(re.compile("Comment on"))).to_have_class(
         re.compile("is-invalid")
     )
+    portal.shot(page, "htmx-cab-reject-without-comment")
 
 
 # Ranking: a weight above 100 is refused by the field itself (the browser's check, which htmx
@@ -195,6 +197,7 @@ SCENARIOS: dict[str, Interaction] = {
         request=r"/changes/\d+/decide/$",
         send=click(lambda p: cab_card(p).get_by_role("button", name="Approve")),
         refused=cab_refused,
+        shot="cab",
     ),
     "templates/portfolio/_board_column.html hx-get ?{column.more_query}&column={column.stage}": (
         Interaction(
@@ -326,8 +329,9 @@ class Portal:
     """The demo portal in one browser: a signed-in page per role, and the role of the user
     whose page is in use taken away and given back."""
 
-    def __init__(self, browser, live_server, sign_in):
+    def __init__(self, browser, live_server, sign_in, screenshot):
         self.browser, self.live_server, self.sign_in = browser, live_server, sign_in
+        self.shot = lambda page, name: screenshot(page, name, full_page=False)
         self.pages: dict[str, Page] = {}
         self.user = None
 
@@ -356,7 +360,7 @@ class Portal:
 
 
 @pytest.fixture
-def portal(monkeypatch, browser, live_server, sign_in):
+def portal(monkeypatch, browser, live_server, sign_in, screenshot):
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("seed_demo")
     # More proposals than a board column shows (its "show more") and a ranking of two pages.
@@ -367,7 +371,7 @@ def portal(monkeypatch, browser, live_server, sign_in):
         PersonFactory(team=TeamFactory(name=f"Ops {n:02d}", kind=TeamKind.OPERATIONS))
     LessonFactory(published=True, title=LESSON)
     compute_and_publish()
-    portal = Portal(browser, live_server, sign_in)
+    portal = Portal(browser, live_server, sign_in, screenshot)
     yield portal
     portal.close()
 
@@ -407,6 +411,8 @@ def check(key: str, interaction: Interaction, portal: Portal) -> list[str]:
         try:
             interaction.send(page, n)
             toast(page, title)
+            if interaction.shot:
+                portal.shot(page, f"htmx-{interaction.shot}-{case.replace(' ', '-')}")
         except AssertionError as exc:
             failed.append(f"{key}: {case} shows no toast ({first_lines(exc)})")
         finally:
@@ -424,7 +430,7 @@ def check(key: str, interaction: Interaction, portal: Portal) -> list[str]:
     return failed
 
 
-def test_every_htmx_interaction_shows_its_errors(portal, screenshot):
+def test_every_htmx_interaction_shows_its_errors(portal):
     failed = []
     for key in sorted(SCENARIOS, key=lambda k: (SCENARIOS[k].user, k)):
         failed += check(key, SCENARIOS[key], portal)
