@@ -9,11 +9,15 @@ from django.template import loader
 
 from . import request_id
 from .api import error_body
+from .htmx_errors import is_htmx, toast_response
 
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(404, "not_found", "No such endpoint."), status=404)
+    if is_htmx(request):
+        text = "What this asked for is not there any more. Reload the page to see what is."
+        return toast_response(title="Not found", text=text, status=404)
     return render(request, "errors/404.html", status=404)
 
 
@@ -21,7 +25,25 @@ def forbidden(request, exception=None):
     if request.path.startswith("/api/"):
         detail = "Your role does not allow this."
         return JsonResponse(error_body(403, "permission_denied", detail), status=403)
+    if is_htmx(request):
+        # The services' refusals are sentences written for the user; Django's own have none.
+        text = str(exception or "") or "Your role does not allow this."
+        return toast_response(title="Not allowed", text=text, status=403)
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A POST whose security token does not match: from htmx, a page left open across a new
+    sign-in; said as a toast (Django's own page would land inside the element that asked)."""
+    if is_htmx(request):
+        text = (
+            "This page is out of date (you signed in again since it was opened), so nothing "
+            "was saved. Reload the page and try again."
+        )
+        return toast_response(title="Reload the page", text=text, status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
 
 
 # The database went away under the request (a restart, a failover, a killed connection) or

@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from .api import error_body
+from .htmx_errors import is_htmx, toast_response
 
 NUL = "\x00"
 
@@ -41,5 +42,8 @@ class RefuseNulCharactersMiddleware:
                 400, "invalid", "Some fields are not valid.", fields={field: [reason]}
             )
             return JsonResponse(body, status=400)
+        if is_htmx(request):
+            text = f"The field “{field}” was refused: {reason} Nothing was saved."
+            return toast_response(title="Not understood", text=text, status=400)
         context = {"field": field, "reason": reason}
         return render(request, "errors/400.html", context, status=400)

@@ -41,6 +41,8 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else ["localhost"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Django's own page, except for htmx requests, which get a toast (itsm_pmo/htmx_errors.py).
+CSRF_FAILURE_VIEW = "itsm_pmo.errors.csrf_failure"
 
 # --- HTTPS: on by default in production; HTTPS=0 serves plain HTTP (tests, a local proxy).
 HTTPS = env_bool("HTTPS", default=not DEBUG)

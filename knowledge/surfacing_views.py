@@ -7,10 +7,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from itsm_pmo.htmx_errors import form_refusal
 from itsm_pmo.page_actions import redirect_back, refusal_text
 
 from . import selectors, services
@@ -62,8 +62,7 @@ def similar_view(request):
     """The five published lessons most like the title and summary being written."""
     form = SimilarForm(request.GET)
     if not form.is_valid():
-        reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-        return HttpResponse(f"Bad query: {reasons}", status=400, content_type="text/plain")
+        return form_refusal(form, message="Similar lessons cannot be looked up for this:")
     data = form.cleaned_data
     title = (data["title"] or data["name"]).strip()
     summary = (data["summary"] or data["text"]).strip()[:MAX_TEXT]

@@ -70,6 +70,13 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             return ["portfolio/_ranking_table.html"]
         return ["portfolio/ranking.html"]
 
+    def render_to_response(self, context, **response_kwargs):
+        # Refused weights are bad input: a 400, which shows the ranking with the saved weights
+        # and says which weight was refused (htmx swaps a 4xx like a success).
+        if context["weight_errors"]:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
     def get_context_data(self, **kwargs):
         filterset, filtered, weights, errors = _filtered(self.request)
         live = filtered.filter(stage__in=RANKED_STAGES)
@@ -94,6 +101,7 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             p.term_rows = [(t, _value_text(t), _weight_text(t.weight)) for t in row.terms]
         query = self.request.GET.copy()
         query.pop("page", None)
+        names = {f"w{c.pk}": c.name for c in criteria}
         return super().get_context_data(
             rows=rows,
             count=paginator.count,
@@ -103,7 +111,8 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
             query_string=query.urlencode(),
             criteria=[(c, weights.get(c.pk, c.weight), colours[c.pk]) for c in criteria],
             what_if=bool(weights),
-            weight_errors=errors,
+            # Each refused weight by its criterion's name (the field the user typed in).
+            weight_errors=[(names.get(key, key), problems) for key, problems in errors.items()],
             filterset=filterset,
             is_filtered=any(k for k in self.request.GET if not k.startswith("w") and k != "page"),
             can_save=may_reweight_criteria(self.request.user),

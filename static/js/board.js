@@ -51,25 +51,32 @@
     body.append("to", stage);
     body.append("comment", comment);
     card.classList.add("is-moving");
+    var response;
     try {
-      var response = await fetch(card.dataset.url, {
+      response = await fetch(card.dataset.url, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
       });
-      var data = await response.json();
-      if (!response.ok) {
-        putBack(evt);
-        showError(card.dataset.code + ": " + data.detail);
-        return;
-      }
-      // The move is saved: reload so columns are re-ranked and counts are right.
-      window.location.reload();
     } catch (err) {
-      putBack(evt);
-      showError("The move could not be saved: " + err);
-    } finally {
-      card.classList.remove("is-moving");
+      response = null;
     }
+    card.classList.remove("is-moving");
+    // The same messages as every htmx request's (static/js/app.js): no answer, a server error.
+    if (response === null) { putBack(evt); window.portal.noAnswer(); return; }
+    if (response.status >= 500) {
+      putBack(evt);
+      window.portal.serverError(response.status, response.headers.get("X-Request-ID"));
+      return;
+    }
+    if (!response.ok) {
+      // A refusal says why in its JSON body (the move table's reason).
+      var data = await response.json().catch(function () { return {}; });
+      putBack(evt);
+      showError(card.dataset.code + ": " + (data.detail || "the move was refused (" + response.status + ")."));
+      return;
+    }
+    // The move is saved: reload so columns are re-ranked and counts are right.
+    window.location.reload();
   }
 
   function sortable(list) {

@@ -132,8 +132,10 @@ def test_similar_bad_query_is_400_with_the_field(page_clients, params, field):
     client = page_clients("pmo_lead")
     # when it is sent
     response = client.get(SIMILAR, params, **HTMX)
-    # then it is refused, naming the field
-    assert response.status_code == 400 and field in response.content.decode()
+    # then it is refused, naming the field, in a fragment for the panel (htmx swaps it in)
+    html = response.content.decode()
+    assert response.status_code == 400 and f"<strong>{field.capitalize()}</strong>" in html
+    assert 'role="alert"' in html and "<html" not in html
 
 
 def test_similar_role_rule(page_clients):

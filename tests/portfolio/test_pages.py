@@ -145,6 +145,24 @@ def test_pages_ranking_what_if_reorders_without_saving(page_clients, criteria):
     assert risk.weight == 1
 
 
+def test_pages_ranking_refuses_a_weight_naming_its_criterion(page_clients, criteria):
+    value, risk, _ = criteria
+    client = page_clients("executive")
+    # when htmx asks for the table with a weight out of range (allowed: one in range)
+    allowed = client.get(f"/portfolio/ranking/?w{risk.pk}=10", HTTP_HX_REQUEST="true")
+    refused = client.get(f"/portfolio/ranking/?w{risk.pk}=500", HTTP_HX_REQUEST="true")
+    # then it is a 400 whose fragment (swapped in all the same) names the criterion, not w<id>
+    assert allowed.status_code == 200
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "<html" not in html
+    assert "Risk: A weight is between 0 and 100." in html and f"w{risk.pk}:" not in html
+    # and the page itself says the same
+    page = client.get(f"/portfolio/ranking/?w{risk.pk}=-1")
+    assert (
+        page.status_code == 400 and "Risk: A weight is between 0 and 100." in page.content.decode()
+    )
+
+
 def test_pages_save_weights_pmo_only_and_validated(page_clients, criteria):
     risk = criteria[1]
     assert (

@@ -160,6 +160,17 @@ def test_allocation_preview_shows_the_effect_before_saving(page_clients):
     assert Allocation.objects.count() == 1
 
 
+def test_allocation_preview_names_what_is_missing_by_its_label(page_clients):
+    # given a form with hours only (the rest not chosen yet)
+    compute_and_publish()
+    form = {"hours_per_week": "20", "start_date": str(MONDAY)}
+    # when the preview is asked for, then it names the missing fields as the form labels them
+    text = page_clients("pmo_lead").post("/resources/allocations/preview/", form).content.decode()
+    assert "Complete the form to see the effect" in text
+    assert "<li>Person: This field is required.</li>" in text
+    assert "End date" in text and "end_date" not in text
+
+
 def test_allocation_preview_when_editing_replaces_the_old_hours(page_clients):
     ana = PersonFactory(contracted_hours=Decimal(40))
     existing = overbook(ana, 50)
