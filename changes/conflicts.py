@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from itsm_pmo.dates import short_date
 from resources.choices import ConflictKind, Severity
 from resources.engine.calendar import monday_of
 from resources.engine.records import ConflictRecord
@@ -39,7 +40,7 @@ def change_in_freeze(plan):
             period_start=start,
             period_end=end,
             severity=Severity.MEDIUM if emergency else Severity.HIGH,
-            message=f"{change.number} is planned {change.start:%d %b %H:%M} inside "
+            message=f"{change.number} is planned {short_date(change.start, time=True)} inside "
             f"{', '.join(f.name for f in hits)} without an exception.",
             details={"freezes": [f.id for f in hits]},
             project_ids=(change.project_id,) if change.project_id else (),
@@ -70,7 +71,7 @@ def change_collision(plan):
                 period_end=end,
                 severity=Severity.HIGH if shared_items else Severity.MEDIUM,
                 message=f"{second.number} and {first.number} overlap on the same {what} "
-                f"({max(change.start, other.start):%d %b %H:%M}).",
+                f"({short_date(max(change.start, other.start), time=True)}).",
                 details={
                     "with": first.id,
                     "items": sorted(shared_items),
@@ -112,7 +113,7 @@ def implementer_overbooked(plan):
             period_end=monday + timedelta(days=6),
             severity=severity,
             message=f"{name}, implementer of {change.number}, is booked {load:.1f} h against "
-            f"{capacity:.1f} h in the week of {monday:%d %b %Y}.",
+            f"{capacity:.1f} h in the week of {short_date(monday)}.",
             details={"person": person, "load": round(load, 1), "capacity": round(capacity, 1)},
             project_ids=(change.project_id,) if change.project_id else (),
             person_id=person,

@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from itsm_pmo.dates import short_date
+
 from .models import ConfigurationItem
 
 GO_LIVE_WINDOW = (time(19, 0), timedelta(hours=3))  # an evening window on the go-live day
@@ -26,7 +28,7 @@ def from_go_live(milestone) -> dict:
     return {
         "title": f"Go-live: {project.name}",
         "description": f"Deploys {project.code} {project.name} to production for the "
-        f"milestone “{milestone.name}” on {milestone.due_date:%d %b %Y}.",
+        f"milestone “{milestone.name}” on {short_date(milestone.due_date)}.",
         "category": "Project go-live",
         "project": project,
         "items": list(ConfigurationItem.objects.filter(service__in=project.services.all())),

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from itsm_pmo.dates import short_date
 from resources.choices import ConflictKind, Severity
 from resources.engine.calendar import monday_of
 from resources.engine.records import ConflictRecord
@@ -38,7 +39,7 @@ def go_live_in_freeze(plan):
             period_start=start,
             period_end=end,
             severity=Severity.HIGH,
-            message=f"{go_live.label} goes live on {go_live.day:%d %b %Y}, inside "
+            message=f"{go_live.label} goes live on {short_date(go_live.day)}, inside "
             f"{', '.join(f.name for f in hits)}.",
             details={"freezes": [f.id for f in hits], "go_live": go_live.day.isoformat()},
             project_ids=(go_live.project_id,),
@@ -110,7 +111,7 @@ def support_overload(plan):
             period_end=monday + timedelta(days=6),
             severity=severity,
             message=f"{h.team_name} takes on early-life support of {h.label}: "
-            f"{load:.1f} h booked against {cap:.1f} h in the week of {monday:%d %b %Y} "
+            f"{load:.1f} h booked against {cap:.1f} h in the week of {short_date(monday)} "
             f"({h.els_hours:.0f} h a week of support included).",
             details={"load": round(load, 1), "capacity": round(cap, 1)},
             project_ids=(h.project_id,),

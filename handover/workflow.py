@@ -10,6 +10,7 @@ early-life support may end.
 from dataclasses import dataclass
 from datetime import date
 
+from itsm_pmo.dates import short_date
 from itsm_pmo.workflow import Move, MoveTable
 
 from .choices import HandoverState as S
@@ -51,14 +52,14 @@ def go_live_reached(facts: HandoverFacts) -> str | None:
     if facts.go_live_on is None:
         return "Plan the project's go-live milestone."
     if not facts.go_live_reached:
-        return f"Early-life support starts at go-live ({facts.go_live_on:%d %b %Y})."
+        return f"Early-life support starts at go-live ({short_date(facts.go_live_on)})."
     return None
 
 
 def early_life_support_may_end(facts: HandoverFacts) -> str | None:
     if facts.els_exit_on is not None:
         return None
-    when = f" on {facts.els_projected_exit:%d %b %Y}" if facts.els_projected_exit else ""
+    when = f" on {short_date(facts.els_projected_exit)}" if facts.els_projected_exit else ""
     priorities = f"1–{facts.els_max_priority}" if facts.els_max_priority > 1 else "1"
     return (
         f"Early-life support ends{when} if no priority {priorities} incident is opened before then."

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from itsm_pmo.dates import not_in_future, plausible_date
+from itsm_pmo.dates import not_in_future, plausible_date, short_date
 from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.models import TransitionRecord
 from itsm_pmo.text import TITLE, BoundedTextField
@@ -259,7 +259,7 @@ class Milestone(models.Model):
         ordering = ["due_date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.due_date:%d %b %Y})"
+        return f"{self.name} ({short_date(self.due_date)})"
 
     def clean(self):
         from django.core.exceptions import ValidationError

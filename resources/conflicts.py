@@ -11,6 +11,8 @@ from functools import cache
 
 import numpy as np
 
+from itsm_pmo.dates import short_date
+
 from .choices import ConflictKind
 from .engine.calendar import WORKDAYS, Horizon
 from .engine.records import ConflictRecord
@@ -94,7 +96,7 @@ def _weeks(horizon: Horizon):
     @cache
     def week_of(week: int) -> tuple[date, date, str]:
         monday = horizon.week(week)
-        return monday, monday + timedelta(days=6), f"{monday:%d %b %Y}"
+        return monday, monday + timedelta(days=6), short_date(monday)
 
     return week_of
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import F, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
+from itsm_pmo.dates import short_date
 from itsm_pmo.home import Clock, QuerySource, WorkItem, WorkPanel
 from itsm_pmo.permissions import oversees
 
@@ -242,7 +243,7 @@ def my_load_panel(user) -> WorkPanel | None:
         return None
     items = [
         WorkItem(
-            title=f"Week of {c.period_start:%d %b %Y}",
+            title=f"Week of {short_date(c.period_start)}",
             url=person.get_absolute_url(),
             meta=c.message,
             badge=c.get_severity_display(),

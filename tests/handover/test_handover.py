@@ -9,6 +9,7 @@ from handover import services
 from handover.choices import CheckStatus, HandoverState
 from handover.models import Handover, HandoverTransition, ReadinessCriterion
 from handover.readiness import els_exit_date, readiness_summary
+from itsm_pmo.dates import short_date
 from itsm_pmo.workflow import TransitionRefused
 from portfolio.choices import Stage
 from portfolio.services import project_transition
@@ -263,7 +264,7 @@ def test_closing_waits_for_the_exit_criteria_from_incidents_and_records_transiti
 
     with pytest.raises(TransitionRefused) as refused:
         services.handover_transition(handover=handover, to=HandoverState.CLOSED, by=manager)
-    assert f"{days(4):%d %b %Y}" in refused.value.detail
+    assert f"on {short_date(days(4))} if" in refused.value.detail
 
     handover.project.incidents.filter(priority=2).update(priority=3)  # re-triaged
     handover = services.handover_transition(handover=handover, to=HandoverState.CLOSED, by=manager)

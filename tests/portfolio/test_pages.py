@@ -155,11 +155,12 @@ def test_pages_ranking_refuses_a_weight_naming_its_criterion(page_clients, crite
     assert allowed.status_code == 200
     html = refused.content.decode()
     assert refused.status_code == 400 and "<html" not in html
-    assert "Risk: A weight is between 0 and 100." in html and f"w{risk.pk}:" not in html
+    assert "<bdi>Risk</bdi>: A weight is between 0 and 100." in html and f"w{risk.pk}:" not in html
     # and the page itself says the same
     page = client.get(f"/portfolio/ranking/?w{risk.pk}=-1")
     assert (
-        page.status_code == 400 and "Risk: A weight is between 0 and 100." in page.content.decode()
+        page.status_code == 400
+        and "<bdi>Risk</bdi>: A weight is between 0 and 100." in page.content.decode()
     )
 
 
