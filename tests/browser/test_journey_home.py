@@ -116,8 +116,12 @@ def test_journey_phone_menu_opens_and_navigates(browser, live_server, demo, sign
     # then the navigation is folded away until the menu button is pressed
     expect(page.get_by_role("link", name="Resources")).to_be_hidden()
     expect(page.get_by_test_id("inbox-summary")).to_be_visible()
+    # and the menu button carries the count of what waits, as the folded sidebar would
+    expect(page.get_by_test_id("menu-work-count")).to_be_visible()
+    folded = page.get_by_test_id("menu-work-count").inner_text()
     screenshot(page, "home-pmo_lead-phone")
     page.get_by_role("button", name="Open menu").click()
+    assert page.get_by_test_id("my-work-count").inner_text().split()[0] == folded.split()[0]
     expect(page.get_by_test_id("my-work-count")).to_be_visible()
     page.get_by_role("link", name="Resources").click()
     expect(page.get_by_role("heading", name="Capacity heatmap")).to_be_visible()
