@@ -92,3 +92,19 @@ def sign_in():
         page.wait_for_url("**/")
 
     return do
+
+
+DEMO_PASSWORD = "demo-pass"
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    """The demo data, signed in with DEMO_PASSWORD, and its capacity snapshot published here:
+    with a broker configured (CI) `seed_demo` only queues the run, and no worker runs it."""
+    from django.core.management import call_command
+
+    from resources.snapshot import compute_and_publish
+
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("seed_demo")
+    compute_and_publish()

@@ -5,14 +5,12 @@ and a console error; both are collected."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from changes.models import ChangeRequest
 from handover.models import Handover
 from portfolio.models import Project
 from resources.models import Person
-from resources.snapshot import compute_and_publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,13 +21,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
     + " at " + (e.sourceFile || "?") + ":" + e.lineNumber);
 });
 """
-
-
-@pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass")
-    call_command("seed_demo")
-    compute_and_publish()  # the heatmap's cells and bars
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ with the count of what waits in the navigation."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,12 +25,6 @@ INBOX = {
     ],
     "executive": ["Projects in the red", "Breached freezes", "Critical conflicts"],
 }
-
-
-@pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass")
-    call_command("seed_demo")
 
 
 @pytest.mark.parametrize("username", list(HOME_LINES))

@@ -13,16 +13,14 @@ On each page:
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
-from resources.snapshot import compute_and_publish
-
+from .conftest import DEMO_PASSWORD as PASSWORD
 from .portal_pages import ANONYMOUS, Visit, portal_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "demo-pass"
+
 WIDTHS = (390, 1440)
 # The pages whose layout is the most demanding, also at the other widths the issue names.
 MAIN_PAGES = ("portfolio:index", "changes:calendar", "changes:cab", "portfolio:project_detail")
@@ -127,13 +125,6 @@ class Tour:
     def close(self) -> None:
         for page in self.pages.values():
             page.context.close()
-
-
-@pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_demo")
-    compute_and_publish()
 
 
 def test_every_page_fits_the_screen_and_logs_no_error(
