@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
 
 from itsm_pmo.permissions import Actor
@@ -417,3 +417,25 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             [(row.project.pk, row.rank) for row in rows],
         ),
     )
+
+
+def replans_by_project(projects: QuerySet[Project] | None = None) -> dict[int, int]:
+    """{project id: how many times its milestones were re-planned}: a re-plan is a saved
+    change of a milestone's due date once it has a baseline (its history row differs from the
+    one before it). One query, counted in SQL; projects without a re-plan are absent."""
+    history = Milestone.history.model
+    before = history.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    rows = history.objects.filter(history_type="~", baseline_date__isnull=False)
+    if projects is not None:
+        rows = rows.filter(project_id__in=projects.values("pk"))
+    counted = (
+        rows.annotate(due_before=Subquery(before.values("due_date")[:1]))
+        .exclude(due_before=F("due_date"))
+        .exclude(due_before__isnull=True)
+        .values("project_id")
+        .annotate(replans=Count("history_id"))
+        .order_by()
+    )
+    return {row["project_id"]: row["replans"] for row in counted}

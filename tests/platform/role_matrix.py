@@ -46,6 +46,12 @@ GET    /api/portfolio/benefits/{id}/                    401   200   200   200   
 PUT    /api/portfolio/benefits/{id}/                    401   403   200   403   403   403   401
 PATCH  /api/portfolio/benefits/{id}/                    401   403   200   403   403   403   401
 DELETE /api/portfolio/benefits/{id}/                    401   403   204   403   403   403   401
+GET    /api/portfolio/costs/                            401   200   200   200   200   200   401
+POST   /api/portfolio/costs/                            401   403   400   403   403   403   401
+GET    /api/portfolio/costs/{id}/                       401   200   200   200   200   200   401
+PUT    /api/portfolio/costs/{id}/                       401   403   200   403   403   403   401
+PATCH  /api/portfolio/costs/{id}/                       401   403   200   403   403   403   401
+DELETE /api/portfolio/costs/{id}/                       401   403   204   403   403   403   401
 GET    /api/portfolio/criteria/                         401   200   200   200   200   200   401
 POST   /api/portfolio/criteria/                         401   403   201   403   403   403   401
 GET    /api/portfolio/criteria/{id}/                    401   200   200   200   200   200   401

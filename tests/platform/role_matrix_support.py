@@ -183,6 +183,7 @@ API_OBJECTS = {
     "portfolio/milestones": "milestone",
     "portfolio/risks": "risk",
     "portfolio/benefits": "benefit",
+    "portfolio/costs": "cost",
     "resources/teams": "team",
     "resources/people": "person",
     "resources/skills": "skill",
@@ -366,7 +367,7 @@ def seed() -> tuple[dict, dict]:
     )
     from tests.handover.factories import HandoverFactory, IncidentFactory, ProblemFactory
     from tests.knowledge.factories import ArticleFactory, LessonFactory
-    from tests.portfolio.factories import BenefitFactory
+    from tests.portfolio.factories import BenefitFactory, CostFactory
     from tests.resources.factories import (
         AbsenceFactory,
         AllocationFactory,
@@ -400,6 +401,7 @@ def seed() -> tuple[dict, dict]:
     o["milestone"] = f.MilestoneFactory(project=o["project"])
     o["risk"] = f.RiskFactory(project=o["project"])
     o["benefit"] = BenefitFactory(project=o["project"])
+    o["cost"] = CostFactory(project=o["project"])
     o["absence"] = AbsenceFactory(person=o["person"])
     o["demand"] = DemandFactory(project=o["project"], skill=o["skill"])
     # 50 h a week on a 40 h person: an over-allocation the engine reports.
