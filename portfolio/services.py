@@ -435,18 +435,26 @@ def benefit_update(*, benefit: Benefit, by: Actor, fields: Mapping[str, Any]) ->
 
 
 def benefit_record_realisation(
-    *, benefit: Benefit, by: Actor, realised: str, realised_on: date | None = None
+    *,
+    benefit: Benefit,
+    by: Actor,
+    realised: str,
+    realised_on: date | None = None,
+    realised_value: Decimal | None = None,
 ) -> Benefit:
-    """Record what a benefit delivered, in its measure, and when it was measured (today
-    unless said; never after today)."""
+    """Record what a benefit delivered, in its measure (in words, as a number in its unit, or
+    both), and when it was measured (today unless said; never after today)."""
     require(may_record_realisation(by, benefit), "Only a PMO lead records what was realised.")
-    if not (realised or "").strip():
+    if not (realised or "").strip() and realised_value is None:
         raise ValidationError({"realised": "Say what was realised, in the benefit's measure."})
+    fields: dict[str, Any] = {"realised": realised, "realised_on": realised_on}
+    if realised_value is not None:
+        fields["realised_value"] = realised_value
     with transaction.atomic():
         benefit = Benefit.objects.select_for_update().select_related("project").get(pk=benefit.pk)
         return _save_benefit(
             benefit,
-            {"realised": realised, "realised_on": realised_on or timezone.localdate()},
+            {**fields, "realised_on": realised_on or timezone.localdate()},
             current_owner_id=benefit.owner_id,
         )
 

@@ -276,6 +276,14 @@ PUT    portfolio:benefit_realisation                    302   403   200   403   
 GET    portfolio:benefit_update                         302   403   200   403   403   403   302
 POST   portfolio:benefit_update                         302   403   200   403   403   403   302
 PUT    portfolio:benefit_update                         302   403   200   403   403   403   302
+GET    portfolio:cost_create                            302   403   200   403   403   403   302
+POST   portfolio:cost_create                            302   403   200   403   403   403   302
+PUT    portfolio:cost_create                            302   403   200   403   403   403   302
+GET    portfolio:cost_delete                            302   405   405   405   405   405   302
+POST   portfolio:cost_delete                            302   403   302   403   403   403   302
+GET    portfolio:cost_update                            302   403   200   403   403   403   302
+POST   portfolio:cost_update                            302   403   200   403   403   403   302
+PUT    portfolio:cost_update                            302   403   200   403   403   403   302
 GET    portfolio:fit                                    302   200   200   200   200   200   302
 POST   portfolio:fit                                    302   405   405   405   405   405   302
 GET    portfolio:import                                 302   403   200   403   403   403   302

@@ -138,6 +138,9 @@ PAGE_IDS = {
     "portfolio:benefit_create": {"pk": "project"},
     "portfolio:benefit_update": {"pk": "benefit"},
     "portfolio:benefit_realisation": {"pk": "benefit"},
+    "portfolio:cost_create": {"pk": "project"},
+    "portfolio:cost_update": {"pk": "cost"},
+    "portfolio:cost_delete": {"pk": "cost"},
     "portfolio:suggest": {"kind": "=owner"},
     # A kind of work some roles hold and others not: the CAB's (a 404 for the rest).
     "my_work_list": {"kind": "=changes-to-decide"},

@@ -233,10 +233,14 @@ class TestCostRules(_ChildRules):
 
     def writes(self, obj):
         body = {"project": obj.project_id, "month": "2026-04-01", "kind": "capital", "amount": 9}
+        page = {"month": "2026-05", "kind": "capital", "amount": "9"}
         return [
             Write("api", "patch", f"{API}/costs/{obj.pk}/", {"amount": "1.00"}),
             Write("api", "delete", f"{API}/costs/{obj.pk}/"),
             Write("api", "post", f"{API}/costs/", body),
+            Write("page", "post", f"/portfolio/projects/{obj.project_id}/costs/new/", page),
+            Write("page", "post", f"/portfolio/costs/{obj.pk}/edit/", page),
+            Write("page", "post", f"/portfolio/costs/{obj.pk}/delete/", {}),
         ]
 
 
