@@ -139,6 +139,7 @@ PATHS: list[BenchPath] = [
     BenchPath("article search", ENGINEER, LIST_DETAIL, "/knowledge/articles/"),
     # The main API lists (first page of 50).
     BenchPath("API projects", PMO, API, "/api/portfolio/projects/"),
+    BenchPath("API costs", PMO, API, "/api/portfolio/costs/"),
     BenchPath("API changes", ITSM, API, "/api/changes/changes/"),
     BenchPath("API conflicts", PMO, API, "/api/resources/conflicts/"),
     BenchPath("API incidents", ENGINEER, API, "/api/handover/incidents/"),

@@ -32,6 +32,8 @@ RANKED_STAGES = (
     Stage.HANDOVER,
     Stage.ON_HOLD,
 )
+# Stages past approval: a milestone of a project in one of them has a baseline date.
+BASELINED_STAGES = (Stage.APPROVED, Stage.IN_FLIGHT, Stage.HANDOVER, Stage.CLOSED)
 
 
 class Health(models.TextChoices):
@@ -71,3 +73,8 @@ class MilestoneKind(models.TextChoices):
 class RiskStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+class CostKind(models.TextChoices):
+    CAPITAL = "capital", "Capital"
+    OPERATING = "operating", "Operating"

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from .choices import Cover, CriterionKind, Health, MilestoneKind, Stage, Tier
+from . import demo_history
+from .choices import BASELINED_STAGES, Cover, CriterionKind, Health, MilestoneKind, Stage, Tier
 from .models import (
     Benefit,
     Criterion,
@@ -555,6 +556,9 @@ def _seed_project(
     )
 
     Milestone.objects.filter(project=project).delete()
+    # Their history too (the delete just wrote a row each): a re-seed writes it again.
+    Milestone.history.model.objects.filter(project_id=project.pk).delete()
+    base_code = row[0]
     if go_live:
         plan = [
             ("Kick-off", MilestoneKind.START, start),
@@ -569,6 +573,10 @@ def _seed_project(
             )
             for n, k, d in plan
         )
+    # Approved once (an on-hold project was, on its way): baselines, some re-planned since.
+    if go_live and (stage in BASELINED_STAGES or stage == Stage.ON_HOLD):
+        demo_history.baseline_milestones(project, demo_history.slips_of(base_code, index, stage))
+    demo_history.seed_costs(project, base_code, index, stage, today)
 
     Risk.objects.filter(project=project).delete()
     for r in range(index % 4):
@@ -593,10 +601,10 @@ def _seed_project(
             target="−30 %",
             owner=owner,
             review_date=(end or today) + timedelta(weeks=12),
-            realised="−22 %" if closed else "",
+            realised=_realised_words(base_code) if closed else "",
             realised_on=today if closed else None,
+            **demo_history.headline_numbers(base_code, closed),
         )
-    base_code = row[0]
     if base_code in BENEFITS_DUE:
         description, measure, target, days = BENEFITS_DUE[base_code]
         Benefit.objects.create(
@@ -606,6 +614,13 @@ def _seed_project(
             target=target,
             owner=owner,
             review_date=today + timedelta(days=days),
+            **dict(
+                zip(
+                    ("unit", "baseline_value", "target_value"),
+                    demo_history.BENEFIT_NUMBERS[base_code],
+                    strict=True,
+                )
+            ),
         )
     if base_code in RAISED_DAYS_AGO:
         raised = timezone.now() - timedelta(days=RAISED_DAYS_AGO[base_code])
@@ -627,6 +642,10 @@ def _seed_project(
         for (a, b), moment in zip(zip(path, path[1:], strict=False), moments, strict=False)
     )
     return project
+
+
+def _realised_words(base_code: str) -> str:
+    return "no change" if base_code == demo_history.NOT_REALISED else "−22 %"
 
 
 def _erase_stage_log(project) -> None:

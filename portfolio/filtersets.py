@@ -9,11 +9,12 @@ from django.utils.html import format_html
 from itsm_pmo.dates import PlausibleDateFilter
 from itsm_pmo.filters import PortalFilterSet
 
-from .choices import Health, MilestoneKind, RiskStatus, Stage
+from .choices import CostKind, Health, MilestoneKind, RiskStatus, Stage
 from .models import (
     Criterion,
     Milestone,
     Project,
+    ProjectCost,
     Risk,
     Score,
     Service,
@@ -137,6 +138,17 @@ class MilestoneFilterSet(PortalFilterSet):
     class Meta:
         model = Milestone
         fields = ["project", "kind", "due_after", "due_before"]
+
+
+class CostFilterSet(PortalFilterSet):
+    kind = django_filters.ChoiceFilter(choices=CostKind.choices)
+    # A month range, both ends included: month_from=2026-01-01&month_to=2026-03-01.
+    month_from = PlausibleDateFilter(field_name="month", lookup_expr="gte")
+    month_to = PlausibleDateFilter(field_name="month", lookup_expr="lte")
+
+    class Meta:
+        model = ProjectCost
+        fields = ["project", "kind", "month_from", "month_to"]
 
 
 class RiskFilterSet(PortalFilterSet):

@@ -12,7 +12,7 @@ from itsm_pmo.versioning import VersionedFormMixin
 from resources.selectors import people
 
 from .choices import Stage
-from .models import Benefit, Milestone, Project, Risk, Service, StrategicObjective
+from .models import Benefit, Milestone, Project, ProjectCost, Risk, Service, StrategicObjective
 from .rules import ObjectiveLink, contribution_problem
 
 
@@ -212,8 +212,18 @@ class BenefitForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Benefit
-        fields = ["description", "measure", "target", "owner", "review_date"]
+        fields = [
+            "description",
+            "measure",
+            "target",
+            "unit",
+            "baseline_value",
+            "target_value",
+            "owner",
+            "review_date",
+        ]
         widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)}
+        labels = {"target": "Target (in words)", "target_value": "Target (number)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,7 +238,7 @@ class BenefitEditForm(BenefitForm):
     """A benefit with what it delivered, to correct a realisation as well as the plan."""
 
     class Meta(BenefitForm.Meta):
-        fields = [*BenefitForm.Meta.fields, "realised", "realised_on"]
+        fields = [*BenefitForm.Meta.fields, "realised", "realised_value", "realised_on"]
         widgets = {
             **BenefitForm.Meta.widgets,
             "realised_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
@@ -240,8 +250,16 @@ class RealisationForm(BootstrapMixin, forms.Form):
     """What a benefit delivered and when it was measured (today unless said)."""
 
     realised = forms.CharField(
+        required=False,
         max_length=Benefit._meta.get_field("realised").max_length,
         help_text="The value measured, in the benefit's measure (e.g. −22 %).",
+    )
+    realised_value = forms.DecimalField(
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        label="Realised (number)",
+        help_text="The same value as a number, in the benefit's unit.",
     )
     realised_on = forms.DateField(
         required=False,
@@ -255,6 +273,34 @@ class RealisationForm(BootstrapMixin, forms.Form):
         today = timezone.localdate()
         self.fields["realised_on"].initial = today
         self.fields["realised_on"].widget.attrs["max"] = today.isoformat()
+
+
+class MonthInput(forms.DateInput):
+    """A browser's month picker (`2026-03`); a typed full date is read too."""
+
+    input_type = "month"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month, kept as its first day: `2026-03` (the month picker) or a full ISO date (the
+    service refuses a date that is not a 1st, saying which day to give)."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
+class CostForm(BootstrapMixin, forms.ModelForm):
+    """What a project spent in a month, of one kind; `cost_create` / `cost_update` decide."""
+
+    month = MonthField(help_text="The month the cost falls in.")
+
+    class Meta:
+        model = ProjectCost
+        fields = ["month", "kind", "amount", "note"]
+        help_texts = {"amount": "Spent in the month, in the budget's currency."}
 
 
 class TransitionForm(forms.Form):

@@ -15,8 +15,17 @@ from itsm_pmo.duplicates import ExplainsDuplicates
 from itsm_pmo.models import TransitionRecord
 from itsm_pmo.text import TITLE, BoundedTextField
 
-from .choices import Cover, CriterionKind, Health, MilestoneKind, RiskStatus, Stage, Tier
-from .rules import completion_problem, due_date_warning
+from .choices import (
+    CostKind,
+    Cover,
+    CriterionKind,
+    Health,
+    MilestoneKind,
+    RiskStatus,
+    Stage,
+    Tier,
+)
+from .rules import completion_problem, due_date_warning, first_of_month_problem
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -254,6 +263,11 @@ class Milestone(models.Model):
     completed_on = models.DateField(
         null=True, blank=True, validators=[plausible_date, not_in_future]
     )
+    # The due date agreed at approval: re-planning moves `due_date`, never this (set by the
+    # services only; schedule adherence is measured against it).
+    baseline_date = models.DateField(null=True, blank=True, editable=False)
+    # A re-plan is a change of due_date after the baseline is set: the history keeps them.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -331,12 +345,56 @@ class Benefit(models.Model):
     review_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     realised = models.CharField(max_length=80, blank=True)
     realised_on = models.DateField(null=True, blank=True, validators=[plausible_date])
+    # The numbers behind the text above, in `unit`: what the metrics compare.
+    unit = models.CharField(max_length=20, blank=True, help_text="e.g. %, h/month, EUR.")
+    baseline_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Before the project."
+    )
+    target_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Promised."
+    )
+    realised_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Measured after."
+    )
 
     class Meta:
         ordering = ["review_date", "pk"]
 
     def __str__(self) -> str:
         return self.description
+
+
+class ProjectCost(models.Model):
+    """What a project actually spent in one month, capital or operating (its budget, on the
+    project, is what it was allowed)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="costs")
+    month = models.DateField(
+        validators=[plausible_date], help_text="The first day of the month the cost falls in."
+    )
+    kind = models.CharField(max_length=10, choices=CostKind.choices, default=CostKind.OPERATING)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["month", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "month", "kind"], name="project_cost_unique_month_kind"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="project_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.month:%Y-%m} {self.get_kind_display()}: {self.amount}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if problem := first_of_month_problem(self.month):
+            raise ValidationError({"month": problem})
 
 
 class ProjectTransition(TransitionRecord):

@@ -59,6 +59,11 @@ def may_edit_risks(user: Actor, project: Project) -> bool:
     return bool(user.has_perm("portfolio.change_risk"))
 
 
+def may_edit_costs(user: Actor, project: Project) -> bool:
+    """PMO leads record, correct and remove what a project spent by month."""
+    return bool(user.has_perm("portfolio.change_projectcost"))
+
+
 def may_review_benefits(user: Actor) -> bool:
     """PMO leads record what a benefit realised, so the benefits due for review wait for them."""
     return bool(user.has_perm("portfolio.change_benefit"))

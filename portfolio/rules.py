@@ -23,6 +23,8 @@ from typing import Protocol
 
 from itsm_pmo.dates import short_date
 
+from .choices import BASELINED_STAGES
+
 NEW_LINK_CONTRIBUTION = 100
 
 
@@ -109,15 +111,33 @@ def owner_problem(owner: PersonLike | None, *, current_owner_id: int | None) -> 
     return f"{owner} has left; choose an active person as the owner."
 
 
-def realisation_problems(*, realised: str, realised_on: date | None, today: date) -> dict[str, str]:
-    """What a benefit delivered is a value and the day it was measured, on or before today
-    (by field; empty when it may be saved). Neither is a benefit not realised yet."""
+def realisation_problems(
+    *, realised: str, realised_on: date | None, today: date, realised_value: object = None
+) -> dict[str, str]:
+    """What a benefit delivered is a value (in words, as a number or both) and the day it was
+    measured, on or before today (by field; empty when it may be saved). Neither is a benefit
+    not realised yet."""
     problems: dict[str, str] = {}
-    if realised_on is not None and not realised.strip():
+    if realised_on is not None and not realised.strip() and realised_value is None:
         problems["realised"] = "Say what was realised, in the benefit's measure."
     if realised_on is not None and realised_on > today:
         problems["realised_on"] = "A realisation is recorded once it has happened: not after today."
     return problems
+
+
+def benefit_unit_problem(unit: str, *values: object) -> str | None:
+    """A benefit's numbers (baseline, target, realised) mean nothing without their unit."""
+    if unit.strip() or all(value is None for value in values):
+        return None
+    return "Give the unit of the numbers, e.g. %, h/month or EUR."
+
+
+# Costs are booked by month: the month is its first day, so that a month is one value.
+def first_of_month_problem(month: date | None) -> str | None:
+    """Why `month` is not a month as costs record it (its first day), or None."""
+    if month is None or month.day == 1:
+        return None
+    return f"A cost is booked to a month: give its first day ({month.replace(day=1):%Y-%m-%d})."
 
 
 # Milestones. A milestone is completed when it happened: on or after the project's start (and
@@ -152,3 +172,9 @@ def due_date_warning(due: date | None, start: date | None, end: date | None) -> 
             f"({short_date(end)}): is the date right?"
         )
     return None
+
+
+def needs_baseline(stage: str, baseline: date | None) -> bool:
+    """A milestone takes its due date as baseline once its project is approved (approved or
+    any stage after it) and only if it has none: re-planning never moves a baseline."""
+    return baseline is None and stage in BASELINED_STAGES

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Length
 
 from itsm_pmo.permissions import Actor
@@ -22,6 +22,7 @@ from .models import (
     Criterion,
     Milestone,
     Project,
+    ProjectCost,
     ProjectObjective,
     Score,
     Service,
@@ -416,4 +417,88 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             [(p.pk, p.code, p.name, p.stage) for p in projects.values()],
             [(row.project.pk, row.rank) for row in rows],
         ),
+    )
+
+
+def replans_by_project(projects: QuerySet[Project] | None = None) -> dict[int, int]:
+    """{project id: how many times its milestones were re-planned}: a re-plan is a saved
+    change of a milestone's due date once it has a baseline (its history row differs from the
+    one before it). One query, counted in SQL; projects without a re-plan are absent."""
+    history = Milestone.history.model
+    before = history.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    rows = history.objects.filter(history_type="~", baseline_date__isnull=False)
+    if projects is not None:
+        rows = rows.filter(project_id__in=projects.values("pk"))
+    counted = (
+        rows.annotate(due_before=Subquery(before.values("due_date")[:1]))
+        .exclude(due_before=F("due_date"))
+        .exclude(due_before__isnull=True)
+        .values("project_id")
+        .annotate(replans=Count("history_id"))
+        .order_by()
+    )
+    return {row["project_id"]: row["replans"] for row in counted}
+
+
+# --- a project's costs (its page's card) -----------------------------------------------------
+
+COST_MONTHS_SHOWN = 12  # the card shows the latest months; the total counts them all
+
+
+@dataclass
+class CostMonth:
+    """One month of a project's costs: a row per kind, either absent."""
+
+    month: Any
+    capital: Any = None
+    operating: Any = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in (self.capital, self.operating) if c), Decimal(0))
+
+
+@dataclass
+class CostSummary:
+    """A project's actual cost against its budget, and its latest months."""
+
+    months: list[CostMonth]
+    spent: Decimal
+    budget: Decimal | None
+    months_recorded: int
+
+    @property
+    def months_hidden(self) -> int:
+        return self.months_recorded - len(self.months)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Spent as a percent of the budget, None without a budget to compare with."""
+        if not self.budget:
+            return None
+        return (self.spent * 100 / self.budget).quantize(Decimal("1"))
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget is not None and self.spent > self.budget
+
+
+def project_costs(project: Project) -> CostSummary:
+    """The costs card, in three queries whatever the number of months: the totals, the
+    latest months, and their rows (newest month first)."""
+    costs = ProjectCost.objects.filter(project=project)
+    totals = costs.aggregate(spent=Sum("amount"), months=Count("month", distinct=True))
+    latest = list(
+        costs.order_by("-month").values_list("month", flat=True).distinct()[:COST_MONTHS_SHOWN]
+    )
+    by_month = {month: CostMonth(month) for month in latest}
+    for cost in costs.filter(month__in=latest).order_by():
+        setattr(by_month[cost.month], cost.kind, cost)
+    return CostSummary(
+        months=sorted(by_month.values(), key=lambda row: row.month, reverse=True),
+        spent=totals["spent"] or Decimal(0),
+        budget=project.budget,
+        months_recorded=totals["months"],
     )

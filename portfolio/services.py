@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
 
@@ -19,12 +19,13 @@ from itsm_pmo.versioning import check_version
 from itsm_pmo.workflow import require
 from resources.services import plan_mark_dirty
 
-from .choices import CriterionKind, Stage
+from .choices import CostKind, CriterionKind, Stage
 from .models import (
     Benefit,
     Criterion,
     Milestone,
     Project,
+    ProjectCost,
     ProjectObjective,
     ProjectTransition,
     Risk,
@@ -35,6 +36,7 @@ from .permissions import (
     may_create_project,
     may_delete_project,
     may_edit_benefits,
+    may_edit_costs,
     may_edit_milestones,
     may_edit_project,
     may_edit_risks,
@@ -46,6 +48,8 @@ from .permissions import (
 from .rules import (
     CurrentLink,
     ObjectiveLink,
+    benefit_unit_problem,
+    needs_baseline,
     objective_link_problems,
     objective_links_after,
     owner_problem,
@@ -90,7 +94,12 @@ BENEFIT_FIELDS = (
     "review_date",
     "realised",
     "realised_on",
+    "unit",
+    "baseline_value",
+    "target_value",
+    "realised_value",
 )
+COST_FIELDS = ("month", "kind", "amount", "note")
 CRITERION_FIELDS = ("name", "description", "weight", "higher_is_better", "kind", "order")
 
 
@@ -270,11 +279,22 @@ def project_transition(*, project: Project, to: str, by: Actor, comment: str = "
         project._change_reason = f"Stage {here} → {there}"  # type: ignore[attr-defined]
         project._history_user = by  # type: ignore[attr-defined]
         project.save(update_fields=["stage", "updated_at"])
+        _baseline_milestones(project)
         # Which allocations and demands count depends on the stage.
         plan_mark_dirty()
         if to == Stage.APPROVED:
             project_approved.send(sender=Project, project=project, by=by)
     return project
+
+
+def _baseline_milestones(project: Project) -> None:
+    """From approval on, each milestone without a baseline takes its due date as one (set
+    once: a later re-plan moves the due date only). One UPDATE, no history rows: the baseline
+    is not a re-plan."""
+    if needs_baseline(project.stage, None):
+        project.milestones.filter(baseline_date__isnull=True).update(
+            baseline_date=models.F("due_date")
+        )
 
 
 def when_project_approved(receiver: Callable[..., None], *, dispatch_uid: str) -> None:
@@ -340,7 +360,12 @@ def scores_record(
 def milestone_create(*, project: Project, by: Actor, fields: Mapping[str, Any]) -> Milestone:
     """Add a milestone to a project's plan."""
     require(may_edit_milestones(by, project), "Only a PMO lead plans a project's milestones.")
-    return _save_child(Milestone(project=project), fields, MILESTONE_FIELDS)
+    milestone = Milestone(project=project)
+    milestone._history_user = _recorded(by)  # type: ignore[attr-defined]
+    # Added to a project already approved: its first due date is its baseline.
+    if needs_baseline(project.stage, None):
+        milestone.baseline_date = fields.get("due_date")
+    return _save_child(milestone, fields, MILESTONE_FIELDS)
 
 
 def milestone_update(*, milestone: Milestone, by: Actor, fields: Mapping[str, Any]) -> Milestone:
@@ -348,6 +373,7 @@ def milestone_update(*, milestone: Milestone, by: Actor, fields: Mapping[str, An
     require(
         may_edit_milestones(by, milestone.project), "Only a PMO lead plans a project's milestones."
     )
+    milestone._history_user = _recorded(by)  # type: ignore[attr-defined]
     return _save_child(milestone, fields, MILESTONE_FIELDS)
 
 
@@ -409,18 +435,26 @@ def benefit_update(*, benefit: Benefit, by: Actor, fields: Mapping[str, Any]) ->
 
 
 def benefit_record_realisation(
-    *, benefit: Benefit, by: Actor, realised: str, realised_on: date | None = None
+    *,
+    benefit: Benefit,
+    by: Actor,
+    realised: str,
+    realised_on: date | None = None,
+    realised_value: Decimal | None = None,
 ) -> Benefit:
-    """Record what a benefit delivered, in its measure, and when it was measured (today
-    unless said; never after today)."""
+    """Record what a benefit delivered, in its measure (in words, as a number in its unit, or
+    both), and when it was measured (today unless said; never after today)."""
     require(may_record_realisation(by, benefit), "Only a PMO lead records what was realised.")
-    if not (realised or "").strip():
+    if not (realised or "").strip() and realised_value is None:
         raise ValidationError({"realised": "Say what was realised, in the benefit's measure."})
+    fields: dict[str, Any] = {"realised": realised, "realised_on": realised_on}
+    if realised_value is not None:
+        fields["realised_value"] = realised_value
     with transaction.atomic():
         benefit = Benefit.objects.select_for_update().select_related("project").get(pk=benefit.pk)
         return _save_benefit(
             benefit,
-            {"realised": realised, "realised_on": realised_on or timezone.localdate()},
+            {**fields, "realised_on": realised_on or timezone.localdate()},
             current_owner_id=benefit.owner_id,
         )
 
@@ -440,7 +474,8 @@ def _save_benefit(
     for name, value in fields.items():
         setattr(benefit, name, value)
     benefit.realised = (benefit.realised or "").strip()
-    if benefit.realised and benefit.realised_on is None:
+    benefit.unit = (benefit.unit or "").strip()
+    if (benefit.realised or benefit.realised_value is not None) and benefit.realised_on is None:
         benefit.realised_on = timezone.localdate()  # recorded today unless said
     errors: dict[str, list[str]] = {}
     try:
@@ -449,14 +484,64 @@ def _save_benefit(
         errors.update(exc.message_dict)
     if problem := owner_problem(benefit.owner, current_owner_id=current_owner_id):
         errors.setdefault("owner", []).append(problem)
+    if problem := benefit_unit_problem(
+        benefit.unit, benefit.baseline_value, benefit.target_value, benefit.realised_value
+    ):
+        errors.setdefault("unit", []).append(problem)
     for name, problem in realisation_problems(
-        realised=benefit.realised, realised_on=benefit.realised_on, today=timezone.localdate()
+        realised=benefit.realised,
+        realised_on=benefit.realised_on,
+        today=timezone.localdate(),
+        realised_value=benefit.realised_value,
     ).items():
         errors.setdefault(name, []).append(problem)
     if errors:
         raise ValidationError(errors)
     benefit.save()
     return benefit
+
+
+# --- costs (the project page and the API) ----------------------------------------------------
+
+COSTS_REFUSAL = "Only a PMO lead records a project's costs."
+
+
+def cost_create(*, project: Project, by: Actor, fields: Mapping[str, Any]) -> ProjectCost:
+    """Record what a project spent in a month, of one kind (one row per month and kind)."""
+    require(may_edit_costs(by, project), COSTS_REFUSAL)
+    with transaction.atomic():
+        return _save_cost(ProjectCost(project=project), fields)
+
+
+def cost_update(*, cost: ProjectCost, by: Actor, fields: Mapping[str, Any]) -> ProjectCost:
+    """Correct a month's cost (it stays with its project)."""
+    require(may_edit_costs(by, cost.project), COSTS_REFUSAL)
+    with transaction.atomic():
+        cost = ProjectCost.objects.select_for_update().select_related("project").get(pk=cost.pk)
+        return _save_cost(cost, fields)
+
+
+def cost_delete(*, cost: ProjectCost, by: Actor) -> None:
+    """Remove a month's cost from a project."""
+    require(may_edit_costs(by, cost.project), COSTS_REFUSAL)
+    cost.delete()
+
+
+def _save_cost(cost: ProjectCost, fields: Mapping[str, Any]) -> ProjectCost:
+    month, kind = fields.get("month", cost.month), fields.get("kind", cost.kind)
+    taken = ProjectCost.objects.filter(project=cost.project, month=month, kind=kind)
+    if month is not None and taken.exclude(pk=cost.pk).exists():
+        # Said on the field, in words, rather than as the constraint's name above the form.
+        label = CostKind(kind).label.lower() if kind in CostKind.values else kind
+        raise ValidationError(
+            {
+                "month": f"{cost.project.code} already has a {label} cost for {month:%Y-%m}: "
+                "change that one."
+            }
+        )
+    note = (fields.get("note", cost.note) or "").strip()
+    # full_clean names the field of a month that is not a 1st or a negative amount.
+    return _save_child(cost, {**fields, "note": note}, COST_FIELDS)
 
 
 # --- the scoring model -----------------------------------------------------------------------

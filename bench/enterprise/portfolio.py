@@ -4,7 +4,14 @@ objectives, services, scores, milestones (go-lives included), risks, benefits an
 from datetime import date, timedelta
 from decimal import Decimal
 
-from portfolio.choices import CriterionKind, Health, MilestoneKind, RiskStatus, Stage
+from portfolio.choices import (
+    BASELINED_STAGES,
+    CriterionKind,
+    Health,
+    MilestoneKind,
+    RiskStatus,
+    Stage,
+)
 from portfolio.models import (
     Benefit,
     Criterion,
@@ -363,6 +370,8 @@ def _milestones(rng, project, stage, start, go_live, end, today) -> list:
         ("Project closure", MilestoneKind.CLOSE, end),
     ]
     started = stage in (Stage.IN_FLIGHT, Stage.HANDOVER, Stage.CLOSED, Stage.ON_HOLD)
+    # Approved projects' milestones have their baseline (kept to it here: no re-plans).
+    baselined = stage in BASELINED_STAGES
     rows = []
     for name, kind, due in plan:
         done = None
@@ -371,7 +380,14 @@ def _milestones(rng, project, stage, start, go_live, end, today) -> list:
             if not late:
                 done = min(today, due + timedelta(days=rng.choice((0, 0, 0, 1, 2, 5, 10))))
         rows.append(
-            Milestone(project=project, name=name, kind=kind, due_date=due, completed_on=done)
+            Milestone(
+                project=project,
+                name=name,
+                kind=kind,
+                due_date=due,
+                completed_on=done,
+                baseline_date=due if baselined else None,
+            )
         )
     return rows
 

@@ -13,6 +13,7 @@ from ..models import (
     Criterion,
     Milestone,
     Project,
+    ProjectCost,
     ProjectObjective,
     Risk,
     Score,
@@ -159,12 +160,26 @@ class MilestoneSerializer(StaysWithItsProject, WrittenByServices, serializers.Mo
 
     class Meta:
         model = Milestone
-        fields = ["id", "project", "name", "kind", "due_date", "completed_on", "warning"]
+        fields = [
+            "id",
+            "project",
+            "name",
+            "kind",
+            "due_date",
+            "baseline_date",
+            "completed_on",
+            "warning",
+        ]
+        read_only_fields = ["baseline_date"]
         extra_kwargs = {
+            "baseline_date": {
+                "help_text": "The due date agreed when the project was approved; set by the "
+                "portal, never moved by a re-plan."
+            },
             "completed_on": {
                 "help_text": "The day it was done: on or after the project's start, not later "
                 "than today."
-            }
+            },
         }
 
 
@@ -201,7 +216,23 @@ class BenefitSerializer(StaysWithItsProject, WrittenByServices, serializers.Mode
             "review_date",
             "realised",
             "realised_on",
+            "unit",
+            "baseline_value",
+            "target_value",
+            "realised_value",
         ]
+
+
+class CostSerializer(StaysWithItsProject, WrittenByServices, serializers.ModelSerializer):
+    class Meta:
+        model = ProjectCost
+        fields = ["id", "project", "month", "kind", "amount", "note"]
+        # One row per project, month and kind: the service says so on `month`, in words.
+        validators: list = []
+        extra_kwargs = {
+            "month": {"help_text": "The first day of the month, e.g. 2026-03-01."},
+            "amount": {"help_text": "Spent in the month, in the budget's currency; 0 or more."},
+        }
 
 
 class TermSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ router.register("scores", views.ScoreViewSet, basename="score")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("risks", views.RiskViewSet, basename="risk")
 router.register("benefits", views.BenefitViewSet, basename="benefit")
+router.register("costs", views.CostViewSet, basename="cost")
 
 urlpatterns = [
     path("ranking/", views.RankingView.as_view(), name="ranking"),

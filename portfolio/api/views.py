@@ -7,6 +7,7 @@ from itsm_pmo.api_versions import VersionedUpdateMixin, versioned_schema
 
 from .. import selectors, services
 from ..filtersets import (
+    CostFilterSet,
     CriterionFilterSet,
     MilestoneFilterSet,
     ObjectiveFilterSet,
@@ -20,6 +21,7 @@ from ..models import (
     Criterion,
     Milestone,
     Project,
+    ProjectCost,
     Risk,
     Score,
     Service,
@@ -28,6 +30,7 @@ from ..models import (
 from ..weights import weights_from_query
 from .serializers import (
     BenefitSerializer,
+    CostSerializer,
     CriterionSerializer,
     MilestoneSerializer,
     ObjectiveSerializer,
@@ -251,6 +254,31 @@ class BenefitViewSet(_ProjectChildViewSet):
 
     def perform_destroy(self, instance):
         services.benefit_delete(benefit=instance, by=self.request.user)
+
+
+class CostViewSet(_ProjectChildViewSet):
+    """A project's actual costs by month and kind, written through `cost_create` / `_update`
+    / `_delete` like the project page's forms; a cost stays with its project. Filter by
+    `project`, `kind` and a month range (`month_from`, `month_to`, both included)."""
+
+    queryset = ProjectCost.objects.select_related("project")
+    serializer_class = CostSerializer
+    filterset_class = CostFilterSet
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        serializer.instance = services.cost_create(
+            project=project, by=self.request.user, fields=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.cost_update(
+            cost=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.cost_delete(cost=instance, by=self.request.user)
 
 
 @extend_schema(

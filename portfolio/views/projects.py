@@ -5,12 +5,15 @@ Every POST validates its input and calls one service, which checks who may make 
 ask the predicates only to decide which buttons and forms to show.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
@@ -26,6 +29,7 @@ from ..filtersets import ProjectFilterSet
 from ..forms import (
     BenefitEditForm,
     BenefitForm,
+    CostForm,
     MilestoneForm,
     ProjectForm,
     RealisationForm,
@@ -33,7 +37,7 @@ from ..forms import (
     ScoreForm,
     TransitionForm,
 )
-from ..models import Benefit, Criterion, Project
+from ..models import Benefit, Criterion, Project, ProjectCost
 from ..workflow import MOVES, facts_for
 from .base import FormShownToWhoMay
 
@@ -90,6 +94,8 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_plan=permissions.may_edit_milestones(user, project),
             can_add_risk=permissions.may_edit_risks(user, project),
             can_edit_benefits=permissions.may_edit_benefits(user, project),
+            can_edit_costs=permissions.may_edit_costs(user, project),
+            costs=selectors.project_costs(project),
             incidents=_latest_incidents(project, self.request.user),
             handover=_handover_of(project, self.request.user),
             **_knowledge_of(project, self.request),
@@ -463,8 +469,13 @@ class BenefitRealisationView(_BenefitFormView):
         return f"Realisation recorded for {self.project.code}."
 
     def get_initial(self):
-        if self.benefit.realised:
-            return {"realised": self.benefit.realised, "realised_on": self.benefit.realised_on}
+        benefit = self.benefit
+        if benefit.realised or benefit.realised_value is not None:
+            return {
+                "realised": benefit.realised,
+                "realised_value": benefit.realised_value,
+                "realised_on": benefit.realised_on,
+            }
         return {}
 
     def may_use_form(self) -> bool:
@@ -476,8 +487,69 @@ class BenefitRealisationView(_BenefitFormView):
             by=self.request.user,
             realised=data["realised"],
             realised_on=data["realised_on"],
+            realised_value=data["realised_value"],
         )
 
     def get_context_data(self, **kwargs):
         # The page says what is measured and the target, beside the form.
         return super().get_context_data(benefit=self.benefit, **kwargs)
+
+
+class CostCreateView(_ProjectChildCreateView):
+    form_class = CostForm
+    noun = "cost"
+    refusal = services.COSTS_REFUSAL
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_costs(self.request.user, self.project)
+
+    def create(self, data):
+        return services.cost_create(project=self.project, by=self.request.user, fields=data)
+
+    def get_initial(self):
+        # Most costs are booked for the month that just ended.
+        last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        return {"month": last_month}
+
+
+class CostUpdateView(FormShownToWhoMay, PermissionRequiredMixin, FormView):
+    """Correct a month's cost (or remove it, by the delete button's own POST)."""
+
+    template_name = "portfolio/cost_form.html"
+    permission_required = "portfolio.view_project"
+    form_class = CostForm
+    refusal = services.COSTS_REFUSAL
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cost = get_object_or_404(
+            ProjectCost.objects.select_related("project"), pk=kwargs["pk"]
+        )
+        self.project = self.cost.project
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.cost}
+
+    def may_use_form(self) -> bool:
+        return permissions.may_edit_costs(self.request.user, self.project)
+
+    def form_valid(self, form):
+        try:
+            services.cost_update(cost=self.cost, by=self.request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            return self.refused(form, exc)
+        messages.success(self.request, f"Cost of {self.project.code} saved.")
+        return redirect(f"{self.project.get_absolute_url()}#cost-title")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, cost=self.cost, **kwargs)
+
+
+@require_POST
+def cost_delete_view(request, pk):
+    """Remove a month's cost: `cost_delete` decides (403 for anyone but a PMO lead)."""
+    cost = get_object_or_404(ProjectCost.objects.select_related("project"), pk=pk)
+    project = cost.project
+    services.cost_delete(cost=cost, by=request.user)
+    messages.success(request, f"Cost removed from {project.code}.")
+    return redirect(f"{project.get_absolute_url()}#cost-title")

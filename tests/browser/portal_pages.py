@@ -43,7 +43,7 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
     from changes.models import ChangeRequest
     from handover.models import Handover, Incident
     from knowledge.models import Article, Lesson
-    from portfolio.models import Benefit, Project
+    from portfolio.models import Benefit, Project, ProjectCost
     from resources.models import Allocation, Person, Team
 
     busiest = bench_paths.pick_objects()
@@ -64,6 +64,7 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
         "lesson": lambda: first(Lesson.objects.filter(state="published")),
         "article": lambda: first(Article.objects.filter(state="published")),
         "benefit": lambda: first(Benefit.objects.all()),
+        "cost": lambda: first(ProjectCost.objects.all()),
     }
 
 

@@ -46,6 +46,12 @@ GET    /api/portfolio/benefits/{id}/                    401   200   200   200   
 PUT    /api/portfolio/benefits/{id}/                    401   403   200   403   403   403   401
 PATCH  /api/portfolio/benefits/{id}/                    401   403   200   403   403   403   401
 DELETE /api/portfolio/benefits/{id}/                    401   403   204   403   403   403   401
+GET    /api/portfolio/costs/                            401   200   200   200   200   200   401
+POST   /api/portfolio/costs/                            401   403   400   403   403   403   401
+GET    /api/portfolio/costs/{id}/                       401   200   200   200   200   200   401
+PUT    /api/portfolio/costs/{id}/                       401   403   200   403   403   403   401
+PATCH  /api/portfolio/costs/{id}/                       401   403   200   403   403   403   401
+DELETE /api/portfolio/costs/{id}/                       401   403   204   403   403   403   401
 GET    /api/portfolio/criteria/                         401   200   200   200   200   200   401
 POST   /api/portfolio/criteria/                         401   403   201   403   403   403   401
 GET    /api/portfolio/criteria/{id}/                    401   200   200   200   200   200   401
@@ -270,6 +276,14 @@ PUT    portfolio:benefit_realisation                    302   403   200   403   
 GET    portfolio:benefit_update                         302   403   200   403   403   403   302
 POST   portfolio:benefit_update                         302   403   200   403   403   403   302
 PUT    portfolio:benefit_update                         302   403   200   403   403   403   302
+GET    portfolio:cost_create                            302   403   200   403   403   403   302
+POST   portfolio:cost_create                            302   403   200   403   403   403   302
+PUT    portfolio:cost_create                            302   403   200   403   403   403   302
+GET    portfolio:cost_delete                            302   405   405   405   405   405   302
+POST   portfolio:cost_delete                            302   403   302   403   403   403   302
+GET    portfolio:cost_update                            302   403   200   403   403   403   302
+POST   portfolio:cost_update                            302   403   200   403   403   403   302
+PUT    portfolio:cost_update                            302   403   200   403   403   403   302
 GET    portfolio:fit                                    302   200   200   200   200   200   302
 POST   portfolio:fit                                    302   405   405   405   405   405   302
 GET    portfolio:import                                 302   403   200   403   403   403   302

@@ -138,6 +138,9 @@ PAGE_IDS = {
     "portfolio:benefit_create": {"pk": "project"},
     "portfolio:benefit_update": {"pk": "benefit"},
     "portfolio:benefit_realisation": {"pk": "benefit"},
+    "portfolio:cost_create": {"pk": "project"},
+    "portfolio:cost_update": {"pk": "cost"},
+    "portfolio:cost_delete": {"pk": "cost"},
     "portfolio:suggest": {"kind": "=owner"},
     # A kind of work some roles hold and others not: the CAB's (a 404 for the rest).
     "my_work_list": {"kind": "=changes-to-decide"},
@@ -183,6 +186,7 @@ API_OBJECTS = {
     "portfolio/milestones": "milestone",
     "portfolio/risks": "risk",
     "portfolio/benefits": "benefit",
+    "portfolio/costs": "cost",
     "resources/teams": "team",
     "resources/people": "person",
     "resources/skills": "skill",
@@ -366,7 +370,7 @@ def seed() -> tuple[dict, dict]:
     )
     from tests.handover.factories import HandoverFactory, IncidentFactory, ProblemFactory
     from tests.knowledge.factories import ArticleFactory, LessonFactory
-    from tests.portfolio.factories import BenefitFactory
+    from tests.portfolio.factories import BenefitFactory, CostFactory
     from tests.resources.factories import (
         AbsenceFactory,
         AllocationFactory,
@@ -400,6 +404,7 @@ def seed() -> tuple[dict, dict]:
     o["milestone"] = f.MilestoneFactory(project=o["project"])
     o["risk"] = f.RiskFactory(project=o["project"])
     o["benefit"] = BenefitFactory(project=o["project"])
+    o["cost"] = CostFactory(project=o["project"])
     o["absence"] = AbsenceFactory(person=o["person"])
     o["demand"] = DemandFactory(project=o["project"], skill=o["skill"])
     # 50 h a week on a 40 h person: an over-allocation the engine reports.

@@ -20,7 +20,7 @@ from tests.factories import (
     ServiceFactory,
     TeamFactory,
 )
-from tests.portfolio.factories import BenefitFactory
+from tests.portfolio.factories import BenefitFactory, CostFactory
 from tests.support.object_rules import ObjectRuleCase, Write, snapshot
 
 API = "/api/portfolio"
@@ -37,7 +37,9 @@ def engineer_on(role_user, project: Project) -> object:
 def project_state(project: Project) -> dict:
     if not Project.objects.filter(pk=project.pk).exists():
         return {"row": None}  # deleted
-    return snapshot(project, related=("transitions", "scores", "milestones", "risks", "benefits"))
+    return snapshot(
+        project, related=("transitions", "scores", "milestones", "risks", "benefits", "costs")
+    )
 
 
 class TestProjectRules(ObjectRuleCase):
@@ -210,6 +212,35 @@ class TestBenefitRules(_ChildRules):
             Write("page", "post", f"/portfolio/projects/{obj.project_id}/benefits/new/", page),
             Write("page", "post", f"/portfolio/benefits/{obj.pk}/edit/", page),
             Write("page", "post", f"/portfolio/benefits/{obj.pk}/realisation/", {"realised": "4"}),
+        ]
+
+
+class TestCostRules(_ChildRules):
+    """A month's cost: written through its services by the API and the project page's forms;
+    the onlooker is the executive, who reads the costs but records none."""
+
+    basenames = ("portfolio-cost",)
+    endpoint = "costs"
+
+    def make(self, role_user):
+        return CostFactory()
+
+    def onlooker(self, role_user, obj):
+        return role_user("executive")
+
+    def page_view(self, obj):
+        return obj.project.get_absolute_url()
+
+    def writes(self, obj):
+        body = {"project": obj.project_id, "month": "2026-04-01", "kind": "capital", "amount": 9}
+        page = {"month": "2026-05", "kind": "capital", "amount": "9"}
+        return [
+            Write("api", "patch", f"{API}/costs/{obj.pk}/", {"amount": "1.00"}),
+            Write("api", "delete", f"{API}/costs/{obj.pk}/"),
+            Write("api", "post", f"{API}/costs/", body),
+            Write("page", "post", f"/portfolio/projects/{obj.project_id}/costs/new/", page),
+            Write("page", "post", f"/portfolio/costs/{obj.pk}/edit/", page),
+            Write("page", "post", f"/portfolio/costs/{obj.pk}/delete/", {}),
         ]
 
 
