@@ -1,0 +1,158 @@
+"""Metric values and the change family (docs/metrics.md, "Change").
+
+A `Metric` carries its value, the previous period's value, its unit, and when it cannot be
+computed, why (`why_missing`): an unknown is never 0 or NaN. Its `drill` names the list that
+produced it, filtered so that the list's count equals the number.
+
+The apps' aggregates live in each app's selectors (the only face another app may import); they
+are imported inside the functions that use them, not at module level: the platform package
+(itsm_pmo) is imported by every app, so a module-level import of an app from here would be a
+load-time cycle. The dashboard names its metrics one by one (docs/metrics.md is the list), so
+a registry filled by the apps, as the home page's, would only hide that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .period import Period
+
+Figures = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Drill:
+    """The list behind a number: its URL name and the query that filters it."""
+
+    url_name: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        query = urlencode(self.params)
+        return reverse(self.url_name) + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str
+    why_missing: str = ""  # set when `value` is None
+    drill: Drill | None = None
+
+    @property
+    def change(self) -> float | None:
+        """The value less the previous period's, when both are known."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part / whole as a percentage, rounded to one decimal; None when there is no whole."""
+    return None if not whole else round(100 * part / whole, 1)
+
+
+# --- Change -----------------------------------------------------------------------------
+
+# The success score's weights (docs/metrics.md): per reviewed change by its outcome, and per
+# incident a change caused by the incident's priority (P4 and P5 weigh nothing).
+OUTCOME_WEIGHTS = {"successful": 3, "with_issues": -2, "failed": -5}
+INCIDENT_WEIGHTS = {1: -10, 2: -5, 3: -2}
+
+NO_REVIEWS = "No change was reviewed in this period."
+NO_RAISED = "No change was raised in this period."
+NO_IMPLEMENTED = "No change was implemented in this period."
+
+
+def change_figures(period: Period) -> Figures:
+    """The change family's numbers for one period, in five aggregate queries."""
+    from changes import selectors
+
+    start, end = period.bounds()
+    reviews = selectors.review_outcomes(start, end)
+    by_priority = selectors.incidents_caused_by_priority(start, end)
+    raised = selectors.raised_by_type(start, end)
+    lead = selectors.lead_time(start, end)
+    reviewed = reviews["reviewed"]
+    score = (
+        sum(reviews[outcome] * weight for outcome, weight in OUTCOME_WEIGHTS.items())
+        + sum(by_priority.get(p, 0) * weight for p, weight in INCIDENT_WEIGHTS.items())
+        if reviewed
+        else None
+    )
+    mean: timedelta | None = lead["mean"]
+    return {
+        "success_rate": ratio(reviews["successful"], reviewed),
+        "failure_rate": ratio(reviews["failed_or_caused"], reviewed),
+        "emergency_share": ratio(raised["emergency"], raised["raised"]),
+        "lead_time": None if mean is None else round(mean.total_seconds() / 86400, 1),
+        "refused": selectors.refused_by_cab(start, end),
+        "score": score,
+    }
+
+
+def _range(period: Period, prefix: str) -> dict[str, str]:
+    return {f"{prefix}_after": period.start.isoformat(), f"{prefix}_before": period.end.isoformat()}
+
+
+def change_metrics(period: Period) -> list[Metric]:
+    now, before = change_figures(period), change_figures(period.previous())
+    reviewed = _range(period, "reviewed")
+    specs: list[tuple[str, str, str, str, dict[str, str]]] = [
+        (
+            "success_rate",
+            "Change success rate",
+            "%",
+            NO_REVIEWS,
+            {"outcome": "successful", **reviewed},
+        ),
+        ("failure_rate", "Change failure rate", "%", NO_REVIEWS, {"failed": "1", **reviewed}),
+        (
+            "emergency_share",
+            "Emergency changes",
+            "%",
+            NO_RAISED,
+            {"change_type": "emergency", **_range(period, "raised")},
+        ),
+        ("lead_time", "Change lead time", "days", NO_IMPLEMENTED, _range(period, "implemented")),
+        ("refused", "Refused by the CAB", "changes", "", _range(period, "refused")),
+        ("score", "Change success score", "points", NO_REVIEWS, reviewed),
+    ]
+    return [
+        _metric(key, label, unit, now[key], before[key], why, Drill("changes:index", params))
+        for key, label, unit, why, params in specs
+    ]
+
+
+def _metric(
+    key: str, label: str, unit: str, value: Any, previous: Any, why: str, drill: Drill | None
+) -> Metric:
+    return Metric(
+        key=key,
+        label=label,
+        value=value,
+        previous=previous,
+        unit=unit,
+        why_missing=why if value is None else "",
+        drill=drill,
+    )
+
+
+FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
+    "change": change_metrics,
+}
+
+
+def compute(period: Period) -> dict[str, list[Metric]]:
+    """Every family's metrics for the period, each beside the previous period's value."""
+    return {name: family(period) for name, family in FAMILIES.items()}
