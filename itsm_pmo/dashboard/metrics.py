@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -148,8 +148,57 @@ def _metric(
     )
 
 
+# --- Knowledge --------------------------------------------------------------------------
+
+
+def knowledge_metrics(period: Period) -> list[Metric]:
+    """Lessons captured and lessons marked applied: counts, always known (none is 0)."""
+    from knowledge import selectors
+
+    now = selectors.lessons_captured_applied(*period.bounds())
+    before = selectors.lessons_captured_applied(*period.previous().bounds())
+    return [
+        _metric(
+            "lessons_captured",
+            "Lessons captured",
+            "lessons",
+            now["captured"],
+            before["captured"],
+            "",
+            Drill("knowledge:index", _range(period, "created")),
+        ),
+        _metric(
+            "lessons_applied",
+            "Lessons marked applied",
+            "lessons",
+            now["applied"],
+            before["applied"],
+            "",
+            Drill("knowledge:index", _range(period, "applied")),
+        ),
+    ]
+
+
+def lessons_by_quarter(period: Period) -> list[tuple[date, int, int]]:
+    """(first day of the quarter, captured, applied) for each quarter the period touches, the
+    empty ones too (a chart's gap is a zero, the counts are known): the knowledge chart."""
+    from knowledge import selectors
+
+    # Whole quarters at both ends: a quarter's bar is the whole quarter's count.
+    first, last = Period.quarter_of(period.start), Period.quarter_of(period.end)
+    counted = selectors.lessons_by_quarter(first.bounds()[0], last.bounds()[1])
+    rows = []
+    quarter = first
+    while quarter.start <= period.end:
+        counts = counted.get(quarter.start, {"captured": 0, "applied": 0})
+        rows.append((quarter.start, counts["captured"], counts["applied"]))
+        quarter = Period.quarter_of(quarter.end + timedelta(days=1))
+    return rows
+
+
 FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
     "change": change_metrics,
+    "knowledge": knowledge_metrics,
 }
 
 
