@@ -3,12 +3,13 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Count, DateField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length, TruncQuarter
 
 from itsm_pmo.permissions import Actor
 from resources import selectors as capacity
@@ -23,6 +24,7 @@ from .models import (
     Milestone,
     Project,
     ProjectObjective,
+    ProjectTransition,
     Score,
     Service,
     StrategicObjective,
@@ -417,3 +419,51 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
             [(row.project.pk, row.rank) for row in rows],
         ),
     )
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Delivery") --------------
+
+
+def live_projects_by_stage_and_health() -> list[dict[str, Any]]:
+    """[{"stage", "health", "n"}] for the live portfolio (the board's stages): one query."""
+    rows = (
+        Project.objects.filter(stage__in=BOARD_STAGES)
+        .values("stage", "health")
+        .annotate(n=Count("pk"))
+        .order_by("stage", "health")
+    )
+    return [dict(row) for row in rows]
+
+
+def _first_closed() -> Subquery:
+    return Subquery(
+        ProjectTransition.objects.filter(project=OuterRef("pk"), to_state=Stage.CLOSED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+
+
+def projects_closed(start: datetime, end: datetime) -> int:
+    """Projects closed (their first move to closed) in [start, end), still closed now: a
+    project reopened since is not delivered."""
+    return (
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .count()
+    )
+
+
+def projects_closed_by_quarter(start: datetime, end: datetime) -> dict[date, int]:
+    """{first day of a quarter: projects closed in it} within [start, end), as
+    `projects_closed` counts them, in the portal's time zone: one grouped query."""
+    rows = (
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .annotate(quarter=TruncQuarter("closed_at", output_field=DateField()))
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["quarter"]: row["n"] for row in rows}

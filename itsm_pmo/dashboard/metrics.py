@@ -179,26 +179,95 @@ def knowledge_metrics(period: Period) -> list[Metric]:
     ]
 
 
+def quarters_touched(period: Period) -> list[Period]:
+    """Every calendar quarter the period touches, whole, in order."""
+    quarters = [Period.quarter_of(period.start)]
+    while quarters[-1].end < period.end:
+        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)))
+    return quarters
+
+
 def lessons_by_quarter(period: Period) -> list[tuple[date, int, int]]:
     """(first day of the quarter, captured, applied) for each quarter the period touches, the
     empty ones too (a chart's gap is a zero, the counts are known): the knowledge chart."""
     from knowledge import selectors
 
     # Whole quarters at both ends: a quarter's bar is the whole quarter's count.
-    first, last = Period.quarter_of(period.start), Period.quarter_of(period.end)
-    counted = selectors.lessons_by_quarter(first.bounds()[0], last.bounds()[1])
-    rows = []
-    quarter = first
-    while quarter.start <= period.end:
-        counts = counted.get(quarter.start, {"captured": 0, "applied": 0})
-        rows.append((quarter.start, counts["captured"], counts["applied"]))
-        quarter = Period.quarter_of(quarter.end + timedelta(days=1))
-    return rows
+    quarters = quarters_touched(period)
+    counted = selectors.lessons_by_quarter(quarters[0].bounds()[0], quarters[-1].bounds()[1])
+    none = {"captured": 0, "applied": 0}
+    return [
+        (q.start, counted.get(q.start, none)["captured"], counted.get(q.start, none)["applied"])
+        for q in quarters
+    ]
+
+
+# --- Delivery (the part that needs no new data) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One bar or slice of a chart: its label, its count and the list behind it."""
+
+    label: str
+    value: int
+    drill: Drill
+
+
+def delivery_metrics(period: Period) -> list[Metric]:
+    """Throughput: projects closed in the period (a count, always known)."""
+    from portfolio import selectors
+
+    return [
+        _metric(
+            "throughput",
+            "Projects closed",
+            "projects",
+            selectors.projects_closed(*period.bounds()),
+            selectors.projects_closed(*period.previous().bounds()),
+            "",
+            Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
+        )
+    ]
+
+
+def throughput_by_quarter(period: Period) -> list[tuple[date, int]]:
+    """(first day of the quarter, projects closed) for each whole quarter the period touches."""
+    from portfolio import selectors
+
+    quarters = quarters_touched(period)
+    counted = selectors.projects_closed_by_quarter(
+        quarters[0].bounds()[0], quarters[-1].bounds()[1]
+    )
+    return [(q.start, counted.get(q.start, 0)) for q in quarters]
+
+
+def projects_by_stage_and_health() -> list[Segment]:
+    """The live portfolio now (not a period's): one segment per stage and health with any
+    project, in the board's order of stages, green before amber before red."""
+    from portfolio import selectors
+    from portfolio.choices import BOARD_STAGES, Health, Stage
+
+    stage_order = {stage.value: n for n, stage in enumerate(BOARD_STAGES)}
+    health_order = {health.value: n for n, health in enumerate(Health)}
+    rows = sorted(
+        selectors.live_projects_by_stage_and_health(),
+        key=lambda r: (stage_order[r["stage"]], health_order[r["health"]]),
+    )
+    return [
+        Segment(
+            f"{Stage(row['stage']).label} – {Health(row['health']).label}",
+            row["n"],
+            Drill("portfolio:project_list", {"stage": row["stage"], "health": row["health"]}),
+        )
+        for row in rows
+    ]
 
 
 FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
     "change": change_metrics,
     "knowledge": knowledge_metrics,
+    "delivery": delivery_metrics,
 }
 
 
