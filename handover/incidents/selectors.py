@@ -1,7 +1,23 @@
 """Reads of incident management that the pages and the API share, in a fixed number of
 queries. Every role reads every incident: operations share one queue."""
 
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from datetime import datetime
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 
 from itsm_pmo.permissions import Actor
 
@@ -60,4 +76,34 @@ def waiting_for(user: Actor) -> QuerySet[Incident]:
         .select_related("service", "assignee")
         .annotate(due=resolve_by())
         .order_by("due", "pk")
+    )
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Operational impact") ----
+
+
+def resolution_by_priority(start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
+    """{priority: {"resolved": n, "mean": timedelta}} over incidents resolved in [start, end):
+    one grouped query. Elapsed time from opened to resolved, as RESOLVE_WITHIN measures it."""
+    rows = (
+        Incident.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("priority")
+        .annotate(
+            resolved=Count("pk"),
+            mean=Avg(
+                ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
+            ),
+        )
+        .order_by()
+    )
+    return {row["priority"]: {"resolved": row["resolved"], "mean": row["mean"]} for row in rows}
+
+
+def incidents_linked_to_projects(start: datetime, end: datetime) -> dict[str, int]:
+    """Incidents opened in [start, end): all, those linked to a project, and those caused by
+    a change of a project (one aggregate query; an incident may be both)."""
+    return Incident.objects.filter(opened_at__gte=start, opened_at__lt=end).aggregate(
+        opened=Count("pk"),
+        to_projects=Count("pk", filter=Q(project__isnull=False)),
+        through_changes=Count("pk", filter=Q(caused_by_change__project__isnull=False)),
     )

@@ -264,10 +264,81 @@ def projects_by_stage_and_health() -> list[Segment]:
     ]
 
 
+# --- Operational impact (the part that needs no new data) ---------------------------------
+
+PRIORITIES = (1, 2, 3, 4, 5)
+NO_HANDOVER_CLOSED = "No handover was closed in this period."
+
+
+def operations_figures(period: Period) -> Figures:
+    """Incidents linked to projects, transition time and time to resolve: three queries."""
+    from handover import selectors as handover
+    from handover.incidents import selectors as incidents
+
+    start, end = period.bounds()
+    linked = incidents.incidents_linked_to_projects(start, end)
+    transition = handover.transition_time(start, end)
+    resolution = incidents.resolution_by_priority(start, end)
+    figures: Figures = {
+        "incidents_to_projects": linked["to_projects"],
+        "incidents_through_changes": linked["through_changes"],
+        "transition_time": None
+        if transition["mean"] is None
+        else round(float(transition["mean"]), 1),
+    }
+    for p in PRIORITIES:
+        mean: timedelta | None = resolution.get(p, {}).get("mean")
+        figures[f"mttr_p{p}"] = None if mean is None else round(mean.total_seconds() / 3600, 1)
+    return figures
+
+
+def operations_metrics(period: Period) -> list[Metric]:
+    now, before = operations_figures(period), operations_figures(period.previous())
+    opened = _range(period, "opened")
+    specs: list[tuple[str, str, str, str, Drill]] = [
+        (
+            "incidents_to_projects",
+            "Incidents linked to projects",
+            "incidents",
+            "",
+            Drill("incidents:index", {"linked": "project", **opened}),
+        ),
+        (
+            "incidents_through_changes",
+            "Incidents caused by projects' changes",
+            "incidents",
+            "",
+            Drill("incidents:index", {"linked": "project_change", **opened}),
+        ),
+        (
+            "transition_time",
+            "Transition time, go-live to closed handover",
+            "days",
+            NO_HANDOVER_CLOSED,
+            Drill("handover:index", {"state": "closed", **_range(period, "closed")}),
+        ),
+    ]
+    for p in PRIORITIES:
+        specs.append(
+            (
+                f"mttr_p{p}",
+                f"Mean time to resolve P{p}",
+                "hours",
+                f"No P{p} incident was resolved in this period.",
+                Drill("incidents:index", {"priority": str(p), **_range(period, "resolved")}),
+            )
+        )
+    return [
+        _metric(key, label, unit, now[key], before[key], why, drill)
+        for key, label, unit, why, drill in specs
+    ]
+
+
 FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
     "change": change_metrics,
     "knowledge": knowledge_metrics,
     "delivery": delivery_metrics,
+    "operations": operations_metrics,
 }
 
 
