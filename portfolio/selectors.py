@@ -467,3 +467,24 @@ def projects_closed_by_quarter(start: datetime, end: datetime) -> dict[date, int
         .order_by()
     )
     return {row["quarter"]: row["n"] for row in rows}
+
+
+def go_lives_between(first: date, last: date) -> dict[int, date]:
+    """{project id: go-live date} for projects whose go-live (done, else planned; as
+    `go_live_on`) falls from `first` to `last`, both included: one query."""
+    rows = (
+        Project.objects.annotate(go_live=go_live_on("pk"))
+        .filter(go_live__gte=first, go_live__lte=last)
+        .values_list("pk", "go_live")
+    )
+    return dict(rows)
+
+
+def project_names(ids: Iterable[int]) -> dict[int, str]:
+    """{id: "CODE Name"} for the given projects: one query."""
+    return {
+        pk: f"{code} {name}"
+        for pk, code, name in Project.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "code", "name"
+        )
+    }

@@ -331,6 +331,54 @@ def operations_metrics(period: Period) -> list[Metric]:
     return [
         _metric(key, label, unit, now[key], before[key], why, drill)
         for key, label, unit, why, drill in specs
+    ] + [stability_metric(period)]
+
+
+NO_GO_LIVE = "No project went live in this period."
+STABILITY_DAYS = 30  # the first days after a go-live that count against it
+STABILITY_WORST = 2  # P1 and P2
+
+
+def stability_figure(period: Period) -> int | None:
+    """P1–P2 incidents in the 30 days after each go-live in the period; None if none."""
+    from handover.incidents import selectors as incidents
+    from portfolio import selectors as portfolio
+
+    go_lives = portfolio.go_lives_between(period.start, period.end)
+    if not go_lives:
+        return None
+    counts = incidents.serious_after_go_live(go_lives, days=STABILITY_DAYS, worst=STABILITY_WORST)
+    return sum(counts.values())
+
+
+def stability_metric(period: Period) -> Metric:
+    return _metric(
+        "post_go_live_stability",
+        "P1–P2 incidents in the 30 days after a go-live",
+        "incidents",
+        stability_figure(period),
+        stability_figure(period.previous()),
+        NO_GO_LIVE,
+        Drill("incidents:index", {"after_go_live": "30", **_range(period, "go_live")}),
+    )
+
+
+def early_life_top_projects(period: Period, top: int = 5) -> list[Segment]:
+    """The projects with most incidents opened in the period during their early-life
+    support, most first: two queries."""
+    from handover.incidents import selectors as incidents
+    from portfolio import selectors as portfolio
+
+    rows = incidents.early_life_incidents_by_project(*period.bounds(), top=top)
+    names = portfolio.project_names(pk for pk, _ in rows)
+    opened = _range(period, "opened")
+    return [
+        Segment(
+            names[pk],
+            n,
+            Drill("incidents:index", {"project": str(pk), "during": "early_life", **opened}),
+        )
+        for pk, n in rows
     ]
 
 
