@@ -2,6 +2,7 @@
 queries. Every role reads every incident: operations share one queue."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -164,3 +166,17 @@ def early_life_incidents_by_project(start: datetime, end: datetime, top: int = 5
         .order_by("-n", "linked")[:top]
     )
     return [(row["linked"], row["n"]) for row in rows]
+
+
+def work_hours_by_project(first: date, last: date) -> dict[int, Decimal]:
+    """{project id: hours logged from `first` to `last` (days, both included) on incidents on
+    the project or caused by one of its changes}: one grouped query."""
+    rows = (
+        WorkLog.objects.filter(day__gte=first, day__lte=last)
+        .annotate(linked=Coalesce("incident__project", "incident__caused_by_change__project"))
+        .filter(linked__isnull=False)
+        .values("linked")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    return {row["linked"]: row["hours"] for row in rows}

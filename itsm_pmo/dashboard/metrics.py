@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -380,6 +381,67 @@ def early_life_top_projects(period: Period, top: int = 5) -> list[Segment]:
         )
         for pk, n in rows
     ]
+
+
+def early_life_hours(
+    period: Period, started: date, ended: date | None, weekly: Decimal, today: date
+) -> Decimal:
+    """Hours of early-life support in the period: the weekly hours × the days of support
+    in it ÷ 7, from its start (or the period's) to its end (or the period's, or today's
+    while it runs: no hours are counted ahead)."""
+    first = max(started, period.start)
+    last = min(ended or today, period.end)
+    days = (last - first).days + 1
+    return weekly * days / 7 if days > 0 else Decimal(0)
+
+
+def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]]:
+    """The operational hours the portfolio costs in the period (incident work logs on the
+    projects' incidents and their early-life support): the total beside the previous
+    period's, and the `top` projects, most hours first. Three queries a period and one for
+    the names."""
+    now, before = _tax_by_project(period), _tax_by_project(period.previous())
+    from portfolio import selectors
+
+    ranked = sorted(now.items(), key=lambda item: (-item[1], item[0]))[:top]
+    names = selectors.project_names(pk for pk, _ in ranked)
+    total = _metric(
+        "operations_tax",
+        "Operational hours the projects cost",
+        "hours",
+        round(float(sum(now.values(), Decimal(0))), 1),
+        round(float(sum(before.values(), Decimal(0))), 1),
+        "",
+        None,  # two sources (work logs and support weeks): no one list adds up to it
+    )
+    segments = [
+        Segment(
+            names[pk],
+            round(float(hours), 1),
+            # The incidents the hours were logged on (no page lists hours; the support weeks
+            # are on the project's handover).
+            Drill("incidents:index", {"project": str(pk), **_range(period, "worked")}),
+        )
+        for pk, hours in ranked
+    ]
+    return total, segments
+
+
+def _tax_by_project(period: Period) -> dict[int, Decimal]:
+    from django.utils import timezone
+
+    from handover import selectors as handover
+    from handover.incidents import selectors as incidents
+
+    hours = dict(incidents.work_hours_by_project(period.start, period.end))
+    today = timezone.localdate()
+    for project, started, ended, weekly in handover.early_life_overlapping(
+        period.start, period.end
+    ):
+        hours[project] = hours.get(project, Decimal(0)) + early_life_hours(
+            period, started, ended, weekly, today
+        )
+    return {pk: value for pk, value in hours.items() if value}
 
 
 FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
