@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, DateField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, TruncQuarter
 
 from itsm_pmo.permissions import Actor
@@ -488,3 +488,21 @@ def project_names(ids: Iterable[int]) -> dict[int, str]:
             "pk", "code", "name"
         )
     }
+
+
+def top_quarter_completion(start: datetime, end: datetime) -> tuple[int, int]:
+    """(projects of the top-ranked quarter closed in [start, end), size of that quarter).
+
+    The pool is the live portfolio now and the projects closed in the range (still closed),
+    ranked by today's scoring model; its top quarter is the best ceil(n / 4) by rank (ties
+    as the ranking orders them). Six queries: the closed ones, then the ranking's five."""
+    closed = set(
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .values_list("pk", flat=True)
+    )
+    pool = Project.objects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed))
+    ranked = sorted(rank_projects(pool), key=lambda r: r.rank)
+    top = ranked[: -(-len(ranked) // 4)]
+    return sum(1 for r in top if r.project_id in closed), len(top)

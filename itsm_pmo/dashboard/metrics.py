@@ -216,7 +216,8 @@ class Segment:
 
 
 def delivery_metrics(period: Period) -> list[Metric]:
-    """Throughput: projects closed in the period (a count, always known)."""
+    """Throughput (projects closed in the period, a count) and the completion rate of the
+    top-ranked quarter."""
     from portfolio import selectors
 
     return [
@@ -228,8 +229,32 @@ def delivery_metrics(period: Period) -> list[Metric]:
             selectors.projects_closed(*period.previous().bounds()),
             "",
             Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
-        )
+        ),
+        completion_metric(period),
     ]
+
+
+NO_RANKED = "No project is ranked (no live project and none closed in this period)."
+
+
+def completion_figure(period: Period) -> float | None:
+    from portfolio import selectors
+
+    closed, size = selectors.top_quarter_completion(*period.bounds())
+    return ratio(closed, size)
+
+
+def completion_metric(period: Period) -> Metric:
+    """Completion rate of the top-ranked quarter of the portfolio (docs/metrics.md)."""
+    return _metric(
+        "top_quarter_completion",
+        "Top-ranked quarter completed",
+        "%",
+        completion_figure(period),
+        completion_figure(period.previous()),
+        NO_RANKED,
+        Drill("portfolio:ranking", {"top": "quarter", **_range(period, "closed")}),
+    )
 
 
 def throughput_by_quarter(period: Period) -> list[tuple[date, int]]:
