@@ -1,4 +1,6 @@
-"""Metric values and the change family (docs/metrics.md, "Change").
+"""Metric values and the families that depend on a period: change, knowledge, delivery and
+operational impact (docs/metrics.md defines each; capacity, which reads the published plan,
+is in capacity.py).
 
 A `Metric` carries its value, the previous period's value, its unit, and when it cannot be
 computed, why (`why_missing`): an unknown is never 0 or NaN. Its `drill` names the list that
@@ -32,6 +34,7 @@ class Drill:
     """The list behind a number: its URL name and the query that filters it."""
 
     url_name: str
+    # A date range is two days, both included: `<x>_after=<first>&<x>_before=<last>`.
     params: dict[str, str] = field(default_factory=dict)
 
     @property
