@@ -1,15 +1,36 @@
 """Reads of change control shared by pages, the API and the services."""
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
 
-from .choices import ChangeState, Decision
+from .choices import ChangeState, ChangeType, Decision, Outcome
 from .insight import in_freeze
-from .models import Approval, ApprovalPolicy, ChangeRequest
+from .models import (
+    Approval,
+    ApprovalPolicy,
+    ChangeRequest,
+    ChangeTransition,
+    PostImplementationReview,
+)
 from .permissions import may_decide
 from .workflow import ChangeFacts, approval_rule
 
@@ -168,3 +189,78 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
     """Changes waiting in authorize for this user's decision, as the queue's cards
     (`cab_queue_ids`, then `cab_cards`)."""
     return cab_cards(cab_queue_ids(user, changes))
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md defines each one) ---------
+# Each answers one aggregate query over a half-open range of moments [start, end): the
+# number of queries does not grow with the data.
+
+FAILED_OUTCOMES = (Outcome.FAILED, Outcome.BACKED_OUT)
+
+
+def review_outcomes(start: datetime, end: datetime) -> dict[str, int]:
+    """Reviews recorded in the range by outcome, and those whose change failed or caused an
+    incident (by the review's own count or by an incident linked to the change)."""
+    linked = ChangeRequest.objects.filter(pk=OuterRef("change_id"), incidents_caused__isnull=False)
+    caused = Q(incidents_caused__gt=0) | Q(linked=True)
+    return (
+        PostImplementationReview.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end)
+        .annotate(linked=Exists(linked))
+        .aggregate(
+            reviewed=Count("pk"),
+            successful=Count("pk", filter=Q(outcome=Outcome.SUCCESSFUL)),
+            with_issues=Count("pk", filter=Q(outcome=Outcome.WITH_ISSUES)),
+            failed=Count("pk", filter=Q(outcome__in=FAILED_OUTCOMES)),
+            failed_or_caused=Count("pk", filter=Q(outcome__in=FAILED_OUTCOMES) | caused),
+        )
+    )
+
+
+def incidents_caused_by_priority(start: datetime, end: datetime) -> dict[int, int]:
+    """Incidents linked to a change whose review was recorded in the range, by priority."""
+    rows = (
+        ChangeRequest.objects.filter(review__reviewed_at__gte=start, review__reviewed_at__lt=end)
+        .filter(incidents_caused__isnull=False)
+        .values("incidents_caused__priority")
+        .annotate(n=Count("incidents_caused"))
+        .order_by()
+    )
+    return {row["incidents_caused__priority"]: row["n"] for row in rows}
+
+
+def raised_by_type(start: datetime, end: datetime) -> dict[str, int]:
+    """Changes raised in the range: all and emergency (cancelled ones count: they were raised)."""
+    return ChangeRequest.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        raised=Count("pk"),
+        emergency=Count("pk", filter=Q(change_type=ChangeType.EMERGENCY)),
+    )
+
+
+def lead_time(start: datetime, end: datetime) -> dict[str, Any]:
+    """Changes implemented in the range (their move into review) and the mean time from
+    raised to that move. A change implemented twice counts its first move only."""
+    first_done = (
+        ChangeTransition.objects.filter(change=OuterRef("pk"), to_state=ChangeState.REVIEW)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return (
+        ChangeRequest.objects.annotate(done_at=Subquery(first_done))
+        .filter(done_at__gte=start, done_at__lt=end)
+        .aggregate(
+            implemented=Count("pk"),
+            mean=Avg(
+                ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
+            ),
+        )
+    )
+
+
+def refused_by_cab(start: datetime, end: datetime) -> int:
+    """Changes the CAB rejected at least once in the range."""
+    return (
+        Approval.objects.filter(decision=Decision.REJECT, decided_at__gte=start, decided_at__lt=end)
+        .values("change")
+        .distinct()
+        .count()
+    )

@@ -1,9 +1,11 @@
 """Reads of the handover that the pages and the API share, in a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, DateField, F, Prefetch, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, DateField, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Cast
 
 from itsm_pmo.permissions import Actor
@@ -79,3 +81,28 @@ def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
         )
         .order_by(F("due").asc(nulls_last=True), "criterion__order", "pk")
     )
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Operational impact") ----
+
+
+def transition_time(start: datetime, end: datetime) -> dict[str, Any]:
+    """Handovers closed in [start, end) with a recorded go-live → closed time, and the mean
+    of that time in days (one aggregate query)."""
+    return Handover.objects.filter(
+        closed_at__gte=start, closed_at__lt=end, transition_days__isnull=False
+    ).aggregate(closed=Count("pk"), mean=Avg("transition_days"))
+
+
+def early_life_overlapping(first: date, last: date) -> list[tuple[int, date, date | None, Decimal]]:
+    """[(project id, support started, ended or None, hours a week)] of the handovers whose
+    early-life support overlaps the days from `first` to `last`: one query."""
+    rows = (
+        Handover.objects.filter(els_started_on__lte=last)
+        .filter(Q(els_ended_on__isnull=True) | Q(els_ended_on__gte=first))
+        .values_list("project_id", "els_started_on", "els_ended_on", "els_effort_hours")
+    )
+    # els_started_on is set (filtered on) in every row.
+    return [
+        (project, started, ended, weekly) for project, started, ended, weekly in rows if started
+    ]

@@ -12,11 +12,22 @@ taught. Whether to offer the lesson form is `permissions.may_write_lesson`.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, TruncQuarter
 from django.urls import reverse
 
 from itsm_pmo.permissions import Actor, may_view
@@ -359,3 +370,44 @@ def articles_of_incident(incident: Any, user: Actor) -> list[Article] | None:
     if not may_view(user, Article):
         return None
     return list(articles_visible_to(user).filter(incident=incident))
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Knowledge") -------------
+
+
+def lessons_captured_applied(start: datetime, end: datetime) -> dict[str, int]:
+    """Lessons recorded in [start, end) (drafts too: captured is not yet published), and the
+    distinct lessons someone marked applied in it. Two aggregate queries."""
+    captured = Lesson.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    applied = (
+        LessonApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
+        .values("lesson")
+        .distinct()
+        .count()
+    )
+    return {"captured": captured, "applied": applied}
+
+
+def lessons_by_quarter(start: datetime, end: datetime) -> dict[date, dict[str, int]]:
+    """{first day of a quarter: {"captured": n, "applied": n}} for the quarters with any in
+    [start, end), in the portal's time zone. Two grouped queries."""
+    quarters: dict[date, dict[str, int]] = {}
+    captured = (
+        Lesson.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(quarter=TruncQuarter("created_at", output_field=DateField()))
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    applied = (
+        LessonApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
+        .annotate(quarter=TruncQuarter("applied_at", output_field=DateField()))
+        .values("quarter")
+        .annotate(n=Count("lesson", distinct=True))
+        .order_by()
+    )
+    for key, rows in (("captured", captured), ("applied", applied)):
+        for row in rows:
+            counts = quarters.setdefault(row["quarter"], {"captured": 0, "applied": 0})
+            counts[key] = row["n"]
+    return dict(sorted(quarters.items()))

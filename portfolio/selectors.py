@@ -3,12 +3,13 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Length, TruncQuarter
 
 from itsm_pmo.permissions import Actor
 from resources import selectors as capacity
@@ -24,6 +25,7 @@ from .models import (
     Project,
     ProjectCost,
     ProjectObjective,
+    ProjectTransition,
     Score,
     Service,
     StrategicObjective,
@@ -502,3 +504,90 @@ def project_costs(project: Project) -> CostSummary:
         budget=project.budget,
         months_recorded=totals["months"],
     )
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Delivery") --------------
+
+
+def live_projects_by_stage_and_health() -> list[dict[str, Any]]:
+    """[{"stage", "health", "n"}] for the live portfolio (the board's stages): one query."""
+    rows = (
+        Project.objects.filter(stage__in=BOARD_STAGES)
+        .values("stage", "health")
+        .annotate(n=Count("pk"))
+        .order_by("stage", "health")
+    )
+    return [dict(row) for row in rows]
+
+
+def _first_closed() -> Subquery:
+    return Subquery(
+        ProjectTransition.objects.filter(project=OuterRef("pk"), to_state=Stage.CLOSED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+
+
+def projects_closed(start: datetime, end: datetime) -> int:
+    """Projects closed (their first move to closed) in [start, end), still closed now: a
+    project reopened since is not delivered."""
+    return (
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .count()
+    )
+
+
+def projects_closed_by_quarter(start: datetime, end: datetime) -> dict[date, int]:
+    """{first day of a quarter: projects closed in it} within [start, end), as
+    `projects_closed` counts them, in the portal's time zone: one grouped query."""
+    rows = (
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .annotate(quarter=TruncQuarter("closed_at", output_field=DateField()))
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["quarter"]: row["n"] for row in rows}
+
+
+def go_lives_between(first: date, last: date) -> dict[int, date]:
+    """{project id: go-live date} for projects whose go-live (done, else planned; as
+    `go_live_on`) falls from `first` to `last`, both included: one query."""
+    rows = (
+        Project.objects.annotate(go_live=go_live_on("pk"))
+        .filter(go_live__gte=first, go_live__lte=last)
+        .values_list("pk", "go_live")
+    )
+    return dict(rows)
+
+
+def project_names(ids: Iterable[int]) -> dict[int, str]:
+    """{id: "CODE Name"} for the given projects: one query."""
+    return {
+        pk: f"{code} {name}"
+        for pk, code, name in Project.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "code", "name"
+        )
+    }
+
+
+def top_quarter_completion(start: datetime, end: datetime) -> tuple[int, int]:
+    """(projects of the top-ranked quarter closed in [start, end), size of that quarter).
+
+    The pool is the live portfolio now and the projects closed in the range (still closed),
+    ranked by today's scoring model; its top quarter is the best ceil(n / 4) by rank (ties
+    as the ranking orders them). Six queries: the closed ones, then the ranking's five."""
+    closed = set(
+        Project.objects.filter(stage=Stage.CLOSED)
+        .annotate(closed_at=_first_closed())
+        .filter(closed_at__gte=start, closed_at__lt=end)
+        .values_list("pk", flat=True)
+    )
+    pool = Project.objects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed))
+    ranked = sorted(rank_projects(pool), key=lambda r: r.rank)
+    top = ranked[: -(-len(ranked) // 4)]
+    return sum(1 for r in top if r.project_id in closed), len(top)

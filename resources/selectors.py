@@ -27,6 +27,7 @@ from .models import (
     PlanState,
     Skill,
     Snapshot,
+    SnapshotStatus,
     Team,
     TeamLoad,
 )
@@ -502,3 +503,103 @@ def skills_matrix(snapshot: Snapshot, *, months: int = 6) -> SkillsMatrix:
         horizon_end=horizon.end,
         rows=[SkillRow(skill, by_skill[skill.pk]) for skill in skills if skill.pk in by_skill],
     )
+
+
+# --- The executive view's aggregates (issue 16; docs/metrics.md, "Capacity") --------------
+# They depend only on the published snapshot (and this week): computed once per snapshot.
+
+
+def _window(snapshot: Snapshot, weeks: int) -> slice:
+    first = first_week_index(snapshot)
+    return slice(first, first + weeks)
+
+
+def team_utilisation(snapshot: Snapshot, *, weeks: int = 12) -> list[dict[str, Any]]:
+    """[{"team_id", "team", "capacity", "project", "operational"}]: each team's hours over the
+    next `weeks` weeks of the snapshot, by name; one query, once per snapshot and week."""
+    window = _window(snapshot, weeks)
+    key = snapshot_cache_key(snapshot, "team-utilisation", window.start, weeks)
+    found = cache.get(key)
+    if found is None:
+        loads = TeamLoad.objects.filter(snapshot=snapshot).select_related("team")
+        found = [
+            {
+                "team_id": load.team_id,
+                "team": load.team.name,
+                "capacity": sum(load.capacity[window]),
+                "project": sum(load.project[window]),
+                "operational": sum(load.operational[window]),
+            }
+            for load in sorted(loads, key=lambda load: load.team.name)
+        ]
+        cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
+    return found
+
+
+def longest_run_above(capacity: list[float], booked: list[float]) -> int:
+    """The most weeks running in which booked hours exceed capacity (above 100 %; any hours
+    in a week without capacity are above it)."""
+    longest = run = 0
+    for hours, available in zip(booked, capacity, strict=False):
+        run = run + 1 if hours > available else 0
+        longest = max(longest, run)
+    return longest
+
+
+def people_above_capacity(
+    snapshot: Snapshot, *, weeks: int = 12, run: int = 3
+) -> list[tuple[int, int]]:
+    """[(person id, longest run)] of the people booked (project + operational; tentative
+    work is not booked) above their capacity for `run` or more weeks running in the next
+    `weeks` weeks, longest first; one query, once per snapshot and week."""
+    window = _window(snapshot, weeks)
+    key = snapshot_cache_key(snapshot, "above-capacity", window.start, weeks, run)
+    found = cache.get(key)
+    if found is None:
+        found = []
+        rows = PersonLoad.objects.filter(snapshot=snapshot).values_list(
+            "person_id", "capacity", "project", "operational"
+        )
+        for person, capacity, project, operational in rows:
+            booked = [p + o for p, o in zip(project[window], operational[window], strict=False)]
+            longest = longest_run_above(capacity[window], booked)
+            if longest >= run:
+                found.append((person, longest))
+        found.sort(key=lambda row: (-row[1], row[0]))
+        cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
+    return found
+
+
+def open_conflicts_by_kind_and_severity(snapshot: Snapshot | None) -> list[dict[str, Any]]:
+    """[{"kind", "severity", "n"}] of the snapshot's conflicts: one grouped query."""
+    return [
+        dict(row)
+        for row in conflicts_in(snapshot)
+        .values("kind", "severity")
+        .annotate(n=Count("pk"))
+        .order_by("kind", "severity")
+    ]
+
+
+def conflict_trend(count: int = 12) -> list[tuple[int, datetime | None, int]]:
+    """[(snapshot id, published at, conflicts in it)] for the last `count` published
+    snapshots, oldest first: two queries (the snapshots, then one count per snapshot in one
+    aggregate)."""
+    snapshots = list(
+        Snapshot.objects.filter(status=SnapshotStatus.PUBLISHED)
+        .order_by("-pk")
+        .values_list("pk", "computed_at")[:count]
+    )
+    if not snapshots:
+        return []
+    counts = Conflict.objects.aggregate(
+        **{
+            f"s{pk}": Count(
+                "pk",
+                filter=Q(first_seen__lte=pk)
+                & (Q(resolved_in__isnull=True) | Q(resolved_in__gt=pk)),
+            )
+            for pk, _ in snapshots
+        }
+    )
+    return [(pk, at, counts[f"s{pk}"]) for pk, at in reversed(snapshots)]

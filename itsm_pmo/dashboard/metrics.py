@@ -1,0 +1,485 @@
+"""Metric values and the families that depend on a period: change, knowledge, delivery and
+operational impact (docs/metrics.md defines each; capacity, which reads the published plan,
+is in capacity.py).
+
+A `Metric` carries its value, the previous period's value, its unit, and when it cannot be
+computed, why (`why_missing`): an unknown is never 0 or NaN. Its `drill` names the list that
+produced it, filtered so that the list's count equals the number.
+
+The apps' aggregates live in each app's selectors (the only face another app may import); they
+are imported inside the functions that use them, not at module level: the platform package
+(itsm_pmo) is imported by every app, so a module-level import of an app from here would be a
+load-time cycle. The dashboard names its metrics one by one (docs/metrics.md is the list), so
+a registry filled by the apps, as the home page's, would only hide that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .period import Period
+
+Figures = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Drill:
+    """The list behind a number: its URL name and the query that filters it."""
+
+    url_name: str
+    # A date range is two days, both included: `<x>_after=<first>&<x>_before=<last>`.
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        query = urlencode(self.params)
+        return reverse(self.url_name) + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str
+    why_missing: str = ""  # set when `value` is None
+    drill: Drill | None = None
+
+    @property
+    def change(self) -> float | None:
+        """The value less the previous period's, when both are known."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part / whole as a percentage, rounded to one decimal; None when there is no whole."""
+    return None if not whole else round(100 * part / whole, 1)
+
+
+# --- Change -----------------------------------------------------------------------------
+
+# The success score's weights (docs/metrics.md): per reviewed change by its outcome, and per
+# incident a change caused by the incident's priority (P4 and P5 weigh nothing).
+OUTCOME_WEIGHTS = {"successful": 3, "with_issues": -2, "failed": -5}
+INCIDENT_WEIGHTS = {1: -10, 2: -5, 3: -2}
+
+NO_REVIEWS = "No change was reviewed in this period."
+NO_RAISED = "No change was raised in this period."
+NO_IMPLEMENTED = "No change was implemented in this period."
+
+
+def change_figures(period: Period) -> Figures:
+    """The change family's numbers for one period, in five aggregate queries."""
+    from changes import selectors
+
+    start, end = period.bounds()
+    reviews = selectors.review_outcomes(start, end)
+    by_priority = selectors.incidents_caused_by_priority(start, end)
+    raised = selectors.raised_by_type(start, end)
+    lead = selectors.lead_time(start, end)
+    reviewed = reviews["reviewed"]
+    score = (
+        sum(reviews[outcome] * weight for outcome, weight in OUTCOME_WEIGHTS.items())
+        + sum(by_priority.get(p, 0) * weight for p, weight in INCIDENT_WEIGHTS.items())
+        if reviewed
+        else None
+    )
+    mean: timedelta | None = lead["mean"]
+    return {
+        "success_rate": ratio(reviews["successful"], reviewed),
+        "failure_rate": ratio(reviews["failed_or_caused"], reviewed),
+        "emergency_share": ratio(raised["emergency"], raised["raised"]),
+        "lead_time": None if mean is None else round(mean.total_seconds() / 86400, 1),
+        "refused": selectors.refused_by_cab(start, end),
+        "score": score,
+    }
+
+
+def _range(period: Period, prefix: str) -> dict[str, str]:
+    return {f"{prefix}_after": period.start.isoformat(), f"{prefix}_before": period.end.isoformat()}
+
+
+def change_metrics(period: Period) -> list[Metric]:
+    now, before = change_figures(period), change_figures(period.previous())
+    reviewed = _range(period, "reviewed")
+    specs: list[tuple[str, str, str, str, dict[str, str]]] = [
+        (
+            "success_rate",
+            "Change success rate",
+            "%",
+            NO_REVIEWS,
+            {"outcome": "successful", **reviewed},
+        ),
+        ("failure_rate", "Change failure rate", "%", NO_REVIEWS, {"failed": "1", **reviewed}),
+        (
+            "emergency_share",
+            "Emergency changes",
+            "%",
+            NO_RAISED,
+            {"change_type": "emergency", **_range(period, "raised")},
+        ),
+        ("lead_time", "Change lead time", "days", NO_IMPLEMENTED, _range(period, "implemented")),
+        ("refused", "Refused by the CAB", "changes", "", _range(period, "refused")),
+        ("score", "Change success score", "points", NO_REVIEWS, reviewed),
+    ]
+    return [
+        _metric(key, label, unit, now[key], before[key], why, Drill("changes:index", params))
+        for key, label, unit, why, params in specs
+    ]
+
+
+def _metric(
+    key: str, label: str, unit: str, value: Any, previous: Any, why: str, drill: Drill | None
+) -> Metric:
+    return Metric(
+        key=key,
+        label=label,
+        value=value,
+        previous=previous,
+        unit=unit,
+        why_missing=why if value is None else "",
+        drill=drill,
+    )
+
+
+# --- Knowledge --------------------------------------------------------------------------
+
+
+def knowledge_metrics(period: Period) -> list[Metric]:
+    """Lessons captured and lessons marked applied: counts, always known (none is 0)."""
+    from knowledge import selectors
+
+    now = selectors.lessons_captured_applied(*period.bounds())
+    before = selectors.lessons_captured_applied(*period.previous().bounds())
+    return [
+        _metric(
+            "lessons_captured",
+            "Lessons captured",
+            "lessons",
+            now["captured"],
+            before["captured"],
+            "",
+            Drill("knowledge:index", _range(period, "created")),
+        ),
+        _metric(
+            "lessons_applied",
+            "Lessons marked applied",
+            "lessons",
+            now["applied"],
+            before["applied"],
+            "",
+            Drill("knowledge:index", _range(period, "applied")),
+        ),
+    ]
+
+
+def quarters_touched(period: Period) -> list[Period]:
+    """Every calendar quarter the period touches, whole, in order."""
+    quarters = [Period.quarter_of(period.start)]
+    while quarters[-1].end < period.end:
+        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)))
+    return quarters
+
+
+def lessons_by_quarter(period: Period) -> list[tuple[date, int, int]]:
+    """(first day of the quarter, captured, applied) for each quarter the period touches, the
+    empty ones too (a chart's gap is a zero, the counts are known): the knowledge chart."""
+    from knowledge import selectors
+
+    # Whole quarters at both ends: a quarter's bar is the whole quarter's count.
+    quarters = quarters_touched(period)
+    counted = selectors.lessons_by_quarter(quarters[0].bounds()[0], quarters[-1].bounds()[1])
+    none = {"captured": 0, "applied": 0}
+    return [
+        (q.start, counted.get(q.start, none)["captured"], counted.get(q.start, none)["applied"])
+        for q in quarters
+    ]
+
+
+# --- Delivery (the part that needs no new data) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One bar or slice of a chart: its label, its count and the list behind it."""
+
+    label: str
+    value: int
+    drill: Drill
+
+
+def delivery_metrics(period: Period) -> list[Metric]:
+    """Throughput (projects closed in the period, a count) and the completion rate of the
+    top-ranked quarter."""
+    from portfolio import selectors
+
+    return [
+        _metric(
+            "throughput",
+            "Projects closed",
+            "projects",
+            selectors.projects_closed(*period.bounds()),
+            selectors.projects_closed(*period.previous().bounds()),
+            "",
+            Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
+        ),
+        completion_metric(period),
+    ]
+
+
+NO_RANKED = "No project is ranked (no live project and none closed in this period)."
+
+
+def completion_figure(period: Period) -> float | None:
+    from portfolio import selectors
+
+    closed, size = selectors.top_quarter_completion(*period.bounds())
+    return ratio(closed, size)
+
+
+def completion_metric(period: Period) -> Metric:
+    """Completion rate of the top-ranked quarter of the portfolio (docs/metrics.md)."""
+    return _metric(
+        "top_quarter_completion",
+        "Top-ranked quarter completed",
+        "%",
+        completion_figure(period),
+        completion_figure(period.previous()),
+        NO_RANKED,
+        Drill("portfolio:ranking", {"top": "quarter", **_range(period, "closed")}),
+    )
+
+
+def throughput_by_quarter(period: Period) -> list[tuple[date, int]]:
+    """(first day of the quarter, projects closed) for each whole quarter the period touches."""
+    from portfolio import selectors
+
+    quarters = quarters_touched(period)
+    counted = selectors.projects_closed_by_quarter(
+        quarters[0].bounds()[0], quarters[-1].bounds()[1]
+    )
+    return [(q.start, counted.get(q.start, 0)) for q in quarters]
+
+
+def projects_by_stage_and_health() -> list[Segment]:
+    """The live portfolio now (not a period's): one segment per stage and health with any
+    project, in the board's order of stages, green before amber before red."""
+    from portfolio import selectors
+    from portfolio.choices import BOARD_STAGES, Health, Stage
+
+    stage_order = {stage.value: n for n, stage in enumerate(BOARD_STAGES)}
+    health_order = {health.value: n for n, health in enumerate(Health)}
+    rows = sorted(
+        selectors.live_projects_by_stage_and_health(),
+        key=lambda r: (stage_order[r["stage"]], health_order[r["health"]]),
+    )
+    return [
+        Segment(
+            f"{Stage(row['stage']).label} – {Health(row['health']).label}",
+            row["n"],
+            Drill("portfolio:project_list", {"stage": row["stage"], "health": row["health"]}),
+        )
+        for row in rows
+    ]
+
+
+# --- Operational impact (the part that needs no new data) ---------------------------------
+
+PRIORITIES = (1, 2, 3, 4, 5)
+NO_HANDOVER_CLOSED = "No handover was closed in this period."
+
+
+def operations_figures(period: Period) -> Figures:
+    """Incidents linked to projects, transition time and time to resolve: three queries."""
+    from handover import selectors as handover
+    from handover.incidents import selectors as incidents
+
+    start, end = period.bounds()
+    linked = incidents.incidents_linked_to_projects(start, end)
+    transition = handover.transition_time(start, end)
+    resolution = incidents.resolution_by_priority(start, end)
+    figures: Figures = {
+        "incidents_to_projects": linked["to_projects"],
+        "incidents_through_changes": linked["through_changes"],
+        "transition_time": None
+        if transition["mean"] is None
+        else round(float(transition["mean"]), 1),
+    }
+    for p in PRIORITIES:
+        mean: timedelta | None = resolution.get(p, {}).get("mean")
+        figures[f"mttr_p{p}"] = None if mean is None else round(mean.total_seconds() / 3600, 1)
+    return figures
+
+
+def operations_metrics(period: Period) -> list[Metric]:
+    now, before = operations_figures(period), operations_figures(period.previous())
+    opened = _range(period, "opened")
+    specs: list[tuple[str, str, str, str, Drill]] = [
+        (
+            "incidents_to_projects",
+            "Incidents linked to projects",
+            "incidents",
+            "",
+            Drill("incidents:index", {"linked": "project", **opened}),
+        ),
+        (
+            "incidents_through_changes",
+            "Incidents caused by projects' changes",
+            "incidents",
+            "",
+            Drill("incidents:index", {"linked": "project_change", **opened}),
+        ),
+        (
+            "transition_time",
+            "Transition time, go-live to closed handover",
+            "days",
+            NO_HANDOVER_CLOSED,
+            Drill("handover:index", {"state": "closed", **_range(period, "closed")}),
+        ),
+    ]
+    for p in PRIORITIES:
+        specs.append(
+            (
+                f"mttr_p{p}",
+                f"Mean time to resolve P{p}",
+                "hours",
+                f"No P{p} incident was resolved in this period.",
+                Drill("incidents:index", {"priority": str(p), **_range(period, "resolved")}),
+            )
+        )
+    return [
+        _metric(key, label, unit, now[key], before[key], why, drill)
+        for key, label, unit, why, drill in specs
+    ] + [stability_metric(period)]
+
+
+NO_GO_LIVE = "No project went live in this period."
+STABILITY_DAYS = 30  # the first days after a go-live that count against it
+STABILITY_WORST = 2  # P1 and P2
+
+
+def stability_figure(period: Period) -> int | None:
+    """P1–P2 incidents in the 30 days after each go-live in the period; None if none."""
+    from handover.incidents import selectors as incidents
+    from portfolio import selectors as portfolio
+
+    go_lives = portfolio.go_lives_between(period.start, period.end)
+    if not go_lives:
+        return None
+    counts = incidents.serious_after_go_live(go_lives, days=STABILITY_DAYS, worst=STABILITY_WORST)
+    return sum(counts.values())
+
+
+def stability_metric(period: Period) -> Metric:
+    return _metric(
+        "post_go_live_stability",
+        "P1–P2 incidents in the 30 days after a go-live",
+        "incidents",
+        stability_figure(period),
+        stability_figure(period.previous()),
+        NO_GO_LIVE,
+        Drill("incidents:index", {"after_go_live": "30", **_range(period, "go_live")}),
+    )
+
+
+def early_life_top_projects(period: Period, top: int = 5) -> list[Segment]:
+    """The projects with most incidents opened in the period during their early-life
+    support, most first: two queries."""
+    from handover.incidents import selectors as incidents
+    from portfolio import selectors as portfolio
+
+    rows = incidents.early_life_incidents_by_project(*period.bounds(), top=top)
+    names = portfolio.project_names(pk for pk, _ in rows)
+    opened = _range(period, "opened")
+    return [
+        Segment(
+            names[pk],
+            n,
+            Drill("incidents:index", {"project": str(pk), "during": "early_life", **opened}),
+        )
+        for pk, n in rows
+    ]
+
+
+def early_life_hours(
+    period: Period, started: date, ended: date | None, weekly: Decimal, today: date
+) -> Decimal:
+    """Hours of early-life support in the period: the weekly hours × the days of support
+    in it ÷ 7, from its start (or the period's) to its end (or the period's, or today's
+    while it runs: no hours are counted ahead)."""
+    first = max(started, period.start)
+    last = min(ended or today, period.end)
+    days = (last - first).days + 1
+    return weekly * days / 7 if days > 0 else Decimal(0)
+
+
+def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]]:
+    """The operational hours the portfolio costs in the period (incident work logs on the
+    projects' incidents and their early-life support): the total beside the previous
+    period's, and the `top` projects, most hours first. Three queries a period and one for
+    the names."""
+    now, before = _tax_by_project(period), _tax_by_project(period.previous())
+    from portfolio import selectors
+
+    ranked = sorted(now.items(), key=lambda item: (-item[1], item[0]))[:top]
+    names = selectors.project_names(pk for pk, _ in ranked)
+    total = _metric(
+        "operations_tax",
+        "Operational hours the projects cost",
+        "hours",
+        round(float(sum(now.values(), Decimal(0))), 1),
+        round(float(sum(before.values(), Decimal(0))), 1),
+        "",
+        None,  # two sources (work logs and support weeks): no one list adds up to it
+    )
+    segments = [
+        Segment(
+            names[pk],
+            round(float(hours), 1),
+            # The incidents the hours were logged on (no page lists hours; the support weeks
+            # are on the project's handover).
+            Drill("incidents:index", {"project": str(pk), **_range(period, "worked")}),
+        )
+        for pk, hours in ranked
+    ]
+    return total, segments
+
+
+def _tax_by_project(period: Period) -> dict[int, Decimal]:
+    from django.utils import timezone
+
+    from handover import selectors as handover
+    from handover.incidents import selectors as incidents
+
+    hours = dict(incidents.work_hours_by_project(period.start, period.end))
+    today = timezone.localdate()
+    for project, started, ended, weekly in handover.early_life_overlapping(
+        period.start, period.end
+    ):
+        hours[project] = hours.get(project, Decimal(0)) + early_life_hours(
+            period, started, ended, weekly, today
+        )
+    return {pk: value for pk, value in hours.items() if value}
+
+
+FAMILIES: dict[str, Callable[[Period], list[Metric]]] = {
+    "change": change_metrics,
+    "knowledge": knowledge_metrics,
+    "delivery": delivery_metrics,
+    "operations": operations_metrics,
+}
+
+
+def compute(period: Period) -> dict[str, list[Metric]]:
+    """Every family's metrics for the period, each beside the previous period's value."""
+    return {name: family(period) for name, family in FAMILIES.items()}
