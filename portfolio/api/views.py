@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.decorators import action
@@ -141,12 +145,42 @@ class ProjectViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
         return Response(ProjectSerializer(project, context={"request": request}).data)
 
 
+@dataclass(frozen=True)
+class ChildWrites:
+    """The services that write one kind of a project's rows: `create(project=, by=, fields=)`,
+    `update(<noun>=, by=, fields=)`, `delete(<noun>=, by=)`."""
+
+    noun: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+
+
 class _ProjectChildViewSet(viewsets.ModelViewSet):
-    """Rows that belong to a project: scoped to the projects the caller may read."""
+    """Rows that belong to a project: scoped to the projects the caller may read, and written
+    through the services named in `writes` like the project page's forms (a row stays with
+    its project)."""
+
+    writes: ChildWrites
 
     def get_queryset(self):
         visible = selectors.projects_visible_to(self.request.user)
         return self.queryset.filter(project__in=visible)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        serializer.instance = self.writes.create(project=project, by=self.request.user, fields=data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.writes.update(
+            **{self.writes.noun: serializer.instance},
+            by=self.request.user,
+            fields=serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance):
+        self.writes.delete(**{self.writes.noun: instance}, by=self.request.user)
 
 
 class ScoreViewSet(_ProjectChildViewSet):
@@ -191,20 +225,9 @@ class MilestoneViewSet(_ProjectChildViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        project = data.pop("project")
-        serializer.instance = services.milestone_create(
-            project=project, by=self.request.user, fields=data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.milestone_update(
-            milestone=serializer.instance, by=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.milestone_delete(milestone=instance, by=self.request.user)
+    writes = ChildWrites(
+        "milestone", services.milestone_create, services.milestone_update, services.milestone_delete
+    )
 
 
 class RiskViewSet(_ProjectChildViewSet):
@@ -215,20 +238,7 @@ class RiskViewSet(_ProjectChildViewSet):
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        project = data.pop("project")
-        serializer.instance = services.risk_create(
-            project=project, by=self.request.user, fields=data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.risk_update(
-            risk=serializer.instance, by=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.risk_delete(risk=instance, by=self.request.user)
+    writes = ChildWrites("risk", services.risk_create, services.risk_update, services.risk_delete)
 
 
 class BenefitViewSet(_ProjectChildViewSet):
@@ -240,20 +250,9 @@ class BenefitViewSet(_ProjectChildViewSet):
     serializer_class = BenefitSerializer
     filterset_fields = ["project"]
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        project = data.pop("project")
-        serializer.instance = services.benefit_create(
-            project=project, by=self.request.user, fields=data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.benefit_update(
-            benefit=serializer.instance, by=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.benefit_delete(benefit=instance, by=self.request.user)
+    writes = ChildWrites(
+        "benefit", services.benefit_create, services.benefit_update, services.benefit_delete
+    )
 
 
 class CostViewSet(_ProjectChildViewSet):
@@ -265,20 +264,7 @@ class CostViewSet(_ProjectChildViewSet):
     serializer_class = CostSerializer
     filterset_class = CostFilterSet
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        project = data.pop("project")
-        serializer.instance = services.cost_create(
-            project=project, by=self.request.user, fields=data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.cost_update(
-            cost=serializer.instance, by=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.cost_delete(cost=instance, by=self.request.user)
+    writes = ChildWrites("cost", services.cost_create, services.cost_update, services.cost_delete)
 
 
 @extend_schema(
