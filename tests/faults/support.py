@@ -75,14 +75,17 @@ def published_conflicts() -> dict[str, tuple]:
     }
 
 
-def wait_for(predicate, timeout=60.0, every=0.2, what="the worker"):
+def wait_for(predicate, timeout=60.0, every=0.2, what="the worker", explain=None):
+    """Poll until `predicate` answers; on timeout, fail saying what was awaited and, with
+    `explain`, what the system looked like then (for a failure seen only in CI)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
+    state = f": {explain()}" if explain else ""
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{state}")
 
 
 def fault_log(path) -> list[tuple[int, str]]:

@@ -76,6 +76,12 @@ def published_baseline():
     return crew, bookings, before
 
 
+def plan_state() -> dict:
+    return PlanState.objects.filter(pk=1).values(
+        "dirty", "dirty_since", "queued_at", "running_since", "changed_at", "current_id"
+    ).first()
+
+
 def edit_the_plan(bookings):
     """One committed edit that opens conflicts and resolves others: asks for one run."""
     with transaction.atomic():
@@ -115,7 +121,9 @@ def test_a_worker_killed_mid_recompute_loses_nothing(workers, tmp_path, api_clie
     workers(FAULT_LOG=log)
     after = wait_for(
         lambda: (s := selectors.current_snapshot()) and s.pk != before.pk and s,
+        timeout=180,
         what="the redelivered run",
+        explain=lambda: f"log {fault_log(log)}, plan {plan_state()}",
     )
     # then that worker finished the run
     runs = fault_log(log)
@@ -142,10 +150,14 @@ def test_a_recompute_that_fails_halfway_publishes_nothing_and_is_retried(workers
     # when the plan is edited
     edit_the_plan(bookings)
     wait_for(lambda: any(e == "raised" for _, e in fault_log(log)))
-    # then the task retries by itself and publishes once
+    # then the task retries by itself and publishes once. The retry waits its back-off
+    # (up to a second) and then the debounce; on a loaded 2-core CI machine a run that takes
+    # a second here took most of a minute once, so the budget is generous.
     after = wait_for(
         lambda: (s := selectors.current_snapshot()) and s.pk != before.pk and s,
+        timeout=180,
         what="the retried run",
+        explain=lambda: f"log {fault_log(log)}, plan {plan_state()}",
     )
     events = [e.split()[0] for _, e in fault_log(log)]
     assert events == ["cells-written", "raised", "cells-written", "published"]
