@@ -77,9 +77,11 @@ def published_baseline():
 
 
 def plan_state() -> dict:
-    return PlanState.objects.filter(pk=1).values(
-        "dirty", "dirty_since", "queued_at", "running_since", "changed_at", "current_id"
-    ).first()
+    return (
+        PlanState.objects.filter(pk=1)
+        .values("dirty", "dirty_since", "queued_at", "running_since", "changed_at", "current_id")
+        .first()
+    )
 
 
 def edit_the_plan(bookings):
