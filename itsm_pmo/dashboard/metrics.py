@@ -106,7 +106,12 @@ def change_figures(period: Period) -> Figures:
 
 
 def _range(period: Period, prefix: str) -> dict[str, str]:
-    return {f"{prefix}_after": period.start.isoformat(), f"{prefix}_before": period.end.isoformat()}
+    """A drill-down's dates (`<prefix>_after`, `<prefix>_before`) and the period's scope."""
+    return {
+        f"{prefix}_after": period.start.isoformat(),
+        f"{prefix}_before": period.end.isoformat(),
+        **period.scope.params(),
+    }
 
 
 def change_metrics(period: Period) -> list[Metric]:
