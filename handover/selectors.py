@@ -5,8 +5,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Case, Count, DateField, F, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
 from itsm_pmo.permissions import Actor
 from portfolio.selectors import go_live_on
@@ -94,15 +109,64 @@ def transition_time(start: datetime, end: datetime) -> dict[str, Any]:
     ).aggregate(closed=Count("pk"), mean=Avg("transition_days"))
 
 
-def early_life_overlapping(first: date, last: date) -> list[tuple[int, date, date | None, Decimal]]:
-    """[(project id, support started, ended or None, hours a week)] of the handovers whose
-    early-life support overlaps the days from `first` to `last`: one query."""
-    rows = (
-        Handover.objects.filter(els_started_on__lte=last)
-        .filter(Q(els_ended_on__isnull=True) | Q(els_ended_on__gte=first))
-        .values_list("project_id", "els_started_on", "els_ended_on", "els_effort_hours")
+class DaysFrom(Func):
+    """`DaysFrom(later, earlier)`: the whole days from the date `earlier` to the date `later`
+    (negative when `later` is earlier), an integer on both databases (PostgreSQL subtracts
+    dates to days; SQLite has julianday)."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def early_life_hours_by_project(
+    first: date, last: date, today: date, scope: dict[str, int | None] | None = None
+) -> dict[int, Decimal]:
+    """{project id: hours of early-life support from day `first` to `last`}: the handover's
+    hours a week × the days of support in the range ÷ 7, from its start (or `first`) to its
+    end (or `last`, or `today` while it runs: no hours ahead). One query, computed in it."""
+    days = (
+        DaysFrom(
+            Least(Coalesce("els_ended_on", Value(today)), Value(last)),
+            Greatest("els_started_on", Value(first)),
+        )
+        + 1
     )
-    # els_started_on is set (filtered on) in every row.
-    return [
-        (project, started, ended, weekly) for project, started, ended, weekly in rows if started
-    ]
+    rows = (
+        handovers_in_scope(**(scope or {}))
+        .filter(els_started_on__isnull=False)
+        .alias(days=days)
+        .filter(days__gt=0)
+        .annotate(
+            # "7.0", not 7: SQLite divides integers to an integer.
+            hours=ExpressionWrapper(
+                F("els_effort_hours") * F("days") / Value(Decimal("7.0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .values_list("project_id", "hours")
+    )
+    return {project: hours for project, hours in rows if hours}
+
+
+def handovers_in_scope(
+    *, objective: int | None = None, service: int | None = None
+) -> QuerySet[Handover]:
+    """The handovers of the dashboard's scope (docs/metrics.md, "Scope"): of a project
+    aligned with `objective`, into `service`."""
+    queryset = Handover.objects.all()
+    if objective is not None:
+        queryset = queryset.filter(project__objective_links__objective=objective)
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    return queryset

@@ -1,6 +1,10 @@
 """The base FilterSet: Bootstrap-styled fields, so every filter bar looks the same, and strict
 values, so a filter the API cannot read is a 400 naming it, never silently dropped."""
 
+from datetime import date
+from functools import cached_property
+from urllib.parse import urlencode
+
 import django_filters
 import django_filters.conf
 from django import forms
@@ -9,7 +13,7 @@ from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
 
-from .dates import PlausibleDateFilter, PlausibleDateTimeFilter
+from .dates import PlausibleDateFilter, PlausibleDateTimeFilter, short_date
 
 BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
@@ -53,6 +57,13 @@ def _say_any(field: forms.Field) -> None:
         widget.choices = [("", ANY), *[c for c in widget.choices if c[0] != ""]]
 
 
+def day_range(label: str, first: date | None, last: date | None) -> str:
+    """`Opened 1 Oct – 31 Dec 2026`, `Opened from 1 Oct`, `Opened until 31 Dec`."""
+    if first and last:
+        return f"{label} {short_date(first)} – {short_date(last)}"
+    return f"{label} from {short_date(first)}" if first else f"{label} until {short_date(last)}"
+
+
 class PortalFilterSet(django_filters.FilterSet):
     # Dates a person could mean, on every filter built from a model field (itsm_pmo/dates.py).
     FILTER_DEFAULTS = {
@@ -60,9 +71,16 @@ class PortalFilterSet(django_filters.FilterSet):
         models.DateTimeField: {"filter_class": PlausibleDateTimeFilter},
         models.DateField: {"filter_class": PlausibleDateFilter},
     }
+    # Filters a drill-down link sets (from the dashboard) that the filter bar does not offer:
+    # kept as hidden inputs, so filtering further keeps them, and described above the list
+    # ("Filtered by …", `drill_summary`) with a link that clears them, so whoever lands on a
+    # short list knows why. A `<x>_after`/`<x>_before` pair reads as one day range.
+    drill_only: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.drill_only:
+            self.form.fields[name].widget = forms.HiddenInput()
         for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.NumberFilter):
                 # A number no column holds is bad input, not a database overflow (a 500).
@@ -87,6 +105,52 @@ class PortalFilterSet(django_filters.FilterSet):
                 )
             )
             widget.attrs.setdefault("class", css)
+
+    @cached_property
+    def drill_summary(self) -> list[str]:
+        """The drill-only filters in force, each as a phrase ("Opened 1 Oct – 31 Dec",
+        "During early-life support"); empty when none or when the query is refused."""
+        if not self.drill_only or not self.is_bound or not self.form.is_valid():
+            return []
+        values = self.form.cleaned_data
+        phrases, done = [], set()
+        for name in self.drill_only:
+            if name in done or values.get(name) in (None, "", []):
+                continue
+            stem, _, end = name.rpartition("_")
+            if end in ("after", "before") and stem:
+                first, last = values.get(f"{stem}_after"), values.get(f"{stem}_before")
+                done |= {f"{stem}_after", f"{stem}_before"}
+                phrases.append(day_range(self.range_label(stem), first, last))
+            else:
+                phrases.append(self.describe(name, values[name]))
+        return phrases
+
+    def range_label(self, stem: str) -> str:
+        """How a day range reads: `opened` → "Opened"; a subclass may say better."""
+        return stem.replace("_", " ").capitalize()
+
+    def describe(self, name: str, value) -> str:
+        """How one drill-only filter reads: its choice's label, else "Label: value"."""
+        field = self.form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ())
+        if str(value) in {str(key) for key in choices}:
+            return str({str(k): v for k, v in choices.items()}[str(value)])
+        return f"{field.label}: {value}"
+
+    @cached_property
+    def drill_clear_query(self) -> str:
+        """The query string without the drill-only filters (the visible ones kept)."""
+        if self.data is None:
+            return ""
+        values = getattr(self.data, "getlist", lambda key: [self.data[key]])
+        kept = [
+            (key, value)
+            for key in self.data
+            if key not in self.drill_only and key != "page"
+            for value in values(key)
+        ]
+        return urlencode(kept)
 
 
 class ApiFilterBackend(DjangoFilterBackend):

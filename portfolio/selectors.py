@@ -55,6 +55,12 @@ def service_catalogue() -> QuerySet[Service]:
     return Service.objects.all()
 
 
+def objectives() -> QuerySet[StrategicObjective]:
+    """Every strategic objective, unscoped: the choices of another app's filter (the
+    dashboard's scope)."""
+    return StrategicObjective.objects.all()
+
+
 def milestones() -> QuerySet[Milestone]:
     """Every milestone of every project's plan, unscoped (go-lives for the calendar, the
     engine and the change form)."""

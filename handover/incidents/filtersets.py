@@ -4,13 +4,21 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
+from itsm_pmo.dates import PlausibleDateFilter
 from itsm_pmo.filters import PortalFilterSet
-from portfolio.selectors import projects, service_catalogue
+from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people
 
 from ..choices import IncidentState, ProblemState
 from ..models import Incident, Problem
+from . import selectors
 from .priority import LABELS
+
+
+def _days(label: str) -> PlausibleDateFilter:
+    """One end of a day range (both days included), applied with its pair in
+    `IncidentFilterSet.filter_queryset`."""
+    return PlausibleDateFilter(method="in_pair", label=label)
 
 
 class IncidentFilterSet(PortalFilterSet):
@@ -22,7 +30,10 @@ class IncidentFilterSet(PortalFilterSet):
     )
     # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
     service = AutocompleteFilter(
-        queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"
+        queryset=service_catalogue(),
+        search_fields=("name",),
+        url_name="incidents:filter_options",
+        method="in_scope",  # the dashboard's scope narrows the same way
     )
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="incidents:filter_options"
@@ -36,15 +47,110 @@ class IncidentFilterSet(PortalFilterSet):
     mine = django_filters.BooleanFilter(
         label="Mine", method="mine_only", widget=django_filters.widgets.BooleanWidget()
     )
+    # The dashboard's drill-downs (docs/metrics.md, "Operational impact"): each applies the
+    # condition its number counts with (selectors.py), so the list counts what it counts.
+    linked = django_filters.ChoiceFilter(
+        choices=[("project", "On a project"), ("project_change", "Caused by a project's change")],
+        method="linked_to",
+    )
+    for_project = django_filters.ModelChoiceFilter(
+        queryset=projects(), method="counted_for", label="Project (on it or by its change)"
+    )
+    opened_after, opened_before = _days("Opened from"), _days("Opened until")
+    resolved_after, resolved_before = _days("Resolved from"), _days("Resolved until")
+    worked_after, worked_before = _days("Worked from"), _days("Worked until")
+    during = django_filters.ChoiceFilter(
+        choices=[("early_life", "During early-life support")], method="during_support"
+    )
+    after_go_live = django_filters.TypedChoiceFilter(
+        choices=[("30", "In the 30 days after its project's go-live")],
+        coerce=int,
+        method="in_pair",
+    )
+    go_live_after, go_live_before = _days("Go-live from"), _days("Go-live until")
+    priority_max = django_filters.TypedChoiceFilter(
+        choices=[(p, f"P1 to P{p}") for p in sorted(LABELS)],
+        coerce=int,
+        field_name="priority",
+        lookup_expr="lte",
+        label="Priority up to",
+    )
+    objective = django_filters.ModelChoiceFilter(queryset=objectives(), method="in_scope")
+
+    drill_only = (
+        "linked",
+        "for_project",
+        "opened_after",
+        "opened_before",
+        "resolved_after",
+        "resolved_before",
+        "worked_after",
+        "worked_before",
+        "during",
+        "after_go_live",
+        "go_live_after",
+        "go_live_before",
+        "priority_max",
+        "objective",
+    )
 
     class Meta:
         model = Incident
-        fields = ["q", "state", "priority", "service", "project", "assignee", "major", "mine"]
+        fields = [
+            "q",
+            "state",
+            "priority",
+            "service",
+            "project",
+            "assignee",
+            "major",
+            "mine",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(number__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
         )
+
+    def filter_queryset(self, queryset):
+        """The fields, then the day ranges: a pair is one condition (a work log on a day in
+        the range is not one log after the first day and another before the last)."""
+        queryset = super().filter_queryset(queryset)
+        value = self.form.cleaned_data.get
+        for stem, narrow in (
+            ("opened", selectors.opened_between),
+            ("resolved", selectors.resolved_between),
+            ("worked", selectors.worked_between),
+        ):
+            first, last = value(f"{stem}_after"), value(f"{stem}_before")
+            if first or last:
+                queryset = narrow(queryset, first, last)
+        if value("after_go_live"):
+            queryset = selectors.after_go_live(
+                queryset,
+                value("go_live_after"),
+                value("go_live_before"),
+                days=value("after_go_live"),
+            )
+        return queryset
+
+    def range_label(self, stem: str) -> str:
+        return {"worked": "Work logged", "go_live": "Go-live"}.get(stem, super().range_label(stem))
+
+    def in_pair(self, queryset, name, value):
+        return queryset  # applied with its pair in filter_queryset
+
+    def linked_to(self, queryset, name, value):
+        return selectors.linked(queryset, value)
+
+    def counted_for(self, queryset, name, value):
+        return selectors.for_project(queryset, value.pk)
+
+    def during_support(self, queryset, name, value):
+        return selectors.during_early_life(queryset)
+
+    def in_scope(self, queryset, name, value):
+        return selectors.in_scope(queryset, **{name: value.pk})
 
     def major_only(self, queryset, name, value):
         return queryset.filter(major=value) if value is not None else queryset

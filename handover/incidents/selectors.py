@@ -17,7 +17,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
@@ -85,13 +84,141 @@ def waiting_for(user: Actor) -> QuerySet[Incident]:
 
 
 # --- The executive view's aggregates (issue 16; docs/metrics.md, "Operational impact") ----
+# Each condition is written once, as a function narrowing a queryset of incidents; the
+# aggregates and the incident list's filters (filtersets.py) both apply it, so a drill-down's
+# list counts what the number counts.
+
+ATTRIBUTED = "attributed_project"
+OPENED_DAY = "opened_day"
 
 
-def resolution_by_priority(start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
-    """{priority: {"resolved": n, "mean": timedelta}} over incidents resolved in [start, end):
-    one grouped query. Elapsed time from opened to resolved, as RESOLVE_WITHIN measures it."""
+def attributed_to(path: str = "") -> Coalesce:
+    """The project an incident (at `path`) counts for: the one it is on, else the one whose
+    change caused it (one project, so grouped counts add up to the incidents)."""
+    return Coalesce(f"{path}project", f"{path}caused_by_change__project")
+
+
+# `linked=`: on a project; caused by a change of a project (an incident may be both).
+LINKS = {
+    "project": Q(project__isnull=False),
+    "project_change": Q(caused_by_change__project__isnull=False),
+}
+
+
+def _with_attribution(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """The queryset with `attributed_project` and `opened_day` (the local day it opened),
+    once: two conditions applied together share them."""
+    if ATTRIBUTED in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(**{ATTRIBUTED: attributed_to(), OPENED_DAY: TruncDate("opened_at")})
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a day in the portal's time zone."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def opened_between(
+    queryset: QuerySet[Incident], first: date | None, last: date | None
+) -> QuerySet[Incident]:
+    """Opened from day `first` to day `last`, both included (either may be open)."""
+    if first is not None:
+        queryset = queryset.filter(opened_at__gte=day_start(first))
+    if last is not None:
+        queryset = queryset.filter(opened_at__lt=day_start(last + timedelta(days=1)))
+    return queryset
+
+
+def resolved_between(
+    queryset: QuerySet[Incident], first: date | None, last: date | None
+) -> QuerySet[Incident]:
+    """Resolved from day `first` to day `last`, both included."""
+    if first is not None:
+        queryset = queryset.filter(resolved_at__gte=day_start(first))
+    if last is not None:
+        queryset = queryset.filter(resolved_at__lt=day_start(last + timedelta(days=1)))
+    return queryset
+
+
+def worked_between(
+    queryset: QuerySet[Incident], first: date | None, last: date | None
+) -> QuerySet[Incident]:
+    """With a work log on a day from `first` to `last` (a subquery: one row per incident)."""
+    logs = WorkLog.objects.filter(incident=OuterRef("pk"))
+    if first is not None:
+        logs = logs.filter(day__gte=first)
+    if last is not None:
+        logs = logs.filter(day__lte=last)
+    return queryset.filter(Exists(logs))
+
+
+def linked(queryset: QuerySet[Incident], to: str) -> QuerySet[Incident]:
+    """`project`: on a project; `project_change`: caused by a change of a project."""
+    return queryset.filter(LINKS[to])
+
+
+def for_project(queryset: QuerySet[Incident], project: int) -> QuerySet[Incident]:
+    """The incidents that count for a project (`attributed_to`)."""
+    return _with_attribution(queryset).filter(**{ATTRIBUTED: project})
+
+
+def during_early_life(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Opened on a day of its project's early-life support (its handover's `els_started_on`
+    to `els_ended_on`, or still running)."""
+    support = Handover.objects.filter(
+        project=OuterRef(ATTRIBUTED), els_started_on__lte=OuterRef(OPENED_DAY)
+    ).filter(Q(els_ended_on__isnull=True) | Q(els_ended_on__gte=OuterRef(OPENED_DAY)))
+    return _with_attribution(queryset).filter(Exists(support))
+
+
+def after_go_live(
+    queryset: QuerySet[Incident], first: date | None, last: date | None, *, days: int = 30
+) -> QuerySet[Incident]:
+    """Opened in the `days` days from the go-live (day 0 to day days − 1, local days) of the
+    project it counts for, that go-live (as `go_live_on`: done, else planned) falling from
+    `first` to `last`. One subquery, whatever the number of go-lives."""
+    from portfolio.selectors import go_live_on
+
+    queryset = _with_attribution(queryset).alias(go_live=go_live_on(ATTRIBUTED))
+    if first is not None:
+        queryset = queryset.filter(go_live__gte=first)
+    if last is not None:
+        queryset = queryset.filter(go_live__lte=last)
+    return queryset.alias(
+        since_go_live=ExpressionWrapper(F(OPENED_DAY) - F("go_live"), output_field=DurationField())
+    ).filter(since_go_live__gte=timedelta(0), since_go_live__lt=timedelta(days=days))
+
+
+def in_scope(
+    queryset: QuerySet[Incident], *, objective: int | None = None, service: int | None = None
+) -> QuerySet[Incident]:
+    """The incidents of the dashboard's scope (docs/metrics.md, "Scope"): `objective` keeps
+    those on a project aligned with it or caused by a change of one; `service` those on it."""
+    if objective is not None:
+        from portfolio.selectors import projects
+
+        aligned = projects().filter(objectives=objective).values("pk")
+        queryset = queryset.filter(
+            Q(project__in=aligned) | Q(caused_by_change__project__in=aligned)
+        )
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    return queryset
+
+
+def scoped(objective: int | None = None, service: int | None = None) -> QuerySet[Incident]:
+    """Every incident of the scope (all without one): where each aggregate starts."""
+    return in_scope(Incident.objects.all(), objective=objective, service=service)
+
+
+def resolution_by_priority(
+    first: date, last: date, scope: QuerySet[Incident] | None = None
+) -> dict[int, dict[str, Any]]:
+    """{priority: {"resolved": n, "mean": timedelta}} over incidents resolved from day
+    `first` to `last`: one grouped query. Elapsed time from opened to resolved, as
+    RESOLVE_WITHIN measures it."""
     rows = (
-        Incident.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
+        resolved_between(_start(scope), first, last)
         .values("priority")
         .annotate(
             resolved=Count("pk"),
@@ -104,76 +231,68 @@ def resolution_by_priority(start: datetime, end: datetime) -> dict[int, dict[str
     return {row["priority"]: {"resolved": row["resolved"], "mean": row["mean"]} for row in rows}
 
 
-def incidents_linked_to_projects(start: datetime, end: datetime) -> dict[str, int]:
-    """Incidents opened in [start, end): all, those linked to a project, and those caused by
-    a change of a project (one aggregate query; an incident may be both)."""
-    return Incident.objects.filter(opened_at__gte=start, opened_at__lt=end).aggregate(
+def _start(scope: QuerySet[Incident] | None) -> QuerySet[Incident]:
+    return Incident.objects.all() if scope is None else scope
+
+
+def incidents_linked_to_projects(
+    first: date, last: date, scope: QuerySet[Incident] | None = None
+) -> dict[str, int]:
+    """Incidents opened from day `first` to `last`: all, those linked to a project, and those
+    caused by a change of a project (one aggregate query; an incident may be both)."""
+    opened = opened_between(_start(scope), first, last)
+    return opened.aggregate(
         opened=Count("pk"),
-        to_projects=Count("pk", filter=Q(project__isnull=False)),
-        through_changes=Count("pk", filter=Q(caused_by_change__project__isnull=False)),
+        to_projects=Count("pk", filter=LINKS["project"]),
+        through_changes=Count("pk", filter=LINKS["project_change"]),
     )
 
 
 def serious_after_go_live(
-    go_lives: dict[int, date], *, days: int = 30, worst: int = 2
+    first: date,
+    last: date,
+    *,
+    days: int = 30,
+    worst: int = 2,
+    scope: QuerySet[Incident] | None = None,
 ) -> dict[int, int]:
     """{project id: incidents of priority `worst` or higher (P1–P2) opened in the `days`
-    days from its go-live} for the given {project id: go-live date}: one grouped query. An
-    incident counts for a project when it is on the project or caused by one of its changes."""
-    if not go_lives:
-        return {}
-    zone = timezone.get_current_timezone()
-    windows = Q()
-    for project, day in go_lives.items():
-        first = datetime.combine(day, time.min, tzinfo=zone)
-        windows |= Q(
-            linked=project,
-            opened_at__gte=first,
-            opened_at__lt=datetime.combine(day + timedelta(days=days), time.min, tzinfo=zone),
-        )
+    days from its go-live} for the projects whose go-live falls from day `first` to `last`:
+    one grouped query, whatever the number of go-lives (`after_go_live`)."""
     rows = (
-        Incident.objects.filter(priority__lte=worst)
-        .annotate(linked=Coalesce("project", "caused_by_change__project"))
-        .filter(windows)
-        .values("linked")
+        after_go_live(_start(scope).filter(priority__lte=worst), first, last, days=days)
+        .values(ATTRIBUTED)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {row["linked"]: row["n"] for row in rows}
+    return {row[ATTRIBUTED]: row["n"] for row in rows}
 
 
-def early_life_incidents_by_project(start: datetime, end: datetime, top: int = 5) -> list[Any]:
-    """[(project id, incidents)] for the `top` projects with the most incidents opened in
-    [start, end) while their handover was in early-life support (from its start to its end,
-    or still running): on the project or caused by one of its changes. One grouped query."""
-    linked = Coalesce("project", "caused_by_change__project")
+def early_life_incidents_by_project(
+    first: date, last: date, top: int = 5, scope: QuerySet[Incident] | None = None
+) -> list[Any]:
+    """[(project id, incidents)] for the `top` projects with the most incidents opened from
+    day `first` to `last` while their handover was in early-life support
+    (`during_early_life`): one grouped query."""
     rows = (
-        Incident.objects.filter(opened_at__gte=start, opened_at__lt=end)
-        .annotate(
-            linked=linked,
-            day=TruncDate("opened_at"),
-            els_from=Subquery(
-                Handover.objects.filter(project=OuterRef("linked")).values("els_started_on")[:1]
-            ),
-            els_to=Subquery(
-                Handover.objects.filter(project=OuterRef("linked")).values("els_ended_on")[:1]
-            ),
-        )
-        .filter(day__gte=F("els_from"))
-        .filter(Q(els_to__isnull=True) | Q(day__lte=F("els_to")))
-        .values("linked")
+        during_early_life(opened_between(_start(scope), first, last))
+        .values(ATTRIBUTED)
         .annotate(n=Count("pk"))
-        .order_by("-n", "linked")[:top]
+        .order_by("-n", ATTRIBUTED)[:top]
     )
-    return [(row["linked"], row["n"]) for row in rows]
+    return [(row[ATTRIBUTED], row["n"]) for row in rows]
 
 
-def work_hours_by_project(first: date, last: date) -> dict[int, Decimal]:
-    """{project id: hours logged from `first` to `last` (days, both included) on incidents on
-    the project or caused by one of its changes}: one grouped query."""
+def work_hours_by_project(
+    first: date, last: date, scope: QuerySet[Incident] | None = None
+) -> dict[int, Decimal]:
+    """{project id: hours logged from `first` to `last` (days, both included) on the
+    incidents that count for the project (`attributed_to`)}: one grouped query."""
+    logs = WorkLog.objects.filter(day__gte=first, day__lte=last)
+    if scope is not None:
+        logs = logs.filter(incident__in=scope.values("pk"))
     rows = (
-        WorkLog.objects.filter(day__gte=first, day__lte=last)
-        .annotate(linked=Coalesce("incident__project", "incident__caused_by_change__project"))
+        logs.annotate(linked=attributed_to("incident__"))
         .filter(linked__isnull=False)
         .values("linked")
         .annotate(hours=Sum("hours"))

@@ -304,15 +304,23 @@ PRIORITIES = (1, 2, 3, 4, 5)
 NO_HANDOVER_CLOSED = "No handover was closed in this period."
 
 
+def _incidents_of(period: Period) -> Any:
+    """The incidents of the period's scope: the queryset each operational aggregate reads."""
+    from handover.incidents import selectors as incidents
+
+    return incidents.scoped(period.scope.objective, period.scope.service)
+
+
 def operations_figures(period: Period) -> Figures:
     """Incidents linked to projects, transition time and time to resolve: three queries."""
     from handover import selectors as handover
     from handover.incidents import selectors as incidents
 
-    start, end = period.bounds()
-    linked = incidents.incidents_linked_to_projects(start, end)
-    transition = handover.transition_time(start, end)
-    resolution = incidents.resolution_by_priority(start, end)
+    scope = _incidents_of(period)
+    linked = incidents.incidents_linked_to_projects(period.start, period.end, scope)
+    # Transition time's scope is another part's (handover): not narrowed here yet.
+    transition = handover.transition_time(*period.bounds())
+    resolution = incidents.resolution_by_priority(period.start, period.end, scope)
     figures: Figures = {
         "incidents_to_projects": linked["to_projects"],
         "incidents_through_changes": linked["through_changes"],
@@ -378,10 +386,15 @@ def stability_figure(period: Period) -> int | None:
     from handover.incidents import selectors as incidents
     from portfolio import selectors as portfolio
 
-    go_lives = portfolio.go_lives_between(period.start, period.end)
-    if not go_lives:
+    if not portfolio.go_lives_between(period.start, period.end):
         return None
-    counts = incidents.serious_after_go_live(go_lives, days=STABILITY_DAYS, worst=STABILITY_WORST)
+    counts = incidents.serious_after_go_live(
+        period.start,
+        period.end,
+        days=STABILITY_DAYS,
+        worst=STABILITY_WORST,
+        scope=_incidents_of(period),
+    )
     return sum(counts.values())
 
 
@@ -393,7 +406,14 @@ def stability_metric(period: Period) -> Metric:
         stability_figure(period),
         stability_figure(period.previous()),
         NO_GO_LIVE,
-        Drill("incidents:index", {"after_go_live": "30", **_range(period, "go_live")}),
+        Drill(
+            "incidents:index",
+            {
+                "after_go_live": str(STABILITY_DAYS),
+                "priority_max": str(STABILITY_WORST),
+                **_range(period, "go_live"),
+            },
+        ),
     )
 
 
@@ -403,29 +423,20 @@ def early_life_top_projects(period: Period, top: int = 5) -> list[Segment]:
     from handover.incidents import selectors as incidents
     from portfolio import selectors as portfolio
 
-    rows = incidents.early_life_incidents_by_project(*period.bounds(), top=top)
+    rows = incidents.early_life_incidents_by_project(
+        period.start, period.end, top=top, scope=_incidents_of(period)
+    )
     names = portfolio.project_names(pk for pk, _ in rows)
     opened = _range(period, "opened")
     return [
         Segment(
             names[pk],
             n,
-            Drill("incidents:index", {"project": str(pk), "during": "early_life", **opened}),
+            # `for_project`: on the project, or caused by one of its changes.
+            Drill("incidents:index", {"for_project": str(pk), "during": "early_life", **opened}),
         )
         for pk, n in rows
     ]
-
-
-def early_life_hours(
-    period: Period, started: date, ended: date | None, weekly: Decimal, today: date
-) -> Decimal:
-    """Hours of early-life support in the period: the weekly hours × the days of support
-    in it ÷ 7, from its start (or the period's) to its end (or the period's, or today's
-    while it runs: no hours are counted ahead)."""
-    first = max(started, period.start)
-    last = min(ended or today, period.end)
-    days = (last - first).days + 1
-    return weekly * days / 7 if days > 0 else Decimal(0)
 
 
 def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]]:
@@ -453,7 +464,7 @@ def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]
             round(float(hours), 1),
             # The incidents the hours were logged on (no page lists hours; the support weeks
             # are on the project's handover).
-            Drill("incidents:index", {"project": str(pk), **_range(period, "worked")}),
+            Drill("incidents:index", {"for_project": str(pk), **_range(period, "worked")}),
         )
         for pk, hours in ranked
     ]
@@ -461,19 +472,21 @@ def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]
 
 
 def _tax_by_project(period: Period) -> dict[int, Decimal]:
+    """{project id: work-log hours + early-life support hours in the period}: two queries."""
     from django.utils import timezone
 
     from handover import selectors as handover
     from handover.incidents import selectors as incidents
 
-    hours = dict(incidents.work_hours_by_project(period.start, period.end))
-    today = timezone.localdate()
-    for project, started, ended, weekly in handover.early_life_overlapping(
-        period.start, period.end
-    ):
-        hours[project] = hours.get(project, Decimal(0)) + early_life_hours(
-            period, started, ended, weekly, today
-        )
+    hours = incidents.work_hours_by_project(period.start, period.end, _incidents_of(period))
+    support = handover.early_life_hours_by_project(
+        period.start,
+        period.end,
+        timezone.localdate(),
+        {"objective": period.scope.objective, "service": period.scope.service},
+    )
+    for project, more in support.items():
+        hours[project] = hours.get(project, Decimal(0)) + more
     return {pk: value for pk, value in hours.items() if value}
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from changes.models import ChangeRequest
 from handover.models import Handover, WorkLog
-from itsm_pmo.dashboard.metrics import early_life_hours, operations_tax
+from handover.selectors import early_life_hours_by_project
+from itsm_pmo.dashboard.metrics import operations_tax
 from itsm_pmo.dashboard.period import Period
 from tests.factories import PersonFactory, ProjectFactory, TeamFactory, UserFactory
 from tests.handover.factories import HandoverFactory, IncidentFactory
@@ -76,7 +77,19 @@ def test_the_top_is_cut_at_its_size(data_set):
 def test_early_life_hours_are_the_weekly_hours_for_the_days_in_the_period(
     started, ended, today, hours
 ):
-    assert early_life_hours(Q1, started, ended, Decimal(7), today) == hours
+    # Computed in the database (one query): a handover's support at 7 h a week.
+    project = ProjectFactory(support_team=TeamFactory())
+    support(project, started, ended, "7")
+    found = early_life_hours_by_project(Q1.start, Q1.end, today)
+    assert found.get(project.pk, Decimal(0)) == hours
+
+
+def test_early_life_hours_are_not_rounded_to_whole_weeks_or_days():
+    # 3 days at 10 h a week: 30 ÷ 7 = 4.2857… h, not 4 (an integer division).
+    project = ProjectFactory(support_team=TeamFactory())
+    support(project, date(2026, 1, 1), date(2026, 1, 3), "10")
+    found = early_life_hours_by_project(Q1.start, Q1.end, date(2026, 6, 1))
+    assert round(found[project.pk], 2) == Decimal("4.29")
 
 
 def test_an_empty_period_costs_no_hours_a_known_zero():

@@ -73,7 +73,7 @@ def test_the_projects_with_most_incidents_during_early_life_support(data_set):
     # 9 Feb P1 → 4 (11 Feb is after it). delta's still runs: 5 January → 1. gamma has none.
     segments = early_life_top_projects(Q1)
     assert [(s.label, s.value) for s in segments] == [("ALPHA Alpha", 4), ("DELTA Delta", 1)]
-    assert segments[0].drill.params["project"] == str(data_set["alpha"].pk)
+    assert segments[0].drill.params["for_project"] == str(data_set["alpha"].pk)
 
 
 def test_the_top_is_cut_at_its_size(data_set):
