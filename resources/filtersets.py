@@ -23,6 +23,48 @@ class TeamFilterSet(PortalFilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
 
+class HeatmapFilterSet(TeamFilterSet):
+    """The heatmap's teams, and the dashboard's drill-downs into it (docs/metrics.md,
+    "Capacity"): one team (`team`), or the people booked above 100 % for `weeks_running`
+    weeks or more in a row in the next 12 weeks (`above=100`), as
+    `selectors.people_above_capacity` counts them (the view lists those people)."""
+
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), method="only_team")
+    above = django_filters.ChoiceFilter(
+        choices=[("100", "Booked above 100 %")], method="people_only", label="Above"
+    )
+    weeks_running = django_filters.TypedChoiceFilter(
+        choices=[(n, f"for {n}+ weeks running") for n in range(1, 13)],
+        coerce=int,
+        method="people_only",
+        label="Weeks running",
+    )
+
+    drill_only = ("team", "above", "weeks_running")
+
+    class Meta(TeamFilterSet.Meta):
+        fields = [*TeamFilterSet.Meta.fields, "team"]
+
+    def only_team(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
+
+    def people_only(self, queryset, name, value):
+        return queryset  # the people are chosen by the view (`above_capacity`)
+
+    @property
+    def above_capacity(self) -> int | None:
+        """The run of weeks above 100 % the page lists people for (1 without
+        `weeks_running`), or None: the page shows teams."""
+        if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data["above"]:
+            return None
+        return self.form.cleaned_data["weeks_running"] or 1
+
+    def describe(self, name: str, value) -> str:
+        if name == "team":
+            return f"Team {value}"
+        return super().describe(name, value)
+
+
 class PersonFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())

@@ -207,6 +207,23 @@ class PersonRow:
         return reverse("resources:person_detail", args=[self.pk])
 
 
+def _person_rows(loads: QuerySet[PersonLoad], snapshot: Snapshot, weeks: int) -> list[PersonRow]:
+    """Rows of people × weeks from their load rows in the snapshot, in the rows' order."""
+    first, dates = weeks_shown(snapshot, weeks)
+    span = slice(first, first + len(dates))
+    rows = []
+    for pk, name, capacity, project, operational, tentative in loads.values_list(
+        "person_id", "person__name", "capacity", "project", "operational", "tentative"
+    ):
+        tentative = tentative[span] if tentative else [0.0] * len(dates)
+        weekly = zip(
+            dates, capacity[span], project[span], operational[span], tentative, strict=True
+        )
+        cells = [Cell(*values) for values in weekly]
+        rows.append(PersonRow(pk, name, cells_html(cells, who=name, tentative=True, digits=1)))
+    return rows
+
+
 def team_people_rows(
     snapshot: Snapshot, team: Team, *, weeks: int
 ) -> tuple[list[PersonRow], list[date]]:
@@ -217,20 +234,19 @@ def team_people_rows(
     found = cache.get(key)
     if found is not None:
         return found
-    first, dates = weeks_shown(snapshot, weeks)
-    span = slice(first, first + len(dates))
-    rows = []
-    for pk, name, capacity, project, operational, tentative in (
-        PersonLoad.objects.filter(snapshot=snapshot, team=team)
-        .order_by("person__name")
-        .values_list("person_id", "person__name", "capacity", "project", "operational", "tentative")
-    ):
-        tentative = tentative[span] if tentative else [0.0] * len(dates)
-        weekly = zip(
-            dates, capacity[span], project[span], operational[span], tentative, strict=True
-        )
-        cells = [Cell(*values) for values in weekly]
-        rows.append(PersonRow(pk, name, cells_html(cells, who=name, tentative=True, digits=1)))
-    result = (rows, dates)
+    loads = PersonLoad.objects.filter(snapshot=snapshot, team=team).order_by("person__name")
+    result = (_person_rows(loads, snapshot, weeks), weeks_shown(snapshot, weeks)[1])
     cache.set(key, result, SNAPSHOT_CACHE_SECONDS)
     return result
+
+
+def people_rows(
+    snapshot: Snapshot, people: Iterable[int], *, weeks: int, teams: QuerySet[Team] | None = None
+) -> tuple[list[PersonRow], list[date]]:
+    """The given people (of `teams`, when given) × weeks from the snapshot, by name: the
+    dashboard's drill into the people above capacity. One query."""
+    loads = PersonLoad.objects.filter(snapshot=snapshot, person_id__in=list(people))
+    if teams is not None:
+        loads = loads.filter(team__in=teams)
+    loads = loads.order_by("person__name", "person_id")
+    return _person_rows(loads, snapshot, weeks), weeks_shown(snapshot, weeks)[1]

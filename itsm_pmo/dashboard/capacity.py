@@ -75,7 +75,12 @@ def open_conflicts() -> list[Segment]:
         Segment(
             f"{ConflictKind(row['kind']).label} – {Severity(row['severity']).label}",
             row["n"],
-            Drill("resources:conflict_list", {"kind": row["kind"], "severity": row["severity"]}),
+            # `state=all`: every conflict of the snapshot, as counted; the list's default,
+            # `open`, leaves out the acknowledged ones.
+            Drill(
+                "resources:conflict_list",
+                {"kind": row["kind"], "severity": row["severity"], "state": "all"},
+            ),
         )
         for row in rows
     ]

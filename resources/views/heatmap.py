@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from .. import selectors
-from ..filtersets import TeamFilterSet
-from ..heatmap import ROWS_SHOWN, heatmap_groups
+from ..filtersets import HeatmapFilterSet
+from ..heatmap import ROWS_SHOWN, heatmap_groups, people_rows
 from ..models import Team
 
 HEATMAP_WEEKS = 26
@@ -34,7 +34,7 @@ class HeatmapView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         status = selectors.plan_status()
         # The heatmap needs the teams' names and kinds only, not the directory's head counts.
-        filterset = TeamFilterSet(
+        filterset = HeatmapFilterSet(
             self.request.GET or None, request=self.request, queryset=Team.objects.all()
         )
         groups, weeks = [], []
@@ -44,7 +44,11 @@ class HeatmapView(PermissionRequiredMixin, TemplateView):
         offset = _number(get.get("offset")) if part == "rows" else 0
         # Without htmx, "show more" reloads the page with more rows of the open group.
         rows = ROWS_SHOWN if part == "rows" else max(ROWS_SHOWN, _number(get.get("rows")))
-        if status.snapshot is not None:
+        people = None
+        run = filterset.above_capacity
+        if status.snapshot is not None and run is not None:
+            people, weeks = _people_above(status.snapshot, filterset, run)
+        elif status.snapshot is not None:
             teams = filterset.qs if filterset.is_bound and filterset.is_valid() else Team.objects
             groups, weeks = heatmap_groups(
                 status.snapshot,
@@ -67,6 +71,8 @@ class HeatmapView(PermissionRequiredMixin, TemplateView):
             "filters": filters.urlencode(),
             "step": ROWS_SHOWN,
             "team_count": sum(g.teams for g in groups),
+            "people": people,  # the people above capacity, when asked (`above`)
+            "run": run,
             "is_filtered": bool(filters),
         }
         if only_kind is not None:
@@ -78,6 +84,17 @@ class HeatmapView(PermissionRequiredMixin, TemplateView):
             overallocated_people=overallocated_people,
             **kwargs,
         )
+
+
+def _people_above(snapshot, filterset: HeatmapFilterSet, run: int):
+    """The people booked above 100 % for `run` weeks or more running in the next 12 weeks,
+    as the dashboard counts them (`selectors.people_above_capacity`), of the teams the other
+    filters keep (none: everyone's, a person without a team too)."""
+    above = [pk for pk, _ in selectors.people_above_capacity(snapshot, run=run)]
+    narrowed = {"q", "kind", "team"} & {k for k, v in filterset.form.cleaned_data.items() if v}
+    return people_rows(
+        snapshot, above, weeks=HEATMAP_WEEKS, teams=filterset.qs if narrowed else None
+    )
 
 
 @require_GET

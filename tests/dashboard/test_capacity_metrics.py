@@ -152,7 +152,9 @@ def test_open_conflicts_by_kind_and_severity_in_the_published_snapshot(current):
         ("Over-allocation – High", 2),
         ("Skill gap – Critical", 1),
     ]
-    assert segments[0].drill.url == "/resources/conflicts/?kind=overallocation&severity=high"
+    assert (
+        segments[0].drill.url == "/resources/conflicts/?kind=overallocation&severity=high&state=all"
+    )
 
 
 def test_the_conflict_trend_counts_each_published_snapshots_conflicts(current):
