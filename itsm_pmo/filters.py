@@ -79,8 +79,6 @@ class PortalFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.drill_only:
-            self.form.fields[name].widget = forms.HiddenInput()
         for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.NumberFilter):
                 # A number no column holds is bad input, not a database overflow (a 500).
@@ -105,6 +103,9 @@ class PortalFilterSet(django_filters.FilterSet):
                 )
             )
             widget.attrs.setdefault("class", css)
+        # After the filters are set up above: reading `self.form` builds it from them.
+        for name in self.drill_only:
+            self.form.fields[name].widget = forms.HiddenInput()
 
     @cached_property
     def drill_summary(self) -> list[str]:
