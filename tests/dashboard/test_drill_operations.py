@@ -179,7 +179,7 @@ def go_lives():
         "p3": IncidentFactory(project=alpha, priority=3, opened_at=at(date(2026, 1, 15))),
         "after_els": IncidentFactory(project=alpha, priority=4, opened_at=at(date(2026, 2, 11))),
         "gamma": IncidentFactory(project=gamma, priority=1, opened_at=at(date(2026, 4, 6))),
-        "delta": IncidentFactory(project=delta, priority=1, opened_at=at(date(2026, 1, 5))),
+        "delta_p1": IncidentFactory(project=delta, priority=1, opened_at=at(date(2026, 1, 5))),
     }
     return {"alpha": alpha, "delta": delta, **made}
 
@@ -357,3 +357,24 @@ def test_serious_after_go_live_is_one_query_whatever_the_number_of_go_lives():
         return queries
 
     assert with_go_lives(1, 2) == with_go_lives(10, 3) == 1
+
+
+def test_stability_early_life_and_the_tax_honour_the_scope(go_lives, reader):
+    objective = ObjectiveFactory()
+    ProjectObjectiveFactory(project=go_lives["delta"], objective=objective)
+    scoped = Period(Q1.start, Q1.end, Scope(objective=objective.pk))
+    # Only delta serves the objective: none of alpha's incidents is in the scope. Stability:
+    # alpha's go-live is in Q1 (a value), but its incidents are out → 0; previous: delta's → 1.
+    stability = stability_metric(scoped)
+    assert (stability.value, stability.previous) == (0, 1)
+    assert reader(stability.drill.url) == (0, 0)
+    assert reader(stability_metric(scoped.previous()).drill.url) == (1, 1)
+    # Early-life support: delta's incident of 5 January → 1, and its list.
+    segments = early_life_top_projects(scoped)
+    assert [(s.label, s.value) for s in segments] == [("DELTA Delta", 1)]
+    assert reader(segments[0].drill.url) == (1, 1)
+    # The tax: delta's support (still running, 10 h a week, the handover's default) over the
+    # 90 days of Q1 → 90 × 10 ÷ 7 = 128.6 h; alpha's support is out of the scope.
+    total, bars = operations_tax(scoped)
+    assert [(s.label, s.value) for s in bars] == [("DELTA Delta", 128.6)]
+    assert total.value == 128.6
