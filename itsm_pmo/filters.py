@@ -134,6 +134,8 @@ class PortalFilterSet(django_filters.FilterSet):
     def describe(self, name: str, value) -> str:
         """How one drill-only filter reads: its choice's label, else "Label: value"."""
         field = self.form.fields[name]
+        if isinstance(value, models.Model):  # its name, not a read of every choice
+            return f"{field.label}: {value}"
         choices = dict(getattr(field, "choices", ()) or ())
         if str(value) in {str(key) for key in choices}:
             return str({str(k): v for k, v in choices.items()}[str(value)])

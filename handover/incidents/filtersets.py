@@ -1,7 +1,9 @@
 """FilterSets shared by the incident pages and API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.dates import PlausibleDateFilter
@@ -13,6 +15,11 @@ from ..choices import IncidentState, ProblemState
 from ..models import Incident, Problem
 from . import selectors
 from .priority import LABELS
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ChosenById(django_filters.ModelChoiceFilter):
+    """A row by its id, applied by a method (the schema cannot read its type from one)."""
 
 
 def _days(label: str) -> PlausibleDateFilter:
@@ -53,7 +60,7 @@ class IncidentFilterSet(PortalFilterSet):
         choices=[("project", "On a project"), ("project_change", "Caused by a project's change")],
         method="linked_to",
     )
-    for_project = django_filters.ModelChoiceFilter(
+    for_project = ChosenById(
         queryset=projects(), method="counted_for", label="Project (on it or by its change)"
     )
     opened_after, opened_before = _days("Opened from"), _days("Opened until")
@@ -63,10 +70,11 @@ class IncidentFilterSet(PortalFilterSet):
         choices=[("early_life", "During early-life support")], method="during_support"
     )
     after_go_live = django_filters.TypedChoiceFilter(
-        choices=[("30", "In the 30 days after its project's go-live")],
+        choices=[(30, "In the 30 days after its project's go-live")],
         coerce=int,
-        method="in_pair",
+        method="days_after",
     )
+    # The go-lives whose 30 days `after_go_live` reads (without it, they narrow nothing).
     go_live_after, go_live_before = _days("Go-live from"), _days("Go-live until")
     priority_max = django_filters.TypedChoiceFilter(
         choices=[(p, f"P1 to P{p}") for p in sorted(LABELS)],
@@ -75,7 +83,7 @@ class IncidentFilterSet(PortalFilterSet):
         lookup_expr="lte",
         label="Priority up to",
     )
-    objective = django_filters.ModelChoiceFilter(queryset=objectives(), method="in_scope")
+    objective = ChosenById(queryset=objectives(), method="in_scope")
 
     drill_only = (
         "linked",
@@ -96,16 +104,7 @@ class IncidentFilterSet(PortalFilterSet):
 
     class Meta:
         model = Incident
-        fields = [
-            "q",
-            "state",
-            "priority",
-            "service",
-            "project",
-            "assignee",
-            "major",
-            "mine",
-        ]
+        fields = ["q", "state", "priority", "service", "project", "assignee", "major", "mine"]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -139,6 +138,9 @@ class IncidentFilterSet(PortalFilterSet):
 
     def in_pair(self, queryset, name, value):
         return queryset  # applied with its pair in filter_queryset
+
+    def days_after(self, queryset: QuerySet[Incident], name: str, value: int) -> QuerySet[Incident]:
+        return queryset  # applied with the go-live dates in filter_queryset
 
     def linked_to(self, queryset, name, value):
         return selectors.linked(queryset, value)

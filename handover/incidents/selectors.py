@@ -118,38 +118,45 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _between(
+    queryset: QuerySet[Incident], moment: str, first: date | None, last: date | None
+) -> QuerySet[Incident]:
+    """`moment` (a date-time field) from day `first` to day `last`, both included, local
+    days (either end may be open)."""
+    if first is not None:
+        queryset = queryset.filter(**{f"{moment}__gte": day_start(first)})
+    if last is not None:
+        queryset = queryset.filter(**{f"{moment}__lt": day_start(last + timedelta(days=1))})
+    return queryset
+
+
 def opened_between(
     queryset: QuerySet[Incident], first: date | None, last: date | None
 ) -> QuerySet[Incident]:
-    """Opened from day `first` to day `last`, both included (either may be open)."""
-    if first is not None:
-        queryset = queryset.filter(opened_at__gte=day_start(first))
-    if last is not None:
-        queryset = queryset.filter(opened_at__lt=day_start(last + timedelta(days=1)))
-    return queryset
+    return _between(queryset, "opened_at", first, last)
 
 
 def resolved_between(
     queryset: QuerySet[Incident], first: date | None, last: date | None
 ) -> QuerySet[Incident]:
-    """Resolved from day `first` to day `last`, both included."""
+    return _between(queryset, "resolved_at", first, last)
+
+
+def logs_between(first: date | None, last: date | None) -> QuerySet[WorkLog]:
+    """Work logs of a day from `first` to `last`, both included."""
+    logs = WorkLog.objects.all()
     if first is not None:
-        queryset = queryset.filter(resolved_at__gte=day_start(first))
+        logs = logs.filter(day__gte=first)
     if last is not None:
-        queryset = queryset.filter(resolved_at__lt=day_start(last + timedelta(days=1)))
-    return queryset
+        logs = logs.filter(day__lte=last)
+    return logs
 
 
 def worked_between(
     queryset: QuerySet[Incident], first: date | None, last: date | None
 ) -> QuerySet[Incident]:
     """With a work log on a day from `first` to `last` (a subquery: one row per incident)."""
-    logs = WorkLog.objects.filter(incident=OuterRef("pk"))
-    if first is not None:
-        logs = logs.filter(day__gte=first)
-    if last is not None:
-        logs = logs.filter(day__lte=last)
-    return queryset.filter(Exists(logs))
+    return queryset.filter(Exists(logs_between(first, last).filter(incident=OuterRef("pk"))))
 
 
 def linked(queryset: QuerySet[Incident], to: str) -> QuerySet[Incident]:
@@ -288,7 +295,7 @@ def work_hours_by_project(
 ) -> dict[int, Decimal]:
     """{project id: hours logged from `first` to `last` (days, both included) on the
     incidents that count for the project (`attributed_to`)}: one grouped query."""
-    logs = WorkLog.objects.filter(day__gte=first, day__lte=last)
+    logs = logs_between(first, last)
     if scope is not None:
         logs = logs.filter(incident__in=scope.values("pk"))
     rows = (
