@@ -138,6 +138,15 @@ def objective_weights() -> dict[int, int]:
     return dict(StrategicObjective.objects.filter(active=True).values_list("pk", "weight"))
 
 
+def objective_names() -> list[tuple[int, str]]:
+    """(id, name) of every strategic objective, active first: what a dashboard narrows to."""
+    return list(StrategicObjective.objects.order_by("-active", "name").values_list("pk", "name"))
+
+
+def service_names() -> list[tuple[int, str]]:
+    return list(Service.objects.order_by("name").values_list("pk", "name"))
+
+
 @dataclass(frozen=True)
 class RankedProject:
     project: Project

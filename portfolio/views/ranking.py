@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from itsm_pmo.page_actions import attempt, redirect_back
+from itsm_pmo.spreadsheet import spreadsheet_safe
 
 from .. import selectors, services
 from ..choices import RANKED_STAGES
@@ -134,11 +135,6 @@ def _value_text(term) -> str:
     if term.value:
         return f"{term.value}/5"
     return f"{round(term.normalised * 100)}% aligned"
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @require_GET

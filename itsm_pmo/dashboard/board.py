@@ -1,0 +1,364 @@
+"""The executive dashboard as one structure: sections of tiles (metrics) and charts, for one
+period and scope. The page draws it, the API returns it as JSON and the CSV export writes its
+tables, so all three show the same numbers (docs/metrics.md defines each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from . import capacity, metrics
+from .metrics import Drill, Metric, Segment
+from .period import Period
+
+# Metrics where a fall is good news (the tile's arrow is green when they go down).
+LOWER_IS_BETTER = {
+    "failure_rate",
+    "emergency_share",
+    "lead_time",
+    "refused",
+    "incidents_to_projects",
+    "incidents_through_changes",
+    "transition_time",
+    "post_go_live_stability",
+    "operations_tax",
+    "burnout_risk",
+    *(f"mttr_p{p}" for p in metrics.PRIORITIES),
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data set of a chart: a value per label (None: not known) and, when its bars
+    open lists of their own (a stage's green and red projects), the list behind each."""
+
+    label: str
+    values: list[float | None]
+    drills: list[Drill | None] | None = None
+    colour: str = ""  # a colour that means something (health); else the palette's
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart and the table behind it: one row per label, one column per series; each row
+    drills to the list that produced it (None: no list adds up to it)."""
+
+    key: str
+    title: str
+    kind: str  # "bar", "hbar" (horizontal bars), "stacked" (stacked horizontal), "line"
+    unit: str
+    labels: list[str]
+    series: list[Series]
+    drills: list[Drill | None] = field(default_factory=list)
+    empty: str = ""  # why there is nothing to draw, shown instead of the chart
+    note: str = ""
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.labels)
+
+    def as_data(self) -> dict:
+        """What the page's script draws (json_script): the API's shape, drills as URLs."""
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "labels": self.labels,
+            "series": [
+                {
+                    "label": s.label,
+                    "values": s.values,
+                    "colour": s.colour,
+                    "drills": [d.url if d else None for d in s.drills] if s.drills else None,
+                }
+                for s in self.series
+            ],
+            "drills": [drill.url if drill else None for _, _, drill in self.rows()],
+        }
+
+    def rows(self) -> list[tuple[str, list[tuple[float | None, Drill | None]], Drill | None]]:
+        """Per label: its cells (value, the list behind that bar when the series has its
+        own) and the list behind the whole row."""
+        drills = self.drills or [None] * len(self.labels)
+        return [
+            (
+                label,
+                [(s.values[n], s.drills[n] if s.drills else None) for s in self.series],
+                drills[n],
+            )
+            for n, label in enumerate(self.labels)
+        ]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    lead: str
+    tiles: list[Metric]
+    charts: list[Chart]
+    note: str = ""  # what the section is not narrowed by, when a scope is chosen
+
+
+def _segments_chart(
+    key: str, title: str, kind: str, unit: str, segments: list[Segment], empty: str
+) -> Chart:
+    return Chart(
+        key=key,
+        title=title,
+        kind=kind,
+        unit=unit,
+        labels=[s.label for s in segments],
+        series=[Series(unit.capitalize(), [s.value for s in segments])],
+        drills=[s.drill for s in segments],
+        empty="" if segments else empty,
+    )
+
+
+def _quarter(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+TREND_QUARTERS = 4  # a per-quarter chart shows at least this many, ending with the period's
+
+
+def trend_window(period: Period) -> Period:
+    """The whole quarters a per-quarter chart shows: those the period touches, and earlier
+    ones up to four, so that a quarter's bar has others to be read against."""
+    first = Period.quarter_of(period.end)
+    for _ in range(TREND_QUARTERS - 1):
+        first = Period.quarter_of(first.start - timedelta(days=1))
+    return Period(min(first.start, period.start), period.end, period.scope)
+
+
+HEALTH_COLOURS = {"green": "#10b981", "amber": "#f59e0b", "red": "#ef4444"}
+SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#ef4444", "medium": "#f59e0b", "low": "#94a3b8"}
+
+
+def matrix_chart(
+    key: str,
+    title: str,
+    unit: str,
+    segments: list[Segment],
+    row: str,
+    column: str,
+    columns: list[tuple[str, str, str]],
+    empty: str,
+) -> Chart:
+    """Segments counted by two things (a stage and a health) as stacked bars: one bar per
+    value of `row` (in the segments' order), one stack per value of `column` (value, label,
+    colour), each stack opening its own list. The segments' drills name both values."""
+    rows: dict[str, str] = {}
+    for segment in segments:
+        rows.setdefault(segment.drill.params[row], segment.label.rsplit(" – ", 1)[0])
+    cells = {(s.drill.params[row], s.drill.params[column]): s for s in segments}
+    series = []
+    for value, label, colour in columns:
+        stack = [cells.get((r, value)) for r in rows]
+        if any(stack):
+            series.append(
+                Series(
+                    label,
+                    [cell.value if cell else 0 for cell in stack],
+                    drills=[cell.drill if cell else None for cell in stack],
+                    colour=colour,
+                )
+            )
+    return Chart(
+        key=key,
+        title=title,
+        kind="stacked",
+        unit=unit,
+        labels=list(rows.values()),
+        series=series,
+        empty="" if segments else empty,
+    )
+
+
+def delivery(period: Period) -> Section:
+    from portfolio.choices import Health
+
+    throughput = metrics.throughput_by_quarter(trend_window(period))
+    closed = [
+        Drill(
+            "portfolio:project_list",
+            {"stage": "closed", **metrics._range(Period.quarter_of(q).within(period), "closed")},
+        )
+        for q, _ in throughput
+    ]
+    return Section(
+        key="delivery",
+        title="Delivery performance",
+        lead="Are projects delivered as planned: on time, on budget, the ones that matter first?",
+        tiles=metrics.delivery_metrics(period),
+        charts=[
+            matrix_chart(
+                "stage_health",
+                "Live projects by stage and health (today)",
+                "projects",
+                metrics.projects_by_stage_and_health(),
+                "stage",
+                "health",
+                [(h.value, h.label, HEALTH_COLOURS[h.value]) for h in Health],
+                "No live project.",
+            ),
+            Chart(
+                key="throughput",
+                title="Projects closed per quarter",
+                kind="bar",
+                unit="projects",
+                labels=[_quarter(q) for q, _ in throughput],
+                series=[Series("Projects closed", [n for _, n in throughput])],
+                drills=list(closed),
+            ),
+        ],
+    )
+
+
+def operations(period: Period) -> Section:
+    tiles = metrics.operations_metrics(period)
+    tax, tax_segments = metrics.operations_tax(period)
+    mttr = [m for m in tiles if m.key.startswith("mttr_")]
+    return Section(
+        key="operations",
+        title="Operational impact",
+        lead="What the portfolio costs operations: incidents, instability after go-live, hours.",
+        tiles=[m for m in tiles if not m.key.startswith("mttr_")] + [tax],
+        charts=[
+            _segments_chart(
+                "early_life",
+                "Projects with most incidents during early-life support",
+                "hbar",
+                "incidents",
+                metrics.early_life_top_projects(period),
+                "No incident was opened during a project's early-life support in this period.",
+            ),
+            _segments_chart(
+                "operations_tax",
+                "Operational hours each project cost",
+                "hbar",
+                "hours",
+                tax_segments,
+                "No operational hours were logged against a project in this period.",
+            ),
+            Chart(
+                key="mttr",
+                title="Mean time to resolve by priority",
+                kind="bar",
+                unit="hours",
+                labels=[m.label.removeprefix("Mean time to resolve ") for m in mttr],
+                series=[
+                    Series("This period", [m.value for m in mttr]),
+                    Series("Previous period", [m.previous for m in mttr]),
+                ],
+                drills=[m.drill for m in mttr],
+                empty="" if any(m.value is not None for m in mttr) else mttr[0].why_missing,
+                note="; ".join(m.why_missing for m in mttr if m.why_missing),
+            ),
+        ],
+    )
+
+
+def change(period: Period) -> Section:
+    return Section(
+        key="change",
+        title="Change",
+        lead="Do changes land safely, and how often do they hurt the services they touch?",
+        tiles=metrics.change_metrics(period),
+        charts=[],
+        note="Success score: +3 successful, −2 with issues, −5 failed or backed out; "
+        "−10, −5, −2 for each P1, P2, P3 incident a change caused.",
+    )
+
+
+def _published(at: datetime | None) -> str:
+    return "" if at is None else timezone.localtime(at).strftime("%d %b %H:%M")
+
+
+def capacity_section(period: Period) -> Section:
+    from resources.choices import Severity
+
+    shares = capacity.team_utilisation()
+    conflicts = capacity.open_conflicts()
+    trend = capacity.conflict_trend()
+    return Section(
+        key="capacity",
+        title="Capacity",
+        lead="Who is booked, for what, over the next 12 weeks, and where the plan breaks.",
+        tiles=[capacity.burnout_metric()],
+        charts=[
+            Chart(
+                key="utilisation",
+                title="Utilisation by team, next 12 weeks",
+                kind="stacked",
+                unit="%",
+                labels=[s.team for s in shares],
+                series=[
+                    Series("Project", [s.project for s in shares]),
+                    Series("Operational", [s.operational for s in shares]),
+                ],
+                drills=[s.drill for s in shares],
+                empty="" if shares else capacity.NO_SNAPSHOT,
+            ),
+            matrix_chart(
+                "conflicts",
+                "Open conflicts by kind and severity",
+                "conflicts",
+                conflicts,
+                "kind",
+                "severity",
+                [(v.value, v.label, SEVERITY_COLOURS[v.value]) for v in reversed(Severity)],
+                "No open conflict in the published plan.",
+            ),
+            Chart(
+                key="conflict_trend",
+                title="Open conflicts, last 12 published plans",
+                kind="line",
+                unit="conflicts",
+                labels=[_published(at) for at, _ in trend],
+                series=[Series("Open conflicts", [n for _, n in trend])],
+                empty="" if trend else capacity.NO_SNAPSHOT,
+            ),
+        ],
+        note="Read from the published capacity plan, from this week on; the date range does "
+        "not apply.",
+    )
+
+
+def knowledge(period: Period) -> Section:
+    by_quarter = metrics.lessons_by_quarter(trend_window(period))
+    return Section(
+        key="knowledge",
+        title="Knowledge",
+        lead="Are lessons captured, and do later projects apply them?",
+        tiles=metrics.knowledge_metrics(period),
+        charts=[
+            Chart(
+                key="lessons",
+                title="Lessons per quarter",
+                kind="bar",
+                unit="lessons",
+                labels=[_quarter(q) for q, _, _ in by_quarter],
+                series=[
+                    Series("Captured", [c for _, c, _ in by_quarter]),
+                    Series("Marked applied", [a for _, _, a in by_quarter]),
+                ],
+                drills=[
+                    Drill(
+                        "knowledge:index",
+                        metrics._range(Period.quarter_of(q).within(period), "created"),
+                    )
+                    for q, _, _ in by_quarter
+                ],
+            )
+        ],
+    )
+
+
+SECTIONS = (delivery, operations, change, capacity_section, knowledge)
+
+
+def build(period: Period) -> list[Section]:
+    """Every section of the dashboard for the period and its scope, in the page's order."""
+    return [section(period) for section in SECTIONS]
