@@ -31,11 +31,7 @@ urlpatterns = [
     path("my-work/<slug:kind>/", views.my_work_list, name="my_work_list"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
