@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,7 @@ class Drill:
     # A date range is two days, both included: `<x>_after=<first>&<x>_before=<last>`.
     params: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property  # a page reads it for the tile, the chart and its table
     def url(self) -> str:
         query = urlencode(self.params)
         return reverse(self.url_name) + (f"?{query}" if query else "")
