@@ -121,7 +121,9 @@ def test_a_range_or_scope_that_is_not_one_is_a_400_naming_the_field(
     assert any(reason in message for message in api.json()["fields"][field])
 
 
-def test_the_api_returns_the_numbers_the_page_shows(page_clients, api_clients, reviewed_this_quarter):
+def test_the_api_returns_the_numbers_the_page_shows(
+    page_clients, api_clients, reviewed_this_quarter
+):
     shown = tiles(page_clients("executive").get(URL))
     body = api_clients("executive").get(API).json()
     returned = {
@@ -207,7 +209,13 @@ def test_chart_data_on_the_page_is_escaped_json(page_clients):
 
 def test_the_page_and_the_api_sections_are_built_once_from_one_structure():
     sections = board.build(Period.quarter_of(timezone.localdate()))
-    assert [s.key for s in sections] == ["delivery", "operations", "change", "capacity", "knowledge"]
+    assert [s.key for s in sections] == [
+        "delivery",
+        "operations",
+        "change",
+        "capacity",
+        "knowledge",
+    ]
     for section in sections:
         for chart in section.charts:
             assert all(len(s.values) == len(chart.labels) for s in chart.series), chart.key
