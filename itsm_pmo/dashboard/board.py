@@ -242,21 +242,37 @@ def operations(period: Period) -> Section:
                 tax_segments,
                 "No operational hours were logged against a project in this period.",
             ),
-            Chart(
-                key="mttr",
-                title="Mean time to resolve by priority",
-                kind="bar",
-                unit="hours",
-                labels=[m.label.removeprefix("Mean time to resolve ") for m in mttr],
-                series=[
-                    Series("This period", [m.value for m in mttr]),
-                    Series("Previous period", [m.previous for m in mttr]),
-                ],
-                drills=[m.drill for m in mttr],
-                empty="" if any(m.value is not None for m in mttr) else mttr[0].why_missing,
-                note="; ".join(m.why_missing for m in mttr if m.why_missing),
+            mttr_chart(period, mttr),
+        ],
+    )
+
+
+def mttr_chart(period: Period, mttr: list[Metric]) -> Chart:
+    """Mean time to resolve by priority, this period beside the previous one; each bar opens
+    the incidents of that priority resolved in its own period."""
+
+    def resolved(p: Period, n: int) -> Drill:
+        return Drill("incidents:index", {"priority": str(n), **metrics._range(p, "resolved")})
+
+    priorities = range(1, len(mttr) + 1)
+    return Chart(
+        key="mttr",
+        title="Mean time to resolve by priority",
+        kind="bar",
+        unit="hours",
+        labels=[f"P{n}" for n in priorities],
+        series=[
+            Series(
+                "This period", [m.value for m in mttr], [resolved(period, n) for n in priorities]
+            ),
+            Series(
+                "Previous period",
+                [m.previous for m in mttr],
+                [resolved(period.previous(), n) for n in priorities],
             ),
         ],
+        empty="" if any(m.value is not None for m in mttr) else mttr[0].why_missing,
+        note=" ".join(m.why_missing for m in mttr if m.why_missing),
     )
 
 
@@ -326,6 +342,12 @@ def capacity_section(period: Period) -> Section:
     )
 
 
+def lessons_drill(quarter: date, period: Period, moment: str) -> Drill:
+    """The lessons captured (`created`) or marked applied (`applied`) in a quarter."""
+    whole = Period.quarter_of(quarter).within(period)
+    return Drill("knowledge:index", metrics._range(whole, moment))
+
+
 def knowledge(period: Period) -> Section:
     by_quarter = metrics.lessons_by_quarter(trend_window(period))
     return Section(
@@ -341,15 +363,16 @@ def knowledge(period: Period) -> Section:
                 unit="lessons",
                 labels=[_quarter(q) for q, _, _ in by_quarter],
                 series=[
-                    Series("Captured", [c for _, c, _ in by_quarter]),
-                    Series("Marked applied", [a for _, _, a in by_quarter]),
-                ],
-                drills=[
-                    Drill(
-                        "knowledge:index",
-                        metrics._range(Period.quarter_of(q).within(period), "created"),
-                    )
-                    for q, _, _ in by_quarter
+                    Series(
+                        "Captured",
+                        [c for _, c, _ in by_quarter],
+                        [lessons_drill(q, period, "created") for q, _, _ in by_quarter],
+                    ),
+                    Series(
+                        "Marked applied",
+                        [a for _, _, a in by_quarter],
+                        [lessons_drill(q, period, "applied") for q, _, _ in by_quarter],
+                    ),
                 ],
             )
         ],
