@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from . import capacity, metrics
+from . import capacity, metrics, trends
 from .metrics import Drill, Metric, Segment
 from .period import Period
 
@@ -276,13 +276,35 @@ def mttr_chart(period: Period, mttr: list[Metric]) -> Chart:
     )
 
 
+def change_outcomes_chart(period: Period) -> Chart:
+    quarters = trends.change_outcomes_by_quarter(trend_window(period))
+    return Chart(
+        key="change_outcomes",
+        title="Reviewed changes per quarter, by outcome",
+        kind="bar",
+        unit="changes",
+        labels=[_quarter(q) for q, _ in quarters],
+        series=[
+            Series(
+                label,
+                [counts[key][0] for _, counts in quarters],
+                [counts[key][1] for _, counts in quarters],
+                colour,
+            )
+            for (label, key, _), colour in zip(
+                trends.OUTCOMES, ("#10b981", "#f59e0b", "#ef4444"), strict=True
+            )
+        ],
+    )
+
+
 def change(period: Period) -> Section:
     return Section(
         key="change",
         title="Change",
         lead="Do changes land safely, and how often do they hurt the services they touch?",
         tiles=metrics.change_metrics(period),
-        charts=[],
+        charts=[change_outcomes_chart(period)],
         note="Success score: +3 successful, −2 with issues, −5 failed or backed out; "
         "−10, −5, −2 for each P1, P2, P3 incident a change caused.",
     )
