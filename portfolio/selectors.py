@@ -596,7 +596,41 @@ def top_quarter_completion(start: datetime, end: datetime) -> tuple[int, int]:
         .filter(closed_at__gte=start, closed_at__lt=end)
         .values_list("pk", flat=True)
     )
-    pool = Project.objects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed))
+    top = top_quarter(Project.objects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed)))
+    return len(top & closed), len(top)
+
+
+def top_quarter(pool: QuerySet[Project]) -> set[int]:
+    """The ids of the best ceil(n / 4) of the n projects of `pool` by today's scoring model
+    (ties as the ranking orders them). The ranking's five queries."""
     ranked = sorted(rank_projects(pool), key=lambda r: r.rank)
-    top = ranked[: -(-len(ranked) // 4)]
-    return sum(1 for r in top if r.project_id in closed), len(top)
+    return {r.project_id for r in ranked[: -(-len(ranked) // 4)]}
+
+
+def live_top_quarter(*, objective: int | None = None) -> set[int]:
+    """The ids of the top-ranked quarter of the live portfolio (the ranked stages), or of its
+    projects aligned with `objective` when given: the ranking's five queries."""
+    pool = Project.objects.filter(stage__in=RANKED_STAGES)
+    if objective is not None:
+        pool = pool.filter(objective_links__objective=objective)
+    return top_quarter(pool)
+
+
+def aligned_with(objective: int) -> set[int]:
+    """The ids of the projects aligned with a strategic objective (a `ProjectObjective` row,
+    whatever its contribution), in any stage: one query."""
+    return set(
+        ProjectObjective.objects.filter(objective=objective).values_list("project_id", flat=True)
+    )
+
+
+def objective_contributions() -> tuple[list[StrategicObjective], list[tuple[int, int, int]]]:
+    """The active strategic objectives (by weight, then name) and every (objective id,
+    project id, contribution in %) link to one of them: two queries."""
+    objectives = list(StrategicObjective.objects.filter(active=True).order_by("-weight", "name"))
+    links = list(
+        ProjectObjective.objects.filter(objective__active=True).values_list(
+            "objective_id", "project_id", "contribution"
+        )
+    )
+    return objectives, links

@@ -62,7 +62,7 @@ class Metric:
         return self.value - self.previous
 
 
-def ratio(part: int, whole: int) -> float | None:
+def ratio(part: float, whole: float) -> float | None:
     """part / whole as a percentage, rounded to one decimal; None when there is no whole."""
     return None if not whole else round(100 * part / whole, 1)
 
