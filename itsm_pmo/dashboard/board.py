@@ -314,17 +314,28 @@ def _published(at: datetime | None) -> str:
     return "" if at is None else timezone.localtime(at).strftime("%d %b %H:%M")
 
 
+def capacity_note(period: Period) -> str:
+    note = (
+        "Read from the published capacity plan, from this week on: the date range does not apply."
+    )
+    if period.scope.objective is not None:
+        note += " Narrowed to the objective: project hours only (operational work has none)."
+    if period.scope.service is not None:
+        note += " The plan is not narrowed by service."
+    return note
+
+
 def capacity_section(period: Period) -> Section:
     from resources.choices import Severity
 
-    shares = capacity.team_utilisation()
+    shares = capacity.team_utilisation(period.scope)
     conflicts = capacity.open_conflicts()
     trend = capacity.conflict_trend()
     return Section(
         key="capacity",
         title="Capacity",
         lead="Who is booked, for what, over the next 12 weeks, and where the plan breaks.",
-        tiles=[capacity.burnout_metric()],
+        tiles=[capacity.burnout_metric(), capacity.top_quarter_hours_share(period.scope)],
         charts=[
             Chart(
                 key="utilisation",
@@ -359,8 +370,7 @@ def capacity_section(period: Period) -> Section:
                 empty="" if trend else capacity.NO_SNAPSHOT,
             ),
         ],
-        note="Read from the published capacity plan, from this week on; the date range does "
-        "not apply.",
+        note=capacity_note(period),
     )
 
 
