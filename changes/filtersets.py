@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.dates import PlausibleDateTimeFilter
-from itsm_pmo.filters import PortalFilterSet, day_range
+from itsm_pmo.filters import AutocompleteScopeFilter, PortalFilterSet, ScopeFilter, day_range
 from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people, teams
 
@@ -32,19 +32,14 @@ class ChangeFilterSet(PortalFilterSet):
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
     )
-    service = AutocompleteFilter(
-        queryset=service_catalogue(),
-        search_fields=("name",),
-        url_name="changes:filter_options",
-        method="in_scope",
+    service = AutocompleteScopeFilter(
+        queryset=service_catalogue(), search_fields=("name",), url_name="changes:filter_options"
     )
     starts_after = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="lt")
     # The dashboard's drill-downs (docs/metrics.md, "Change"): each applies the selector
     # condition its number counts by, so the list's count is the number.
-    objective = django_filters.ModelChoiceFilter(
-        queryset=objectives(), method="in_scope", label="Objective"
-    )
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
     outcome = django_filters.ChoiceFilter(
         choices=Outcome.choices, method="with_outcome", label="Review outcome"
     )

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
-from itsm_pmo.filters import PortalFilterSet, day_range
+from itsm_pmo.filters import PortalFilterSet, ScopeFilter, day_range
 from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people, teams
 
@@ -28,12 +28,8 @@ class HandoverFilterSet(PortalFilterSet):
     )
     # The dashboard's drill-downs (docs/metrics.md, "Operational impact": transition time),
     # by the selectors' conditions, so the list's count is the number.
-    objective = django_filters.ModelChoiceFilter(
-        queryset=objectives(), method="in_scope", label="Objective"
-    )
-    service = django_filters.ModelChoiceFilter(
-        queryset=service_catalogue(), method="in_scope", label="Into service"
-    )
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
+    service = ScopeFilter(queryset=service_catalogue(), label="Into service")
     timed = django_filters.BooleanFilter(method="with_time", label="Transition time recorded")
     closed_after, closed_before = day_range("Closed", selectors.closed_between)
     drill_only = ("objective", "service", "timed")

@@ -22,7 +22,10 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from .autocomplete import AutocompleteFilter
 from .dates import PlausibleDateFilter, PlausibleDateTimeFilter, day_bounds, day_span
 
 BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
@@ -92,6 +95,26 @@ def day_range(phrase: str, narrow: Narrow) -> tuple[DayFilter, DayFilter]:
         DayFilter(phrase=phrase, narrow=narrow, label=f"{phrase} from"),
         DayFilter(phrase=phrase, narrow=narrow, label=f"{phrase} until"),
     )
+
+
+@extend_schema_field(OpenApiTypes.INT)  # the id (a filter by method hides the column)
+class ScopeFilter(django_filters.ModelChoiceFilter):
+    """`objective=<id>` or `service=<id>`: the dashboard's scope (docs/metrics.md, "Scope"),
+    narrowed by the FilterSet's `in_scope(queryset, name, value)`, which calls its app's
+    `selectors.in_scope`, as the dashboard's numbers are."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "in_scope")
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class AutocompleteScopeFilter(AutocompleteFilter):
+    """A `ScopeFilter` chosen by search-as-you-type (a list's visible service filter)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "in_scope")
+        super().__init__(*args, **kwargs)
 
 
 @dataclass

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from itsm_pmo.filters import PortalFilterSet, day_range
+from itsm_pmo.filters import PortalFilterSet, ScopeFilter, day_range
 from portfolio.selectors import objectives, service_catalogue
 
 from . import search, selectors
@@ -38,9 +38,7 @@ class LessonFilterSet(_RankedSearchFilterSet):
 
     category = django_filters.MultipleChoiceFilter(choices=LessonCategory.choices)
     tag = django_filters.CharFilter(method="with_tag", label="Tag")
-    service = django_filters.ModelChoiceFilter(
-        queryset=service_catalogue().order_by("name"), method="in_scope"
-    )
+    service = ScopeFilter(queryset=service_catalogue().order_by("name"))
     source = django_filters.ChoiceFilter(
         choices=SourceKind.choices, method="from_source", label="Source", empty_label="Any source"
     )
@@ -52,9 +50,7 @@ class LessonFilterSet(_RankedSearchFilterSet):
     handover = django_filters.NumberFilter(field_name="handover_id", label="Handover id")
     # The dashboard's drill-downs (docs/metrics.md, "Knowledge"), by the selectors'
     # conditions, so the list's count is the number.
-    objective = django_filters.ModelChoiceFilter(
-        queryset=objectives(), method="in_scope", label="Objective"
-    )
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
     created_after, created_before = day_range("Captured", selectors.created_between)
     applied_after, applied_before = day_range("Marked applied", selectors.applied_between)
     drill_only = ("objective",)
