@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import Avg, Case, Count, DateField, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Cast
 
+from itsm_pmo.dates import moment_between
 from itsm_pmo.permissions import Actor
-from portfolio.selectors import go_live_on
+from portfolio.selectors import go_live_on, serves_objective
 
 from .choices import CHECK_SETTLED, CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck
@@ -86,12 +87,39 @@ def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
 # --- The executive view's aggregates (issue 16; docs/metrics.md, "Operational impact") ----
 
 
-def transition_time(start: datetime, end: datetime) -> dict[str, Any]:
-    """Handovers closed in [start, end) with a recorded go-live → closed time, and the mean
-    of that time in days (one aggregate query)."""
-    return Handover.objects.filter(
-        closed_at__gte=start, closed_at__lt=end, transition_days__isnull=False
-    ).aggregate(closed=Count("pk"), mean=Avg("transition_days"))
+def in_scope(
+    handovers: QuerySet[Handover], *, objective: int | None = None, service: int | None = None
+) -> QuerySet[Handover]:
+    """The handovers of a project aligned with `objective` and into `service` (docs/metrics.md,
+    "Scope"); either None does not narrow."""
+    if objective is not None:
+        handovers = handovers.filter(serves_objective(objective))
+    if service is not None:
+        handovers = handovers.filter(service_id=service)
+    return handovers
+
+
+def closed_between(
+    handovers: QuerySet[Handover], start: datetime | None, end: datetime | None
+) -> QuerySet[Handover]:
+    """Handovers closed in [start, end)."""
+    return handovers.filter(closed_at__isnull=False).filter(moment_between("closed_at", start, end))
+
+
+# The closing records the go-live → closed days (services.handover_transition); a handover
+# without them (closed before it did, or written around it) has no transition time.
+TIMED = Q(transition_days__isnull=False)
+
+
+def transition_time(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, Any]:
+    """Handovers (in scope) closed in [start, end) with a recorded go-live → closed time, and
+    the mean of that time in days (one aggregate query)."""
+    handovers = in_scope(Handover.objects.filter(TIMED), objective=objective, service=service)
+    return closed_between(handovers, start, end).aggregate(
+        closed=Count("pk"), mean=Avg("transition_days")
+    )
 
 
 def early_life_overlapping(first: date, last: date) -> list[tuple[int, date, date | None, Decimal]]:

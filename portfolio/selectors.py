@@ -8,7 +8,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Length, TruncQuarter
 
 from itsm_pmo.permissions import Actor
@@ -53,6 +64,20 @@ def projects() -> QuerySet[Project]:
 def service_catalogue() -> QuerySet[Service]:
     """Every service of the catalogue, unordered (a caller orders as it shows them)."""
     return Service.objects.all()
+
+
+def objectives() -> QuerySet[StrategicObjective]:
+    """Every strategic objective, unscoped: the choices of another app's filter."""
+    return StrategicObjective.objects.all()
+
+
+def serves_objective(objective: int, project: str = "project") -> Exists:
+    """Whether the row's project (its field `project`, read from the outer query) is aligned
+    with the objective: a ProjectObjective row links them (docs/metrics.md, "Scope"). One
+    EXISTS, so a row is kept once however it is linked."""
+    return Exists(
+        ProjectObjective.objects.filter(project_id=OuterRef(project), objective_id=objective)
+    )
 
 
 def milestones() -> QuerySet[Milestone]:

@@ -80,14 +80,15 @@ NO_IMPLEMENTED = "No change was implemented in this period."
 
 
 def change_figures(period: Period) -> Figures:
-    """The change family's numbers for one period, in five aggregate queries."""
+    """The change family's numbers for one period, in its scope, in five aggregate queries."""
     from changes import selectors
 
     start, end = period.bounds()
-    reviews = selectors.review_outcomes(start, end)
-    by_priority = selectors.incidents_caused_by_priority(start, end)
-    raised = selectors.raised_by_type(start, end)
-    lead = selectors.lead_time(start, end)
+    scope = period.scope.narrowing()
+    reviews = selectors.review_outcomes(start, end, **scope)
+    by_priority = selectors.incidents_caused_by_priority(start, end, **scope)
+    raised = selectors.raised_by_type(start, end, **scope)
+    lead = selectors.lead_time(start, end, **scope)
     reviewed = reviews["reviewed"]
     score = (
         sum(reviews[outcome] * weight for outcome, weight in OUTCOME_WEIGHTS.items())
@@ -101,7 +102,7 @@ def change_figures(period: Period) -> Figures:
         "failure_rate": ratio(reviews["failed_or_caused"], reviewed),
         "emergency_share": ratio(raised["emergency"], raised["raised"]),
         "lead_time": None if mean is None else round(mean.total_seconds() / 86400, 1),
-        "refused": selectors.refused_by_cab(start, end),
+        "refused": selectors.refused_by_cab(start, end, **scope),
         "score": score,
     }
 
@@ -162,11 +163,13 @@ def _metric(
 
 
 def knowledge_metrics(period: Period) -> list[Metric]:
-    """Lessons captured and lessons marked applied: counts, always known (none is 0)."""
+    """Lessons captured and lessons marked applied, in the period's scope: counts, always
+    known (none is 0)."""
     from knowledge import selectors
 
-    now = selectors.lessons_captured_applied(*period.bounds())
-    before = selectors.lessons_captured_applied(*period.previous().bounds())
+    scope = period.scope.narrowing()
+    now = selectors.lessons_captured_applied(*period.bounds(), **scope)
+    before = selectors.lessons_captured_applied(*period.previous().bounds(), **scope)
     return [
         _metric(
             "lessons_captured",
@@ -190,10 +193,10 @@ def knowledge_metrics(period: Period) -> list[Metric]:
 
 
 def quarters_touched(period: Period) -> list[Period]:
-    """Every calendar quarter the period touches, whole, in order."""
-    quarters = [Period.quarter_of(period.start)]
+    """Every calendar quarter the period touches, whole, in order, in the period's scope."""
+    quarters = [Period.quarter_of(period.start).within(period)]
     while quarters[-1].end < period.end:
-        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)))
+        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)).within(period))
     return quarters
 
 
@@ -204,7 +207,9 @@ def lessons_by_quarter(period: Period) -> list[tuple[date, int, int]]:
 
     # Whole quarters at both ends: a quarter's bar is the whole quarter's count.
     quarters = quarters_touched(period)
-    counted = selectors.lessons_by_quarter(quarters[0].bounds()[0], quarters[-1].bounds()[1])
+    counted = selectors.lessons_by_quarter(
+        quarters[0].bounds()[0], quarters[-1].bounds()[1], **quarters[0].scope.narrowing()
+    )
     none = {"captured": 0, "applied": 0}
     return [
         (q.start, counted.get(q.start, none)["captured"], counted.get(q.start, none)["applied"])
@@ -312,7 +317,7 @@ def operations_figures(period: Period) -> Figures:
 
     start, end = period.bounds()
     linked = incidents.incidents_linked_to_projects(start, end)
-    transition = handover.transition_time(start, end)
+    transition = handover.transition_time(start, end, **period.scope.narrowing())
     resolution = incidents.resolution_by_priority(start, end)
     figures: Figures = {
         "incidents_to_projects": linked["to_projects"],
@@ -350,7 +355,8 @@ def operations_metrics(period: Period) -> list[Metric]:
             "Transition time, go-live to closed handover",
             "days",
             NO_HANDOVER_CLOSED,
-            Drill("handover:index", {"state": "closed", **_range(period, "closed")}),
+            # `timed`: the mean leaves out handovers without a recorded transition time.
+            Drill("handover:index", {"state": "closed", "timed": "1", **_range(period, "closed")}),
         ),
     ]
     for p in PRIORITIES:
