@@ -409,14 +409,18 @@ def applied_between(
 
 
 def _scoped(objective: int | None, service: int | None) -> QuerySet[Lesson]:
-    return in_scope(Lesson.objects.all(), objective=objective, service=service)
+    """The lessons the dashboard counts: the published ones (everyone reads them, so every
+    role's list behind a count holds as many; a draft is not knowledge yet), in scope."""
+    return in_scope(
+        Lesson.objects.filter(state=KnowledgeState.PUBLISHED), objective=objective, service=service
+    )
 
 
 def lessons_captured_applied(
     start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
 ) -> dict[str, int]:
-    """Lessons (in scope) recorded in [start, end) (drafts too: captured is not yet
-    published), and the distinct lessons someone marked applied in it. Two queries."""
+    """Published lessons (in scope) recorded in [start, end), and the distinct published
+    lessons someone marked applied in it. Two queries."""
     lessons = _scoped(objective, service)
     return {
         "captured": created_between(lessons, start, end).count(),
@@ -431,9 +435,9 @@ def lessons_by_quarter(
     [start, end), in the portal's time zone, of the lessons in scope. Two grouped queries."""
     quarters: dict[date, dict[str, int]] = {}
     lessons = _scoped(objective, service)
-    marks = LessonApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
-    if objective is not None or service is not None:
-        marks = marks.filter(lesson__in=lessons.values("pk"))
+    marks = LessonApplication.objects.filter(
+        applied_at__gte=start, applied_at__lt=end, lesson__in=lessons.values("pk")
+    )
     captured = (
         created_between(lessons, start, end)
         .annotate(quarter=TruncQuarter("created_at", output_field=DateField()))

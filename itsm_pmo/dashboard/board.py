@@ -377,7 +377,7 @@ def capacity_section(period: Period) -> Section:
 def lessons_drill(quarter: date, period: Period, moment: str) -> Drill:
     """The lessons captured (`created`) or marked applied (`applied`) in a quarter."""
     whole = Period.quarter_of(quarter).within(period)
-    return Drill("knowledge:index", metrics._range(whole, moment))
+    return Drill("knowledge:index", {"state": "published", **metrics._range(whole, moment)})
 
 
 def knowledge(period: Period) -> Section:

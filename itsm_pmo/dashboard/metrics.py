@@ -178,7 +178,7 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["captured"],
             before["captured"],
             "",
-            Drill("knowledge:index", _range(period, "created")),
+            Drill("knowledge:index", {"state": "published", **_range(period, "created")}),
         ),
         _metric(
             "lessons_applied",
@@ -187,7 +187,7 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["applied"],
             before["applied"],
             "",
-            Drill("knowledge:index", _range(period, "applied")),
+            Drill("knowledge:index", {"state": "published", **_range(period, "applied")}),
         ),
     ]
 

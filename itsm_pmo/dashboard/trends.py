@@ -26,7 +26,7 @@ def change_outcomes_by_quarter(period: Period) -> list[tuple[date, dict[str, tup
     found = []
     for quarter in quarters_touched(period):
         whole = quarter.within(period)
-        counts = selectors.review_outcomes(*whole.bounds())
+        counts = selectors.review_outcomes(*whole.bounds(), **whole.scope.narrowing())
         found.append(
             (
                 quarter.start,

@@ -2,9 +2,10 @@
 the lesson list (the page and the API list, which share the FilterSet) whose count is the
 number. The data set is made by hand; the expected numbers are worked out in the comments.
 
-A lesson captured is counted in any state, so a list reached by a range of days lists every
-state its reader may read (without one it lists the published only, as before). A PMO lead
-reads every draft; an executive reads the published and their own (docs/decisions.md).
+A lesson captured is counted when it is published (a draft is not knowledge yet, and only
+its author and the publishers read it): the drill says `state=published`, so every role's
+list holds the number. A list reached by a range of days without a state lists every state
+its reader may read (without one it lists the published only, as before).
 
 The period is Q1 2026; local time (the portal's time zone) throughout."""
 
@@ -87,14 +88,20 @@ def titles(client, params: dict) -> list[str]:
     return sorted(x.title for x in response.context["paginator"].object_list)
 
 
-def test_lessons_captured_drills_to_the_lessons_recorded_in_any_state(data_set, pmo_lead, pmo_api):
-    # a (1 January 00:00, published), b (draft), d (archived, 31 March 23:59) → 3; old was
-    # recorded in November, e on 1 April at 00:00.
+def test_lessons_captured_drills_to_the_published_lessons_recorded_in_the_period(
+    data_set, pmo_lead, pmo_api, page_clients
+):
+    # a (1 January 00:00, published) → 1; b (draft) and d (archived, 31 March 23:59) are
+    # not published; old was recorded in November, e on 1 April at 00:00.
     metric = by_key(Q1)["lessons_captured"]
-    assert metric.value == 3
-    assert page_count(pmo_lead, metric.drill) == 3
-    assert api_count(pmo_api, API, metric.drill) == 3
-    assert titles(pmo_lead, metric.drill.params) == ["a", "b", "d"]
+    assert metric.value == 1
+    assert page_count(pmo_lead, metric.drill) == 1
+    assert page_count(page_clients("executive"), metric.drill) == 1  # reads no draft
+    assert api_count(pmo_api, API, metric.drill) == 1
+    assert titles(pmo_lead, metric.drill.params) == ["a"]
+    # Every state recorded in the period, for a reader of drafts:
+    unpublished = {k: v for k, v in metric.drill.params.items() if k != "state"}
+    assert titles(pmo_lead, unpublished) == ["a", "b", "d"]
     # A state chosen still narrows; without a range of days the list is the published only.
     assert titles(pmo_lead, {**metric.drill.params, "state": "draft"}) == ["b"]
     assert titles(pmo_lead, {}) == ["a", "e", "old"]
@@ -137,16 +144,17 @@ def scoped():
 def test_the_knowledge_metrics_narrowed_to_an_objective_and_a_service_drill_to_as_many(
     scoped, pmo_lead, pmo_api
 ):
-    # In scope: "in" and "in, draft" captured (2); "in" marked applied (1).
+    # In scope: "in" captured and published (1; "in, draft" is a draft); "in" marked
+    # applied (1).
     period = Period(Q1.start, Q1.end, scoped)
     metrics = by_key(period)
-    assert (metrics["lessons_captured"].value, metrics["lessons_applied"].value) == (2, 1)
+    assert (metrics["lessons_captured"].value, metrics["lessons_applied"].value) == (1, 1)
     for metric in metrics.values():
         assert page_count(pmo_lead, metric.drill) == metric.value
         assert api_count(pmo_api, API, metric.drill) == metric.value
-    assert titles(pmo_lead, metrics["lessons_captured"].drill.params) == ["in", "in, draft"]
+    assert titles(pmo_lead, metrics["lessons_captured"].drill.params) == ["in"]
     # The chart's quarter, in the same scope, counts the same.
-    assert lessons_by_quarter(period) == [(date(2026, 1, 1), 2, 1)]
+    assert lessons_by_quarter(period) == [(date(2026, 1, 1), 1, 1)]
     # Each scope filter alone keeps its own rows (published only: no range of days).
     assert titles(pmo_lead, {"objective": scoped.objective}) == ["aligned, other service", "in"]
     assert titles(pmo_lead, {"service": scoped.service}) == [
@@ -164,7 +172,8 @@ def test_the_lesson_list_says_which_drill_filters_are_on(scoped, pmo_lead):
     assert (
         "Filtered by <strong>Captured 1 Jan – 31 Mar 2026 · Objective: Grow online sales</strong>"
     ) in html
-    assert 'href="?" class="ms-2" data-testid="drill-clear"' in html
+    # Clear keeps the bar's own filter (the state).
+    assert 'href="?state=published" class="ms-2" data-testid="drill-clear"' in html
     # Kept as hidden fields when the visible filters change.
     assert 'type="hidden" name="created_after" value="2026-01-01"' in html
 
