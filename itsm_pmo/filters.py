@@ -1,6 +1,8 @@
 """The base FilterSet: Bootstrap-styled fields, so every filter bar looks the same, and strict
 values, so a filter the API cannot read is a 400 naming it, never silently dropped."""
 
+from datetime import date
+
 import django_filters
 import django_filters.conf
 from django import forms
@@ -9,7 +11,7 @@ from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
 
-from .dates import PlausibleDateFilter, PlausibleDateTimeFilter
+from .dates import PlausibleDateFilter, PlausibleDateTimeFilter, short_date
 
 BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
@@ -60,6 +62,10 @@ class PortalFilterSet(django_filters.FilterSet):
         models.DateTimeField: {"filter_class": PlausibleDateTimeFilter},
         models.DateField: {"filter_class": PlausibleDateFilter},
     }
+    # Filters a drill-down link sets (the dashboard's) that the filter bar does not offer: the
+    # bar carries them as hidden inputs and says they are on (`active_drill_filters`), with a
+    # link that clears them, so a reader landing on a short list knows why it is short.
+    drill_only: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +93,57 @@ class PortalFilterSet(django_filters.FilterSet):
                 )
             )
             widget.attrs.setdefault("class", css)
+
+    def active_drill_filters(self) -> list[str]:
+        """The drill-only filters the query sets, each as "Label: value" (or why it was
+        refused), in the order `drill_only` names them."""
+        named = [name for name in self.drill_only if self.data.get(name) not in (None, "")]
+        if not named:
+            return []
+        form = self.form
+        form.is_valid()  # cleaned once; the form keeps its result
+        return [
+            f"{form.fields[name].label}: "
+            + (
+                " ".join(form.errors[name])
+                if name in form.errors
+                else _value_text(form.fields[name], form.cleaned_data.get(name))
+            )
+            for name in named
+        ]
+
+    def without_drill_filters(self) -> str:
+        """The query string less its drill-only filters and page: the "clear" link."""
+        if not hasattr(self.data, "urlencode"):
+            return ""
+        query = self.data.copy()
+        for name in (*self.drill_only, "page"):
+            query.pop(name, None)
+        return query.urlencode()
+
+    def drill_hidden_inputs(self) -> list[tuple[str, str]]:
+        """(name, value) of the drill-only filters the query sets: the filter bar's hidden
+        inputs, so that changing a visible filter keeps them."""
+        if not hasattr(self.data, "getlist"):
+            return []
+        return [
+            (name, value)
+            for name in self.drill_only
+            for value in self.data.getlist(name)
+            if value != ""
+        ]
+
+
+def _value_text(field: forms.Field, value: object) -> str:
+    """A filter's cleaned value as a reader reads it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return short_date(value)
+    choices = dict(getattr(field, "choices", ()) or ())
+    if not isinstance(value, models.Model) and value in choices:
+        return str(choices[value])
+    return str(value)
 
 
 class ApiFilterBackend(DjangoFilterBackend):
