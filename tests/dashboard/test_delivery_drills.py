@@ -184,3 +184,17 @@ def test_the_project_lists_queries_do_not_depend_on_the_drill_filters(
         made.services.add(service)
     with django_assert_num_queries(plain + 2):
         assert client.get(url).context["paginator"].count == 22
+
+
+def test_the_rankings_top_quarter_costs_one_query_more_whatever_the_rows(data_set, client):
+    url = completion_metric(Q1).drill.url
+    plain = queries_for(lambda: client.get("/portfolio/ranking/"))
+    # the ids of the projects first closed in the days: one query
+    assert queries_for(lambda: client.get(url)) == plain + 1
+    for n in range(10):
+        made = ProjectFactory(stage="closed")
+        ProjectTransition.objects.create(
+            project=made, from_state="handover", to_state="closed", at=at(date(2026, 2, 1 + n))
+        )
+        ProjectFactory(stage="in_flight")
+    assert queries_for(lambda: client.get(url)) == plain + 1
