@@ -81,11 +81,18 @@ class ProjectFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     # The dashboard's scope narrows the list the same way (selectors.in_scope).
+    # (`field_name` names the relation for the API schema; the method filters.)
     objective = django_filters.ModelChoiceFilter(
-        queryset=StrategicObjective.objects.all(), method="by_scope", label="Objective"
+        queryset=StrategicObjective.objects.all(),
+        field_name="objectives",
+        method="by_objective",
+        label="Objective",
     )
     service = django_filters.ModelChoiceFilter(
-        queryset=Service.objects.all(), method="by_scope", label="Service"
+        queryset=Service.objects.all(),
+        field_name="services",
+        method="by_service",
+        label="Service",
     )
     # Hundreds of owners and teams: typed and suggested as you type, not listed as options.
     # An id (a link, the API) or a part of the name both filter.
@@ -139,8 +146,11 @@ class ProjectFilterSet(PortalFilterSet):
         model = Project
         fields = ["q", "stage", "objective", "service", "owner", "health", "support_team"]
 
-    def by_scope(self, queryset, name, value):
-        return selectors.in_scope(queryset, **{name: value.pk})
+    def by_objective(self, queryset, name, value):
+        return selectors.in_scope(queryset, objective=value.pk)
+
+    def by_service(self, queryset, name, value):
+        return selectors.in_scope(queryset, service=value.pk)
 
     def by_live(self, queryset, name, value):
         live = selectors.live_in(queryset)
