@@ -10,7 +10,7 @@ on a short list knows why. A range of whole days is a pair of `DayFilter`s made 
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import django_filters
@@ -26,7 +26,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .autocomplete import AutocompleteFilter
-from .dates import PlausibleDateFilter, PlausibleDateTimeFilter, day_bounds, day_span
+from .dates import PlausibleDateFilter, PlausibleDateTimeFilter, day_bounds, day_span, short_date
 
 BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
@@ -245,6 +245,8 @@ def _phrase(form_field: forms.Field, value: Any) -> str:
         return label if value else f"Not: {label[0].lower()}{label[1:]}"
     if isinstance(value, models.Model):
         return f"{label}: {value}"
+    if isinstance(value, date):
+        return f"{label} {short_date(value)}"
     choices = dict(getattr(form_field, "choices", ()))
     values = value if isinstance(value, list | tuple) else [value]
     return f"{label}: " + ", ".join(str(choices.get(v, v)) for v in values)

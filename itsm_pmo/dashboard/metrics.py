@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from .period import Period
+from .period import Period, Scope
 
 Figures = dict[str, Any]
 
@@ -230,8 +230,9 @@ class Segment:
 
 
 def delivery_metrics(period: Period) -> list[Metric]:
-    """Throughput (projects closed in the period, a count) and the completion rate of the
-    top-ranked quarter."""
+    """Throughput (projects closed in the period, a count), the completion rate of the
+    top-ranked quarter, schedule adherence, budget accuracy and scope stability, each in the
+    period's scope."""
     from portfolio import selectors
 
     return [
@@ -239,12 +240,15 @@ def delivery_metrics(period: Period) -> list[Metric]:
             "throughput",
             "Projects closed",
             "projects",
-            selectors.projects_closed(*period.bounds()),
-            selectors.projects_closed(*period.previous().bounds()),
+            selectors.projects_closed(*period.bounds(), period.scope),
+            selectors.projects_closed(*period.previous().bounds(), period.scope),
             "",
             Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
         ),
         completion_metric(period),
+        *schedule_metrics(period),
+        *budget_metrics(period),
+        *replan_metrics(period),
     ]
 
 
@@ -254,7 +258,7 @@ NO_RANKED = "No project is ranked (no live project and none closed in this perio
 def completion_figure(period: Period) -> float | None:
     from portfolio import selectors
 
-    closed, size = selectors.top_quarter_completion(*period.bounds())
+    closed, size = selectors.top_quarter_completion(*period.bounds(), period.scope)
     return ratio(closed, size)
 
 
@@ -277,30 +281,215 @@ def throughput_by_quarter(period: Period) -> list[tuple[date, int]]:
 
     quarters = quarters_touched(period)
     counted = selectors.projects_closed_by_quarter(
-        quarters[0].bounds()[0], quarters[-1].bounds()[1]
+        quarters[0].bounds()[0], quarters[-1].bounds()[1], period.scope
     )
     return [(q.start, counted.get(q.start, 0)) for q in quarters]
 
 
-def projects_by_stage_and_health() -> list[Segment]:
-    """The live portfolio now (not a period's): one segment per stage and health with any
-    project, in the board's order of stages, green before amber before red."""
+def projects_by_stage_and_health(period: Period | None = None) -> list[Segment]:
+    """The live portfolio now (not a period's; only the period's scope is read): one segment
+    per stage and health with any project, in the board's order of stages, green before
+    amber before red."""
     from portfolio import selectors
     from portfolio.choices import BOARD_STAGES, Health, Stage
 
+    scope = period.scope if period else Scope()
     stage_order = {stage.value: n for n, stage in enumerate(BOARD_STAGES)}
     health_order = {health.value: n for n, health in enumerate(Health)}
     rows = sorted(
-        selectors.live_projects_by_stage_and_health(),
+        selectors.live_projects_by_stage_and_health(scope),
         key=lambda r: (stage_order[r["stage"]], health_order[r["health"]]),
     )
     return [
         Segment(
             f"{Stage(row['stage']).label} – {Health(row['health']).label}",
             row["n"],
-            Drill("portfolio:project_list", {"stage": row["stage"], "health": row["health"]}),
+            Drill(
+                "portfolio:project_list",
+                {"stage": row["stage"], "health": row["health"], **scope.params()},
+            ),
         )
         for row in rows
+    ]
+
+
+# Schedule adherence (docs/metrics.md, "Delivery"): milestones against their baseline dates.
+NO_BASELINE_DUE = "No milestone was due by its baseline date in this period."
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def schedule_figures(period: Period, today: date) -> Figures:
+    from portfolio import selectors
+
+    counts = selectors.schedule_adherence(period.start, period.end, today, period.scope)
+    return {
+        "schedule_adherence": ratio(counts["met"], counts["met"] + counts["missed"]),
+        "projects_late": counts["late_projects"],
+    }
+
+
+def schedule_metrics(period: Period) -> list[Metric]:
+    """Schedule adherence (%) and the projects that missed a baseline date in the period.
+    The rate has no drill-down (no page lists milestones); the count does, and it is the
+    rate's misses by project."""
+    today = _today()
+    now, before = schedule_figures(period, today), schedule_figures(period.previous(), today)
+    return [
+        _metric(
+            "schedule_adherence",
+            "Milestones met by their baseline date",
+            "%",
+            now["schedule_adherence"],
+            before["schedule_adherence"],
+            NO_BASELINE_DUE,
+            None,
+        ),
+        _metric(
+            "projects_late",
+            "Projects that missed a baseline date",
+            "projects",
+            now["projects_late"],
+            before["projects_late"],
+            "",
+            Drill("portfolio:project_list", {"late": "1", **_range(period, "baseline")}),
+        ),
+    ]
+
+
+# Budget accuracy: actual cost (Σ ProjectCost) against budget.
+NO_SPENDING = "No project with a budget had costs in this period."
+
+
+def budget_figures(period: Period) -> Figures:
+    from portfolio import selectors
+
+    totals = selectors.budget_accuracy(period.start, period.end, period.scope)
+    share = None
+    if totals["projects"]:
+        share = round(float(totals["spent"] * 100 / totals["budget"]), 1)
+    return {"budget_accuracy": share, "projects_over_budget": totals["over"]}
+
+
+def budget_metrics(period: Period) -> list[Metric]:
+    """Actual against budget in total (%) over the projects with costs in the period, and
+    how many of them are over their budget."""
+    now, before = budget_figures(period), budget_figures(period.previous())
+    spent = _range(period, "spent")
+    return [
+        _metric(
+            "budget_accuracy",
+            "Actual cost against budget",
+            "%",
+            now["budget_accuracy"],
+            before["budget_accuracy"],
+            NO_SPENDING,
+            Drill("portfolio:project_list", spent),
+        ),
+        _metric(
+            "projects_over_budget",
+            "Projects over budget",
+            "projects",
+            now["projects_over_budget"],
+            before["projects_over_budget"],
+            "",
+            Drill("portfolio:project_list", {"over_budget": "1", **spent}),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    """One project of the budget chart: its budget, what it spent up to the period's end,
+    and the list holding just it."""
+
+    label: str
+    budget: float
+    spent: float
+    drill: Drill
+
+    @property
+    def share(self) -> float:
+        """Spent as a percentage of the budget, 1 decimal."""
+        return round(100 * self.spent / self.budget, 1)
+
+    @property
+    def over(self) -> bool:
+        return self.spent > self.budget
+
+
+def budget_by_project(period: Period, top: int = 10) -> list[BudgetBar]:
+    """The `top` projects with costs in the period furthest over their budget (those under
+    it follow when fewer are over): one query."""
+    from portfolio import selectors
+
+    rows = selectors.budget_by_project(period.start, period.end, period.scope, top=top)
+    spent = _range(period, "spent")
+    return [
+        BudgetBar(
+            f"{row['code']} {row['name']}",
+            float(row["budget"]),
+            float(row["spent"]),
+            Drill("portfolio:project_list", {"code": row["code"], **spent}),
+        )
+        for row in rows
+    ]
+
+
+# Scope stability: re-plans (a milestone's due date moved after its baseline was set).
+NO_LIVE = "No project is live."
+
+
+def replan_figures(period: Period) -> Figures:
+    from portfolio import selectors
+
+    counts = selectors.replans_of_live(*period.bounds(), period.scope)
+    mean = round(counts["replans"] / counts["live"], 2) if counts["live"] else None
+    return {"replans_per_project": mean, "projects_replanned": counts["replanned"]}
+
+
+def replan_metrics(period: Period) -> list[Metric]:
+    """Mean re-plans per live project (its drill-down: the live projects, its denominator)
+    and the projects re-planned in the period."""
+    now, before = replan_figures(period), replan_figures(period.previous())
+    return [
+        _metric(
+            "replans_per_project",
+            "Re-plans per live project",
+            "re-plans",
+            now["replans_per_project"],
+            before["replans_per_project"],
+            NO_LIVE,
+            Drill("portfolio:project_list", {"live": "1", **period.scope.params()}),
+        ),
+        _metric(
+            "projects_replanned",
+            "Projects re-planned",
+            "projects",
+            now["projects_replanned"],
+            before["projects_replanned"],
+            "",
+            Drill("portfolio:project_list", _range(period, "replanned")),
+        ),
+    ]
+
+
+def most_replanned(period: Period, top: int = 10) -> list[Segment]:
+    """The `top` projects by re-plans saved in the period, most first: two queries."""
+    from portfolio import selectors
+
+    replanned = _range(period, "replanned")
+    return [
+        Segment(
+            row["name"],
+            row["replans"],
+            Drill("portfolio:project_list", {"code": row["code"], **replanned}),
+        )
+        for row in selectors.most_replanned(*period.bounds(), period.scope, top=top)
     ]
 
 
