@@ -14,10 +14,6 @@ from decimal import Decimal
 from .metrics import Drill, Metric, _metric, _range, _today, ratio
 from .period import Period
 
-# Booked hours per objective come from the published capacity snapshot (capacity.py); until
-# they are wired into `alignment_rows`, each row says why it has no hours share.
-HOURS_NOT_WIRED = "Booked hours by objective are not read from the capacity plan yet."
-
 
 @dataclass(frozen=True)
 class AlignmentRow:
@@ -33,17 +29,21 @@ class AlignmentRow:
     budget_share: float | None
     projects: int
     drill: Drill
-    # The share of booked project hours (the capacity snapshot's), when known.
-    hours_share: float | None = None
-    hours_why_missing: str = HOURS_NOT_WIRED
+    # The share of booked project hours of the next 12 weeks (the capacity snapshot's).
+    hours_share: float | None
+    hours_why_missing: str
 
 
 def alignment_rows(period: Period) -> list[AlignmentRow]:
     """Per active objective (heaviest first), weight share against budget share. The budget
     is the live portfolio's now (not the period's); the service scope narrows it, the
-    objective scope does not (its shares are across objectives). One query."""
+    objective scope does not (its shares are across objectives); nor do the booked hours,
+    read from the published plan (capacity.hours_by_objective). One query, and the plan's."""
     from portfolio import selectors
 
+    from .capacity import NO_SNAPSHOT, hours_by_objective
+
+    hours = {row.objective_id: row for row in hours_by_objective()}
     rows = selectors.budget_by_objective(period.scope.service)
     weights = sum(row["weight"] for row in rows)
     budget = sum((row["budget"] for row in rows), Decimal(0))
@@ -60,6 +60,8 @@ def alignment_rows(period: Period) -> list[AlignmentRow]:
             drill=Drill(
                 "portfolio:project_list", {"objective": str(row["pk"]), "live": "1", **service}
             ),
+            hours_share=hours[row["pk"]].share if row["pk"] in hours else None,
+            hours_why_missing=hours[row["pk"]].why_missing if row["pk"] in hours else NO_SNAPSHOT,
         )
         for row in rows
     ]

@@ -95,6 +95,23 @@ class ChartSerializer(serializers.Serializer):
         return [drill.url if drill else None for _, _, drill in chart.rows()]
 
 
+class TableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.SerializerMethodField(help_text="Per row: its cells and its list.")
+    empty = serializers.CharField()
+    note = serializers.CharField()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(child=serializers.JSONField()))
+    )
+    def get_rows(self, table: board.Table) -> list[dict]:
+        return [
+            {"cells": cells, "drill": drill.url if drill else None} for cells, drill in table.rows
+        ]
+
+
 class SectionSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
@@ -102,6 +119,7 @@ class SectionSerializer(serializers.Serializer):
     note = serializers.CharField()
     tiles = MetricSerializer(many=True)
     charts = ChartSerializer(many=True)
+    tables = TableSerializer(many=True)
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -142,8 +160,14 @@ def table_rows(sections: list[board.Section], table: str) -> list[list]:
     if table == METRICS_TABLE:
         return metrics_rows(sections)
     charts = {chart.key: chart for section in sections for chart in section.charts}
+    tables = {t.key: t for section in sections for t in section.tables}
+    if table in tables:
+        found = tables[table]
+        return [[*found.columns, "drill"]] + [
+            [*cells, drill.url if drill else ""] for cells, drill in found.rows
+        ]
     if table not in charts:
-        known = ", ".join([METRICS_TABLE, *charts])
+        known = ", ".join([METRICS_TABLE, *charts, *tables])
         raise exceptions.ValidationError({"table": [f"No such table; choose one of: {known}."]})
     return chart_rows(charts[table])
 

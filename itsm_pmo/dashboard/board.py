@@ -92,6 +92,19 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Table:
+    """Rows a chart cannot draw (benefits in units of their own): cells as text, each row
+    opening its list."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[list[str], Drill | None]]
+    empty: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
@@ -99,6 +112,7 @@ class Section:
     tiles: list[Metric]
     charts: list[Chart]
     note: str = ""  # what the section is not narrowed by, when a scope is chosen
+    tables: list[Table] = field(default_factory=list)
 
 
 def _segments_chart(
@@ -212,7 +226,33 @@ def delivery(period: Period) -> Section:
                 series=[Series("Projects closed", [n for _, n in throughput])],
                 drills=list(closed),
             ),
+            budget_chart(metrics.budget_by_project(period)),
+            _segments_chart(
+                "replans",
+                "Projects re-planned most in the period",
+                "hbar",
+                "re-plans",
+                metrics.most_replanned(period),
+                "No milestone was re-planned in this period.",
+            ),
         ],
+    )
+
+
+def budget_chart(bars: list[metrics.BudgetBar]) -> Chart:
+    """Budget against what was spent up to the period's end, most over budget first."""
+    return Chart(
+        key="budget",
+        title="Budget against spent, projects most over budget first",
+        kind="hbar",
+        unit="",
+        labels=[bar.label for bar in bars],
+        series=[
+            Series("Budget", [bar.budget for bar in bars], colour="#cbd5e1"),
+            Series("Spent", [bar.spent for bar in bars], colour="#4f46e5"),
+        ],
+        drills=[bar.drill for bar in bars],
+        empty="" if bars else "No project with a budget booked costs in this period.",
     )
 
 
@@ -411,7 +451,70 @@ def knowledge(period: Period) -> Section:
     )
 
 
-SECTIONS = (delivery, operations, change, capacity_section, knowledge)
+BENEFITS_SHOWN = 10  # rows of the benefits table: the not realised come first
+
+
+def alignment_section(period: Period) -> Section:
+    from . import alignment
+
+    rows = alignment.alignment_rows(period)
+    benefits = alignment.benefit_table(period)
+    hours_missing = {r.hours_why_missing for r in rows if r.hours_share is None}
+    return Section(
+        key="alignment",
+        title="Strategic alignment",
+        lead="Does the money and the time go where the strategy says, and do benefits arrive?",
+        tiles=alignment.alignment_metrics(period),
+        charts=[
+            Chart(
+                key="alignment",
+                title="Each objective: its weight against its share of budget and booked hours",
+                kind="hbar",
+                unit="%",
+                labels=[r.label for r in rows],
+                series=[
+                    Series("Weight", [r.weight_share for r in rows], colour="#94a3b8"),
+                    Series("Budget (live projects)", [r.budget_share for r in rows]),
+                    Series("Booked hours, next 12 weeks", [r.hours_share for r in rows]),
+                ],
+                drills=[r.drill for r in rows],
+                empty="" if rows else "No active strategic objective.",
+                note=" ".join(sorted(hours_missing)),
+            )
+        ],
+        tables=[
+            Table(
+                key="benefits",
+                title="Benefits measured in the period, not realised first",
+                columns=["Project", "Benefit", "Baseline", "Target", "Realised", "Reached"],
+                rows=[
+                    (
+                        [
+                            b.code,
+                            b.description,
+                            f"{b.baseline:g} {b.unit}",
+                            f"{b.target:g} {b.unit}",
+                            "not measured" if b.realised is None else f"{b.realised:g} {b.unit}",
+                            "yes" if b.reached else "no",
+                        ],
+                        Drill("portfolio:project_list", {"code": b.code}),
+                    )
+                    for b in benefits[:BENEFITS_SHOWN]
+                ],
+                empty=alignment.NO_BENEFIT_ASSESSED,
+                note=f"{len(benefits) - BENEFITS_SHOWN} more not shown."
+                if len(benefits) > BENEFITS_SHOWN
+                else "",
+            )
+        ],
+        note="Budgets and hours are today's and the plan's; the objective filter does not "
+        "narrow this section (its shares are across objectives)."
+        if period.scope.objective is not None
+        else "Budgets are the live portfolio's today; hours are the published plan's.",
+    )
+
+
+SECTIONS = (delivery, operations, change, capacity_section, alignment_section, knowledge)
 
 
 def build(period: Period) -> list[Section]:

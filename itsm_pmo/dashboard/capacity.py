@@ -152,14 +152,14 @@ class ObjectiveHours:
     objective: str
     weight: int
     hours: float  # Σ a project's booked hours × its contribution to the objective ÷ 100
-    share: float | None  # % of all booked project hours; None when none is booked
+    share: float | None  # % of the hours serving any objective; None when none is booked
     why_missing: str
 
 
 def hours_by_objective() -> list[ObjectiveHours]:
     """Per active strategic objective (by weight, then name): the booked project hours of the
-    next 12 weeks weighed by each project's contribution to it, and their share of all
-    booked project hours. Empty without a published plan."""
+    next 12 weeks weighed by each project's contribution to it, and their share of the hours
+    serving any objective. Empty without a published plan."""
     from portfolio import selectors
 
     booked = _booked_hours(EVERYTHING)
@@ -169,7 +169,9 @@ def hours_by_objective() -> list[ObjectiveHours]:
     hours = dict.fromkeys((o.pk for o in objectives), 0.0)
     for objective, project, contribution in links:
         hours[objective] += booked.get(project, 0.0) * contribution / 100
-    total = sum(booked.values())
+    # Shares across the objectives, as their weights' and their budgets' are: the three
+    # compare bar by bar (hours serving no objective are in no share).
+    total = sum(hours.values())
     return [
         ObjectiveHours(
             o.pk,

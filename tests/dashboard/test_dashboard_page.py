@@ -214,6 +214,7 @@ def test_the_page_and_the_api_sections_are_built_once_from_one_structure():
         "operations",
         "change",
         "capacity",
+        "alignment",
         "knowledge",
     ]
     for section in sections:

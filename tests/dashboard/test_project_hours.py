@@ -185,13 +185,14 @@ def test_without_a_published_plan_the_share_and_the_hours_say_so():
 
 
 def test_booked_hours_per_strategic_objective_and_their_share(portfolio):
-    # Grow: A 60 × 100 % + B 20 × 50 % = 70 → 70 / 140 = 50 %.
-    # Run: B 20 × 50 % + C 40 × 25 % + D 0 (tentative) = 20 → 20 / 140 = 14.3 %.
+    # Grow: A 60 × 100 % + B 20 × 50 % = 70; Run: B 20 × 50 % + C 40 × 25 % + D 0
+    # (tentative) = 20. Shares across the objectives (as the weights'): 70 / 90 = 77.8 %,
+    # 20 / 90 = 22.2 % (the hours serving no objective are in no share).
     # Old is inactive: not a row (A's hours are not counted twice into the shares).
     rows = hours_by_objective()
     assert [(r.objective, r.weight, r.hours, r.share, r.why_missing) for r in rows] == [
-        ("Grow", 8, 70.0, 50.0, ""),
-        ("Run", 3, 20.0, 14.3, ""),
+        ("Grow", 8, 70.0, 77.8, ""),
+        ("Run", 3, 20.0, 22.2, ""),
     ]
 
 
