@@ -4,6 +4,7 @@
     python -m bench data [--scale F] [--seed N] [--rebuild]   (the data set of every app)
     python -m bench web [--duration S] [--only NAMES] [--scale F] [--keep-server] …  (bench/web.py)
     python -m bench engine-scaling …  (the engine at 1×, 4× and 16×)
+    python -m bench dashboard [--runs N] [--seed-demo]  (the dashboard's render time, cold)
 
 PostgreSQL only (DATABASE_URL), in a database of its own: the set is built there once and
 reused by later runs (--rebuild builds it afresh). See docs/performance.md.
@@ -26,6 +27,7 @@ SUBCOMMANDS = {
     "data": "bench.data",
     "web": "bench.web",
     "engine-scaling": "bench.engine_scaling",
+    "dashboard": "bench.dashboard",
 }
 
 

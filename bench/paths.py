@@ -112,6 +112,11 @@ PATHS: list[BenchPath] = [
     # A whole kind of work of an inbox (the home page shows its first few).
     BenchPath("my work: incidents", ENGINEER, LIST_DETAIL, "/my-work/incidents/"),
     BenchPath("my work: changes to decide", ITSM, LIST_DETAIL, "/my-work/changes-to-decide/"),
+    # The executive's home: the dashboard (this quarter), and its API with the same numbers.
+    BenchPath("dashboard", EXECUTIVE, PAGE, "/dashboard/"),
+    BenchPath("dashboard, last 12 months", EXECUTIVE, PAGE, "/dashboard/?range=last_12_months"),
+    # Not a list: it computes what the page computes, so it is held to a page's target.
+    BenchPath("API dashboard", EXECUTIVE, PAGE, "/api/dashboard/"),
     # The PMO lead's central screens.
     BenchPath("board", PMO, PAGE, "/portfolio/"),
     BenchPath("ranking", PMO, PAGE, "/portfolio/ranking/"),

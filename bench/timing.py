@@ -20,7 +20,7 @@ from resources import snapshot
 from resources.engine import registry
 from resources.engine.calendar import Horizon
 from resources.engine.run import Plan, run
-from resources.models import Conflict, PersonLoad, PlanState, Snapshot, TeamLoad
+from resources.models import Conflict, PersonLoad, PlanState, ProjectLoad, Snapshot, TeamLoad
 
 # The steps of compute_and_publish(), clocked by wrapping the names it calls.
 PHASES = {
@@ -128,7 +128,15 @@ def _phase_clock():
 def vacuum() -> None:
     """Clear what the runs before left behind (old snapshots' rows, the old versions of the
     conflicts each run updates), as autovacuum does between two recomputes."""
-    models = (Snapshot, PersonLoad, TeamLoad, Conflict, Conflict.projects.through, PlanState)
+    models = (
+        Snapshot,
+        PersonLoad,
+        TeamLoad,
+        ProjectLoad,
+        Conflict,
+        Conflict.projects.through,
+        PlanState,
+    )
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {tables}")

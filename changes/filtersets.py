@@ -5,11 +5,12 @@ from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.dates import PlausibleDateTimeFilter
-from itsm_pmo.filters import PortalFilterSet
-from portfolio.selectors import projects, service_catalogue
+from itsm_pmo.filters import AutocompleteScopeFilter, PortalFilterSet, ScopeFilter, day_range
+from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people, teams
 
-from .choices import ChangeState, ChangeType, CIKind, Risk
+from . import selectors
+from .choices import ChangeState, ChangeType, CIKind, Outcome, Risk
 from .models import ChangeRequest, ConfigurationItem, FreezeWindow
 
 
@@ -31,15 +32,25 @@ class ChangeFilterSet(PortalFilterSet):
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
     )
-    service = AutocompleteFilter(
-        queryset=service_catalogue(),
-        search_fields=("name",),
-        url_name="changes:filter_options",
-        field_name="items__service",
-        distinct=True,
+    service = AutocompleteScopeFilter(
+        queryset=service_catalogue(), search_fields=("name",), url_name="changes:filter_options"
     )
     starts_after = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="lt")
+    # The dashboard's drill-downs (docs/metrics.md, "Change"): each applies the selector
+    # condition its number counts by, so the list's count is the number.
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
+    outcome = django_filters.ChoiceFilter(
+        choices=Outcome.choices, method="with_outcome", label="Review outcome"
+    )
+    failed = django_filters.BooleanFilter(
+        method="failed_or_caused", label="Failed or caused an incident"
+    )
+    reviewed_after, reviewed_before = day_range("Reviewed", selectors.reviewed_between)
+    raised_after, raised_before = day_range("Raised", selectors.raised_between)
+    implemented_after, implemented_before = day_range("Implemented", selectors.implemented_between)
+    refused_after, refused_before = day_range("Refused by the CAB", selectors.refused_between)
+    drill_only = ("objective", "outcome", "failed")
 
     class Meta:
         model = ChangeRequest
@@ -60,6 +71,18 @@ class ChangeFilterSet(PortalFilterSet):
         return queryset.filter(
             Q(number__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
         )
+
+    def in_scope(self, queryset, name, value):
+        # `objective` or `service`: the dashboard's scope, narrowed as its numbers are.
+        return selectors.in_scope(queryset, **{name: value.pk})
+
+    def with_outcome(self, queryset, name, value):
+        return queryset.filter(selectors.outcome_is(value))
+
+    def failed_or_caused(self, queryset, name, value):
+        # No: reviewed, and neither failed nor caused an incident.
+        condition = selectors.failed_or_caused()
+        return queryset.filter(condition if value else Q(review__isnull=False) & ~condition)
 
 
 class ItemFilterSet(PortalFilterSet):

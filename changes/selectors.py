@@ -19,8 +19,10 @@ from django.db.models import (
     When,
 )
 
+from itsm_pmo.dates import moment_between
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
+from portfolio.selectors import serves_objective
 
 from .choices import ChangeState, ChangeType, Decision, Outcome
 from .insight import in_freeze
@@ -29,7 +31,7 @@ from .models import (
     ApprovalPolicy,
     ChangeRequest,
     ChangeTransition,
-    PostImplementationReview,
+    ConfigurationItem,
 )
 from .permissions import may_decide
 from .workflow import ChangeFacts, approval_rule
@@ -193,33 +195,111 @@ def cab_queue(user: Actor, changes: QuerySet[ChangeRequest] | None = None) -> li
 
 # --- The executive view's aggregates (issue 16; docs/metrics.md defines each one) ---------
 # Each answers one aggregate query over a half-open range of moments [start, end): the
-# number of queries does not grow with the data.
+# number of queries does not grow with the data. Each condition is a function below that the
+# aggregate and the change list's drill-down filter (filtersets.py) both use, so the list
+# behind a number counts what the number counts.
 
 FAILED_OUTCOMES = (Outcome.FAILED, Outcome.BACKED_OUT)
 
 
-def review_outcomes(start: datetime, end: datetime) -> dict[str, int]:
-    """Reviews recorded in the range by outcome, and those whose change failed or caused an
-    incident (by the review's own count or by an incident linked to the change)."""
-    linked = ChangeRequest.objects.filter(pk=OuterRef("change_id"), incidents_caused__isnull=False)
-    caused = Q(incidents_caused__gt=0) | Q(linked=True)
-    return (
-        PostImplementationReview.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end)
-        .annotate(linked=Exists(linked))
-        .aggregate(
-            reviewed=Count("pk"),
-            successful=Count("pk", filter=Q(outcome=Outcome.SUCCESSFUL)),
-            with_issues=Count("pk", filter=Q(outcome=Outcome.WITH_ISSUES)),
-            failed=Count("pk", filter=Q(outcome__in=FAILED_OUTCOMES)),
-            failed_or_caused=Count("pk", filter=Q(outcome__in=FAILED_OUTCOMES) | caused),
-        )
+def in_scope(
+    changes: QuerySet[ChangeRequest], *, objective: int | None = None, service: int | None = None
+) -> QuerySet[ChangeRequest]:
+    """The changes of a project aligned with `objective` and with a configuration item on
+    `service` (docs/metrics.md, "Scope"); either None does not narrow. EXISTS, not joins:
+    a change on two items of the service is one row."""
+    if objective is not None:
+        changes = changes.filter(serves_objective(objective))
+    if service is not None:
+        on_service = ConfigurationItem.objects.filter(changes=OuterRef("pk"), service_id=service)
+        changes = changes.filter(Exists(on_service))
+    return changes
+
+
+def reviewed_between(
+    changes: QuerySet[ChangeRequest], start: datetime | None, end: datetime | None
+) -> QuerySet[ChangeRequest]:
+    """Changes whose review was recorded in [start, end) (one review a change)."""
+    return changes.filter(review__isnull=False).filter(
+        moment_between("review__reviewed_at", start, end)
     )
 
 
-def incidents_caused_by_priority(start: datetime, end: datetime) -> dict[int, int]:
-    """Incidents linked to a change whose review was recorded in the range, by priority."""
+def outcome_is(outcome: str) -> Q:
+    """The change's review has this outcome."""
+    return Q(review__outcome=outcome)
+
+
+def failed_or_caused() -> Q:
+    """The change failed or was backed out by its review, or caused an incident: by the
+    review's own count or by an incident linked to it (`caused_by_change`)."""
+    linked = ChangeRequest.objects.filter(pk=OuterRef("pk"), incidents_caused__isnull=False)
+    return (
+        Q(review__outcome__in=FAILED_OUTCOMES)
+        | Q(review__incidents_caused__gt=0)
+        | Q(Exists(linked))
+    )
+
+
+def raised_between(
+    changes: QuerySet[ChangeRequest], start: datetime | None, end: datetime | None
+) -> QuerySet[ChangeRequest]:
+    """Changes raised (created) in [start, end); cancelled ones too: they were raised."""
+    return changes.filter(moment_between("created_at", start, end))
+
+
+def implemented_between(
+    changes: QuerySet[ChangeRequest], start: datetime | None, end: datetime | None
+) -> QuerySet[ChangeRequest]:
+    """Changes whose first move into review (implemented) was in [start, end), annotated
+    with that moment as `done_at`: a change implemented twice counts its first move only."""
+    first_done = (
+        ChangeTransition.objects.filter(change=OuterRef("pk"), to_state=ChangeState.REVIEW)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return (
+        changes.annotate(done_at=Subquery(first_done))
+        .filter(done_at__isnull=False)
+        .filter(moment_between("done_at", start, end))
+    )
+
+
+def refused_between(
+    changes: QuerySet[ChangeRequest], start: datetime | None, end: datetime | None
+) -> QuerySet[ChangeRequest]:
+    """Changes the CAB rejected at least once in [start, end) (one row however often)."""
+    rejected = Approval.objects.filter(change=OuterRef("pk"), decision=Decision.REJECT).filter(
+        moment_between("decided_at", start, end)
+    )
+    return changes.filter(Exists(rejected))
+
+
+def _scoped(objective: int | None, service: int | None) -> QuerySet[ChangeRequest]:
+    return in_scope(ChangeRequest.objects.all(), objective=objective, service=service)
+
+
+def review_outcomes(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, int]:
+    """Changes reviewed in the range (in scope) by their review's outcome, and those that
+    failed or caused an incident."""
+    return reviewed_between(_scoped(objective, service), start, end).aggregate(
+        reviewed=Count("pk"),
+        successful=Count("pk", filter=outcome_is(Outcome.SUCCESSFUL)),
+        with_issues=Count("pk", filter=outcome_is(Outcome.WITH_ISSUES)),
+        failed=Count("pk", filter=Q(review__outcome__in=FAILED_OUTCOMES)),
+        failed_or_caused=Count("pk", filter=failed_or_caused()),
+    )
+
+
+def incidents_caused_by_priority(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[int, int]:
+    """Incidents linked to a change (in scope) whose review was recorded in the range, by
+    priority."""
     rows = (
-        ChangeRequest.objects.filter(review__reviewed_at__gte=start, review__reviewed_at__lt=end)
+        reviewed_between(_scoped(objective, service), start, end)
         .filter(incidents_caused__isnull=False)
         .values("incidents_caused__priority")
         .annotate(n=Count("incidents_caused"))
@@ -228,39 +308,29 @@ def incidents_caused_by_priority(start: datetime, end: datetime) -> dict[int, in
     return {row["incidents_caused__priority"]: row["n"] for row in rows}
 
 
-def raised_by_type(start: datetime, end: datetime) -> dict[str, int]:
-    """Changes raised in the range: all and emergency (cancelled ones count: they were raised)."""
-    return ChangeRequest.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+def raised_by_type(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, int]:
+    """Changes raised in the range (in scope): all and emergency."""
+    return raised_between(_scoped(objective, service), start, end).aggregate(
         raised=Count("pk"),
         emergency=Count("pk", filter=Q(change_type=ChangeType.EMERGENCY)),
     )
 
 
-def lead_time(start: datetime, end: datetime) -> dict[str, Any]:
-    """Changes implemented in the range (their move into review) and the mean time from
-    raised to that move. A change implemented twice counts its first move only."""
-    first_done = (
-        ChangeTransition.objects.filter(change=OuterRef("pk"), to_state=ChangeState.REVIEW)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    return (
-        ChangeRequest.objects.annotate(done_at=Subquery(first_done))
-        .filter(done_at__gte=start, done_at__lt=end)
-        .aggregate(
-            implemented=Count("pk"),
-            mean=Avg(
-                ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
-            ),
-        )
+def lead_time(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, Any]:
+    """Changes implemented in the range (in scope) and the mean time from raised to their
+    first move into review."""
+    return implemented_between(_scoped(objective, service), start, end).aggregate(
+        implemented=Count("pk"),
+        mean=Avg(ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())),
     )
 
 
-def refused_by_cab(start: datetime, end: datetime) -> int:
-    """Changes the CAB rejected at least once in the range."""
-    return (
-        Approval.objects.filter(decision=Decision.REJECT, decided_at__gte=start, decided_at__lt=end)
-        .values("change")
-        .distinct()
-        .count()
-    )
+def refused_by_cab(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> int:
+    """Changes (in scope) the CAB rejected at least once in the range."""
+    return refused_between(_scoped(objective, service), start, end).count()

@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 
 from itsm_pmo.autocomplete import AutocompleteFilter
-from itsm_pmo.filters import PortalFilterSet
-from portfolio.selectors import projects
+from itsm_pmo.filters import PortalFilterSet, ScopeFilter, day_range
+from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people, teams
 
+from . import selectors
 from .choices import CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck, ReadinessCriterion
 
@@ -25,6 +26,13 @@ class HandoverFilterSet(PortalFilterSet):
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="handover:filter_options"
     )
+    # The dashboard's drill-downs (docs/metrics.md, "Operational impact": transition time),
+    # by the selectors' conditions, so the list's count is the number.
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
+    service = ScopeFilter(queryset=service_catalogue(), label="Into service")
+    timed = django_filters.BooleanFilter(method="with_time", label="Transition time recorded")
+    closed_after, closed_before = day_range("Closed", selectors.closed_between)
+    drill_only = ("objective", "service", "timed")
 
     class Meta:
         model = Handover
@@ -37,6 +45,13 @@ class HandoverFilterSet(PortalFilterSet):
             | Q(new_service_name__icontains=value)
             | Q(service__name__icontains=value)
         )
+
+    def in_scope(self, queryset, name, value):
+        # `objective` or `service`: the dashboard's scope, narrowed as its numbers are.
+        return selectors.in_scope(queryset, **{name: value.pk})
+
+    def with_time(self, queryset, name, value):
+        return queryset.filter(selectors.TIMED if value else ~selectors.TIMED)
 
 
 # A readiness check's owner, chosen on the handover page by search-as-you-type.

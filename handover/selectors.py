@@ -23,8 +23,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
+from itsm_pmo.dates import moment_between
 from itsm_pmo.permissions import Actor
-from portfolio.selectors import go_live_on
+from portfolio.selectors import go_live_on, serves_objective
 
 from .choices import CHECK_SETTLED, CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, ReadinessCheck
@@ -101,12 +102,39 @@ def open_checks_owned_by(user: Actor) -> QuerySet[ReadinessCheck]:
 # --- The executive view's aggregates (issue 16; docs/metrics.md, "Operational impact") ----
 
 
-def transition_time(start: datetime, end: datetime) -> dict[str, Any]:
-    """Handovers closed in [start, end) with a recorded go-live → closed time, and the mean
-    of that time in days (one aggregate query)."""
-    return Handover.objects.filter(
-        closed_at__gte=start, closed_at__lt=end, transition_days__isnull=False
-    ).aggregate(closed=Count("pk"), mean=Avg("transition_days"))
+def in_scope(
+    handovers: QuerySet[Handover], *, objective: int | None = None, service: int | None = None
+) -> QuerySet[Handover]:
+    """The handovers of a project aligned with `objective` and into `service` (docs/metrics.md,
+    "Scope"); either None does not narrow."""
+    if objective is not None:
+        handovers = handovers.filter(serves_objective(objective))
+    if service is not None:
+        handovers = handovers.filter(service_id=service)
+    return handovers
+
+
+def closed_between(
+    handovers: QuerySet[Handover], start: datetime | None, end: datetime | None
+) -> QuerySet[Handover]:
+    """Handovers closed in [start, end)."""
+    return handovers.filter(closed_at__isnull=False).filter(moment_between("closed_at", start, end))
+
+
+# The closing records the go-live → closed days (services.handover_transition); a handover
+# without them (closed before it did, or written around it) has no transition time.
+TIMED = Q(transition_days__isnull=False)
+
+
+def transition_time(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, Any]:
+    """Handovers (in scope) closed in [start, end) with a recorded go-live → closed time, and
+    the mean of that time in days (one aggregate query)."""
+    handovers = in_scope(Handover.objects.filter(TIMED), objective=objective, service=service)
+    return closed_between(handovers, start, end).aggregate(
+        closed=Count("pk"), mean=Avg("transition_days")
+    )
 
 
 class DaysFrom(Func):
@@ -143,7 +171,7 @@ def early_life_hours_by_project(
         + 1
     )
     rows = (
-        handovers_in_scope(**(scope or {}))
+        in_scope(Handover.objects.all(), **(scope or {}))
         .filter(els_started_on__isnull=False)
         .alias(days=days)
         .filter(days__gt=0)
@@ -157,16 +185,3 @@ def early_life_hours_by_project(
         .values_list("project_id", "hours")
     )
     return {project: hours for project, hours in rows if hours}
-
-
-def handovers_in_scope(
-    *, objective: int | None = None, service: int | None = None
-) -> QuerySet[Handover]:
-    """The handovers of the dashboard's scope (docs/metrics.md, "Scope"): of a project
-    aligned with `objective`, into `service`."""
-    queryset = Handover.objects.all()
-    if objective is not None:
-        queryset = queryset.filter(project__objective_links__objective=objective)
-    if service is not None:
-        queryset = queryset.filter(service=service)
-    return queryset

@@ -9,6 +9,7 @@ from .roles import Role, roles_of
 # (label, url name, icon, path prefix that marks it active)
 NAVIGATION = [
     ("My work", "home", "inbox", "/"),
+    ("Dashboard", "dashboard", "graph-up", "/dashboard/"),
     ("Portfolio", "portfolio:index", "kanban", "/portfolio/"),
     ("Resources", "resources:index", "people", "/resources/"),
     ("Changes", "changes:index", "arrow-repeat", "/changes/"),

@@ -7,11 +7,12 @@ Python accepts, and old dates render with historical local offsets (-00:01:15). 
 date a person types is checked here, and a date-time with an offset is turned into UTC.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -93,3 +94,31 @@ def short_date(value: date | datetime | None, *, weekday: bool = False, time: bo
     if time:
         text += f" {value:%H:%M}"
     return text
+
+
+def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Whole days from `first` to `last`, both included, as the half-open range of moments
+    [first 00:00, the day after last 00:00) in the portal's time zone; an end not given is
+    None (open). A moment then belongs to exactly one of two adjacent ranges."""
+    zone = timezone.get_current_timezone()
+    return (
+        None if first is None else datetime.combine(first, time.min, tzinfo=zone),
+        None if last is None else datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def moment_between(field: str, start: datetime | None, end: datetime | None) -> Q:
+    """`field` lies in [start, end); an end that is None does not bound it."""
+    bounds = {f"{field}__gte": start, f"{field}__lt": end}
+    return Q(**{lookup: value for lookup, value in bounds.items() if value is not None})
+
+
+def day_span(first: date | None, last: date | None) -> str:
+    """ "1 Oct – 31 Dec 2026", "1 Dec 2025 – 31 Jan 2026", "from 1 Oct 2026", "until 31 Dec
+    2026": a range of days as people read it, always with its year (a link may be old)."""
+    if first and last:
+        head = f"{first.day} {first:%b}" + (f" {first.year}" if first.year != last.year else "")
+        return f"{head} – {last.day} {last:%b %Y}"
+    if first:
+        return f"from {first.day} {first:%b %Y}"
+    return f"until {last.day} {last:%b %Y}" if last else ""

@@ -43,3 +43,9 @@ def oversees(user: Actor) -> bool:
     """Executives (and the superuser) are asked about what needs their attention: projects in
     the red, breached freezes, critical conflicts. A role rule: their role only reads."""
     return has_role(user, [Role.EXECUTIVE])
+
+
+def may_read_dashboard(user: Actor) -> bool:
+    """Every role reads the executive dashboard (read-only); a user with no role reads
+    nothing. Each drill-down's list applies its own rule."""
+    return has_role(user, Role.values)

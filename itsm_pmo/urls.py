@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import me, token_views, views
+from .dashboard import api as dashboard_api
+from .dashboard import views as dashboard_views
 
 api_patterns = [
     path("portfolio/", include("portfolio.api.urls")),
@@ -13,6 +15,7 @@ api_patterns = [
     path("knowledge/", include("knowledge.api.urls")),
     path("auth/token/", token_views.TokenObtainView.as_view(), name="api_token"),
     path("me/", me.me, name="api_me"),
+    path("dashboard/", dashboard_api.dashboard, name="api_dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the content security
     # policy refuses the inline one of the plain view.
@@ -26,12 +29,9 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-work/<slug:kind>/", views.my_work_list, name="my_work_list"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -134,3 +135,15 @@ AREAS = {
 def area_overview(request, area: str):
     """The landing page of a discipline whose pages have not been built yet."""
     return render(request, "area.html", {"area": AREAS[area]})
+
+
+class SignInView(LoginView):
+    """The sign-in form; without a `next`, each person lands on their home: the executive
+    (and only the executive) on the dashboard, everyone else on their inbox."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if roles_of(self.request.user) == {Role.EXECUTIVE}:
+            return resolve_url("dashboard")
+        return super().get_default_redirect_url()

@@ -5,17 +5,18 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from itsm_pmo.filters import PortalFilterSet
-from portfolio.selectors import service_catalogue
+from itsm_pmo.filters import PortalFilterSet, ScopeFilter, day_range
+from portfolio.selectors import objectives, service_catalogue
 
-from . import search
+from . import search, selectors
 from .choices import ArticleKind, Impact, KnowledgeState, LessonCategory, SourceKind
 from .models import Article, Lesson, Tag
 
 
 class _RankedSearchFilterSet(PortalFilterSet):
     """`q` ranks; without a `state` filter only published texts are listed (drafts and the
-    archive are asked for by name, e.g. `?state=draft`)."""
+    archive are asked for by name, e.g. `?state=draft`), unless a range of days is given:
+    the dashboard's numbers behind those links count every state (a draft is captured)."""
 
     searchable: search.Searchable
 
@@ -26,7 +27,7 @@ class _RankedSearchFilterSet(PortalFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("state"):
+        if not self.form.cleaned_data.get("state") and not self.day_range_given():
             queryset = queryset.filter(state=KnowledgeState.PUBLISHED)
         q = (self.form.cleaned_data.get("q") or "").strip()
         return search.ranked(queryset, q, self.searchable) if q else queryset
@@ -37,7 +38,7 @@ class LessonFilterSet(_RankedSearchFilterSet):
 
     category = django_filters.MultipleChoiceFilter(choices=LessonCategory.choices)
     tag = django_filters.CharFilter(method="with_tag", label="Tag")
-    service = django_filters.ModelChoiceFilter(queryset=service_catalogue().order_by("name"))
+    service = ScopeFilter(queryset=service_catalogue().order_by("name"))
     source = django_filters.ChoiceFilter(
         choices=SourceKind.choices, method="from_source", label="Source", empty_label="Any source"
     )
@@ -47,10 +48,20 @@ class LessonFilterSet(_RankedSearchFilterSet):
     change = django_filters.NumberFilter(field_name="change_id", label="Change id")
     incident = django_filters.NumberFilter(field_name="incident_id", label="Incident id")
     handover = django_filters.NumberFilter(field_name="handover_id", label="Handover id")
+    # The dashboard's drill-downs (docs/metrics.md, "Knowledge"), by the selectors'
+    # conditions, so the list's count is the number.
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
+    created_after, created_before = day_range("Captured", selectors.created_between)
+    applied_after, applied_before = day_range("Marked applied", selectors.applied_between)
+    drill_only = ("objective",)
 
     class Meta:
         model = Lesson
         fields = ["q", "category", "tag", "service", "source", "impact", "state"]
+
+    def in_scope(self, queryset, name, value):
+        # `objective` or `service`: the dashboard's scope, narrowed as its numbers are.
+        return selectors.in_scope(queryset, **{name: value.pk})
 
     def with_tag(self, queryset, name, value):
         tagged = Tag.objects.filter(lessons=OuterRef("pk"), name=value.strip().lower())

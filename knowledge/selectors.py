@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -30,8 +31,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.urls import reverse
 
+from itsm_pmo.dates import moment_between
 from itsm_pmo.permissions import Actor, may_view
-from portfolio.selectors import projects_visible_to
+from portfolio.selectors import projects_visible_to, serves_objective
 
 from .choices import KnowledgeState, SourceKind
 from .models import SOURCE_FIELDS, Article, Lesson, LessonApplication
@@ -373,35 +375,78 @@ def articles_of_incident(incident: Any, user: Actor) -> list[Article] | None:
 
 
 # --- The executive view's aggregates (issue 16; docs/metrics.md, "Knowledge") -------------
+# Each condition is a function the aggregate and the lesson list's drill-down filter
+# (filtersets.py) both use, so the list behind a number counts what the number counts.
 
 
-def lessons_captured_applied(start: datetime, end: datetime) -> dict[str, int]:
-    """Lessons recorded in [start, end) (drafts too: captured is not yet published), and the
-    distinct lessons someone marked applied in it. Two aggregate queries."""
-    captured = Lesson.objects.filter(created_at__gte=start, created_at__lt=end).count()
-    applied = (
-        LessonApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
-        .values("lesson")
-        .distinct()
-        .count()
+def in_scope(
+    lessons: QuerySet[Lesson], *, objective: int | None = None, service: int | None = None
+) -> QuerySet[Lesson]:
+    """The lessons of a project aligned with `objective` and on `service` (docs/metrics.md,
+    "Scope"); either None does not narrow."""
+    if objective is not None:
+        lessons = lessons.filter(serves_objective(objective))
+    if service is not None:
+        lessons = lessons.filter(service_id=service)
+    return lessons
+
+
+def created_between(
+    lessons: QuerySet[Lesson], start: datetime | None, end: datetime | None
+) -> QuerySet[Lesson]:
+    """Lessons recorded (captured) in [start, end), in any state."""
+    return lessons.filter(moment_between("created_at", start, end))
+
+
+def applied_between(
+    lessons: QuerySet[Lesson], start: datetime | None, end: datetime | None
+) -> QuerySet[Lesson]:
+    """Lessons someone marked applied in [start, end): one row however many marks."""
+    marks = LessonApplication.objects.filter(lesson=OuterRef("pk")).filter(
+        moment_between("applied_at", start, end)
     )
-    return {"captured": captured, "applied": applied}
+    return lessons.filter(Exists(marks))
 
 
-def lessons_by_quarter(start: datetime, end: datetime) -> dict[date, dict[str, int]]:
+def _scoped(objective: int | None, service: int | None) -> QuerySet[Lesson]:
+    """The lessons the dashboard counts: the published ones (everyone reads them, so every
+    role's list behind a count holds as many; a draft is not knowledge yet), in scope."""
+    return in_scope(
+        Lesson.objects.filter(state=KnowledgeState.PUBLISHED), objective=objective, service=service
+    )
+
+
+def lessons_captured_applied(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[str, int]:
+    """Published lessons (in scope) recorded in [start, end), and the distinct published
+    lessons someone marked applied in it. Two queries."""
+    lessons = _scoped(objective, service)
+    return {
+        "captured": created_between(lessons, start, end).count(),
+        "applied": applied_between(lessons, start, end).count(),
+    }
+
+
+def lessons_by_quarter(
+    start: datetime, end: datetime, *, objective: int | None = None, service: int | None = None
+) -> dict[date, dict[str, int]]:
     """{first day of a quarter: {"captured": n, "applied": n}} for the quarters with any in
-    [start, end), in the portal's time zone. Two grouped queries."""
+    [start, end), in the portal's time zone, of the lessons in scope. Two grouped queries."""
     quarters: dict[date, dict[str, int]] = {}
+    lessons = _scoped(objective, service)
+    marks = LessonApplication.objects.filter(
+        applied_at__gte=start, applied_at__lt=end, lesson__in=lessons.values("pk")
+    )
     captured = (
-        Lesson.objects.filter(created_at__gte=start, created_at__lt=end)
+        created_between(lessons, start, end)
         .annotate(quarter=TruncQuarter("created_at", output_field=DateField()))
         .values("quarter")
         .annotate(n=Count("pk"))
         .order_by()
     )
     applied = (
-        LessonApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
-        .annotate(quarter=TruncQuarter("applied_at", output_field=DateField()))
+        marks.annotate(quarter=TruncQuarter("applied_at", output_field=DateField()))
         .values("quarter")
         .annotate(n=Count("lesson", distinct=True))
         .order_by()

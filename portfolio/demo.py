@@ -645,7 +645,7 @@ def _seed_project(
 
 
 def _realised_words(base_code: str) -> str:
-    return "no change" if base_code == demo_history.NOT_REALISED else "−22 %"
+    return "no change" if base_code == demo_history.NOT_REALISED else "−32 %"
 
 
 def _erase_stage_log(project) -> None:

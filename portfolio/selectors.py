@@ -5,10 +5,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Length, TruncQuarter
 
 from itsm_pmo.permissions import Actor
@@ -20,6 +37,7 @@ from resources.engine.records import DemandRecord
 from . import scoring
 from .choices import BOARD_STAGES, RANKED_STAGES, CriterionKind, MilestoneKind, Stage
 from .models import (
+    Benefit,
     Criterion,
     Milestone,
     Project,
@@ -56,9 +74,17 @@ def service_catalogue() -> QuerySet[Service]:
 
 
 def objectives() -> QuerySet[StrategicObjective]:
-    """Every strategic objective, unscoped: the choices of another app's filter (the
-    dashboard's scope)."""
+    """Every strategic objective, unscoped: the choices of another app's filter."""
     return StrategicObjective.objects.all()
+
+
+def serves_objective(objective: int, project: str = "project") -> Exists:
+    """Whether the row's project (its field `project`, read from the outer query) is aligned
+    with the objective: a ProjectObjective row links them (docs/metrics.md, "Scope"). One
+    EXISTS, so a row is kept once however it is linked."""
+    return Exists(
+        ProjectObjective.objects.filter(project_id=OuterRef(project), objective_id=objective)
+    )
 
 
 def milestones() -> QuerySet[Milestone]:
@@ -142,6 +168,15 @@ def criterion_ids() -> set[int]:
 
 def objective_weights() -> dict[int, int]:
     return dict(StrategicObjective.objects.filter(active=True).values_list("pk", "weight"))
+
+
+def objective_names() -> list[tuple[int, str]]:
+    """(id, name) of every strategic objective, active first: what a dashboard narrows to."""
+    return list(StrategicObjective.objects.order_by("-active", "name").values_list("pk", "name"))
+
+
+def service_names() -> list[tuple[int, str]]:
+    return list(Service.objects.order_by("name").values_list("pk", "name"))
 
 
 @dataclass(frozen=True)
@@ -428,25 +463,37 @@ def portfolio_fit(snapshot: "Snapshot", *, user: Actor) -> FitReport:
     )
 
 
-def replans_by_project(projects: QuerySet[Project] | None = None) -> dict[int, int]:
-    """{project id: how many times its milestones were re-planned}: a re-plan is a saved
-    change of a milestone's due date once it has a baseline (its history row differs from the
-    one before it). One query, counted in SQL; projects without a re-plan are absent."""
+def replan_rows(start: datetime | None = None, end: datetime | None = None) -> QuerySet[Any]:
+    """The history rows that are re-plans, saved in [start, end) when given: a saved change
+    of a milestone's due date once it has a baseline (its history row differs from the one
+    before it). The one definition of a re-plan, for the counts and the list's filter."""
     history = Milestone.history.model
     before = history.objects.filter(
         id=OuterRef("id"), history_date__lt=OuterRef("history_date")
     ).order_by("-history_date", "-history_id")
     rows = history.objects.filter(history_type="~", baseline_date__isnull=False)
-    if projects is not None:
-        rows = rows.filter(project_id__in=projects.values("pk"))
-    counted = (
+    if start is not None:
+        rows = rows.filter(history_date__gte=start)
+    if end is not None:
+        rows = rows.filter(history_date__lt=end)
+    return (
         rows.annotate(due_before=Subquery(before.values("due_date")[:1]))
         .exclude(due_before=F("due_date"))
         .exclude(due_before__isnull=True)
-        .values("project_id")
-        .annotate(replans=Count("history_id"))
-        .order_by()
     )
+
+
+def replans_by_project(
+    projects: QuerySet[Project] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[int, int]:
+    """{project id: how many times its milestones were re-planned (in [start, end) when
+    given)}. One query, counted in SQL; projects without a re-plan are absent."""
+    rows = replan_rows(start, end)
+    if projects is not None:
+        rows = rows.filter(project_id__in=projects.values("pk"))
+    counted = rows.values("project_id").annotate(replans=Count("history_id")).order_by()
     return {row["project_id"]: row["replans"] for row in counted}
 
 
@@ -515,10 +562,48 @@ def project_costs(project: Project) -> CostSummary:
 # --- The executive view's aggregates (issue 16; docs/metrics.md, "Delivery") --------------
 
 
-def live_projects_by_stage_and_health() -> list[dict[str, Any]]:
+class ScopeLike(Protocol):
+    """What narrows the executive view (itsm_pmo.dashboard.period.Scope): ids or None."""
+
+    objective: int | None
+    service: int | None
+
+
+def in_scope(
+    projects: QuerySet[Project], objective: int | None = None, service: int | None = None
+) -> QuerySet[Project]:
+    """The projects aligned with `objective` (a `ProjectObjective` row) and with `service`
+    among their services, each when given (docs/metrics.md, "Scope"): the one narrowing of
+    projects, for the project list's filter and the delivery metrics alike."""
+    if objective is not None:
+        links = ProjectObjective.objects.filter(objective_id=objective)
+        projects = projects.filter(pk__in=links.values("project_id"))
+    if service is not None:
+        served = Project.services.through.objects.filter(service_id=service)
+        projects = projects.filter(pk__in=served.values("project_id"))
+    return projects
+
+
+def scoped(scope: ScopeLike | None, projects: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """`projects` (every project by default) narrowed to a dashboard's scope."""
+    projects = Project.objects.all() if projects is None else projects
+    if scope is None:
+        return projects
+    return in_scope(projects, scope.objective, scope.service)
+
+
+def _of_scoped(rows: QuerySet[Any], scope: ScopeLike | None, project: str = "project") -> Any:
+    """Child rows (milestones, costs, ...) of the projects in scope; all without a scope."""
+    if scope is None or (scope.objective is None and scope.service is None):
+        return rows
+    return rows.filter(**{f"{project}__in": scoped(scope).values("pk")})
+
+
+def live_projects_by_stage_and_health(scope: ScopeLike | None = None) -> list[dict[str, Any]]:
     """[{"stage", "health", "n"}] for the live portfolio (the board's stages): one query."""
     rows = (
-        Project.objects.filter(stage__in=BOARD_STAGES)
+        scoped(scope)
+        .filter(stage__in=BOARD_STAGES)
         .values("stage", "health")
         .annotate(n=Count("pk"))
         .order_by("stage", "health")
@@ -534,24 +619,37 @@ def _first_closed() -> Subquery:
     )
 
 
-def projects_closed(start: datetime, end: datetime) -> int:
+def first_closed_between(
+    projects: QuerySet[Project], start: datetime | None, end: datetime | None
+) -> QuerySet[Project]:
+    """The projects whose first move to closed falls in [start, end) (either end open when
+    None), annotated `closed_at`: the one definition of "closed in a period"."""
+    projects = projects.annotate(closed_at=_first_closed())
+    if start is not None:
+        projects = projects.filter(closed_at__gte=start)
+    if end is not None:
+        projects = projects.filter(closed_at__lt=end)
+    return projects
+
+
+def closed_in(start: datetime, end: datetime, scope: ScopeLike | None = None) -> QuerySet[Project]:
     """Projects closed (their first move to closed) in [start, end), still closed now: a
     project reopened since is not delivered."""
-    return (
-        Project.objects.filter(stage=Stage.CLOSED)
-        .annotate(closed_at=_first_closed())
-        .filter(closed_at__gte=start, closed_at__lt=end)
-        .count()
-    )
+    return first_closed_between(scoped(scope).filter(stage=Stage.CLOSED), start, end)
 
 
-def projects_closed_by_quarter(start: datetime, end: datetime) -> dict[date, int]:
+def projects_closed(start: datetime, end: datetime, scope: ScopeLike | None = None) -> int:
+    """How many projects `closed_in` the range: one query."""
+    return closed_in(start, end, scope).count()
+
+
+def projects_closed_by_quarter(
+    start: datetime, end: datetime, scope: ScopeLike | None = None
+) -> dict[date, int]:
     """{first day of a quarter: projects closed in it} within [start, end), as
     `projects_closed` counts them, in the portal's time zone: one grouped query."""
     rows = (
-        Project.objects.filter(stage=Stage.CLOSED)
-        .annotate(closed_at=_first_closed())
-        .filter(closed_at__gte=start, closed_at__lt=end)
+        closed_in(start, end, scope)
         .annotate(quarter=TruncQuarter("closed_at", output_field=DateField()))
         .values("quarter")
         .annotate(n=Count("pk"))
@@ -581,19 +679,346 @@ def project_names(ids: Iterable[int]) -> dict[int, str]:
     }
 
 
-def top_quarter_completion(start: datetime, end: datetime) -> tuple[int, int]:
+def completion_pool(
+    projects: QuerySet[Project], start: datetime | None, end: datetime | None
+) -> tuple[QuerySet[Project], set[int]]:
+    """The pool the top-ranked quarter is taken from, among `projects`: the live ones now and
+    those closed in [start, end) (as `closed_in`); and the ids of the closed ones. One query
+    (the closed ids); the pool is a lazy queryset."""
+    closed = set(
+        first_closed_between(projects.filter(stage=Stage.CLOSED), start, end).values_list(
+            "pk", flat=True
+        )
+    )
+    return projects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed)), closed
+
+
+def top_quarter(ranked: Iterable[scoring.Ranked]) -> list[scoring.Ranked]:
+    """The best ceil(n / 4) of a ranking, by rank (ties as the ranking orders them)."""
+    ordered = sorted(ranked, key=lambda r: r.rank)
+    return ordered[: -(-len(ordered) // 4)]
+
+
+def top_quarter_completion(
+    start: datetime, end: datetime, scope: ScopeLike | None = None
+) -> tuple[int, int]:
     """(projects of the top-ranked quarter closed in [start, end), size of that quarter).
 
-    The pool is the live portfolio now and the projects closed in the range (still closed),
-    ranked by today's scoring model; its top quarter is the best ceil(n / 4) by rank (ties
-    as the ranking orders them). Six queries: the closed ones, then the ranking's five."""
-    closed = set(
-        Project.objects.filter(stage=Stage.CLOSED)
-        .annotate(closed_at=_first_closed())
-        .filter(closed_at__gte=start, closed_at__lt=end)
-        .values_list("pk", flat=True)
-    )
-    pool = Project.objects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed))
-    ranked = sorted(rank_projects(pool), key=lambda r: r.rank)
-    top = ranked[: -(-len(ranked) // 4)]
+    The pool is `completion_pool` of the projects in scope, ranked by today's scoring model.
+    Six queries: the closed ones, then the ranking's five."""
+    pool, closed = completion_pool(scoped(scope), start, end)
+    top = top_quarter(rank_projects(pool))
     return sum(1 for r in top if r.project_id in closed), len(top)
+
+
+# --- Schedule adherence: milestones against their baseline dates ------------------------
+
+
+def met_baseline() -> Q:
+    """A milestone completed on or before its baseline date."""
+    return Q(baseline_date__isnull=False, completed_on__lte=F("baseline_date"))
+
+
+def missed_baseline(today: date) -> Q:
+    """A milestone completed after its baseline date, or not completed with its baseline
+    date behind `today` (one still open on its baseline day is not missed yet)."""
+    return Q(baseline_date__isnull=False) & (
+        Q(completed_on__gt=F("baseline_date"))
+        | Q(completed_on__isnull=True, baseline_date__lt=today)
+    )
+
+
+def baseline_between(first: date | None, last: date | None) -> Q:
+    """A milestone whose baseline date falls from `first` to `last`, both included."""
+    q = Q(baseline_date__isnull=False)
+    if first is not None:
+        q &= Q(baseline_date__gte=first)
+    if last is not None:
+        q &= Q(baseline_date__lte=last)
+    return q
+
+
+def with_milestones(projects: QuerySet[Project], condition: Q) -> QuerySet[Project]:
+    """The projects with at least one milestone meeting `condition`."""
+    return projects.filter(pk__in=Milestone.objects.filter(condition).values("project_id"))
+
+
+def schedule_adherence(
+    first: date, last: date, today: date, scope: ScopeLike | None = None
+) -> dict[str, int]:
+    """{"met", "missed", "late_projects"}: milestones with a baseline date from `first` to
+    `last` met by it or missed (as of `today`), and the projects with a missed one. One
+    query."""
+    rows = _of_scoped(Milestone.objects.filter(baseline_between(first, last)), scope)
+    missed = missed_baseline(today)
+    return rows.aggregate(
+        met=Count("pk", filter=met_baseline()),
+        missed=Count("pk", filter=missed),
+        late_projects=Count("project", filter=missed, distinct=True),
+    )
+
+
+# --- Budget accuracy: actual cost against budget ------------------------------------------
+
+
+def has_budget() -> Q:
+    """A project with a budget to compare its costs with (none, or 0, compares nothing)."""
+    return Q(budget__gt=0)
+
+
+def spending_between(
+    projects: QuerySet[Project], first: date | None, last: date | None
+) -> QuerySet[Project]:
+    """The projects with a budget and a cost booked for a month that overlaps `first` to
+    `last` (a cost's month is its first day; either end open when None): the projects
+    budget accuracy reads."""
+    costs = ProjectCost.objects.all()
+    if first is not None:
+        costs = costs.filter(month__gte=first.replace(day=1))
+    if last is not None:
+        costs = costs.filter(month__lte=last)
+    return projects.filter(has_budget(), pk__in=costs.values("project_id"))
+
+
+def with_spent(projects: QuerySet[Project], through: date | None) -> QuerySet[Any]:
+    """Annotated `spent`: the project's costs for the months up to `through` (all when None),
+    0 without any."""
+    month = Q() if through is None else Q(costs__month__lte=through)
+    return projects.annotate(
+        spent=Coalesce(
+            Sum("costs__amount", filter=month), Value(Decimal(0)), output_field=DecimalField()
+        )
+    )
+
+
+def over_budget(projects: QuerySet[Project], through: date | None) -> QuerySet[Any]:
+    """The projects whose costs up to `through` exceed their budget."""
+    return with_spent(projects.filter(has_budget()), through).filter(spent__gt=F("budget"))
+
+
+def budget_accuracy(first: date, last: date, scope: ScopeLike | None = None) -> dict[str, Any]:
+    """{"projects", "budget", "spent", "over"} over the projects `spending_between` the days:
+    their budgets, their costs up to `last`, and how many are over budget. One query."""
+    spending = with_spent(spending_between(scoped(scope), first, last), last)
+    totals = spending.aggregate(
+        projects=Count("pk"),
+        total_budget=Sum("budget"),
+        total_spent=Sum("spent"),
+        over=Count("pk", filter=Q(spent__gt=F("budget"))),
+    )
+    return {
+        "projects": totals["projects"],
+        "budget": totals["total_budget"],
+        "spent": totals["total_spent"],
+        "over": totals["over"],
+    }
+
+
+def budget_by_project(
+    first: date, last: date, scope: ScopeLike | None = None, top: int = 10
+) -> list[dict[str, Any]]:
+    """[{"pk", "code", "name", "budget", "spent"}] of the `top` projects spending in the days
+    furthest over their budget (spent − budget, largest first; those under it follow). One
+    query."""
+    rows = (
+        with_spent(spending_between(scoped(scope), first, last), last)
+        .annotate(overrun=F("spent") - F("budget"))
+        .order_by("-overrun", "code")
+        .values("pk", "code", "name", "budget", "spent")
+    )
+    return [dict(row) for row in rows[:top]]
+
+
+# --- Scope stability: re-plans ----------------------------------------------------------
+
+
+def replanned_between(
+    projects: QuerySet[Project], start: datetime | None, end: datetime | None
+) -> QuerySet[Project]:
+    """The projects with at least one re-plan saved in [start, end)."""
+    return projects.filter(pk__in=replan_rows(start, end).values("project_id"))
+
+
+def replans_of_live(start: datetime, end: datetime, scope: ScopeLike | None = None) -> dict:
+    """{"replans", "live", "replanned"}: re-plans saved in [start, end) on milestones of
+    projects live now, how many projects are live now, and how many projects (in any stage)
+    have a re-plan saved in the range; all in scope. Three queries."""
+    live = live_in(scoped(scope))
+    replans = replan_rows(start, end).filter(project_id__in=live.values("pk")).count()
+    replanned = replanned_between(scoped(scope), start, end).count()
+    return {"replans": replans, "live": live.count(), "replanned": replanned}
+
+
+def most_replanned(
+    start: datetime, end: datetime, scope: ScopeLike | None = None, top: int = 10
+) -> list[dict[str, Any]]:
+    """[{"pk", "code", "name", "replans"}]: the `top` projects by re-plans saved in
+    [start, end), most first. Two queries (the counts, the names)."""
+    counted = replans_by_project(scoped(scope), start, end)
+    rows = Project.objects.filter(pk__in=list(counted)).values_list("pk", "code", "name")
+    ranked = sorted(rows, key=lambda row: (-counted[row[0]], row[1]))[:top]
+    return [
+        {"pk": pk, "code": code, "name": f"{code} {name}", "replans": counted[pk]}
+        for pk, code, name in ranked
+    ]
+
+
+# --- Strategic alignment: budget against the objectives' weights ------------------------
+
+
+def budget_by_objective(service: int | None = None) -> list[dict[str, Any]]:
+    """[{"pk", "name", "weight", "budget", "projects"}] per active objective: the budget of
+    the live portfolio attributed to it (Σ budget × the link's contribution ÷ 100) and the
+    live projects aligned with it, narrowed to the projects of `service` when given. The
+    objective scope does not narrow it: its shares are across objectives. One query."""
+    live = Q(project_links__project__stage__in=RANKED_STAGES)
+    if service is not None:
+        live &= Q(project_links__project__in=in_scope(Project.objects.all(), service=service))
+    attributed = ExpressionWrapper(
+        F("project_links__project__budget") * F("project_links__contribution") / 100,
+        output_field=DecimalField(),
+    )
+    rows = (
+        StrategicObjective.objects.filter(active=True)
+        .annotate(
+            attributed_budget=Coalesce(
+                Sum(attributed, filter=live), Value(Decimal(0)), output_field=DecimalField()
+            ),
+            live_projects=Count("project_links__project", filter=live, distinct=True),
+        )
+        .order_by("-weight", "name")
+        .values_list("pk", "name", "weight", "attributed_budget", "live_projects")
+    )
+    keys = ("pk", "name", "weight", "budget", "projects")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def live_in(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The live portfolio (not closed or rejected) among `projects`."""
+    return projects.filter(stage__in=RANKED_STAGES)
+
+
+# --- Benefits realised against target ---------------------------------------------------
+
+
+def measurable_benefit() -> Q:
+    """A benefit with a numeric baseline and target: one whose realisation can be judged."""
+    return Q(baseline_value__isnull=False, target_value__isnull=False)
+
+
+def benefit_reached() -> Q:
+    """A realised value at or beyond the target, in the target's direction from the baseline
+    (a target below the baseline is a reduction: reached at or below it)."""
+    up = Q(target_value__gte=F("baseline_value"), realised_value__gte=F("target_value"))
+    down = Q(target_value__lt=F("baseline_value"), realised_value__lte=F("target_value"))
+    return Q(realised_value__isnull=False) & (up | down)
+
+
+def assessed_between(first: date | None, last: date | None, today: date) -> Q:
+    """A measurable benefit assessed in the days: measured (`realised_value`) on a day
+    (`realised_on`) from `first` to `last`; or, without a measurement, its review date in
+    them and behind `today` (overdue: counted as not realised)."""
+
+    def within(field: str) -> Q:
+        q = Q()
+        if first is not None:
+            q &= Q(**{f"{field}__gte": first})
+        if last is not None:
+            q &= Q(**{f"{field}__lte": last})
+        return q
+
+    measured = Q(realised_value__isnull=False) & within("realised_on")
+    overdue = Q(realised_value__isnull=True, review_date__lt=today) & within("review_date")
+    return measurable_benefit() & (measured | overdue)
+
+
+def with_benefits(projects: QuerySet[Project], condition: Q) -> QuerySet[Project]:
+    """The projects with at least one benefit meeting `condition`."""
+    return projects.filter(pk__in=Benefit.objects.filter(condition).values("project_id"))
+
+
+def benefits_assessed(
+    first: date, last: date, today: date, scope: ScopeLike | None = None
+) -> dict[str, int]:
+    """{"assessed", "reached", "unrealised_projects"}: benefits assessed in the days, those
+    that reached their target, and the projects with one that did not. One query."""
+    rows = _of_scoped(Benefit.objects.filter(assessed_between(first, last, today)), scope)
+    return rows.aggregate(
+        assessed=Count("pk"),
+        reached=Count("pk", filter=benefit_reached()),
+        unrealised_projects=Count("project", filter=~benefit_reached(), distinct=True),
+    )
+
+
+def benefit_table(
+    first: date, last: date, today: date, scope: ScopeLike | None = None
+) -> list[dict[str, Any]]:
+    """The benefits assessed in the days, those not realised first (then by project code):
+    [{"pk", "project_id", "code", "description", "unit", "baseline", "target", "realised",
+    "reached"}]. One query."""
+    rows = (
+        _of_scoped(Benefit.objects.filter(assessed_between(first, last, today)), scope)
+        .annotate(
+            reached=Case(
+                When(benefit_reached(), then=True), default=False, output_field=BooleanField()
+            ),
+            code=F("project__code"),
+        )
+        .order_by("reached", "code", "pk")
+        .values(
+            "pk",
+            "project_id",
+            "code",
+            "description",
+            "unit",
+            "baseline_value",
+            "target_value",
+            "realised_value",
+            "reached",
+        )
+    )
+    return [
+        {
+            **{k: v for k, v in row.items() if not k.endswith("_value")},
+            "baseline": row["baseline_value"],
+            "target": row["target_value"],
+            "realised": row["realised_value"],
+            "reached": bool(row["reached"]),
+        }
+        for row in rows
+    ]
+
+
+def top_quarter_ids(pool: QuerySet[Project]) -> set[int]:
+    """The ids of the top-ranked quarter of `pool` by today's scoring model: the ranking's
+    five queries."""
+    return {r.project_id for r in top_quarter(rank_projects(pool))}
+
+
+def live_top_quarter(*, objective: int | None = None) -> set[int]:
+    """The ids of the top-ranked quarter of the live portfolio (the ranked stages), or of its
+    projects aligned with `objective` when given: the ranking's five queries."""
+    pool = Project.objects.filter(stage__in=RANKED_STAGES)
+    if objective is not None:
+        pool = pool.filter(objective_links__objective=objective)
+    return top_quarter_ids(pool)
+
+
+def aligned_with(objective: int) -> set[int]:
+    """The ids of the projects aligned with a strategic objective (a `ProjectObjective` row,
+    whatever its contribution), in any stage: one query."""
+    return set(
+        ProjectObjective.objects.filter(objective=objective).values_list("project_id", flat=True)
+    )
+
+
+def objective_contributions() -> tuple[list[StrategicObjective], list[tuple[int, int, int]]]:
+    """The active strategic objectives (by weight, then name) and every (objective id,
+    project id, contribution in %) link to one of them: two queries."""
+    objectives = list(StrategicObjective.objects.filter(active=True).order_by("-weight", "name"))
+    links = list(
+        ProjectObjective.objects.filter(objective__active=True).values_list(
+            "objective_id", "project_id", "contribution"
+        )
+    )
+    return objectives, links

@@ -52,6 +52,13 @@ DEMANDS = {
 ELENA_EXTRA = [("PRJ-0102", 16), ("PRJ-0113", 12)]
 
 
+# The core banking upgrade's cut-over rehearsals: every full-time member of the database team
+# gives it 12 h a week more in weeks 2-7 from now, on top of their operations: the team is
+# above 100 % for six weeks running (the executive view's burnout risk and the heatmap).
+# (project code, team, hours a week each, first week, last week)
+CUT_OVER = ("PRJ-0104", "Database", 12, 2, 7)
+
+
 def public_holidays(year: int) -> list[date]:
     return [date(year, 1, 1), date(year, 5, 3), date(year, 12, 25), date(year, 12, 28)]
 
@@ -112,6 +119,23 @@ def seed(ctx) -> None:
                             tentative=project.stage == "approved",
                         )
                     )
+
+    code, team_name, hours, first, last = CUT_OVER
+    for copy_suffix in _copies(ctx.scale):
+        project = by_code.get(code + copy_suffix)
+        for person in members.get(team_name + _team_suffix(copy_suffix), []) if project else []:
+            if person.contracted_hours >= FULL_TIME and person.user_id is None:
+                allocations.append(
+                    Allocation(
+                        person=person,
+                        kind=WorkKind.PROJECT,
+                        project=project,
+                        hours_per_week=Decimal(hours),
+                        start_date=monday + timedelta(weeks=first),
+                        end_date=monday + timedelta(weeks=last, days=4),
+                        note="Cut-over rehearsals",
+                    )
+                )
 
     # Project managers spend a day a week on each project they own.
     for project in projects:

@@ -29,9 +29,11 @@ class HeatmapFilterSet(TeamFilterSet):
     weeks or more in a row in the next 12 weeks (`above=100`), as
     `selectors.people_above_capacity` counts them (the view lists those people)."""
 
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), method="only_team")
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.all(), method="only_team", label="Team"
+    )
     above = django_filters.ChoiceFilter(
-        choices=[("100", "Booked above 100 %")], method="people_only", label="Above"
+        choices=[("100", "above 100 %")], method="people_only", label="Booked"
     )
     weeks_running = django_filters.TypedChoiceFilter(
         choices=[(n, f"for {n}+ weeks running") for n in range(1, 13)],
@@ -58,11 +60,6 @@ class HeatmapFilterSet(TeamFilterSet):
         if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data["above"]:
             return None
         return self.form.cleaned_data["weeks_running"] or 1
-
-    def describe(self, name: str, value) -> str:
-        if name == "team":
-            return f"Team {value}"
-        return super().describe(name, value)
 
 
 class PersonFilterSet(PortalFilterSet):

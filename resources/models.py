@@ -391,6 +391,32 @@ class TeamLoad(models.Model):
         return f"Load of team {self.team_id} in snapshot {self.snapshot_id}"
 
 
+class ProjectLoad(models.Model):
+    """The project hours one team's people give one project per week in one snapshot: firm
+    (booked) and tentative apart. The executive view reads the hours of the portfolio's
+    projects (the top-ranked quarter's share, hours per strategic objective) and a team's
+    project hours narrowed to some projects from it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="project_loads")
+    project = models.ForeignKey("portfolio.Project", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    booked = WeekListField()
+    tentative = WeekListField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "project", "team"], name="project_load_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Hours of team {self.team_id} on project {self.project_id} "
+            f"in snapshot {self.snapshot_id}"
+        )
+
+
 class Conflict(models.Model):
     """A conflict found by the engine. It keeps its identity (kind + subject + period) across
     runs: it opens when first found, stays open while found, and is resolved, not deleted,

@@ -3,10 +3,10 @@ the snapshot's free hours and the unnamed demand here)."""
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -25,6 +25,7 @@ from .models import (
     PersonLoad,
     PersonSkill,
     PlanState,
+    ProjectLoad,
     Skill,
     Snapshot,
     SnapshotStatus,
@@ -514,9 +515,15 @@ def _window(snapshot: Snapshot, weeks: int) -> slice:
     return slice(first, first + weeks)
 
 
-def team_utilisation(snapshot: Snapshot, *, weeks: int = 12) -> list[dict[str, Any]]:
+def team_utilisation(
+    snapshot: Snapshot, *, weeks: int = 12, projects: Collection[int] | None = None
+) -> list[dict[str, Any]]:
     """[{"team_id", "team", "capacity", "project", "operational"}]: each team's hours over the
-    next `weeks` weeks of the snapshot, by name; one query, once per snapshot and week."""
+    next `weeks` weeks of the snapshot, by name; one query, once per snapshot and week.
+
+    With `projects` (ids), "project" counts the hours (firm and tentative, as the team's
+    project hours do) of those projects only; operational hours are not narrowed. One more
+    query, once per snapshot and week."""
     window = _window(snapshot, weeks)
     key = snapshot_cache_key(snapshot, "team-utilisation", window.start, weeks)
     found = cache.get(key)
@@ -533,7 +540,59 @@ def team_utilisation(snapshot: Snapshot, *, weeks: int = 12) -> list[dict[str, A
             for load in sorted(loads, key=lambda load: load.team.name)
         ]
         cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
+    if projects is None:
+        return found
+    narrowed = _team_hours_on(project_team_hours(snapshot, weeks=weeks), projects)
+    return [{**row, "project": narrowed.get(row["team_id"], 0.0)} for row in found]
+
+
+class ProjectHours(NamedTuple):
+    """Hours over a window: firm (booked) and tentative."""
+
+    booked: float
+    tentative: float
+
+
+def project_team_hours(
+    snapshot: Snapshot, *, weeks: int = 12
+) -> dict[int, dict[int, ProjectHours]]:
+    """{project id: {team id: hours}}: the project hours each team gives each project over the
+    next `weeks` weeks of the snapshot (`ProjectLoad`); one query, once per snapshot and week."""
+    window = _window(snapshot, weeks)
+    key = snapshot_cache_key(snapshot, "project-team-hours", window.start, weeks)
+    found = cache.get(key)
+    if found is None:
+        found = defaultdict(dict)
+        rows = ProjectLoad.objects.filter(snapshot=snapshot).values_list(
+            "project_id", "team_id", "booked", "tentative"
+        )
+        for project, team, booked, tentative in rows.order_by("project_id", "team_id"):
+            found[project][team] = ProjectHours(sum(booked[window]), sum(tentative[window]))
+        found = dict(found)
+        cache.set(key, found, SNAPSHOT_CACHE_SECONDS)
     return found
+
+
+def project_hours(snapshot: Snapshot, *, weeks: int = 12) -> dict[int, ProjectHours]:
+    """{project id: hours} over the next `weeks` weeks of the snapshot, all teams together:
+    what `project_team_hours` reads (one query, none once it is cached)."""
+    return {
+        project: ProjectHours(
+            sum(h.booked for h in teams.values()), sum(h.tentative for h in teams.values())
+        )
+        for project, teams in project_team_hours(snapshot, weeks=weeks).items()
+    }
+
+
+def _team_hours_on(
+    by_project: dict[int, dict[int, ProjectHours]], projects: Collection[int]
+) -> dict[int, float]:
+    """{team id: firm and tentative hours} on the given projects."""
+    totals: dict[int, float] = defaultdict(float)
+    for project in projects:
+        for team, hours in by_project.get(project, {}).items():
+            totals[team] += hours.booked + hours.tentative
+    return totals
 
 
 def longest_run_above(capacity: list[float], booked: list[float]) -> int:
@@ -551,17 +610,26 @@ def people_above_capacity(
 ) -> list[tuple[int, int]]:
     """[(person id, longest run)] of the people booked (project + operational; tentative
     work is not booked) above their capacity for `run` or more weeks running in the next
-    `weeks` weeks, longest first; one query, once per snapshot and week."""
+    `weeks` weeks, longest first; one query, once per snapshot and week.
+
+    The engine's project and operational hours include the tentative ones (its `tentative`
+    is the part of them pencilled in), so the booked hours are their sum less it, kept to
+    0.01 h as the snapshot stores each of them (no float residue above an exact 100 %)."""
     window = _window(snapshot, weeks)
     key = snapshot_cache_key(snapshot, "above-capacity", window.start, weeks, run)
     found = cache.get(key)
     if found is None:
         found = []
         rows = PersonLoad.objects.filter(snapshot=snapshot).values_list(
-            "person_id", "capacity", "project", "operational"
+            "person_id", "capacity", "project", "operational", "tentative"
         )
-        for person, capacity, project, operational in rows:
-            booked = [p + o for p, o in zip(project[window], operational[window], strict=False)]
+        for person, capacity, project, operational, tentative in rows:
+            booked = [
+                round(p + o - t, 2)
+                for p, o, t in zip(
+                    project[window], operational[window], tentative[window], strict=False
+                )
+            ]
             longest = longest_run_above(capacity[window], booked)
             if longest >= run:
                 found.append((person, longest))

@@ -20,7 +20,15 @@ from .engine import registry
 from .engine.calendar import Horizon, monday_of
 from .engine.records import ConflictRecord
 from .engine.run import Plan, run
-from .models import Conflict, PersonLoad, PlanState, Snapshot, SnapshotStatus, TeamLoad
+from .models import (
+    Conflict,
+    PersonLoad,
+    PlanState,
+    ProjectLoad,
+    Snapshot,
+    SnapshotStatus,
+    TeamLoad,
+)
 from .providers import engine_settings
 
 logger = logging.getLogger(__name__)
@@ -147,6 +155,14 @@ def _write_cells(snapshot: Snapshot, plan: Plan, loads) -> None:
                 loads.team_operational[team_id],
             )
             for team_id in loads.team_capacity
+        ),
+    )
+    _insert_rows(
+        ProjectLoad,
+        ("snapshot", "project", "team", "booked", "tentative"),
+        (
+            (snapshot.pk, *key, booked, loads.project_tentative[key])
+            for key, booked in loads.project_booked.items()
         ),
     )
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.dates import PlausibleDateFilter
-from itsm_pmo.filters import PortalFilterSet
+from itsm_pmo.filters import AutocompleteScopeFilter, PortalFilterSet, ScopeFilter, day_range
 from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people
 
@@ -22,12 +22,6 @@ class ChosenById(django_filters.ModelChoiceFilter):
     """A row by its id, applied by a method (the schema cannot read its type from one)."""
 
 
-def _days(label: str) -> PlausibleDateFilter:
-    """One end of a day range (both days included), applied with its pair in
-    `IncidentFilterSet.filter_queryset`."""
-    return PlausibleDateFilter(method="in_pair", label=label)
-
-
 class IncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
@@ -36,11 +30,9 @@ class IncidentFilterSet(PortalFilterSet):
         choices=[("", "Any"), *sorted(LABELS.items())], coerce=int
     )
     # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
-    service = AutocompleteFilter(
-        queryset=service_catalogue(),
-        search_fields=("name",),
-        url_name="incidents:filter_options",
-        method="in_scope",  # the dashboard's scope narrows the same way
+    # The dashboard's scope narrows the same way (`selectors.in_scope`).
+    service = AutocompleteScopeFilter(
+        queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"
     )
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="incidents:filter_options"
@@ -57,25 +49,30 @@ class IncidentFilterSet(PortalFilterSet):
     # The dashboard's drill-downs (docs/metrics.md, "Operational impact"): each applies the
     # condition its number counts with (selectors.py), so the list counts what it counts.
     linked = django_filters.ChoiceFilter(
-        choices=[("project", "On a project"), ("project_change", "Caused by a project's change")],
+        choices=[("project", "on a project"), ("project_change", "caused by a project's change")],
         method="linked_to",
+        label="Linked",
     )
     for_project = ChosenById(
         queryset=projects(), method="counted_for", label="Project (on it or by its change)"
     )
-    opened_after, opened_before = _days("Opened from"), _days("Opened until")
-    resolved_after, resolved_before = _days("Resolved from"), _days("Resolved until")
-    worked_after, worked_before = _days("Worked from"), _days("Worked until")
+    opened_after, opened_before = day_range("Opened", selectors.opened_in)
+    resolved_after, resolved_before = day_range("Resolved", selectors.resolved_in)
+    worked_after, worked_before = day_range("Work logged", selectors.worked_in)
     during = django_filters.ChoiceFilter(
-        choices=[("early_life", "During early-life support")], method="during_support"
+        choices=[("early_life", "during early-life support")],
+        method="during_support",
+        label="Opened",
     )
     after_go_live = django_filters.TypedChoiceFilter(
-        choices=[(30, "In the 30 days after its project's go-live")],
+        choices=[(30, "in the 30 days after its project's go-live")],
         coerce=int,
         method="days_after",
+        label="Opened",
     )
     # The go-lives whose 30 days `after_go_live` reads (without it, they narrow nothing).
-    go_live_after, go_live_before = _days("Go-live from"), _days("Go-live until")
+    go_live_after = PlausibleDateFilter(method="with_go_live", label="Go-live from")
+    go_live_before = PlausibleDateFilter(method="with_go_live", label="Go-live until")
     priority_max = django_filters.TypedChoiceFilter(
         choices=[(p, f"P1 to P{p}") for p in sorted(LABELS)],
         coerce=int,
@@ -83,17 +80,11 @@ class IncidentFilterSet(PortalFilterSet):
         lookup_expr="lte",
         label="Priority up to",
     )
-    objective = ChosenById(queryset=objectives(), method="in_scope")
+    objective = ScopeFilter(queryset=objectives())
 
     drill_only = (
         "linked",
         "for_project",
-        "opened_after",
-        "opened_before",
-        "resolved_after",
-        "resolved_before",
-        "worked_after",
-        "worked_before",
         "during",
         "after_go_live",
         "go_live_after",
@@ -112,18 +103,9 @@ class IncidentFilterSet(PortalFilterSet):
         )
 
     def filter_queryset(self, queryset):
-        """The fields, then the day ranges: a pair is one condition (a work log on a day in
-        the range is not one log after the first day and another before the last)."""
+        """The fields and day ranges, then the go-lives' window: one condition with its dates."""
         queryset = super().filter_queryset(queryset)
         value = self.form.cleaned_data.get
-        for stem, narrow in (
-            ("opened", selectors.opened_between),
-            ("resolved", selectors.resolved_between),
-            ("worked", selectors.worked_between),
-        ):
-            first, last = value(f"{stem}_after"), value(f"{stem}_before")
-            if first or last:
-                queryset = narrow(queryset, first, last)
         if value("after_go_live"):
             queryset = selectors.after_go_live(
                 queryset,
@@ -133,11 +115,8 @@ class IncidentFilterSet(PortalFilterSet):
             )
         return queryset
 
-    def range_label(self, stem: str) -> str:
-        return {"worked": "Work logged", "go_live": "Go-live"}.get(stem, super().range_label(stem))
-
-    def in_pair(self, queryset, name, value):
-        return queryset  # applied with its pair in filter_queryset
+    def with_go_live(self, queryset, name, value):
+        return queryset  # applied with `after_go_live` in filter_queryset
 
     def days_after(self, queryset: QuerySet[Incident], name: str, value: int) -> QuerySet[Incident]:
         return queryset  # applied with the go-live dates in filter_queryset

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from itsm_pmo.dates import day_bounds, moment_between
 from itsm_pmo.permissions import Actor
 
 from ..choices import OPEN_INCIDENT_STATES
@@ -113,33 +114,40 @@ def _with_attribution(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     return queryset.annotate(**{ATTRIBUTED: attributed_to(), OPENED_DAY: TruncDate("opened_at")})
 
 
-def day_start(day: date) -> datetime:
-    """The first moment of a day in the portal's time zone."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _between(
-    queryset: QuerySet[Incident], moment: str, first: date | None, last: date | None
+def opened_in(
+    queryset: QuerySet[Incident], start: datetime | None, end: datetime | None
 ) -> QuerySet[Incident]:
-    """`moment` (a date-time field) from day `first` to day `last`, both included, local
-    days (either end may be open)."""
-    if first is not None:
-        queryset = queryset.filter(**{f"{moment}__gte": day_start(first)})
-    if last is not None:
-        queryset = queryset.filter(**{f"{moment}__lt": day_start(last + timedelta(days=1))})
-    return queryset
+    """Opened in [start, end) (either end open): the list's `opened_after/_before`."""
+    return queryset.filter(moment_between("opened_at", start, end))
+
+
+def resolved_in(
+    queryset: QuerySet[Incident], start: datetime | None, end: datetime | None
+) -> QuerySet[Incident]:
+    """Resolved in [start, end): the list's `resolved_after/_before`."""
+    return queryset.filter(moment_between("resolved_at", start, end))
+
+
+def worked_in(
+    queryset: QuerySet[Incident], start: datetime | None, end: datetime | None
+) -> QuerySet[Incident]:
+    """With a work log on a local day of [start, end) (whole days): `worked_after/_before`."""
+    first = None if start is None else timezone.localtime(start).date()
+    last = None if end is None else timezone.localtime(end).date() - timedelta(days=1)
+    return worked_between(queryset, first, last)
 
 
 def opened_between(
     queryset: QuerySet[Incident], first: date | None, last: date | None
 ) -> QuerySet[Incident]:
-    return _between(queryset, "opened_at", first, last)
+    """Opened from day `first` to day `last`, both included."""
+    return opened_in(queryset, *day_bounds(first, last))
 
 
 def resolved_between(
     queryset: QuerySet[Incident], first: date | None, last: date | None
 ) -> QuerySet[Incident]:
-    return _between(queryset, "resolved_at", first, last)
+    return resolved_in(queryset, *day_bounds(first, last))
 
 
 def logs_between(first: date | None, last: date | None) -> QuerySet[WorkLog]:
@@ -202,11 +210,10 @@ def in_scope(
     """The incidents of the dashboard's scope (docs/metrics.md, "Scope"): `objective` keeps
     those on a project aligned with it or caused by a change of one; `service` those on it."""
     if objective is not None:
-        from portfolio.selectors import projects
+        from portfolio.selectors import serves_objective
 
-        aligned = projects().filter(objectives=objective).values("pk")
         queryset = queryset.filter(
-            Q(project__in=aligned) | Q(caused_by_change__project__in=aligned)
+            serves_objective(objective) | serves_objective(objective, "caused_by_change__project")
         )
     if service is not None:
         queryset = queryset.filter(service=service)

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from .period import Period
+from .period import Period, Scope
 
 Figures = dict[str, Any]
 
@@ -37,7 +38,7 @@ class Drill:
     # A date range is two days, both included: `<x>_after=<first>&<x>_before=<last>`.
     params: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property  # a page reads it for the tile, the chart and its table
     def url(self) -> str:
         query = urlencode(self.params)
         return reverse(self.url_name) + (f"?{query}" if query else "")
@@ -61,7 +62,7 @@ class Metric:
         return self.value - self.previous
 
 
-def ratio(part: int, whole: int) -> float | None:
+def ratio(part: float, whole: float) -> float | None:
     """part / whole as a percentage, rounded to one decimal; None when there is no whole."""
     return None if not whole else round(100 * part / whole, 1)
 
@@ -79,14 +80,15 @@ NO_IMPLEMENTED = "No change was implemented in this period."
 
 
 def change_figures(period: Period) -> Figures:
-    """The change family's numbers for one period, in five aggregate queries."""
+    """The change family's numbers for one period, in its scope, in five aggregate queries."""
     from changes import selectors
 
     start, end = period.bounds()
-    reviews = selectors.review_outcomes(start, end)
-    by_priority = selectors.incidents_caused_by_priority(start, end)
-    raised = selectors.raised_by_type(start, end)
-    lead = selectors.lead_time(start, end)
+    scope = period.scope.narrowing()
+    reviews = selectors.review_outcomes(start, end, **scope)
+    by_priority = selectors.incidents_caused_by_priority(start, end, **scope)
+    raised = selectors.raised_by_type(start, end, **scope)
+    lead = selectors.lead_time(start, end, **scope)
     reviewed = reviews["reviewed"]
     score = (
         sum(reviews[outcome] * weight for outcome, weight in OUTCOME_WEIGHTS.items())
@@ -100,7 +102,7 @@ def change_figures(period: Period) -> Figures:
         "failure_rate": ratio(reviews["failed_or_caused"], reviewed),
         "emergency_share": ratio(raised["emergency"], raised["raised"]),
         "lead_time": None if mean is None else round(mean.total_seconds() / 86400, 1),
-        "refused": selectors.refused_by_cab(start, end),
+        "refused": selectors.refused_by_cab(start, end, **scope),
         "score": score,
     }
 
@@ -161,11 +163,13 @@ def _metric(
 
 
 def knowledge_metrics(period: Period) -> list[Metric]:
-    """Lessons captured and lessons marked applied: counts, always known (none is 0)."""
+    """Lessons captured and lessons marked applied, in the period's scope: counts, always
+    known (none is 0)."""
     from knowledge import selectors
 
-    now = selectors.lessons_captured_applied(*period.bounds())
-    before = selectors.lessons_captured_applied(*period.previous().bounds())
+    scope = period.scope.narrowing()
+    now = selectors.lessons_captured_applied(*period.bounds(), **scope)
+    before = selectors.lessons_captured_applied(*period.previous().bounds(), **scope)
     return [
         _metric(
             "lessons_captured",
@@ -174,7 +178,7 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["captured"],
             before["captured"],
             "",
-            Drill("knowledge:index", _range(period, "created")),
+            Drill("knowledge:index", {"state": "published", **_range(period, "created")}),
         ),
         _metric(
             "lessons_applied",
@@ -183,16 +187,16 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["applied"],
             before["applied"],
             "",
-            Drill("knowledge:index", _range(period, "applied")),
+            Drill("knowledge:index", {"state": "published", **_range(period, "applied")}),
         ),
     ]
 
 
 def quarters_touched(period: Period) -> list[Period]:
-    """Every calendar quarter the period touches, whole, in order."""
-    quarters = [Period.quarter_of(period.start)]
+    """Every calendar quarter the period touches, whole, in order, in the period's scope."""
+    quarters = [Period.quarter_of(period.start).within(period)]
     while quarters[-1].end < period.end:
-        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)))
+        quarters.append(Period.quarter_of(quarters[-1].end + timedelta(days=1)).within(period))
     return quarters
 
 
@@ -203,7 +207,9 @@ def lessons_by_quarter(period: Period) -> list[tuple[date, int, int]]:
 
     # Whole quarters at both ends: a quarter's bar is the whole quarter's count.
     quarters = quarters_touched(period)
-    counted = selectors.lessons_by_quarter(quarters[0].bounds()[0], quarters[-1].bounds()[1])
+    counted = selectors.lessons_by_quarter(
+        quarters[0].bounds()[0], quarters[-1].bounds()[1], **quarters[0].scope.narrowing()
+    )
     none = {"captured": 0, "applied": 0}
     return [
         (q.start, counted.get(q.start, none)["captured"], counted.get(q.start, none)["applied"])
@@ -224,8 +230,9 @@ class Segment:
 
 
 def delivery_metrics(period: Period) -> list[Metric]:
-    """Throughput (projects closed in the period, a count) and the completion rate of the
-    top-ranked quarter."""
+    """Throughput (projects closed in the period, a count), the completion rate of the
+    top-ranked quarter, schedule adherence, budget accuracy and scope stability, each in the
+    period's scope."""
     from portfolio import selectors
 
     return [
@@ -233,12 +240,15 @@ def delivery_metrics(period: Period) -> list[Metric]:
             "throughput",
             "Projects closed",
             "projects",
-            selectors.projects_closed(*period.bounds()),
-            selectors.projects_closed(*period.previous().bounds()),
+            selectors.projects_closed(*period.bounds(), period.scope),
+            selectors.projects_closed(*period.previous().bounds(), period.scope),
             "",
             Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
         ),
         completion_metric(period),
+        *schedule_metrics(period),
+        *budget_metrics(period),
+        *replan_metrics(period),
     ]
 
 
@@ -248,7 +258,7 @@ NO_RANKED = "No project is ranked (no live project and none closed in this perio
 def completion_figure(period: Period) -> float | None:
     from portfolio import selectors
 
-    closed, size = selectors.top_quarter_completion(*period.bounds())
+    closed, size = selectors.top_quarter_completion(*period.bounds(), period.scope)
     return ratio(closed, size)
 
 
@@ -271,30 +281,215 @@ def throughput_by_quarter(period: Period) -> list[tuple[date, int]]:
 
     quarters = quarters_touched(period)
     counted = selectors.projects_closed_by_quarter(
-        quarters[0].bounds()[0], quarters[-1].bounds()[1]
+        quarters[0].bounds()[0], quarters[-1].bounds()[1], period.scope
     )
     return [(q.start, counted.get(q.start, 0)) for q in quarters]
 
 
-def projects_by_stage_and_health() -> list[Segment]:
-    """The live portfolio now (not a period's): one segment per stage and health with any
-    project, in the board's order of stages, green before amber before red."""
+def projects_by_stage_and_health(period: Period | None = None) -> list[Segment]:
+    """The live portfolio now (not a period's; only the period's scope is read): one segment
+    per stage and health with any project, in the board's order of stages, green before
+    amber before red."""
     from portfolio import selectors
     from portfolio.choices import BOARD_STAGES, Health, Stage
 
+    scope = period.scope if period else Scope()
     stage_order = {stage.value: n for n, stage in enumerate(BOARD_STAGES)}
     health_order = {health.value: n for n, health in enumerate(Health)}
     rows = sorted(
-        selectors.live_projects_by_stage_and_health(),
+        selectors.live_projects_by_stage_and_health(scope),
         key=lambda r: (stage_order[r["stage"]], health_order[r["health"]]),
     )
     return [
         Segment(
             f"{Stage(row['stage']).label} – {Health(row['health']).label}",
             row["n"],
-            Drill("portfolio:project_list", {"stage": row["stage"], "health": row["health"]}),
+            Drill(
+                "portfolio:project_list",
+                {"stage": row["stage"], "health": row["health"], **scope.params()},
+            ),
         )
         for row in rows
+    ]
+
+
+# Schedule adherence (docs/metrics.md, "Delivery"): milestones against their baseline dates.
+NO_BASELINE_DUE = "No milestone was due by its baseline date in this period."
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def schedule_figures(period: Period, today: date) -> Figures:
+    from portfolio import selectors
+
+    counts = selectors.schedule_adherence(period.start, period.end, today, period.scope)
+    return {
+        "schedule_adherence": ratio(counts["met"], counts["met"] + counts["missed"]),
+        "projects_late": counts["late_projects"],
+    }
+
+
+def schedule_metrics(period: Period) -> list[Metric]:
+    """Schedule adherence (%) and the projects that missed a baseline date in the period.
+    The rate has no drill-down (no page lists milestones); the count does, and it is the
+    rate's misses by project."""
+    today = _today()
+    now, before = schedule_figures(period, today), schedule_figures(period.previous(), today)
+    return [
+        _metric(
+            "schedule_adherence",
+            "Milestones met by their baseline date",
+            "%",
+            now["schedule_adherence"],
+            before["schedule_adherence"],
+            NO_BASELINE_DUE,
+            None,
+        ),
+        _metric(
+            "projects_late",
+            "Projects that missed a baseline date",
+            "projects",
+            now["projects_late"],
+            before["projects_late"],
+            "",
+            Drill("portfolio:project_list", {"late": "1", **_range(period, "baseline")}),
+        ),
+    ]
+
+
+# Budget accuracy: actual cost (Σ ProjectCost) against budget.
+NO_SPENDING = "No project with a budget had costs in this period."
+
+
+def budget_figures(period: Period) -> Figures:
+    from portfolio import selectors
+
+    totals = selectors.budget_accuracy(period.start, period.end, period.scope)
+    share = None
+    if totals["projects"]:
+        share = round(float(totals["spent"] * 100 / totals["budget"]), 1)
+    return {"budget_accuracy": share, "projects_over_budget": totals["over"]}
+
+
+def budget_metrics(period: Period) -> list[Metric]:
+    """Actual against budget in total (%) over the projects with costs in the period, and
+    how many of them are over their budget."""
+    now, before = budget_figures(period), budget_figures(period.previous())
+    spent = _range(period, "spent")
+    return [
+        _metric(
+            "budget_accuracy",
+            "Actual cost against budget",
+            "%",
+            now["budget_accuracy"],
+            before["budget_accuracy"],
+            NO_SPENDING,
+            Drill("portfolio:project_list", spent),
+        ),
+        _metric(
+            "projects_over_budget",
+            "Projects over budget",
+            "projects",
+            now["projects_over_budget"],
+            before["projects_over_budget"],
+            "",
+            Drill("portfolio:project_list", {"over_budget": "1", **spent}),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    """One project of the budget chart: its budget, what it spent up to the period's end,
+    and the list holding just it."""
+
+    label: str
+    budget: float
+    spent: float
+    drill: Drill
+
+    @property
+    def share(self) -> float:
+        """Spent as a percentage of the budget, 1 decimal."""
+        return round(100 * self.spent / self.budget, 1)
+
+    @property
+    def over(self) -> bool:
+        return self.spent > self.budget
+
+
+def budget_by_project(period: Period, top: int = 10) -> list[BudgetBar]:
+    """The `top` projects with costs in the period furthest over their budget (those under
+    it follow when fewer are over): one query."""
+    from portfolio import selectors
+
+    rows = selectors.budget_by_project(period.start, period.end, period.scope, top=top)
+    spent = _range(period, "spent")
+    return [
+        BudgetBar(
+            f"{row['code']} {row['name']}",
+            float(row["budget"]),
+            float(row["spent"]),
+            Drill("portfolio:project_list", {"code": row["code"], **spent}),
+        )
+        for row in rows
+    ]
+
+
+# Scope stability: re-plans (a milestone's due date moved after its baseline was set).
+NO_LIVE = "No project is live."
+
+
+def replan_figures(period: Period) -> Figures:
+    from portfolio import selectors
+
+    counts = selectors.replans_of_live(*period.bounds(), period.scope)
+    mean = round(counts["replans"] / counts["live"], 2) if counts["live"] else None
+    return {"replans_per_project": mean, "projects_replanned": counts["replanned"]}
+
+
+def replan_metrics(period: Period) -> list[Metric]:
+    """Mean re-plans per live project (its drill-down: the live projects, its denominator)
+    and the projects re-planned in the period."""
+    now, before = replan_figures(period), replan_figures(period.previous())
+    return [
+        _metric(
+            "replans_per_project",
+            "Re-plans per live project",
+            "re-plans",
+            now["replans_per_project"],
+            before["replans_per_project"],
+            NO_LIVE,
+            Drill("portfolio:project_list", {"live": "1", **period.scope.params()}),
+        ),
+        _metric(
+            "projects_replanned",
+            "Projects re-planned",
+            "projects",
+            now["projects_replanned"],
+            before["projects_replanned"],
+            "",
+            Drill("portfolio:project_list", _range(period, "replanned")),
+        ),
+    ]
+
+
+def most_replanned(period: Period, top: int = 10) -> list[Segment]:
+    """The `top` projects by re-plans saved in the period, most first: two queries."""
+    from portfolio import selectors
+
+    replanned = _range(period, "replanned")
+    return [
+        Segment(
+            row["name"],
+            row["replans"],
+            Drill("portfolio:project_list", {"code": row["code"], **replanned}),
+        )
+        for row in selectors.most_replanned(*period.bounds(), period.scope, top=top)
     ]
 
 
@@ -318,8 +513,7 @@ def operations_figures(period: Period) -> Figures:
 
     scope = _incidents_of(period)
     linked = incidents.incidents_linked_to_projects(period.start, period.end, scope)
-    # Transition time's scope is another part's (handover): not narrowed here yet.
-    transition = handover.transition_time(*period.bounds())
+    transition = handover.transition_time(*period.bounds(), **period.scope.narrowing())
     resolution = incidents.resolution_by_priority(period.start, period.end, scope)
     figures: Figures = {
         "incidents_to_projects": linked["to_projects"],
@@ -357,7 +551,8 @@ def operations_metrics(period: Period) -> list[Metric]:
             "Transition time, go-live to closed handover",
             "days",
             NO_HANDOVER_CLOSED,
-            Drill("handover:index", {"state": "closed", **_range(period, "closed")}),
+            # `timed`: the mean leaves out handovers without a recorded transition time.
+            Drill("handover:index", {"state": "closed", "timed": "1", **_range(period, "closed")}),
         ),
     ]
     for p in PRIORITIES:

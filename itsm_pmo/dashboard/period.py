@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.utils import timezone
+from itsm_pmo.dates import day_bounds
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class Scope:
         """The query parameters that narrow a drill-down's list the same way."""
         named = {"objective": self.objective, "service": self.service}
         return {key: str(value) for key, value in named.items() if value is not None}
+
+    def narrowing(self) -> dict[str, int | None]:
+        """The keyword arguments of the apps' `in_scope` and of their metric selectors."""
+        return {"objective": self.objective, "service": self.service}
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,6 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         """[first moment, first moment after) as aware datetimes: a half-open range, so that
         a moment belongs to exactly one of two adjacent periods."""
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.combine(self.start, time.min, tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
-        )
+        start, end = day_bounds(self.start, self.end)
+        assert start is not None and end is not None  # both days are given
+        return start, end

@@ -1,6 +1,7 @@
 """The search pages: lessons (the knowledge home) and articles. One FilterSet each, shared with
 the API; ranked by relevance when there is a query, newest first when there is none."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Count, Q
@@ -125,6 +126,9 @@ class KnowledgeSearchView(FilteredListView):
                 "is_filtered": bool(params),
                 "filtered_beyond_q": any(key != "q" for key in params),
                 "result_count": result_count,
+                # The dashboard's filters no control shows, in words (their errors are in
+                # filter_errors with the others').
+                "drill": replace(self.filterset.drill, errors=[]),
                 "filter_errors": [
                     f"{self.filterset.form.fields[name].label}: {e}"
                     for name, errs in errors.items()
@@ -166,7 +170,8 @@ class LessonSearchView(KnowledgeSearchView):
             tag=params.get("tag", ""),
             # Filters that links set (?project=12, a writer's ?state=draft) but no control
             # shows: kept when the filters change.
-            kept=kept_params(params, SOURCE_FIELDS if may_publish else (*SOURCE_FIELDS, "state")),
+            kept=kept_params(params, SOURCE_FIELDS if may_publish else (*SOURCE_FIELDS, "state"))
+            + context["drill"].kept,
             draft_count=drafts.order_by().count(),
             popular_tags=Tag.objects.filter(lessons__state=KnowledgeState.PUBLISHED)
             .annotate(n=Count("lessons"))

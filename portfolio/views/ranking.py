@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from itsm_pmo.page_actions import attempt, redirect_back
+from itsm_pmo.spreadsheet import spreadsheet_safe
 
 from .. import selectors, services
 from ..choices import RANKED_STAGES
-from ..filtersets import ProjectFilterSet
+from ..filtersets import RankingFilterSet
 from ..models import Criterion
 from ..permissions import may_reweight_criteria
 from ..weights import weights_from_query
@@ -33,7 +34,7 @@ RANKING_PAGE = 25
 
 def _filtered(request):
     """The filtered projects and the what-if weights of the query (with their errors)."""
-    filterset = ProjectFilterSet(
+    filterset = RankingFilterSet(
         request.GET or None, queryset=selectors.projects_visible_to(request.user), request=request
     )
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
@@ -45,10 +46,29 @@ def _filtered(request):
     return filterset, filtered, weights, errors
 
 
+def _pool(filterset, filtered):
+    """The projects ranked: the live ones; with `top=quarter`, the pool of the dashboard's
+    "top-ranked quarter completed" (the live ones and those first closed in `closed_after` to
+    `closed_before`), of which only the top quarter is shown."""
+    top = filterset.top_quarter()
+    if top is None:
+        return filtered.filter(stage__in=RANKED_STAGES), False
+    pool, _closed = selectors.completion_pool(filtered, *top)
+    return pool, True
+
+
+def _rank(pool, top: bool, weights):
+    ranked = selectors.rank_projects(pool, weights=weights)
+    return selectors.top_quarter(ranked) if top else ranked
+
+
 def _ranked(request):
-    """The filtered ranking with what-if weights, plus the saved-weights ranking to compare."""
+    """The filtered ranking with what-if weights (rows with their projects)."""
     filterset, filtered, weights, errors = _filtered(request)
-    rows = selectors.ranked_portfolio(request.user, filtered=filtered, weights=weights)
+    pool, top = _pool(filterset, filtered)
+    rows = selectors.with_projects(
+        _rank(pool, top, weights), pool.select_related("owner", "support_team")
+    )
     return filterset, rows, weights, errors, filtered
 
 
@@ -79,9 +99,9 @@ class RankingPageView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset, filtered, weights, errors = _filtered(self.request)
-        live = filtered.filter(stage__in=RANKED_STAGES)
+        live, top = _pool(filterset, filtered)
         # Ranks and the what-if are over every project that matches; only a page is built.
-        ranked = selectors.rank_projects(live, weights=weights)
+        ranked = _rank(live, top, weights)
         criteria = list(Criterion.objects.order_by("order", "name"))
         colours = {c.pk: i % PALETTE_SIZE for i, c in enumerate(criteria)}
         before = {}
@@ -134,11 +154,6 @@ def _value_text(term) -> str:
     if term.value:
         return f"{term.value}/5"
     return f"{round(term.normalised * 100)}% aligned"
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @require_GET

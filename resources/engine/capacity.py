@@ -27,6 +27,11 @@ class Loads:
     team_capacity: dict[int, list[float]] = field(default_factory=dict)
     team_project: dict[int, list[float]] = field(default_factory=dict)
     team_operational: dict[int, list[float]] = field(default_factory=dict)
+    # Project hours by (project id, team id): what a team's people give a project each week,
+    # firm (booked) and tentative apart, so that a reader can count some projects' hours
+    # (the executive view narrowed to a strategic objective) or only the firm ones.
+    project_booked: dict[tuple[int, int], list[float]] = field(default_factory=dict)
+    project_tentative: dict[tuple[int, int], list[float]] = field(default_factory=dict)
     # The person-week figures as arrays (people x weeks) for rules that work on whole rows,
     # and the row of each person id: see matrix(). Read them, do not change them.
     rows: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
@@ -98,7 +103,13 @@ def compute_loads(
     away = absent_days(horizon, absences, rows)
     capacity = hours[:, None] * (WORKDAYS - away) / WORKDAYS
 
-    project, operational, tentative = _work_loads(horizon, rows, hours, capacity, work)
+    teams_of_rows = [latest[pid].team_id for pid in rows]
+    work_loads = _work_loads(horizon, rows, teams_of_rows, hours, capacity, work)
+    project, operational, tentative = (
+        work_loads.project,
+        work_loads.operational,
+        work_loads.tentative,
+    )
 
     # Team sums: each person's row added to their team's, in the order of the people.
     teams: dict[int, int] = {}
@@ -127,22 +138,40 @@ def compute_loads(
         ("team_capacity", "team_project", "team_operational"), team_sums, strict=True
     ):
         setattr(loads, name, dict(zip(team_ids, array.tolist(), strict=True)))
+    loads.project_booked = dict(zip(work_loads.groups, work_loads.booked.tolist(), strict=True))
+    loads.project_tentative = dict(
+        zip(work_loads.groups, work_loads.project_tentative.tolist(), strict=True)
+    )
     return loads
+
+
+@dataclass
+class _WorkLoads:
+    """Hours per person-week (people x weeks) and per (project, team)-week (groups x weeks)."""
+
+    project: np.ndarray
+    operational: np.ndarray
+    tentative: np.ndarray
+    groups: list[tuple[int, int]]  # (project id, team id) of each row of the next two
+    booked: np.ndarray
+    project_tentative: np.ndarray
 
 
 def _work_loads(
     horizon: Horizon,
     rows: dict[int, int],
+    teams: list[int],
     hours: np.ndarray,
     capacity: np.ndarray,
     work: list[WorkRecord],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Project, operational and tentative hours per person-week from the work records.
+) -> _WorkLoads:
+    """Project, operational and tentative hours per person-week from the work records, and
+    the project hours per (project, team of the person)-week, firm and tentative apart.
 
     A work item adds, to every week it touches, hours x the share of the week's working days
     inside it (1 for the whole weeks between its first and last); work that scales with
     availability, times capacity / contract as well (nothing without a contract). Someone not
-    in `rows` (who has left) is loaded with nothing."""
+    in `rows` (who has left) is loaded with nothing. `teams` is the team of each row."""
     weeks, n = horizon.weeks, len(rows)
     first = horizon.start.toordinal()
     items = [
@@ -154,16 +183,21 @@ def _work_loads(
             w.source == PROJECT,
             w.tentative,
             w.scales_with_availability,
+            w.project_id or 0,  # ids start at 1
         )
         for w in work
         if (at := rows.get(w.person_id)) is not None
     ]
     if not items:
-        return np.zeros((n, weeks)), np.zeros((n, weeks)), np.zeros((n, weeks))
+        none = np.zeros((n, weeks))
+        return _WorkLoads(
+            none, none.copy(), none.copy(), [], np.zeros((0, weeks)), np.zeros((0, weeks))
+        )
     columns = list(zip(*items, strict=True))
     row, start, end = (np.array(c, dtype=np.int64) for c in columns[:3])
     per_week = np.array([float(h) for h in columns[3]], dtype=float)
-    is_project, is_tentative, scales = (np.array(c, dtype=bool) for c in columns[4:])
+    is_project, is_tentative, scales = (np.array(c, dtype=bool) for c in columns[4:7])
+    groups, group_of = _project_groups(np.array(columns[7], dtype=np.int64), is_project, row, teams)
 
     # The weeks each item touches, clipped to the horizon (as Horizon.cover()).
     first_week = np.maximum(0, (start - first) // 7)
@@ -195,18 +229,48 @@ def _work_loads(
     factor = np.zeros(len(item))
     np.divide(capacity[who, week], contract, out=factor, where=contract != 0)
     value = np.where(scales[item], h * (part * factor), h * part)
-    cell = who * weeks + week
 
     # bincount adds in the order of the entries (and, given none, ints).
-    def total(mask: np.ndarray) -> np.ndarray:
+    def total(row_of: np.ndarray, rows: int, mask: np.ndarray) -> np.ndarray:
         return (
-            np.bincount(cell[mask], weights=value[mask], minlength=n * weeks)
+            np.bincount(
+                row_of[mask] * weeks + week[mask], weights=value[mask], minlength=rows * weeks
+            )
             .astype(float, copy=False)
-            .reshape(n, weeks)
+            .reshape(rows, weeks)
         )
 
-    in_project = is_project[item]
-    return total(in_project), total(~in_project), total(is_tentative[item])
+    in_project, tentative = is_project[item], is_tentative[item]
+    group = group_of[item]
+    of_a_project = group >= 0
+    return _WorkLoads(
+        total(who, n, in_project),
+        total(who, n, ~in_project),
+        total(who, n, tentative),
+        list(groups),
+        total(group, len(groups), of_a_project & ~tentative),
+        total(group, len(groups), of_a_project & tentative),
+    )
+
+
+def _project_groups(
+    project_id: np.ndarray, is_project: np.ndarray, row: np.ndarray, teams: list[int]
+) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The (project id, team id) pairs the project work names, in the order the items first
+    name them, and each item's index in them (-1: not project work, or on no project). The
+    team is the person's (`teams`, by row)."""
+    team_ids, team_of_row = np.unique(np.array(teams, dtype=np.int64), return_inverse=True)
+    named = is_project & (project_id > 0)
+    key = project_id * len(team_ids) + team_of_row[row]
+    pairs, first, index = np.unique(key[named], return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    group_of = np.full(len(key), -1, dtype=np.int64)
+    group_of[named] = rank[index.reshape(-1)]
+    pairs = pairs[order]
+    projects = (pairs // len(team_ids)).tolist()
+    return list(zip(projects, team_ids[pairs % len(team_ids)].tolist(), strict=True)), group_of
 
 
 __all__ = ["Loads", "compute_loads", "OPERATIONAL", "PROJECT"]

@@ -32,6 +32,12 @@ def test_journey_demo_role_signs_in_and_sees_its_inbox(page, demo, sign_in, scre
     badge, intro = HOME_LINES[username]
     # when the demo user signs in through the form
     sign_in(page, username, "demo-pass")
+    if username == "executive":
+        # the executive lands on the dashboard, their home; the inbox is one link away
+        expect(page).to_have_url(re.compile(r"/dashboard/$"))
+        page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name="My work"
+        ).click()
     # then the home page speaks to their role
     expect(page.get_by_test_id("role-badge")).to_have_text(badge)
     expect(page.get_by_text(intro)).to_be_visible()

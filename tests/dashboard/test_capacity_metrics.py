@@ -99,8 +99,9 @@ def current():
         "three": person(s3, weeks(40), weeks(40, w2=45, w3=45, w4=45)),
         # weeks 0–1 and 3–4: two runs of two → not.
         "twice": person(s3, weeks(40), weeks(40, w0=45, w1=45, w3=45, w4=45)),
-        # exactly 100 % every week, tentative work above it → not (not booked, not above).
-        "full": person(s3, weeks(40), weeks(40), tentative=weeks(50)),
+        # 50 h of project work a week, 10 of them pencilled in (the engine's project hours
+        # include the tentative ones): 40 booked, exactly 100 % → not.
+        "full": person(s3, weeks(40), weeks(50), tentative=weeks(10)),
         # on leave weeks 0–3 (no capacity) with 1 h operational → four running (4).
         "leave": person(
             s3,

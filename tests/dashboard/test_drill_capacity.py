@@ -29,7 +29,7 @@ def test_each_team_share_drills_to_that_team_alone(current, page_clients):  # no
         assert page.context["team_count"] == 1
         shown = [row.name for group in page.context["groups"] for row in group.rows]
         assert shown == [share.team]
-        assert f"Team {share.team}" in page.content.decode()  # "Filtered by: Team Apps"
+        assert page.context["filterset"].drill.phrases == [f"Team: {share.team}"]
 
 
 def test_the_people_above_capacity_drill_shows_as_many_people(current, page_clients):  # noqa: F811
@@ -42,7 +42,11 @@ def test_the_people_above_capacity_drill_shows_as_many_people(current, page_clie
     assert {row.pk for row in people} == at_risk
     html = page.content.decode()
     assert html.count('data-testid="heatmap-person"') == 2
-    assert "Filtered by: Booked above 100 % · for 3+ weeks running" in html
+    assert page.context["filterset"].drill.phrases == [
+        "Booked: above 100 %",
+        "Weeks running: for 3+ weeks running",
+    ]
+    assert 'data-testid="drill-filters"' in html
 
 
 @pytest.mark.parametrize(

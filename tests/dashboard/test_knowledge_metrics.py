@@ -23,7 +23,7 @@ def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
 
 
 def lesson(created: datetime) -> Lesson:
-    made = LessonFactory()
+    made = LessonFactory(published=True)  # the dashboard counts published lessons
     Lesson.objects.filter(pk=made.pk).update(created_at=created)
     return made
 
@@ -57,7 +57,17 @@ def test_lessons_captured_counts_those_recorded_in_the_period(data_set):
     # Q1: a, b and the one of 31 March 23:59 → 3; previous: old → 1.
     metric = by_key(Q1)["lessons_captured"]
     assert (metric.value, metric.previous, metric.change) == (3, 1, 2)
-    assert metric.drill.url == "/knowledge/?created_after=2026-01-01&created_before=2026-03-31"
+    assert metric.drill.url == (
+        "/knowledge/?state=published&created_after=2026-01-01&created_before=2026-03-31"
+    )
+
+
+def test_a_draft_is_not_captured_until_it_is_published(data_set):
+    LessonFactory(title="draft")  # created now, not in Q1 anyway: put it there
+    Lesson.objects.filter(title="draft").update(created_at=at(date(2026, 2, 1)))
+    assert by_key(Q1)["lessons_captured"].value == 3
+    Lesson.objects.filter(title="draft").update(state="published")
+    assert by_key(Q1)["lessons_captured"].value == 4
 
 
 def test_lessons_applied_counts_each_lesson_marked_applied_once(data_set):

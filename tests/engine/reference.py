@@ -46,6 +46,8 @@ def compute_loads(horizon, people, absences, work) -> dict:
             "team_capacity",
             "team_project",
             "team_operational",
+            "project_booked",
+            "project_tentative",
         )
     }
     away, holidays = absent_days(horizon, absences)
@@ -55,6 +57,7 @@ def compute_loads(horizon, people, absences, work) -> dict:
         for name in ("project", "operational", "tentative"):
             loads[name][person.id] = [0.0] * weeks
     contracted = {person.id: person.hours for person in people}
+    team_of = {person.id: person.team_id for person in people}
     for item in work:
         capacity = loads["capacity"].get(item.person_id)
         if capacity is None:
@@ -63,6 +66,11 @@ def compute_loads(horizon, people, absences, work) -> dict:
         targets = [loads["project" if item.source == PROJECT else "operational"][item.person_id]]
         if item.tentative:
             targets.append(loads["tentative"][item.person_id])
+        if item.source == PROJECT and item.project_id is not None:
+            key = (item.project_id, team_of[item.person_id])
+            for name in ("project_booked", "project_tentative"):
+                loads[name].setdefault(key, [0.0] * weeks)
+            targets.append(loads["project_tentative" if item.tentative else "project_booked"][key])
         full = contracted[item.person_id]
         for week in span:
             share = (

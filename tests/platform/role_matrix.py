@@ -31,6 +31,8 @@ TABLE = """
 # --- API: sign-in, the current user, the schema and its docs
 POST   /api/auth/token/                                 400   400   400   400   400   400   400
 GET    /api/me/                                         401   200   200   200   200   200   401
+GET    /api/dashboard/                                  401   200   200   200   200   200   401
+POST   /api/dashboard/                                  401   405   405   405   405   405   401
 GET    /api/schema/                                     401   200   200   200   200   200   401
 POST   /api/schema/                                     401   405   405   405   405   405   401
 GET    /api/docs/                                       401   200   200   200   200   200   401
@@ -257,6 +259,8 @@ POST   /api/knowledge/lessons/{id}/transition/          401   403   200   200   
 GET    healthz                                          200   200   200   200   200   200   200
 POST   healthz                                          405   405   405   405   405   405   405
 GET    home                                             302   200   200   200   200   200   302
+GET    dashboard                                        302   200   200   200   200   200   302
+POST   dashboard                                        302   405   405   405   405   405   302
 POST   home                                             302   405   405   405   405   405   302
 GET    my_work_list                                     302   404   404   200   404   200   302
 POST   my_work_list                                     302   405   405   405   405   405   302

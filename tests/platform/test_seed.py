@@ -78,3 +78,24 @@ def test_seed_demo_shows_every_kind_of_conflict_the_engine_knows():
     assert sorted(kinds) == sorted(ConflictKind.values)
     payroll = conflicts_in(snapshot).get(kind=ConflictKind.GO_LIVE_IN_FREEZE)
     assert payroll.subject_label.startswith("PRJ-0111") and "Year-end" in payroll.message
+
+
+def test_seed_demo_tells_the_capacity_story_of_the_executive_view():
+    from itsm_pmo.dashboard.capacity import burnout_metric, top_quarter_hours_share
+    from resources.models import TeamLoad
+    from resources.selectors import first_week_index, longest_run_above
+    from resources.snapshot import compute_and_publish
+
+    call_command("seed_demo")
+    snapshot = compute_and_publish()
+    # The database team's cut-over rehearsals: above 100 % for four weeks running or more
+    # within the next 12 weeks, so people are at risk of burning out.
+    window = slice(first_week_index(snapshot), first_week_index(snapshot) + 12)
+    database = TeamLoad.objects.get(snapshot=snapshot, team__name="Database")
+    load = [
+        p + o for p, o in zip(database.project[window], database.operational[window], strict=True)
+    ]
+    assert longest_run_above(database.capacity[window], load) >= 4
+    assert burnout_metric().value > 0
+    # The top-ranked quarter gets some of the booked project hours, not none nor all.
+    assert 0 < top_quarter_hours_share().value < 100

@@ -61,4 +61,34 @@ def test_demo_history_tells_the_story():
     # a benefit not realised, beside realised ones
     headline = Benefit.objects.filter(realised_value__isnull=False)
     assert headline.filter(project__code="PRJ-0117", realised_value=Decimal(0)).exists()
-    assert headline.filter(realised_value=Decimal(-22)).exists()
+    # the others reached their −30 % target (a reduction: at or below it)
+    assert headline.filter(realised_value=Decimal(-32)).exists()
+    assert not headline.filter(selectors.benefit_reached(), project__code="PRJ-0117").exists()
+    assert headline.exclude(project__code="PRJ-0117").filter(selectors.benefit_reached()).exists()
+    _the_dashboard_tells_it()
+
+
+def _the_dashboard_tells_it():
+    """The executive view over the year to today: a late project, one over budget, re-plans,
+    a benefit not realised, objectives whose budget share is off their weight share."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from itsm_pmo.dashboard.alignment import alignment_rows, benefit_table
+    from itsm_pmo.dashboard.metrics import budget_by_project, delivery_metrics, most_replanned
+    from itsm_pmo.dashboard.period import Period
+
+    today = timezone.localdate()
+    year = Period(today - timedelta(days=364), today)
+    metrics = {m.key: m for m in delivery_metrics(year)}
+    assert metrics["projects_late"].value >= 1
+    assert metrics["projects_over_budget"].value == 1
+    assert budget_by_project(year)[0].label.startswith("PRJ-0104")
+    assert most_replanned(year)[0].label.startswith("PRJ-0104")
+    assert metrics["replans_per_project"].value > 0
+    not_realised = [row.code for row in benefit_table(year) if not row.reached]
+    assert "PRJ-0117" in not_realised
+    assert any(row.reached for row in benefit_table(year))
+    skew = [abs(r.budget_share - r.weight_share) for r in alignment_rows(year)]
+    assert max(skew) >= 5
