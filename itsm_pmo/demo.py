@@ -21,7 +21,9 @@ SEEDERS = [
     "resources.demo",
     "portfolio.demo",
     "changes.demo",
+    "changes.demo_history",  # the four quarters before this one (issue 16)
     "handover.demo",
+    "handover.demo_history",
     "knowledge.demo",
     "resources.demo_plan",
     # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
