@@ -25,6 +25,7 @@ SEEDERS = [
     "handover.demo",
     "handover.demo_history",
     "knowledge.demo",
+    "knowledge.demo_history",
     "resources.demo_plan",
     # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
     "bench.enterprise.demo_volume",
