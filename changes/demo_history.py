@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from itsm_pmo.demo import quarter_start
 from portfolio import selectors as portfolio_selectors
 from portfolio.choices import MilestoneKind
 
@@ -647,10 +648,3 @@ def _window(when: tuple, current: date, go_lives: dict) -> tuple[datetime, datet
     day = min(day, current - timedelta(days=3))
     start = _at(day, hour)
     return start, start + timedelta(hours=hours)
-
-
-def quarter_start(back: int) -> date:
-    """The first day of the calendar quarter `back` quarters before today's (0: today's)."""
-    today = timezone.localdate()
-    months = today.year * 12 + 3 * ((today.month - 1) // 3) - 3 * back
-    return date(months // 12, months % 12 + 1, 1)

@@ -19,13 +19,17 @@ from django.db import models
 from django.utils import timezone
 
 from changes import selectors as change_selectors
-from changes.demo_history import P1_CHANGE, P2_CHANGE, quarter_start
+from itsm_pmo.demo import quarter_start
 from portfolio import selectors as portfolio_selectors
 from portfolio.choices import MilestoneKind
 from resources import selectors as resources_selectors
 
 from .incidents import services as incident_services
 from .models import Incident, IncidentTransition
+
+# The changes that caused the P1 and the P2 (changes/demo_history.py), by title.
+P1_CHANGE = "Self-service password reset go-live: enable AD password write-back"
+P2_CHANGE = "Upgrade the directory sync agent of the email tenant"
 
 # When an incident was opened: ("q", quarters back, day of the quarter, hour); ("after",
 # change title, hours after its window ended); ("golive", project code, days after its

@@ -14,14 +14,15 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from changes import selectors as change_selectors
-from changes.demo_history import P1_CHANGE, quarter_start
 from handover.incidents import selectors as incident_selectors
+from itsm_pmo.demo import quarter_start
 from portfolio import selectors as portfolio_selectors
 
 from . import services
 from .demo import HIGH, MEDIUM, Cat, L, _seed_lesson
 from .models import Lesson, LessonApplication
 
+P1_CHANGE = "Self-service password reset go-live: enable AD password write-back"
 P1 = "Staff locked out of their accounts after the password reset go-live"
 P2 = "Mail to shared mailboxes not delivered after the sync agent upgrade"
 CAPTURED_AFTER = 3  # days from the change's review or the incident's resolution
