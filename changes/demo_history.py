@@ -149,19 +149,6 @@ HISTORY: list[tuple[tuple, C]] = [
             review=(OK, 0, "Rolling patch, one node at a time; no downtime."),
         ),
     ),
-    (
-        ("q", 4, 62, 19, 3),
-        C(
-            "Linux kernel update – HR system servers",
-            T.STANDARD,
-            DONE,
-            ("HR system application servers",),
-            (),
-            implementer="platform-4",
-            template=PATCH,
-            review=(OK, 0, "Both nodes patched and rebooted."),
-        ),
-    ),
     # --- Three quarters back: the payments v4.0 release refused once, an intranet back-out.
     (
         ("q", 3, 10, 19, 3),
@@ -417,6 +404,19 @@ HISTORY: list[tuple[tuple, C]] = [
             implementer="platform-2",
             category="Platform",
             review=(OK, 0, "Every team's pipelines green the next morning."),
+        ),
+    ),
+    (
+        ("q", 2, 66, 19, 3),
+        C(
+            "Linux kernel update – HR system servers",
+            T.STANDARD,
+            DONE,
+            ("HR system application servers",),
+            (),
+            implementer="platform-4",
+            template=PATCH,
+            review=(OK, 0, "Both nodes patched and rebooted."),
         ),
     ),
     # --- The quarter before this one: the go-lives that went wrong, and the payments
