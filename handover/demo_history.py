@@ -385,7 +385,7 @@ def _incident(row, reporter, manager, services_by_name, projects, go_lives, caus
             hours=worked,
             note="Investigation and fix",
         )
-    _backdate(incident, opened, to_resolve)
+    backdate(incident, opened, to_resolve)
     return incident
 
 
@@ -393,10 +393,11 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def _backdate(incident: Incident, opened: datetime, to_resolve: timedelta) -> None:
+def backdate(incident: Incident, opened: datetime, to_resolve: timedelta) -> None:
     """Taken within a quarter of an hour, resolved `to_resolve` after it was opened, closed
-    two days later. The trail is the demo's own to rewrite (IncidentTransition.objects
-    refuses: the application never alters a recorded move)."""
+    two days later (not after now), as far as its trail goes. The trail is the demo's own to
+    rewrite (IncidentTransition.objects refuses: the application never alters a recorded
+    move)."""
     moments = {
         "in_progress": opened + min(timedelta(minutes=15), to_resolve / 4),
         "resolved": opened + to_resolve,
@@ -406,8 +407,7 @@ def _backdate(incident: Incident, opened: datetime, to_resolve: timedelta) -> No
     for row in trail:
         row.at = moments[row.to_state]
     models.QuerySet(model=IncidentTransition).bulk_update(trail, ["at"])
+    reached = {row.to_state for row in trail}
     Incident.objects.filter(pk=incident.pk).update(
-        in_progress_at=moments["in_progress"],
-        resolved_at=moments["resolved"],
-        closed_at=moments["closed"],
+        **{f"{state}_at": moment for state, moment in moments.items() if state in reached}
     )
