@@ -1139,24 +1139,43 @@ def _history() -> models.QuerySet:
 
 
 def _seed_changes(ctx, cab, items, templates, showcase, today, now) -> list:
-    users = ctx.users
+    people, projects = lookups(CHANGES)
+    go_lives = dict(
+        portfolio_selectors.milestones()
+        .filter(project__in=projects.values(), kind=MilestoneKind.GO_LIVE)
+        .values_list("project__code", "due_date")
+    )
+    existing = reset(CHANGES)
+    made, freezes = [], list(FreezeWindow.objects.all())  # earlier years' too
+    # The demo's history is not news, and its windows are in the past.
+    with services.recording_history():
+        for index, spec in enumerate(CHANGES):
+            window = _window(spec, today, now, go_lives, showcase, freezes)
+            found = (people, projects, items, templates)
+            made.append(
+                place(spec, existing.get(spec.title), window, found, ctx.users, cab, index, now)
+            )
+    return [ChangeRequest.objects.get(pk=c.pk) for c in made]
+
+
+def lookups(specs) -> tuple[dict, dict]:
+    """The implementers (by email before @) and projects (by code) the specs name."""
     people = {
         p.email.split("@")[0]: p
         for p in resources_selectors.people().filter(
-            email__in=[f"{s.implementer}@example.org" for s in CHANGES if s.implementer]
+            email__in=[f"{s.implementer}@example.org" for s in specs if s.implementer]
         )
     }
-    codes = {s.project for s in CHANGES if s.project}
+    codes = {s.project for s in specs if s.project}
     projects = {p.code: p for p in portfolio_selectors.projects().filter(code__in=codes)}
-    go_lives = dict(
-        portfolio_selectors.milestones()
-        .filter(project__code__in=codes, kind=MilestoneKind.GO_LIVE)
-        .values_list("project__code", "due_date")
-    )
+    return people, projects
 
-    # A second run: every demo change becomes a draft without a window again (so collisions
-    # and freezes are judged as on the first run), and loses its history.
-    demo = ChangeRequest.objects.filter(title__in=[s.title for s in CHANGES])
+
+def reset(specs) -> dict:
+    """A second run: every demo change of `specs` becomes a draft without a window again (so
+    collisions and freezes are judged as on the first run), and loses its history. Returns
+    them by title."""
+    demo = ChangeRequest.objects.filter(title__in=[s.title for s in specs])
     _history().filter(change__in=demo).delete()
     Approval.objects.filter(change__in=demo).delete()
     PostImplementationReview.objects.filter(change__in=demo).delete()
@@ -1175,42 +1194,44 @@ def _seed_changes(ctx, cab, items, templates, showcase, today, now) -> list:
     existing = {}
     for change in demo.order_by("-pk"):
         existing[change.title] = change  # the oldest, should a title ever be doubled
+    return existing
 
-    made, freezes = [], list(FreezeWindow.objects.all())  # earlier years' too
-    # The demo's history is not news, and its windows are in the past.
-    with services.recording_history():
-        for index, spec in enumerate(CHANGES):
-            start, end = _window(spec, today, now, go_lives, showcase, freezes)
-            implementer = people.get(spec.implementer) if spec.implementer else None
-            template = templates.get(spec.template) if spec.template else None
-            fields = {
-                "title": spec.title,
-                "description": spec.description or (template.description if template else ""),
-                "change_type": spec.type,
-                "category": spec.category or (template.category if template else ""),
-                "implementer": implementer,
-                "team": implementer.team if implementer else None,
-                "project": projects.get(spec.project),
-                "template": template,
-                "planned_start": start,
-                "planned_end": end,
-                "effort_hours": template.effort_hours if template else Decimal(spec.effort),
-                "backout_plan": template.backout_plan if template else spec.backout,
-                "test_plan": template.test_plan if template else spec.test,
-            }
-            on = [items[i] for i in spec.items] or list(template.items.all() if template else [])
-            requester = users[spec.requester]
-            change = existing.get(spec.title)
-            if change is None:
-                change = services.change_create(requester=requester, items=on, **fields)
-            else:
-                change = services.change_update(
-                    change=change, by=requester, items=on, requester=requester, **fields
-                )
-            events = _walk(spec, change, users, cab)
-            _backdate(change, events, index, now)
-            made.append(change)
-    return [ChangeRequest.objects.get(pk=c.pk) for c in made]
+
+def place(spec: C, change, window, found, users, cab, index: int, now) -> ChangeRequest:
+    """Raise the change of `spec` (or update `change`, its row from an earlier run) with its
+    planned `window`, walk it through the services to its state and give its rows the times
+    they would have had. `found`: (people, projects, items, templates) by key. Call inside
+    services.recording_history()."""
+    people, projects, items, templates = found
+    start, end = window
+    implementer = people.get(spec.implementer) if spec.implementer else None
+    template = templates.get(spec.template) if spec.template else None
+    fields = {
+        "title": spec.title,
+        "description": spec.description or (template.description if template else ""),
+        "change_type": spec.type,
+        "category": spec.category or (template.category if template else ""),
+        "implementer": implementer,
+        "team": implementer.team if implementer else None,
+        "project": projects.get(spec.project),
+        "template": template,
+        "planned_start": start,
+        "planned_end": end,
+        "effort_hours": template.effort_hours if template else Decimal(spec.effort),
+        "backout_plan": template.backout_plan if template else spec.backout,
+        "test_plan": template.test_plan if template else spec.test,
+    }
+    on = [items[i] for i in spec.items] or list(template.items.all() if template else [])
+    requester = users[spec.requester]
+    if change is None:
+        change = services.change_create(requester=requester, items=on, **fields)
+    else:
+        change = services.change_update(
+            change=change, by=requester, items=on, requester=requester, **fields
+        )
+    events = _walk(spec, change, users, cab)
+    _backdate(change, events, index, now)
+    return change
 
 
 @dataclass

@@ -7,11 +7,13 @@ reading what earlier ones made from the context. Rows are keyed by natural keys
 
 import random
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from .roles import Role
 
@@ -21,8 +23,11 @@ SEEDERS = [
     "resources.demo",
     "portfolio.demo",
     "changes.demo",
+    "changes.demo_history",  # the four quarters before this one (issue 16)
     "handover.demo",
+    "handover.demo_history",
     "knowledge.demo",
+    "knowledge.demo_history",
     "resources.demo_plan",
     # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
     "bench.enterprise.demo_volume",
@@ -45,6 +50,14 @@ class DemoContext:
     users: dict = field(default_factory=dict)
     made: dict = field(default_factory=dict)  # what each seeder created, for later ones
     counts: dict = field(default_factory=dict)
+
+
+def quarter_start(back: int) -> date:
+    """The first day of the calendar quarter `back` quarters before today's (0: today's): the
+    history seeders (`demo_history`) place the year before the current quarter with it."""
+    today = timezone.localdate()
+    months = today.year * 12 + 3 * ((today.month - 1) // 3) - 3 * back
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def seed_users(ctx: DemoContext) -> None:

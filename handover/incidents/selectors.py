@@ -1,7 +1,7 @@
 """Reads of incident management that the pages and the API share, in a fixed number of
 queries. Every role reads every incident: operations share one queue."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 

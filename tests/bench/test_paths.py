@@ -36,6 +36,6 @@ def test_the_list_has_one_name_a_path_a_known_role_and_kind_and_the_floor_first(
 
 
 def test_select_keeps_the_floor_and_matches_any_of_several_words():
-    chosen = paths.select("board, API con")
-    assert [p.name for p in chosen] == ["floor /api/me/", "board", "API conflicts"]
+    chosen = paths.select("ranking, API con")
+    assert [p.name for p in chosen] == ["floor /api/me/", "ranking", "API conflicts"]
     assert paths.select(None) == paths.PATHS

@@ -65,7 +65,8 @@ def test_demo_knowledge_tells_the_demos_story():
 
     # then: every category, most published, a publisher's queue, an archive
     lessons = Lesson.objects.all()
-    assert 40 <= lessons.count() <= 60
+    # (the current quarter's and those of the year before it, knowledge/demo_history.py)
+    assert 40 <= lessons.count() <= 70
     assert set(lessons.values_list("category", flat=True)) == set(LessonCategory.values)
     states = {s: lessons.filter(state=s).count() for s in KnowledgeState.values}
     assert states["published"] > 30 and states["draft"] >= 3 and states["archived"] >= 1

@@ -32,7 +32,6 @@ TABLE = """
 POST   /api/auth/token/                                 400   400   400   400   400   400   400
 GET    /api/me/                                         401   200   200   200   200   200   401
 GET    /api/dashboard/                                  401   200   200   200   200   200   401
-POST   /api/dashboard/                                  401   405   405   405   405   405   401
 GET    /api/schema/                                     401   200   200   200   200   200   401
 POST   /api/schema/                                     401   405   405   405   405   405   401
 GET    /api/docs/                                       401   200   200   200   200   200   401
