@@ -33,7 +33,10 @@ class ChangeFilterSet(PortalFilterSet):
         queryset=projects(), search_fields=("code", "name"), url_name="changes:filter_options"
     )
     service = AutocompleteScopeFilter(
-        queryset=service_catalogue(), search_fields=("name",), url_name="changes:filter_options"
+        queryset=service_catalogue(),
+        search_fields=("name",),
+        url_name="changes:filter_options",
+        label="Service",
     )
     starts_after = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="gte")
     starts_before = PlausibleDateTimeFilter(field_name="planned_start", lookup_expr="lt")

@@ -38,7 +38,7 @@ class LessonFilterSet(_RankedSearchFilterSet):
 
     category = django_filters.MultipleChoiceFilter(choices=LessonCategory.choices)
     tag = django_filters.CharFilter(method="with_tag", label="Tag")
-    service = ScopeFilter(queryset=service_catalogue().order_by("name"))
+    service = ScopeFilter(queryset=service_catalogue().order_by("name"), label="Service")
     source = django_filters.ChoiceFilter(
         choices=SourceKind.choices, method="from_source", label="Source", empty_label="Any source"
     )

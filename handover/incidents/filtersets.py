@@ -32,7 +32,10 @@ class IncidentFilterSet(PortalFilterSet):
     # Tens of services, hundreds of projects, thousands of people: chosen by search-as-you-type.
     # The dashboard's scope narrows the same way (`selectors.in_scope`).
     service = AutocompleteScopeFilter(
-        queryset=service_catalogue(), search_fields=("name",), url_name="incidents:filter_options"
+        queryset=service_catalogue(),
+        search_fields=("name",),
+        url_name="incidents:filter_options",
+        label="Service",
     )
     project = AutocompleteFilter(
         queryset=projects(), search_fields=("code", "name"), url_name="incidents:filter_options"
@@ -80,7 +83,7 @@ class IncidentFilterSet(PortalFilterSet):
         lookup_expr="lte",
         label="Priority up to",
     )
-    objective = ScopeFilter(queryset=objectives())
+    objective = ScopeFilter(queryset=objectives(), label="Objective")
 
     drill_only = (
         "linked",

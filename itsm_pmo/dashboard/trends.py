@@ -12,7 +12,7 @@ from .period import Period
 # (label, the review counts' key, the change list's filter)
 OUTCOMES = [
     ("Successful", "successful", {"outcome": "successful"}),
-    ("With issues", "with_issues", {"outcome": "with_issues"}),
+    ("With issues", "with_issues", {"outcome": "successful_with_issues"}),
     ("Failed, backed out or caused an incident", "failed_or_caused", {"failed": "1"}),
 ]
 
