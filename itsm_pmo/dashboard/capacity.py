@@ -52,7 +52,8 @@ def team_utilisation(scope: Scope = EVERYTHING) -> list[TeamShare]:
             ratio(row["project"], row["capacity"]),
             ratio(row["operational"], row["capacity"]),
             "" if row["capacity"] else NO_CAPACITY,
-            Drill("resources:index", {"team": str(row["team_id"]), **scope.params()}),
+            # The team's whole plan: the heatmap shows hours, not a share of an objective's.
+            Drill("resources:index", {"team": str(row["team_id"])}),
         )
         for row in rows
     ]
