@@ -685,12 +685,10 @@ def completion_pool(
     """The pool the top-ranked quarter is taken from, among `projects`: the live ones now and
     those closed in [start, end) (as `closed_in`); and the ids of the closed ones. One query
     (the closed ids); the pool is a lazy queryset."""
-    closed = set(
-        first_closed_between(projects.filter(stage=Stage.CLOSED), start, end).values_list(
-            "pk", flat=True
-        )
-    )
-    return projects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed)), closed
+    closed_in = first_closed_between(projects.filter(stage=Stage.CLOSED), start, end)
+    closed = set(closed_in.values_list("pk", flat=True))
+    # A subquery, not the ids: the statement is the same whether or not any closed.
+    return projects.filter(Q(stage__in=RANKED_STAGES) | Q(pk__in=closed_in.values("pk"))), closed
 
 
 def top_quarter(ranked: Iterable[scoring.Ranked]) -> list[scoring.Ranked]:

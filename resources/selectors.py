@@ -660,14 +660,15 @@ def conflict_trend(count: int = 12) -> list[tuple[int, datetime | None, int]]:
     )
     if not snapshots:
         return []
+    # Named by position, not by id: the same statement for the same number of snapshots.
     counts = Conflict.objects.aggregate(
         **{
-            f"s{pk}": Count(
+            f"n{n}": Count(
                 "pk",
                 filter=Q(first_seen__lte=pk)
                 & (Q(resolved_in__isnull=True) | Q(resolved_in__gt=pk)),
             )
-            for pk, _ in snapshots
+            for n, (pk, _) in enumerate(snapshots)
         }
     )
-    return [(pk, at, counts[f"s{pk}"]) for pk, at in reversed(snapshots)]
+    return [(pk, at, counts[f"n{n}"]) for n, (pk, at) in reversed(list(enumerate(snapshots)))]

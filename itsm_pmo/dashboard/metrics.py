@@ -581,8 +581,6 @@ def stability_figure(period: Period) -> int | None:
     from handover.incidents import selectors as incidents
     from portfolio import selectors as portfolio
 
-    if not portfolio.go_lives_between(period.start, period.end):
-        return None
     counts = incidents.serious_after_go_live(
         period.start,
         period.end,
@@ -590,6 +588,9 @@ def stability_figure(period: Period) -> int | None:
         worst=STABILITY_WORST,
         scope=_incidents_of(period),
     )
+    # Asked after the count, not instead of it: the same statements whatever the data.
+    if not portfolio.go_lives_between(period.start, period.end):
+        return None
     return sum(counts.values())
 
 

@@ -97,7 +97,7 @@ def _brief(shape: str, others: list[str]) -> str:
     return re.sub(r"^SELECT (DISTINCT )?.*? FROM ", r"SELECT \1… FROM ", shape, count=1)[:220]
 
 
-def _difference(small: Counter, large: Counter, shown: int = 4) -> str:
+def _difference(small: Counter, large: Counter, shown: int = 12) -> str:
     changed = sorted(
         ((large[s] - small[s], s) for s in small.keys() | large.keys() if small[s] != large[s]),
         key=lambda item: (-abs(item[0]), item[1]),
