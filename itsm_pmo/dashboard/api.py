@@ -7,12 +7,14 @@ from __future__ import annotations
 import csv
 import io
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, renderers, serializers
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from ..permissions import may_read_dashboard
 from ..spreadsheet import spreadsheet_safe
@@ -24,18 +26,13 @@ METRICS_TABLE = "metrics"
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Rows (lists) as CSV; an error body (a dict) as `field,reason` rows."""
+    """Rows (lists) as CSV."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict):  # an error: the portal's error body
-            fields = data.get("fields") or {"detail": [data.get("detail", "")]}
-            data = [["field", "reason"]] + [
-                [name, " ".join(map(str, reasons))] for name, reasons in fields.items()
-            ]
         out = io.StringIO()
         writer = csv.writer(out)
         for row in data:
@@ -185,6 +182,7 @@ def read_period(query) -> Period:
 
 
 QUERY = [
+    OpenApiParameter("format", str, enum=["json", "csv"], description="Default json."),
     OpenApiParameter("range", str, enum=list(PRESETS), description="Default this_quarter."),
     OpenApiParameter("start", OpenApiTypes.DATE, description="With range=custom: first day."),
     OpenApiParameter("end", OpenApiTypes.DATE, description="With range=custom: last day."),
@@ -196,28 +194,54 @@ QUERY = [
 ]
 
 
-@extend_schema(parameters=QUERY, responses=DashboardSerializer)
-@api_view(["GET"])
-@permission_classes([DashboardPermission])
-@renderer_classes([*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer])
-def dashboard(request):
+class DashboardView(APIView):
     """The executive dashboard's metrics and charts (docs/metrics.md defines each)."""
-    period = read_period(request.query_params)
-    sections = board.build(period)
-    if request.accepted_renderer.format == "csv":
-        table = request.query_params.get("table") or METRICS_TABLE
-        rows = table_rows(sections, table)
-        name = f"dashboard-{table}-{period.start}-{period.end}.csv"
-        return Response(rows, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    previous = period.previous()
-    return Response(
-        DashboardSerializer(
-            {
-                "period": period,
-                "previous": previous,
-                "objective": period.scope.objective,
-                "service": period.scope.service,
-                "sections": sections,
-            }
-        ).data
+
+    permission_classes = [DashboardPermission]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+    @extend_schema(
+        parameters=QUERY,
+        responses={
+            (200, "application/json"): DashboardSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
+    def get(self, request):
+        period = read_period(request.query_params)
+        sections = board.build(period)
+        if request.accepted_renderer.format == "csv":
+            table = request.query_params.get("table") or METRICS_TABLE
+            rows = table_rows(sections, table)
+            name = f"dashboard-{table}-{period.start}-{period.end}.csv"
+            disposition = f'attachment; filename="{name}"'
+            return Response(rows, headers={"Content-Disposition": disposition})
+        return Response(
+            DashboardSerializer(
+                {
+                    "period": period,
+                    "previous": period.previous(),
+                    "objective": period.scope.objective,
+                    "service": period.scope.service,
+                    "sections": sections,
+                }
+            ).data
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # DRF's answer to a `format` it has no renderer for
+            raise exceptions.ValidationError(
+                {"format": ["Choose json (the default) or csv."]}
+            ) from None
+
+    def handle_exception(self, exc):
+        # An error is the portal's JSON error body, also when a CSV was asked for: a client
+        # reads it the same way as every other endpoint's.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+dashboard = DashboardView.as_view()

@@ -184,11 +184,17 @@ def test_the_csv_holds_every_tile_and_each_chart_table(api_clients, reviewed_thi
     assert [row[0] for row in table[1:]] == chart["labels"]
 
 
-def test_an_unknown_csv_table_is_a_400_naming_it(api_clients):
+def test_an_unknown_csv_table_is_a_400_naming_it_in_the_portals_json_error(api_clients):
     response = api_clients("executive").get(API, {"format": "csv", "table": "salaries"})
     assert response.status_code == 400
-    rows = csv_rows(response)
-    assert rows[1][0] == "table" and "No such table" in rows[1][1]
+    assert response["Content-Type"] == "application/json"
+    assert "No such table" in response.json()["fields"]["table"][0]
+
+
+def test_a_format_the_api_does_not_write_is_a_400_naming_it(api_clients):
+    response = api_clients("executive").get(API, {"format": "xlsx"})
+    assert response.status_code == 400
+    assert "csv" in response.json()["fields"]["format"][0]
 
 
 def test_a_label_is_not_a_formula_in_the_csv(api_clients):
