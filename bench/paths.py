@@ -99,7 +99,8 @@ class BenchPath:
 
     @property
     def is_html(self) -> bool:
-        return self.kind in (PAGE, LIST_DETAIL)
+        """A page a person opens (the API's dashboard is held to a page's target: not HTML)."""
+        return self.kind in (PAGE, LIST_DETAIL) and not str(self.target).startswith("/api/")
 
 
 PMO, ITSM, ENGINEER, EXECUTIVE = "pmo_lead", "itsm_manager", "engineer", "executive"

@@ -253,13 +253,16 @@ def implemented_between(
 ) -> QuerySet[ChangeRequest]:
     """Changes whose first move into review (implemented) was in [start, end), annotated
     with that moment as `done_at`: a change implemented twice counts its first move only."""
-    first_done = (
-        ChangeTransition.objects.filter(change=OuterRef("pk"), to_state=ChangeState.REVIEW)
-        .order_by("at")
-        .values("at")[:1]
+    into_review = ChangeTransition.objects.filter(
+        change=OuterRef("pk"), to_state=ChangeState.REVIEW
     )
+    first_done = into_review.order_by("at").values("at")[:1]
+    # Only changes moved into review in the range can have their first move there: asking
+    # that first (a semi-join) spares the first-move subquery for every other change.
+    moved_then = into_review.filter(moment_between("at", start, end))
     return (
-        changes.annotate(done_at=Subquery(first_done))
+        changes.filter(Exists(moved_then))
+        .annotate(done_at=Subquery(first_done))
         .filter(done_at__isnull=False)
         .filter(moment_between("done_at", start, end))
     )
