@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .metrics import Drill, Metric, _metric, _range, _today, ratio
+from .metrics import Drill, Metric, _metric, _today, drill_range, ratio
 from .period import Period
 
 
@@ -109,7 +109,8 @@ def benefit_metrics(period: Period) -> list[Metric]:
             before["projects_benefit_unrealised"],
             "",
             Drill(
-                "portfolio:project_list", {"benefit": "unrealised", **_range(period, "assessed")}
+                "portfolio:project_list",
+                {"benefit": "unrealised", **drill_range(period, "assessed")},
             ),
         ),
     ]

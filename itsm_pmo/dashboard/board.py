@@ -197,7 +197,10 @@ def delivery(period: Period) -> Section:
     closed = [
         Drill(
             "portfolio:project_list",
-            {"stage": "closed", **metrics._range(Period.quarter_of(q).within(period), "closed")},
+            {
+                "stage": "closed",
+                **metrics.drill_range(Period.quarter_of(q).within(period), "closed"),
+            },
         )
         for q, _ in throughput
     ]
@@ -292,7 +295,7 @@ def mttr_chart(period: Period, mttr: list[Metric]) -> Chart:
     the incidents of that priority resolved in its own period."""
 
     def resolved(p: Period, n: int) -> Drill:
-        return Drill("incidents:index", {"priority": str(n), **metrics._range(p, "resolved")})
+        return Drill("incidents:index", {"priority": str(n), **metrics.drill_range(p, "resolved")})
 
     priorities = range(1, len(mttr) + 1)
     return Chart(
@@ -417,7 +420,7 @@ def capacity_section(period: Period) -> Section:
 def lessons_drill(quarter: date, period: Period, moment: str) -> Drill:
     """The lessons captured (`created`) or marked applied (`applied`) in a quarter."""
     whole = Period.quarter_of(quarter).within(period)
-    return Drill("knowledge:index", {"state": "published", **metrics._range(whole, moment)})
+    return Drill("knowledge:index", {"state": "published", **metrics.drill_range(whole, moment)})
 
 
 def knowledge(period: Period) -> Section:

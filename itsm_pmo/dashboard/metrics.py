@@ -107,7 +107,7 @@ def change_figures(period: Period) -> Figures:
     }
 
 
-def _range(period: Period, prefix: str) -> dict[str, str]:
+def drill_range(period: Period, prefix: str) -> dict[str, str]:
     """A drill-down's dates (`<prefix>_after`, `<prefix>_before`) and the period's scope."""
     return {
         f"{prefix}_after": period.start.isoformat(),
@@ -118,7 +118,7 @@ def _range(period: Period, prefix: str) -> dict[str, str]:
 
 def change_metrics(period: Period) -> list[Metric]:
     now, before = change_figures(period), change_figures(period.previous())
-    reviewed = _range(period, "reviewed")
+    reviewed = drill_range(period, "reviewed")
     specs: list[tuple[str, str, str, str, dict[str, str]]] = [
         (
             "success_rate",
@@ -133,10 +133,16 @@ def change_metrics(period: Period) -> list[Metric]:
             "Emergency changes",
             "%",
             NO_RAISED,
-            {"change_type": "emergency", **_range(period, "raised")},
+            {"change_type": "emergency", **drill_range(period, "raised")},
         ),
-        ("lead_time", "Change lead time", "days", NO_IMPLEMENTED, _range(period, "implemented")),
-        ("refused", "Refused by the CAB", "changes", "", _range(period, "refused")),
+        (
+            "lead_time",
+            "Change lead time",
+            "days",
+            NO_IMPLEMENTED,
+            drill_range(period, "implemented"),
+        ),
+        ("refused", "Refused by the CAB", "changes", "", drill_range(period, "refused")),
         ("score", "Change success score", "points", NO_REVIEWS, reviewed),
     ]
     return [
@@ -178,7 +184,7 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["captured"],
             before["captured"],
             "",
-            Drill("knowledge:index", {"state": "published", **_range(period, "created")}),
+            Drill("knowledge:index", {"state": "published", **drill_range(period, "created")}),
         ),
         _metric(
             "lessons_applied",
@@ -187,7 +193,7 @@ def knowledge_metrics(period: Period) -> list[Metric]:
             now["applied"],
             before["applied"],
             "",
-            Drill("knowledge:index", {"state": "published", **_range(period, "applied")}),
+            Drill("knowledge:index", {"state": "published", **drill_range(period, "applied")}),
         ),
     ]
 
@@ -243,7 +249,7 @@ def delivery_metrics(period: Period) -> list[Metric]:
             selectors.projects_closed(*period.bounds(), period.scope),
             selectors.projects_closed(*period.previous().bounds(), period.scope),
             "",
-            Drill("portfolio:project_list", {"stage": "closed", **_range(period, "closed")}),
+            Drill("portfolio:project_list", {"stage": "closed", **drill_range(period, "closed")}),
         ),
         completion_metric(period),
         *schedule_metrics(period),
@@ -271,7 +277,7 @@ def completion_metric(period: Period) -> Metric:
         completion_figure(period),
         completion_figure(period.previous()),
         NO_RANKED,
-        Drill("portfolio:ranking", {"top": "quarter", **_range(period, "closed")}),
+        Drill("portfolio:ranking", {"top": "quarter", **drill_range(period, "closed")}),
     )
 
 
@@ -356,7 +362,7 @@ def schedule_metrics(period: Period) -> list[Metric]:
             now["projects_late"],
             before["projects_late"],
             "",
-            Drill("portfolio:project_list", {"late": "1", **_range(period, "baseline")}),
+            Drill("portfolio:project_list", {"late": "1", **drill_range(period, "baseline")}),
         ),
     ]
 
@@ -379,7 +385,7 @@ def budget_metrics(period: Period) -> list[Metric]:
     """Actual against budget in total (%) over the projects with costs in the period, and
     how many of them are over their budget."""
     now, before = budget_figures(period), budget_figures(period.previous())
-    spent = _range(period, "spent")
+    spent = drill_range(period, "spent")
     return [
         _metric(
             "budget_accuracy",
@@ -428,7 +434,7 @@ def budget_by_project(period: Period, top: int = 10) -> list[BudgetBar]:
     from portfolio import selectors
 
     rows = selectors.budget_by_project(period.start, period.end, period.scope, top=top)
-    spent = _range(period, "spent")
+    spent = drill_range(period, "spent")
     return [
         BudgetBar(
             f"{row['code']} {row['name']}",
@@ -473,7 +479,7 @@ def replan_metrics(period: Period) -> list[Metric]:
             now["projects_replanned"],
             before["projects_replanned"],
             "",
-            Drill("portfolio:project_list", _range(period, "replanned")),
+            Drill("portfolio:project_list", drill_range(period, "replanned")),
         ),
     ]
 
@@ -482,7 +488,7 @@ def most_replanned(period: Period, top: int = 10) -> list[Segment]:
     """The `top` projects by re-plans saved in the period, most first: two queries."""
     from portfolio import selectors
 
-    replanned = _range(period, "replanned")
+    replanned = drill_range(period, "replanned")
     return [
         Segment(
             row["name"],
@@ -530,7 +536,7 @@ def operations_figures(period: Period) -> Figures:
 
 def operations_metrics(period: Period) -> list[Metric]:
     now, before = operations_figures(period), operations_figures(period.previous())
-    opened = _range(period, "opened")
+    opened = drill_range(period, "opened")
     specs: list[tuple[str, str, str, str, Drill]] = [
         (
             "incidents_to_projects",
@@ -552,7 +558,9 @@ def operations_metrics(period: Period) -> list[Metric]:
             "days",
             NO_HANDOVER_CLOSED,
             # `timed`: the mean leaves out handovers without a recorded transition time.
-            Drill("handover:index", {"state": "closed", "timed": "1", **_range(period, "closed")}),
+            Drill(
+                "handover:index", {"state": "closed", "timed": "1", **drill_range(period, "closed")}
+            ),
         ),
     ]
     for p in PRIORITIES:
@@ -562,7 +570,7 @@ def operations_metrics(period: Period) -> list[Metric]:
                 f"Mean time to resolve P{p}",
                 "hours",
                 f"No P{p} incident was resolved in this period.",
-                Drill("incidents:index", {"priority": str(p), **_range(period, "resolved")}),
+                Drill("incidents:index", {"priority": str(p), **drill_range(period, "resolved")}),
             )
         )
     return [
@@ -607,7 +615,7 @@ def stability_metric(period: Period) -> Metric:
             {
                 "after_go_live": str(STABILITY_DAYS),
                 "priority_max": str(STABILITY_WORST),
-                **_range(period, "go_live"),
+                **drill_range(period, "go_live"),
             },
         ),
     )
@@ -623,7 +631,7 @@ def early_life_top_projects(period: Period, top: int = 5) -> list[Segment]:
         period.start, period.end, top=top, scope=_incidents_of(period)
     )
     names = portfolio.project_names(pk for pk, _ in rows)
-    opened = _range(period, "opened")
+    opened = drill_range(period, "opened")
     return [
         Segment(
             names[pk],
@@ -660,7 +668,7 @@ def operations_tax(period: Period, top: int = 10) -> tuple[Metric, list[Segment]
             round(float(hours), 1),
             # The incidents the hours were logged on (no page lists hours; the support weeks
             # are on the project's handover).
-            Drill("incidents:index", {"for_project": str(pk), **_range(period, "worked")}),
+            Drill("incidents:index", {"for_project": str(pk), **drill_range(period, "worked")}),
         )
         for pk, hours in ranked
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .metrics import Drill, _range, quarters_touched
+from .metrics import Drill, drill_range, quarters_touched
 from .period import Period
 
 # (label, the review counts' key, the change list's filter)
@@ -33,7 +33,7 @@ def change_outcomes_by_quarter(period: Period) -> list[tuple[date, dict[str, tup
                 {
                     key: (
                         counts[key],
-                        Drill("changes:index", {**params, **_range(whole, "reviewed")}),
+                        Drill("changes:index", {**params, **drill_range(whole, "reviewed")}),
                     )
                     for _, key, params in OUTCOMES
                 },
