@@ -1,6 +1,6 @@
 """FilterSets shared by the portfolio pages and API."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import django_filters
 from django import forms
@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 
-from itsm_pmo.dates import PlausibleDateFilter
+from itsm_pmo.dates import PlausibleDateFilter, day_bounds
 from itsm_pmo.filters import PortalFilterSet
 
 from . import selectors
@@ -51,19 +51,6 @@ class SearchInput(forms.TextInput):
     def render(self, name, value, attrs=None, renderer=None):
         field = super().render(name, value, attrs, renderer)
         return format_html('{}<datalist id="{}-suggestions"></datalist>', field, self.kind)
-
-
-def day_start(day: date) -> datetime:
-    """The first moment of a local day: a date pair's days, both included, as moments."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _day_after(day: date | None) -> datetime | None:
-    return None if day is None else day_start(day + timedelta(days=1))
-
-
-def _moment(day: date | None) -> datetime | None:
-    return None if day is None else day_start(day)
 
 
 class BenefitState(models.TextChoices):
@@ -172,7 +159,7 @@ class ProjectFilterSet(PortalFilterSet):
         first, last = data.get("closed_after"), data.get("closed_before")
         if first is None and last is None:
             return queryset
-        return selectors.first_closed_between(queryset, _moment(first), _day_after(last))
+        return selectors.first_closed_between(queryset, *day_bounds(first, last))
 
     @staticmethod
     def _late(queryset, data):
@@ -202,7 +189,7 @@ class ProjectFilterSet(PortalFilterSet):
         first, last = data.get("replanned_after"), data.get("replanned_before")
         if first is None and last is None:
             return queryset
-        return selectors.replanned_between(queryset, _moment(first), _day_after(last))
+        return selectors.replanned_between(queryset, *day_bounds(first, last))
 
     @staticmethod
     def _benefit(queryset, data):
@@ -261,7 +248,7 @@ class RankingFilterSet(ProjectFilterSet):
         ):
             return None
         data = self.form.cleaned_data
-        return _moment(data.get("closed_after")), _day_after(data.get("closed_before"))
+        return day_bounds(data.get("closed_after"), data.get("closed_before"))
 
 
 class BoardFilterSet(ProjectFilterSet):
