@@ -37,6 +37,25 @@ class IncidentState(models.TextChoices):
 OPEN_INCIDENT_STATES = (IncidentState.NEW, IncidentState.IN_PROGRESS, IncidentState.ON_HOLD)
 
 
+class HoldReason(models.TextChoices):
+    """Why an incident waits, as service desks know it."""
+
+    AWAITING_CALLER = "awaiting_caller", "Awaiting caller"
+    AWAITING_CHANGE = "awaiting_change", "Awaiting change"
+    AWAITING_PROBLEM = "awaiting_problem", "Awaiting problem"
+    AWAITING_VENDOR = "awaiting_vendor", "Awaiting vendor"
+
+
+# The reasons that stop the service-level clock: the desk waits on someone outside it (the
+# caller, a scheduled change, a vendor). Awaiting a problem does not: the problem is the
+# desk's own work, so the clock runs on (docs/decisions.md).
+PAUSING_HOLD_REASONS = (
+    HoldReason.AWAITING_CALLER,
+    HoldReason.AWAITING_CHANGE,
+    HoldReason.AWAITING_VENDOR,
+)
+
+
 class Level(models.IntegerChoices):
     """Impact and urgency: 1 is the highest."""
 

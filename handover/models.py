@@ -6,14 +6,16 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from itsm_pmo.dates import not_in_future, plausible_date
 from itsm_pmo.duplicates import ExplainsDuplicates
-from itsm_pmo.models import TransitionRecord
+from itsm_pmo.models import AppendOnlyQuerySet, TransitionRecord
 from itsm_pmo.text import BoundedTextField
 
-from .choices import CheckStatus, HandoverState, IncidentState, Level, ProblemState
+from .choices import CheckStatus, HandoverState, HoldReason, IncidentState, Level, ProblemState
 from .incidents.priority import LABELS
 
 
@@ -179,6 +181,32 @@ class Problem(models.Model):
         return f"{self.number or 'PRB (new)'} {self.title}"
 
 
+class IncidentCategory(models.Model):
+    """The catalogue incidents are sorted by: a category, or a subcategory under its parent.
+    Small and edited by ITSM managers in the admin."""
+
+    name = models.CharField(max_length=80)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subcategories",
+        help_text="Empty for a category; its category for a subcategory.",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "incident categories"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "parent", name="incident_category_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
 class Incident(models.Model):
     """An unplanned interruption, logged against a service and, where it applies, the project
     and the change that caused it."""
@@ -206,6 +234,43 @@ class Incident(models.Model):
     problem = models.ForeignKey(
         Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
+    configuration_item = models.ForeignKey(
+        "changes.ConfigurationItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    category = models.ForeignKey(
+        IncidentCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        limit_choices_to={"parent__isnull": True},
+    )
+    subcategory = models.ForeignKey(
+        IncidentCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_in_subcategory",
+        limit_choices_to={"parent__isnull": False},
+    )
+    assignment_group = models.ForeignKey(
+        "resources.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        help_text="The team whose queue holds it; its service's support group by default.",
+    )
+    hold_reason = models.CharField(
+        max_length=20, choices=HoldReason.choices, blank=True, editable=False
+    )
+    # When the resolution target falls due (its service-level timer keeps the detail): the
+    # queue's order and the "breaching soon" filter read it. Empty while paused or stopped.
+    resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     impact = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
     urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
     priority = models.PositiveSmallIntegerField(default=3, editable=False, db_index=True)
@@ -243,6 +308,8 @@ class Incident(models.Model):
             models.Index(fields=["-opened_at", "-id"], name="incident_list_order"),
             models.Index(fields=["state", "-opened_at"], name="incident_state_opened"),
             models.Index(fields=["project", "-opened_at"], name="incident_project_opened"),
+            # A group's queue: its open incidents.
+            models.Index(fields=["assignment_group", "state"], name="incident_group_queue"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -299,11 +366,71 @@ class IncidentTransition(TransitionRecord):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=30, choices=IncidentState.choices)
     to_state = models.CharField(max_length=30, choices=IncidentState.choices)
+    # A move onto hold says why: the service-level clock pauses for some reasons only, and
+    # a recompute reads them from here.
+    hold_reason = models.CharField(max_length=20, choices=HoldReason.choices, blank=True)
 
     subject_field = "incident"
 
     class Meta(TransitionRecord.Meta):
         pass
+
+
+class IncidentReassignment(models.Model):
+    """One change of an incident's group or assignee: who moved it, from whom to whom, why.
+    Append-only like the moves; the first assignment has empty `from_` fields."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reassignments")
+    from_group = models.ForeignKey(
+        "resources.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_group = models.ForeignKey(
+        "resources.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_person = models.ForeignKey(
+        "resources.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        "resources.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = BoundedTextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["incident", "-at"], name="reassignment_incident_at")]
+
+    def __str__(self) -> str:
+        before = self.from_person or self.from_group
+        return f"{self.incident}: {before} → {self.to_person or self.to_group}"
+
+
+class IncidentPriorityChange(models.Model):
+    """One change of an incident's priority: the service-level targets follow it from `at`,
+    and a recompute reads them from here (append-only)."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="priority_changes"
+    )
+    from_priority = models.PositiveSmallIntegerField()
+    to_priority = models.PositiveSmallIntegerField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: P{self.from_priority} → P{self.to_priority}"
 
 
 class ProblemTransition(TransitionRecord):

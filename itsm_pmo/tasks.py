@@ -120,3 +120,7 @@ def send_pending_tasks(older_than_seconds: float | None = None) -> int:
             row.delete()
             sent += 1
     return sent
+
+
+# Registered with Celery here, where its autodiscovery looks (itsm_pmo.tasks).
+from .notifications.tasks import deliver_notification, send_notification_email  # noqa: E402,F401

@@ -67,6 +67,14 @@ class Service(ExplainsDuplicates):
     support_hours = models.CharField(
         max_length=20, choices=Cover.choices, default=Cover.BUSINESS_HOURS
     )
+    support_group = models.ForeignKey(
+        "resources.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supported_services",
+        help_text="The team whose queue its incidents land in (the owning team if empty).",
+    )
 
     class Meta:
         ordering = ["name"]
