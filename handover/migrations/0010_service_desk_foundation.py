@@ -9,137 +9,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('changes', '0008_text_limits'),
-        ('handover', '0009_text_limits_and_work_days_that_came'),
-        ('portfolio', '0008_service_desk_foundation'),
-        ('resources', '0010_project_load'),
+        ("changes", "0008_text_limits"),
+        ("handover", "0009_text_limits_and_work_days_that_came"),
+        ("portfolio", "0008_service_desk_foundation"),
+        ("resources", "0010_project_load"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IncidentPriorityChange',
+            name="IncidentPriorityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_priority', models.PositiveSmallIntegerField()),
-                ('to_priority', models.PositiveSmallIntegerField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_priority", models.PositiveSmallIntegerField()),
+                ("to_priority", models.PositiveSmallIntegerField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentReassignment',
+            name="IncidentReassignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', itsm_pmo.text.BoundedTextField(blank=True, max_length=10000)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", itsm_pmo.text.BoundedTextField(blank=True, max_length=10000)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='incident',
-            name='assignment_group',
-            field=models.ForeignKey(blank=True, help_text="The team whose queue holds it; its service's support group by default.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='resources.team'),
+            model_name="incident",
+            name="assignment_group",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The team whose queue holds it; its service's support group by default.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents",
+                to="resources.team",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='configuration_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='changes.configurationitem'),
+            model_name="incident",
+            name="configuration_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents",
+                to="changes.configurationitem",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='hold_reason',
-            field=models.CharField(blank=True, choices=[('awaiting_caller', 'Awaiting caller'), ('awaiting_change', 'Awaiting change'), ('awaiting_problem', 'Awaiting problem'), ('awaiting_vendor', 'Awaiting vendor')], editable=False, max_length=20),
+            model_name="incident",
+            name="hold_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("awaiting_caller", "Awaiting caller"),
+                    ("awaiting_change", "Awaiting change"),
+                    ("awaiting_problem", "Awaiting problem"),
+                    ("awaiting_vendor", "Awaiting vendor"),
+                ],
+                editable=False,
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='resolution_due_at',
+            model_name="incident",
+            name="resolution_due_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='incidenttransition',
-            name='hold_reason',
-            field=models.CharField(blank=True, choices=[('awaiting_caller', 'Awaiting caller'), ('awaiting_change', 'Awaiting change'), ('awaiting_problem', 'Awaiting problem'), ('awaiting_vendor', 'Awaiting vendor')], max_length=20),
+            model_name="incidenttransition",
+            name="hold_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("awaiting_caller", "Awaiting caller"),
+                    ("awaiting_change", "Awaiting change"),
+                    ("awaiting_problem", "Awaiting problem"),
+                    ("awaiting_vendor", "Awaiting vendor"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='IncidentCategory',
+            name="IncidentCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('active', models.BooleanField(default=True)),
-                ('parent', models.ForeignKey(blank=True, help_text='Empty for a category; its category for a subcategory.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subcategories', to='handover.incidentcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a category; its category for a subcategory.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subcategories",
+                        to="handover.incidentcategory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'incident categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "incident categories",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='incident',
-            name='category',
-            field=models.ForeignKey(blank=True, limit_choices_to={'parent__isnull': True}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='handover.incidentcategory'),
+            model_name="incident",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"parent__isnull": True},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents",
+                to="handover.incidentcategory",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='subcategory',
-            field=models.ForeignKey(blank=True, limit_choices_to={'parent__isnull': False}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents_in_subcategory', to='handover.incidentcategory'),
+            model_name="incident",
+            name="subcategory",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"parent__isnull": False},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents_in_subcategory",
+                to="handover.incidentcategory",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['assignment_group', 'state'], name='incident_group_queue'),
+            model_name="incident",
+            index=models.Index(fields=["assignment_group", "state"], name="incident_group_queue"),
         ),
         migrations.AddField(
-            model_name='incidentprioritychange',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incidentprioritychange",
+            name="by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incidentprioritychange',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priority_changes', to='handover.incident'),
+            model_name="incidentprioritychange",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="priority_changes",
+                to="handover.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incidentreassignment",
+            name="by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='from_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.team'),
+            model_name="incidentreassignment",
+            name="from_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="resources.team",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='from_person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.person'),
+            model_name="incidentreassignment",
+            name="from_person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="resources.person",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reassignments', to='handover.incident'),
+            model_name="incidentreassignment",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reassignments",
+                to="handover.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='to_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.team'),
+            model_name="incidentreassignment",
+            name="to_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="resources.team",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentreassignment',
-            name='to_person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.person'),
+            model_name="incidentreassignment",
+            name="to_person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="resources.person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentcategory',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('parent'), name='incident_category_unique_ci'),
+            model_name="incidentcategory",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("parent"),
+                name="incident_category_unique_ci",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incidentreassignment',
-            index=models.Index(fields=['incident', '-at'], name='reassignment_incident_at'),
+            model_name="incidentreassignment",
+            index=models.Index(fields=["incident", "-at"], name="reassignment_incident_at"),
         ),
     ]
