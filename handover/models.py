@@ -444,3 +444,7 @@ class ProblemTransition(TransitionRecord):
 
     class Meta(TransitionRecord.Meta):
         pass
+
+
+# The service-level rows live in their sub-package; imported here so the app registers them.
+from .incidents.sla.models import SlaEvent, SlaTarget, SlaTimer  # noqa: E402, F401

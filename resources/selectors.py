@@ -672,3 +672,23 @@ def conflict_trend(count: int = 12) -> list[tuple[int, datetime | None, int]]:
         }
     )
     return [(pk, at, counts[f"n{n}"]) for n, (pk, at) in reversed(list(enumerate(snapshots)))]
+
+
+def public_holidays(start: date, end: date) -> set[date]:
+    """The days from `start` to `end` that are public holidays for everyone (an absence of
+    kind public holiday without a person), in one query: the service-level calendar's."""
+    from .models import Absence, AbsenceKind
+
+    rows = Absence.objects.filter(
+        person__isnull=True,
+        kind=AbsenceKind.PUBLIC_HOLIDAY,
+        start_date__lte=end,
+        end_date__gte=start,
+    ).values_list("start_date", "end_date")
+    days: set[date] = set()
+    for first, last in rows:
+        day = max(first, start)
+        while day <= min(last, end):
+            days.add(day)
+            day += timedelta(days=1)
+    return days

@@ -20,7 +20,14 @@ from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
 
 from ..choices import IncidentState, ProblemState
-from ..models import Incident, IncidentTransition, Problem, ProblemTransition, WorkLog
+from ..models import (
+    Incident,
+    IncidentPriorityChange,
+    IncidentTransition,
+    Problem,
+    ProblemTransition,
+    WorkLog,
+)
 from ..permissions import signed_in
 from .permissions import (
     may_delete_problem,
@@ -32,6 +39,7 @@ from .permissions import (
     may_open_problem,
 )
 from .priority import priority
+from .sla.services import sla_refresh
 from .workflow import MOVES, PROBLEM_MOVES, STAMPS, IncidentFacts, ProblemFacts
 
 if TYPE_CHECKING:
@@ -120,6 +128,7 @@ def incident_log(*, reporter: Actor, **fields: Any) -> Incident:
     incident = Incident.objects.create(reporter=signed_in(reporter), **fields)
     incident.number = incident_number(incident.pk)
     incident.save(update_fields=["number"])
+    sla_refresh(incident=incident)
     return incident
 
 
@@ -137,9 +146,16 @@ def incident_update(*, incident: Incident, by: Actor, **fields: Any) -> Incident
     if not incident.service_id:
         raise ValidationError({"service": "Say which service is affected."})
     levels = {"impact": incident.impact, "urgency": incident.urgency}
+    before = incident.priority
     incident.priority = _priority_of(levels)
     incident.impact, incident.urgency = levels["impact"], levels["urgency"]
     incident.save()
+    if incident.priority != before:
+        # The service-level targets follow the new priority from now (sla/engine.py).
+        IncidentPriorityChange.objects.create(
+            incident=incident, from_priority=before, to_priority=incident.priority, by=signed_in(by)
+        )
+    sla_refresh(incident=incident)
     return incident
 
 
@@ -192,6 +208,7 @@ def incident_transition(
         )
         incident.state = to
         incident.save()
+        sla_refresh(incident=incident, now=now)
     return incident
 
 
