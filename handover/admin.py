@@ -30,3 +30,7 @@ class IncidentTransitionAdmin(TransitionRecordAdmin):
 @admin.register(ProblemTransition)
 class ProblemTransitionAdmin(TransitionRecordAdmin):
     list_select_related = ["problem", "by"]
+
+
+# The service-level targets and escalation records (their own sub-package).
+from .incidents.sla import admin as sla_admin  # noqa: E402, F401

@@ -391,6 +391,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "resources.tasks.sweep_dirty_plan",
         "schedule": crontab(minute="*/5"),
     },
+    # Service levels: warn at 75 % and escalate at breach (docs/sla.md).
+    "sla-sweep": {
+        "task": "handover.tasks.sla_sweep",
+        "schedule": float(env_int("SLA_SWEEP_SECONDS", 60)),
+    },
 }
 
 # --- Capacity engine

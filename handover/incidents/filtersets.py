@@ -1,5 +1,7 @@
 """FilterSets shared by the incident pages and API."""
 
+from datetime import timedelta
+
 import django_filters
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +17,10 @@ from ..choices import IncidentState, ProblemState
 from ..models import Incident, Problem
 from . import selectors
 from .priority import LABELS
+from .sla import selectors as sla_selectors
+
+# The "breaching" filter's windows.
+BREACHING = {"next_hour": timedelta(hours=1)}
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -84,6 +90,14 @@ class IncidentFilterSet(PortalFilterSet):
         label="Priority up to",
     )
     objective = ScopeFilter(queryset=objectives(), label="Objective")
+    # Service levels (docs/sla.md): a running timer, response or resolution, due within the
+    # hour and not yet breached.
+    breaching = django_filters.ChoiceFilter(
+        choices=[("next_hour", "Breaching in the next hour")],
+        method="breaching_soon",
+        label="Service level",
+        empty_label="Any",
+    )
 
     drill_only = (
         "linked",
@@ -98,7 +112,17 @@ class IncidentFilterSet(PortalFilterSet):
 
     class Meta:
         model = Incident
-        fields = ["q", "state", "priority", "service", "project", "assignee", "major", "mine"]
+        fields = [
+            "q",
+            "state",
+            "priority",
+            "service",
+            "project",
+            "assignee",
+            "major",
+            "mine",
+            "breaching",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -135,6 +159,9 @@ class IncidentFilterSet(PortalFilterSet):
 
     def in_scope(self, queryset, name, value):
         return selectors.in_scope(queryset, **{name: value.pk})
+
+    def breaching_soon(self, queryset, name, value):
+        return sla_selectors.breaching_within(queryset, BREACHING[value]) if value else queryset
 
     def major_only(self, queryset, name, value):
         return queryset.filter(major=value) if value is not None else queryset

@@ -29,6 +29,7 @@ from itsm_pmo.permissions import Actor
 from ..choices import OPEN_INCIDENT_STATES
 from ..models import Handover, Incident, Problem, WorkLog
 from .priority import RESOLVE_WITHIN
+from .sla.selectors import with_timers
 
 
 def incidents() -> QuerySet[Incident]:
@@ -38,8 +39,11 @@ def incidents() -> QuerySet[Incident]:
 
 
 def incident_list() -> QuerySet[Incident]:
-    """Incidents with their service, project, assignee and causing change."""
-    return Incident.objects.select_related("service", "project", "assignee", "caused_by_change")
+    """Incidents with their service, project, assignee and causing change, and their
+    service-level timers."""
+    return with_timers(
+        Incident.objects.select_related("service", "project", "assignee", "caused_by_change")
+    )
 
 
 def incident_detail() -> QuerySet[Incident]:

@@ -24,6 +24,7 @@ from . import selectors, services
 from .filtersets import IncidentFilterSet
 from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
 from .permissions import may_edit_incident, may_log_incident, may_log_work, may_move_incident
+from .sla import selectors as sla_selectors
 from .workflow import MOVES, STAMPS, IncidentFacts
 
 
@@ -121,6 +122,8 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
         person = getattr(user, "person", None)
         options = MOVES.options(incident.state, IncidentFacts(state=incident.state), user)
         return super().get_context_data(
+            sla_timers=list(incident.sla_timers.all()),
+            sla_events=list(sla_selectors.events_of(incident)),
             moves=[(o.to, o.label, o.move.comment) for o in options if o.open],
             can_move=may_move_incident(user, incident),
             timeline=timeline,

@@ -8,80 +8,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('handover', '0010_service_desk_foundation'),
+        ("handover", "0010_service_desk_foundation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SlaTarget',
+            name="SlaTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('response_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('resolution_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "response_minutes",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "resolution_minutes",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='slatarget_priority_1_5'), models.CheckConstraint(condition=models.Q(('resolution_minutes__gte', 1), ('response_minutes__gte', 1)), name='slatarget_minutes_positive')],
+                "ordering": ["priority"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("priority__gte", 1), ("priority__lte", 5)),
+                        name="slatarget_priority_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("resolution_minutes__gte", 1), ("response_minutes__gte", 1)
+                        ),
+                        name="slatarget_minutes_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SlaTimer',
+            name="SlaTimer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution')], max_length=20)),
-                ('priority', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('cover', models.CharField(max_length=20)),
-                ('target_seconds', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('warn_at', models.DateTimeField(blank=True, null=True)),
-                ('elapsed_seconds', models.PositiveIntegerField(default=0)),
-                ('paused_seconds', models.PositiveIntegerField(default=0)),
-                ('is_paused', models.BooleanField(default=False)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('breached_at', models.DateTimeField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField()),
-                ('warned_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sla_timers', to='handover.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("response", "First response"), ("resolution", "Resolution")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("cover", models.CharField(max_length=20)),
+                ("target_seconds", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("warn_at", models.DateTimeField(blank=True, null=True)),
+                ("elapsed_seconds", models.PositiveIntegerField(default=0)),
+                ("paused_seconds", models.PositiveIntegerField(default=0)),
+                ("is_paused", models.BooleanField(default=False)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                ("breached_at", models.DateTimeField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField()),
+                ("warned_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_timers",
+                        to="handover.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['incident', '-kind'],
+                "ordering": ["incident", "-kind"],
             },
         ),
         migrations.CreateModel(
-            name='SlaEvent',
+            name="SlaEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('warning', 'Warning at 75 %'), ('breach', 'Breached'), ('escalated_manager', "Escalated to the group's manager"), ('escalated_itsm', 'Escalated to the ITSM managers (P1)')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('told_names', models.CharField(blank=True, max_length=500)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sla_events', to='handover.incident')),
-                ('told', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('timer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='handover.slatimer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warning", "Warning at 75 %"),
+                            ("breach", "Breached"),
+                            ("escalated_manager", "Escalated to the group's manager"),
+                            ("escalated_itsm", "Escalated to the ITSM managers (P1)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("told_names", models.CharField(blank=True, max_length=500)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_events",
+                        to="handover.incident",
+                    ),
+                ),
+                (
+                    "told",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "timer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="handover.slatimer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='slatimer',
-            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['due_at'], name='slatimer_running_due'),
+            model_name="slatimer",
+            index=models.Index(
+                condition=models.Q(("due_at__isnull", False)),
+                fields=["due_at"],
+                name="slatimer_running_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slatimer',
-            index=models.Index(condition=models.Q(('warn_at__isnull', False), ('warned_at__isnull', True)), fields=['warn_at'], name='slatimer_running_warn'),
+            model_name="slatimer",
+            index=models.Index(
+                condition=models.Q(("warn_at__isnull", False), ("warned_at__isnull", True)),
+                fields=["warn_at"],
+                name="slatimer_running_warn",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slatimer',
-            constraint=models.UniqueConstraint(fields=('incident', 'kind'), name='slatimer_one_per_kind'),
+            model_name="slatimer",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "kind"), name="slatimer_one_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slaevent',
-            constraint=models.UniqueConstraint(fields=('timer', 'kind'), name='slaevent_once_per_timer'),
+            model_name="slaevent",
+            constraint=models.UniqueConstraint(
+                fields=("timer", "kind"), name="slaevent_once_per_timer"
+            ),
         ),
     ]

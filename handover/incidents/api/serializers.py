@@ -12,6 +12,7 @@ from portfolio.selectors import projects_visible_to
 from ...choices import IncidentState, ProblemState
 from ...models import Incident, IncidentTransition, Problem, ProblemTransition, WorkLog
 from ..services import missing_service_message
+from ..sla.models import SlaTimer
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -24,8 +25,39 @@ class VisibleProjectField(serializers.PrimaryKeyRelatedField):
         return projects_visible_to(request.user if request is not None else AnonymousUser())
 
 
+class SlaTimerSerializer(serializers.ModelSerializer):
+    """One service-level timer, read-only: durations in working seconds of the service's
+    support hours (docs/sla.md)."""
+
+    status = serializers.CharField(read_only=True)
+    breached = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SlaTimer
+        fields = [
+            "kind",
+            "priority",
+            "cover",
+            "target_seconds",
+            "started_at",
+            "due_at",
+            "elapsed_seconds",
+            "paused_seconds",
+            "is_paused",
+            "stopped_at",
+            "breached",
+            "breached_at",
+            "warned_at",
+            "escalated_at",
+            "status",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
 class IncidentSerializer(serializers.ModelSerializer):
     reporter = serializers.StringRelatedField()
+    sla_timers = SlaTimerSerializer(many=True, read_only=True)
     priority_label = serializers.CharField(read_only=True)
     project = VisibleProjectField(required=False, allow_null=True)
 
@@ -54,9 +86,12 @@ class IncidentSerializer(serializers.ModelSerializer):
             "on_hold_at",
             "resolved_at",
             "closed_at",
+            "resolution_due_at",
+            "sla_timers",
         ]
         read_only_fields = [
             "number",
+            "resolution_due_at",
             "priority",
             "state",
             "in_progress_at",

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from .. import selectors, services
 from ..filtersets import IncidentFilterSet, ProblemFilterSet
+from ..sla.selectors import with_timers
 from .serializers import (
     IncidentSerializer,
     IncidentTransitionLogSerializer,
@@ -40,8 +41,9 @@ class IncidentViewSet(
         if self.action != "list":
             return super().get_queryset()
         # A list shows the related rows by id: no join, so a page is read off the index of
-        # the opening time; the reporter's name of the page's incidents in one more query.
-        return selectors.incidents().prefetch_related("reporter")
+        # the opening time; the reporter's name of the page's incidents in one more query, and
+        # their service-level timers in another.
+        return with_timers(selectors.incidents().prefetch_related("reporter"))
 
     def perform_create(self, serializer):
         serializer.instance = services.incident_log(
