@@ -83,26 +83,27 @@ class WorkingCalendar:
                     yield lo, hi
             day += timedelta(days=1)
 
-    def seconds_between(self, start: datetime, end: datetime) -> int:
-        """Working seconds from `start` to `end` (0 when end is not after start)."""
-        return int(sum((hi - lo).total_seconds() for lo, hi in self.windows(start, end)))
+    def working(self, start: datetime, end: datetime) -> timedelta:
+        """Working time from `start` to `end` (nothing when end is not after start), exact to
+        the microsecond."""
+        return sum((hi - lo for lo, hi in self.windows(start, end)), start=timedelta())
 
     def minutes_between(self, start: datetime, end: datetime) -> float:
         """Working minutes from `start` to `end`."""
-        return self.seconds_between(start, end) / 60
+        return self.working(start, end).total_seconds() / 60
 
-    def add_seconds(self, moment: datetime, seconds: float) -> datetime:
-        """The moment `seconds` of working time after `moment` (before it when negative).
+    def add(self, moment: datetime, span: timedelta) -> datetime:
+        """The moment `span` of working time after `moment` (before it when negative).
 
-        Adding 0 to a moment outside working hours gives the moment itself: the clock has
-        nothing left to run."""
+        Adding nothing to a moment outside working hours gives the moment itself: the clock
+        has nothing left to run."""
         moment = moment.astimezone(UTC)
-        if seconds == 0:
+        if not span:
             return moment
         if self.always:
-            return moment + timedelta(seconds=seconds)
-        forward = seconds > 0
-        left = timedelta(seconds=abs(seconds))
+            return moment + span
+        forward = span > timedelta()
+        left = abs(span)
         day = self._local_day(moment)
         step = timedelta(days=1 if forward else -1)
         for _ in range(MAX_DAYS):
@@ -121,4 +122,4 @@ class WorkingCalendar:
 
     def add_minutes(self, moment: datetime, minutes: float) -> datetime:
         """The moment `minutes` of working time after `moment`."""
-        return self.add_seconds(moment, minutes * 60)
+        return self.add(moment, timedelta(minutes=minutes))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .calendar import WorkingCalendar
 
@@ -74,14 +74,14 @@ class History:
 
 @dataclass(frozen=True)
 class Timer:
-    """One clock's value at `now`: durations in working seconds of the calendar."""
+    """One clock's value at `now`: durations are working time of the calendar."""
 
     kind: str
     priority: int
-    target_seconds: int
+    target: timedelta
     started_at: datetime
-    elapsed_seconds: int
-    paused_seconds: int
+    elapsed: timedelta
+    paused: timedelta
     status: str
     stopped_at: datetime | None
     due_at: datetime | None  # None while paused or stopped
@@ -91,6 +91,18 @@ class Timer:
     @property
     def breached(self) -> bool:
         return self.breached_at is not None
+
+    @property
+    def target_seconds(self) -> int:
+        return int(self.target.total_seconds())
+
+    @property
+    def elapsed_seconds(self) -> int:
+        return int(self.elapsed.total_seconds())
+
+    @property
+    def paused_seconds(self) -> int:
+        return int(self.paused.total_seconds())
 
 
 # (moment, new status or None, new priority or None)
@@ -103,11 +115,11 @@ def _walk(
     start: datetime,
     changes: list[_Change],
     priority: int,
-    targets: Mapping[int, int],
+    targets: Mapping[int, timedelta],
     calendar: WorkingCalendar,
     now: datetime,
 ) -> Timer:
-    elapsed = paused = 0
+    elapsed = paused = timedelta()
     status = RUNNING
     stopped_at: datetime | None = None
     breached_at: datetime | None = None
@@ -115,11 +127,11 @@ def _walk(
     ordered = sorted(changes, key=lambda c: c[0])
     for at, new_status, new_priority in [*ordered, (now, None, None)]:
         at = min(max(at, start), max(now, start))
-        worked = calendar.seconds_between(moment, at)
+        worked = calendar.working(moment, at)
         if status == RUNNING:
             target = targets[priority]
             if breached_at is None and elapsed + worked >= target:
-                breached_at = calendar.add_seconds(moment, max(0, target - elapsed))
+                breached_at = calendar.add(moment, max(timedelta(), target - elapsed))
             elapsed += worked
         elif status == PAUSED:
             paused += worked
@@ -136,16 +148,19 @@ def _walk(
     if status == RUNNING:
         # Projected from the start of the running stretch, so the answer does not depend on
         # `now` (only the elapsed time does).
-        spent = elapsed - calendar.seconds_between(moment, max(now, moment))
-        due_at = calendar.add_seconds(moment, max(0, target - spent))
-        warn_at = calendar.add_seconds(moment, max(0, WARNING_SHARE * target - spent))
+        spent = elapsed - calendar.working(moment, max(now, moment))
+        if spent < target:
+            due_at = calendar.add(moment, target - spent)
+        else:  # already past it when this stretch began: due when it breached
+            due_at = breached_at or moment
+        warn_at = calendar.add(moment, max(timedelta(), WARNING_SHARE * target - spent))
     return Timer(
         kind=kind,
         priority=priority,
-        target_seconds=target,
+        target=target,
         started_at=start,
-        elapsed_seconds=elapsed,
-        paused_seconds=paused,
+        elapsed=elapsed,
+        paused=paused,
         status=status,
         stopped_at=stopped_at,
         due_at=due_at,
@@ -192,7 +207,7 @@ def compute(
             start=history.opened_at,
             changes=response_changes,
             priority=first,
-            targets={p: minutes[0] * 60 for p, minutes in targets.items()},
+            targets={p: timedelta(minutes=minutes[0]) for p, minutes in targets.items()},
             calendar=calendar,
             now=now,
         ),
@@ -201,7 +216,7 @@ def compute(
             start=history.opened_at,
             changes=resolution_changes,
             priority=first,
-            targets={p: minutes[1] * 60 for p, minutes in targets.items()},
+            targets={p: timedelta(minutes=minutes[1]) for p, minutes in targets.items()},
             calendar=calendar,
             now=now,
         ),

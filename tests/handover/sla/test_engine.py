@@ -102,6 +102,14 @@ def test_raising_the_priority_mid_way_keeps_the_time_spent_and_takes_the_new_tar
     assert timers(history, at(11, 14))[RESOLUTION].breached_at == at(11, 13)
 
 
+def test_a_timer_breached_before_its_last_move_stays_due_at_its_breach():
+    # given a P1 opened Monday 09:00, breached at 13:00, started only at 14:00
+    history = History(opened_at=at(11, 9), priority=1, moves=[Move(at(11, 14), "in_progress")])
+    resolution = timers(history, at(11, 15))[RESOLUTION]
+    assert resolution.breached_at == at(11, 13)
+    assert resolution.due_at == at(11, 13)
+
+
 def test_raised_past_its_new_target_a_timer_breaches_at_the_change():
     # given five working hours spent at P3, then raised to P1 (four hours)
     history = History(
