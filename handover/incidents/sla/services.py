@@ -214,38 +214,45 @@ def _breach(timer: SlaTimer, incident: Incident, now: datetime) -> None:
 def sla_sweep(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Warn once for every running timer past 75 % of its target and escalate once at its
     breach (SLA_BREACH to the assignee and group, ESCALATION to the group's manager and, for
-    P1, to the ITSM managers), recorded on the incident. Safe to run twice at once: rows are
-    claimed under a lock that skips rows another run holds, and each mark is a conditional
-    update."""
+    P1, to the ITSM managers), recorded on the incident. Safe to run twice at once: a run
+    claims the incidents under a row lock that skips those another run (or a write) holds,
+    and each mark is a conditional update."""
     now = now or timezone.now()
     done = {"warned": 0, "breached": 0}
     warn = Q(warn_at__lte=now, warned_at__isnull=True)
     due = warn | Q(due_at__lte=now, escalated_at__isnull=True)
+    candidates = set(
+        SlaTimer.objects.filter(due, due_at__isnull=False)
+        .order_by("due_at")
+        .values_list("incident_id", flat=True)[:limit]
+    )
+    if not candidates:
+        return done
     with transaction.atomic():
+        # The incident's row is the lock its writes take too (services.py).
         claimed = list(
-            SlaTimer.objects.filter(due, due_at__isnull=False)
-            .select_for_update(skip_locked=True)
-            .order_by("due_at")
-            .values_list("pk", "incident_id")[:limit]
+            Incident.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=candidates)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        if not claimed:
-            return done
-        # Bring them up to the moment first: history is the truth, the row may be stale.
-        _refresh_many(sorted({incident for _, incident in claimed}), now)
-        timers = SlaTimer.objects.select_related("incident__service").in_bulk(
-            [pk for pk, _ in claimed]
+        # History is the truth, the rows may be stale: bring them up to the moment first.
+        _refresh_many(claimed, now)
+        timers = (
+            SlaTimer.objects.filter(due, incident__in=claimed, due_at__isnull=False)
+            .select_related("incident__service")
+            .order_by("due_at", "pk")
         )
-        for pk, _ in claimed:
-            timer = timers[pk]
+        for timer in timers:
             incident = timer.incident
-            if timer.due_at is None:
-                continue  # paused or stopped since
+            assert timer.due_at is not None
             breached = timer.due_at <= now
-            if timer.warn_at is not None and timer.warn_at <= now and _claim(pk, "warned_at", now):
-                if not breached:  # a breach found first says it all
+            if timer.warn_at is not None and timer.warn_at <= now:
+                if _claim(timer.pk, "warned_at", now) and not breached:
+                    # (a breach found first says it all: no warning after it)
                     _warn(timer, incident, now)
                     done["warned"] += 1
-            if breached and _claim(pk, "escalated_at", now):
+            if breached and _claim(timer.pk, "escalated_at", now):
                 _breach(timer, incident, now)
                 done["breached"] += 1
     if done["warned"] or done["breached"]:
