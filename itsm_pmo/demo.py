@@ -31,6 +31,8 @@ SEEDERS = [
     "resources.demo_plan",
     # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
     "bench.enterprise.demo_volume",
+    # Service levels: every incident's timers from its final history, and live clocks.
+    "handover.incidents.sla.demo",
 ]
 
 DEMO_USERS = [

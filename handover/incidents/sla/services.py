@@ -105,6 +105,12 @@ def sla_refresh(*, incident: Incident, now: datetime | None = None) -> dict[str,
     return timers
 
 
+def sla_refresh_incidents(*, ids: Sequence[int], now: datetime | None = None) -> None:
+    """Recompute the timers of the incidents `ids` (a loader's or the demo's rewritten
+    history), inside the caller's transaction."""
+    _refresh_many(list(ids), now or timezone.now())
+
+
 def sla_rebuild(*, batch: int = BATCH, now: datetime | None = None) -> int:
     """Recompute every incident's timers from history, `batch` incidents a transaction; the
     warnings and escalations already recorded stay. Returns how many incidents."""
