@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from itsm_pmo.models import AppendOnlyQuerySet
+
 from .engine import KINDS, RESOLUTION, RESPONSE
 
 PRIORITY_RANGE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -164,6 +166,8 @@ class SlaEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     told = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     told_names = models.CharField(max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -223,3 +223,11 @@ def test_due_moments_do_not_depend_on_when_they_are_computed():
     later = timers(history, at(11, 12) + timedelta(hours=20))[RESOLUTION]
     assert first.due_at == later.due_at and first.warn_at == later.warn_at
     assert later.elapsed_seconds > first.elapsed_seconds
+
+
+def test_resolving_straight_from_new_is_the_first_response():
+    history = History(opened_at=at(11, 9), priority=3, moves=[Move(at(11, 9, 30), "resolved")])
+    computed = timers(history, at(11, 12))
+    assert computed[RESPONSE].stopped_at == at(11, 9, 30)
+    assert computed[RESOLUTION].stopped_at == at(11, 9, 30)
+    assert computed[RESOLUTION].elapsed_seconds == 30 * MINUTE
