@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils.html import escape
 
 from handover.incidents.sla.services import sla_sweep
 
@@ -40,7 +41,7 @@ def test_the_detail_shows_both_timers_and_the_escalations(
     assert "Response late" in html and re.search(r"Resolution overdue by (9|10) min", html)
     assert "Escalated to the group&#x27;s manager" in html
     assert "Escalated to the ITSM managers (P1)" in html
-    assert desk.manager.user.get_full_name() in html
+    assert escape(desk.manager.user.get_full_name()) in html
 
 
 def test_a_paused_timer_says_so(desk, page_clients):
