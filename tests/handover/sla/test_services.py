@@ -2,7 +2,8 @@
 warning and escalations, and the rebuild giving what the writes kept."""
 
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,8 @@ from handover.incidents.sla.models import SlaEvent, SlaTimer
 from handover.incidents.sla.services import sla_rebuild, sla_sweep
 from handover.models import Incident, IncidentPriorityChange, IncidentTransition
 from itsm_pmo.models import Notification
+from resources.models import Absence
+from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 MIN = timedelta(minutes=1)
@@ -213,3 +216,37 @@ def test_a_rebuild_gives_what_the_writes_kept(desk):
     assert len(before) == 8
     # and a stopped clock's elapsed time is what it was
     assert {(t.incident_id, t.kind): t.elapsed_seconds for t in stopped} == ended
+
+
+def test_public_holidays_from_the_absences_stop_business_hours_only(desk, settings):
+    # given the early May bank holiday (Monday 4 May 2026) for everyone, in London
+    settings.TIME_ZONE = "Europe/London"
+    Absence.objects.create(
+        person=None, kind="public_holiday", start_date=date(2026, 5, 4), end_date=date(2026, 5, 4)
+    )
+    london = ZoneInfo("Europe/London")
+    friday = datetime(2026, 5, 1, 17, tzinfo=london)
+    office = ServiceFactory(name="HR", support_hours="business_hours", support_group=desk.team)
+    staffed = ServiceFactory(name="Email", support_hours="extended", support_group=desk.team)
+    # when a P1 is logged on each on Friday at 17:00 and the timers are computed then
+    on_office = services.incident_log(
+        reporter=desk.reporter,
+        title="Payroll",
+        service=office,
+        impact=1,
+        urgency=1,
+        opened_at=friday,
+    )
+    on_staffed = services.incident_log(
+        reporter=desk.reporter,
+        title="Mail",
+        service=staffed,
+        impact=1,
+        urgency=1,
+        opened_at=friday,
+    )
+    sla_rebuild(now=friday)
+    # then on business hours the four hours run Friday 17–18 and Tuesday 08–11
+    assert timer(on_office).due_at == datetime(2026, 5, 5, 11, tzinfo=london)
+    # and on extended cover Friday 17–21
+    assert timer(on_staffed).due_at == datetime(2026, 5, 1, 21, tzinfo=london)
