@@ -444,3 +444,14 @@ class ProblemTransition(TransitionRecord):
 
     class Meta(TransitionRecord.Meta):
         pass
+
+
+# Major incidents live in their sub-package (handover/incidents/major/models.py).
+from .incidents.major.models import (  # noqa: E402, F401
+    Engagement,
+    MajorIncident,
+    MajorIncidentTransition,
+    MajorIncidentUpdate,
+    PostIncidentReview,
+    ReviewAction,
+)
