@@ -273,9 +273,10 @@ def major_transition(
         now = at or timezone.now()
         user = signed_in(by)
         if to == MajorIncidentState.CLOSED:
-            PostIncidentReview.objects.filter(major_incident=major).update(
-                completed_at=now, completed_by=user
-            )
+            # The gate passed, so the review exists (read by facts_for above).
+            review = major.review
+            review.completed_at, review.completed_by = now, user
+            review.save(update_fields=["completed_at", "completed_by"])
             major.engagements.filter(released_at__isnull=True).update(released_at=now)
             # A queryset update sends no save signal: the capacity picture is told here.
             plan_mark_dirty()
