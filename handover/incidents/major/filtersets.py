@@ -2,6 +2,8 @@
 
 import django_filters
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.filters import PortalFilterSet
@@ -20,6 +22,11 @@ PERSON_SEARCH = AutocompleteFilter(
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class EngagedPersonFilter(AutocompleteFilter):
+    """A person by id, applied by a method (the schema cannot read its type from one)."""
+
+
 class MajorIncidentFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.MultipleChoiceFilter(choices=MajorIncidentState.choices)
@@ -30,7 +37,7 @@ class MajorIncidentFilterSet(PortalFilterSet):
         field_name="incident__service",
         label="Service",
     )
-    person = AutocompleteFilter(
+    person = EngagedPersonFilter(
         queryset=people(),
         search_fields=("name",),
         url_name="major:filter_options",

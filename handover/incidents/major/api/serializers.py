@@ -16,7 +16,7 @@ from ..models import (
 )
 
 
-class UpdateSerializer(serializers.ModelSerializer):
+class MajorIncidentUpdateSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField(allow_null=True)
     kind = serializers.ChoiceField(choices=UpdateKind.choices, default=UpdateKind.UPDATE)
     audience = serializers.ChoiceField(
@@ -45,11 +45,11 @@ class EngagementSerializer(serializers.ModelSerializer):
         extra_kwargs = {"engaged_from": {"required": False}}
 
 
-class ReleaseSerializer(serializers.Serializer):
+class EngagementReleaseSerializer(serializers.Serializer):
     engagement = serializers.IntegerField(help_text="The engagement to end (its id).")
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ReviewActionSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=people().filter(active=True))
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     major_incident = serializers.IntegerField(source="review.major_incident_id", read_only=True)
@@ -60,11 +60,11 @@ class ActionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "major_incident", "done_at"]
 
 
-class ActionDoneSerializer(serializers.Serializer):
+class ReviewActionDoneSerializer(serializers.Serializer):
     done = serializers.BooleanField(default=True)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class PostIncidentReviewSerializer(serializers.ModelSerializer):
     completed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
@@ -104,7 +104,7 @@ class MajorIncidentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"summary": {"required": False, "max_length": LONG_TEXT}}
 
 
-class AffectedSerializer(serializers.Serializer):
+class MajorIncidentAffectedSerializer(serializers.Serializer):
     services = serializers.SerializerMethodField()
     projects = serializers.SerializerMethodField()
     items = serializers.SerializerMethodField()
@@ -146,20 +146,20 @@ class MajorIncidentDetailSerializer(MajorIncidentSerializer):
         return selectors
 
     def get_timeline(self, obj) -> list[dict]:
-        return UpdateSerializer(self._selectors().timeline(obj), many=True).data
+        return MajorIncidentUpdateSerializer(self._selectors().timeline(obj), many=True).data
 
     def get_engagements(self, obj) -> list[dict]:
         return EngagementSerializer(self._selectors().engagements(obj), many=True).data
 
     def get_review(self, obj) -> dict | None:
         review = self._selectors().review_of(obj)
-        return ReviewSerializer(review).data if review else None
+        return PostIncidentReviewSerializer(review).data if review else None
 
     def get_actions(self, obj) -> list[dict]:
-        return ActionSerializer(self._selectors().actions(obj), many=True).data
+        return ReviewActionSerializer(self._selectors().actions(obj), many=True).data
 
     def get_affected(self, obj) -> dict:
-        return AffectedSerializer(self._selectors().affected(obj)).data
+        return MajorIncidentAffectedSerializer(self._selectors().affected(obj)).data
 
 
 class MajorTransitionSerializer(serializers.Serializer):

@@ -14,15 +14,15 @@ from .. import selectors, services
 from ..filtersets import MajorIncidentFilterSet
 from ..models import ReviewAction
 from .serializers import (
-    ActionDoneSerializer,
-    ActionSerializer,
+    EngagementReleaseSerializer,
     EngagementSerializer,
     MajorIncidentDetailSerializer,
     MajorIncidentSerializer,
+    MajorIncidentUpdateSerializer,
     MajorTransitionSerializer,
-    ReleaseSerializer,
-    ReviewSerializer,
-    UpdateSerializer,
+    PostIncidentReviewSerializer,
+    ReviewActionDoneSerializer,
+    ReviewActionSerializer,
 )
 
 
@@ -58,16 +58,18 @@ class MajorIncidentViewSet(
         fresh = selectors.major_detail().get(pk=major.pk)
         return Response(MajorIncidentDetailSerializer(fresh).data, status=code)
 
-    @extend_schema(request=UpdateSerializer, responses={201: UpdateSerializer})
+    @extend_schema(
+        request=MajorIncidentUpdateSerializer, responses={201: MajorIncidentUpdateSerializer}
+    )
     @action(detail=True, methods=["post"])
     def updates(self, request, pk=None):
         """Post an update, or a communication with its `audience` (ITSM managers and the
         people engaged)."""
         major = self.get_object()
-        body = UpdateSerializer(data=request.data)
+        body = MajorIncidentUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         update = services.major_post(major=major, by=request.user, **body.validated_data)
-        return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+        return Response(MajorIncidentUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EngagementSerializer, responses={201: EngagementSerializer})
     @action(detail=True, methods=["post"])
@@ -79,36 +81,36 @@ class MajorIncidentViewSet(
         engagement = services.engagement_add(major=major, by=request.user, **body.validated_data)
         return Response(EngagementSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReleaseSerializer, responses=EngagementSerializer)
+    @extend_schema(request=EngagementReleaseSerializer, responses=EngagementSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Release an engaged person (ITSM managers)."""
         major = self.get_object()
-        body = ReleaseSerializer(data=request.data)
+        body = EngagementReleaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         engagement = get_object_or_404(major.engagements, pk=body.validated_data["engagement"])
         engagement = services.engagement_release(engagement=engagement, by=request.user)
         return Response(EngagementSerializer(engagement).data)
 
-    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @extend_schema(request=PostIncidentReviewSerializer, responses=PostIncidentReviewSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Write the post-incident review's parts given (ITSM managers)."""
         major = self.get_object()
-        body = ReviewSerializer(data=request.data)
+        body = PostIncidentReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         review = services.review_write(major=major, by=request.user, **body.validated_data)
-        return Response(ReviewSerializer(review).data)
+        return Response(PostIncidentReviewSerializer(review).data)
 
-    @extend_schema(request=ActionSerializer, responses={201: ActionSerializer})
+    @extend_schema(request=ReviewActionSerializer, responses={201: ReviewActionSerializer})
     @action(detail=True, methods=["post"])
     def actions(self, request, pk=None):
         """Agree an action with an owner and a due date (ITSM managers)."""
         major = self.get_object()
-        body = ActionSerializer(data=request.data)
+        body = ReviewActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         created = services.action_add(major=major, by=request.user, **body.validated_data)
-        return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MajorTransitionSerializer, responses=MajorIncidentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -129,15 +131,15 @@ class ReviewActionViewSet(
     (ITSM managers and its owner)."""
 
     queryset = ReviewAction.objects.select_related("owner", "review").order_by("due_on", "pk")
-    serializer_class = ActionSerializer
+    serializer_class = ReviewActionSerializer
     filterset_fields = ["owner", "review__major_incident"]
 
-    @extend_schema(request=ActionDoneSerializer, responses=ActionSerializer)
+    @extend_schema(request=ReviewActionDoneSerializer, responses=ReviewActionSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Tick the action done (`done: false` opens it again)."""
         item = self.get_object()
-        body = ActionDoneSerializer(data=request.data)
+        body = ReviewActionDoneSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         item = services.action_complete(action=item, by=request.user, **body.validated_data)
-        return Response(ActionSerializer(item).data)
+        return Response(ReviewActionSerializer(item).data)
