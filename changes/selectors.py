@@ -362,3 +362,8 @@ def items_depending_on(item_id: int, *, depth: int = 3, limit: int = 50) -> list
     if not found:
         return []
     return list(ConfigurationItem.objects.filter(pk__in=found).select_related("service"))
+
+
+def configuration_items() -> QuerySet[ConfigurationItem]:
+    """Every configuration item, unscoped: another app's form, filter or demo picks from it."""
+    return ConfigurationItem.objects.all()

@@ -517,3 +517,39 @@ def test_major_pages_bounded_queries(page_clients, manager):
         assert client.get(major.get_absolute_url()).status_code == 200
 
     assert_constant_queries(pages, grow)
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+
+def test_demo_tells_a_closed_and_an_active_major_incident(page_clients):
+    from django.core.management import call_command
+
+    from knowledge.models import Lesson
+    from resources.models import PersonLoad
+    from resources.snapshot import compute_and_publish
+
+    # when the demo is seeded twice (idempotent)
+    call_command("seed_demo")
+    call_command("seed_demo")
+    # then the card payments P1 is closed with a complete review, one action done and two open,
+    # and the lessons the knowledge demo wrote from it
+    closed = MajorIncident.objects.get(state="closed")
+    assert closed.review.completed_at and closed.review.root_cause
+    assert [a.done_at is not None for a in closed.review.actions.order_by("pk")] == [
+        True,
+        False,
+        False,
+    ]
+    assert Lesson.objects.filter(incident=closed.incident).exists()
+    # and sign-in is an active major incident with communications and people engaged now,
+    # whose hours are in this week's operational load
+    active = MajorIncident.objects.get(state="active")
+    assert active.updates.filter(kind="communication").count() >= 2
+    engaged = list(active.engagements.filter(released_at__isnull=True))
+    assert len(engaged) >= 3
+    snapshot = compute_and_publish()
+    loads = PersonLoad.objects.filter(snapshot=snapshot, person__in=[e.person for e in engaged])
+    week = (monday_of(timezone.localdate()) - snapshot.week_start).days // 7
+    assert len(loads) == len(engaged)
+    assert all(load.operational[week] > 0 for load in loads)
