@@ -15,6 +15,7 @@ from django.views.generic import DetailView
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refuse
 
+from ...choices import IncidentState
 from ...models import Incident
 from . import selectors, services
 from .choices import MajorIncidentState
@@ -225,7 +226,7 @@ def incident_panel(incident: Incident, user) -> dict:
     propose = (
         major is None
         and incident.priority == 1
-        and incident.state != "closed"
+        and incident.state != IncidentState.CLOSED
         and may_declare_major(user, incident)
     )
     return {
