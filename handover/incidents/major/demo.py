@@ -5,7 +5,7 @@ incident and is closed: its timeline, the people who worked it, a complete post-
 review with three actions (the HSM latency alarm done, two still open) and the lessons the
 knowledge demo writes from it. Today, staff and customer sign-in fails because the identity
 provider's signing certificate expired: an active major incident with its timeline, its
-communications and four people engaged since this morning, whose hours show in this week's
+communications and four people engaged for the last five hours, whose hours show in this week's
 capacity heatmap. Deterministic (times are relative to now) and idempotent (the handover demo
 recreates the card incident; the sign-in incident is deleted and made again here)."""
 
@@ -102,13 +102,19 @@ def _closed(card: Incident, manager, marcus, elena) -> None:
                 released_at=resolved,
             )
     for minutes, text, audience in (
-        (15, "Declared a major incident (P1). Card authorisations failing since 19:40.", ""),
+        (
+            15,
+            "Declared a major incident (P1). Card authorisations failing at the evening peak.",
+            "",
+        ),
         (25, "Card payments are failing for some customers; we are on it.", "users"),
         (40, "HSM calls time out under the evening peak; connection pool at its limit.", ""),
         (55, "Decision: roll the payments API back to v4.1.", ""),
-        (70, "Card payments restored; the cause is under review.", "executives"),
     ):
         _post(major, manager, start + timedelta(minutes=minutes), text, audience)
+    _post(
+        major, manager, resolved, "Card payments restored; the cause is under review.", "executives"
+    )
     MajorIncidentTransition.objects.create(
         major_incident=major,
         from_state=MajorIncidentState.ACTIVE,
@@ -131,8 +137,8 @@ def _closed(card: Incident, manager, marcus, elena) -> None:
             "merchant calling the service desk; the bridge rolled the API back to v4.1 at 20:10."
         ),
         impact=(
-            "About 40 % of card payments declined for 70 minutes; 2,300 customers affected, "
-            "two merchants escalated."
+            "About 40 % of card payments declined during the evening peak; 2,300 customers "
+            "affected, two merchants escalated."
         ),
         root_cause=(
             "v4.2 opened 20 connections per pod and the autoscaler went to 24 pods: more "
@@ -162,7 +168,7 @@ def _closed(card: Incident, manager, marcus, elena) -> None:
 
 
 def _active(manager, engineer, marcus, elena) -> int:
-    """Sign-in down since this morning: declared, four people engaged, customers told."""
+    """Sign-in down for five hours: declared, four people engaged, customers told."""
     service = service_catalogue().filter(name="Identity & SSO").first()
     if service is None:
         return 0
@@ -173,7 +179,7 @@ def _active(manager, engineer, marcus, elena) -> int:
         title=SIGN_IN,
         description=(
             "Every login through the identity provider answers 'invalid token signature': the "
-            "realm's signing certificate expired at 06:00."
+            "realm's signing certificate had expired."
         ),
         service=service,
         configuration_item=configuration_items().filter(name=IDP).first(),
@@ -208,7 +214,7 @@ def _active(manager, engineer, marcus, elena) -> int:
     for minutes, text, audience in (
         (20, "Sign-in is failing for staff and customers. Next update in 30 minutes.", "staff"),
         (25, "Our website login is unavailable; card payments are not affected.", "customers"),
-        (45, "Cause found: the realm's signing certificate expired at 06:00.", ""),
+        (45, "Cause found: the realm's signing certificate had expired.", ""),
         (90, "New certificate issued; rolling it to the three Keycloak nodes.", ""),
         (120, "Two of three nodes accept logins again; customers partly restored.", "users"),
     ):
