@@ -263,6 +263,7 @@ def test_major_page_shows_timeline_people_and_affected(page_clients, manager):
     assert page.status_code == 200
     assert "Web shop" in body and "shop-app" in body and "Shop relaunch" in body
     assert "Maria Manager" in body and "Customers told" in body
+    assert "h counted" in body
 
 
 # --- the review gate --------------------------------------------------------------------------

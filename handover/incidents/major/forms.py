@@ -60,7 +60,10 @@ class UpdateForm(BootstrapMixin, forms.Form):
 class EngagementForm(BootstrapMixin, forms.Form):
     person = _person_field("Person", "Type a name to find them.")
     role = forms.ChoiceField(
-        choices=EngagementRole.choices, label="Role", help_text="What they do on this incident."
+        choices=EngagementRole.choices,
+        initial=EngagementRole.RESOLVER,
+        label="Role",
+        help_text="What they do on this incident.",
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from changes.selectors import items_depending_on
 from portfolio.choices import Stage
@@ -15,6 +16,7 @@ from portfolio.selectors import projects, service_catalogue
 
 from ...choices import IncidentState
 from .choices import MajorIncidentState
+from .hours import engagement_hours
 from .models import Engagement, MajorIncident, MajorIncidentUpdate, PostIncidentReview
 from .workflow import MajorFacts
 
@@ -92,8 +94,18 @@ def timeline(major: MajorIncident) -> list[MajorIncidentUpdate]:
 
 
 def engagements(major: MajorIncident) -> list[Engagement]:
-    """Who was engaged, in the order they joined, with their team."""
-    return list(major.engagements.select_related("person", "person__team"))
+    """Who was engaged, in the order they joined, with their team; each with `hours`, what
+    the engagement counts as their operational load (hours.py; before what they logged)."""
+    now = timezone.now()
+    rows = list(major.engagements.select_related("person", "person__team"))
+    for row in rows:
+        days = engagement_hours(
+            timezone.localtime(row.engaged_from),
+            timezone.localtime(min(row.released_at or now, now)),
+            float(row.person.contracted_hours or 0),
+        )
+        row.hours = round(sum(days.values()), 1)  # type: ignore[attr-defined]
+    return rows
 
 
 def actions(major: MajorIncident) -> list[Any]:
