@@ -39,6 +39,7 @@ class Objects:
     change: int | None = None  # the change with most moves, then most approvals
     incident: int | None = None  # the incident with most work logged, then most moves
     handover: int | None = None  # the handover with most checks, then most moves
+    major_incident: int | None = None  # the major incident with most updates, then people
 
     def as_dict(self) -> dict[str, int | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -59,7 +60,7 @@ def _busiest(queryset, *counts: str) -> int | None:
 def pick_objects() -> Objects:
     """The busy objects of the database in use (a few queries; run once per benchmark)."""
     from changes.models import ChangeRequest
-    from handover.models import Handover, Incident
+    from handover.models import Handover, Incident, MajorIncident
     from portfolio.models import Project
     from resources.models import Person, Team
 
@@ -70,6 +71,7 @@ def pick_objects() -> Objects:
         change=_busiest(ChangeRequest.objects.all(), "transitions", "approvals"),
         incident=_busiest(Incident.objects.all(), "work_logs", "transitions"),
         handover=_busiest(Handover.objects.all(), "checks", "transitions"),
+        major_incident=_busiest(MajorIncident.objects.all(), "updates", "engagements"),
     )
 
 
@@ -140,6 +142,13 @@ PATHS: list[BenchPath] = [
     BenchPath("incident page", ENGINEER, LIST_DETAIL, _detail("/incidents/{pk}/", "incident")),
     BenchPath("handover list", ITSM, LIST_DETAIL, "/handover/"),
     BenchPath("handover page", ITSM, LIST_DETAIL, _detail("/handover/{pk}/", "handover")),
+    BenchPath("major-incident list", ITSM, LIST_DETAIL, "/major-incidents/"),
+    BenchPath(
+        "major-incident page",
+        ITSM,
+        LIST_DETAIL,
+        _detail("/major-incidents/{pk}/", "major_incident"),
+    ),
     # Knowledge.
     BenchPath("lesson search", ENGINEER, LIST_DETAIL, f"/knowledge/?q={LESSON_QUERY}"),
     BenchPath("article search", ENGINEER, LIST_DETAIL, "/knowledge/articles/"),
@@ -149,6 +158,7 @@ PATHS: list[BenchPath] = [
     BenchPath("API changes", ITSM, API, "/api/changes/changes/"),
     BenchPath("API conflicts", PMO, API, "/api/resources/conflicts/"),
     BenchPath("API incidents", ENGINEER, API, "/api/handover/incidents/"),
+    BenchPath("API major incidents", ITSM, API, "/api/handover/major-incidents/"),
     BenchPath("API lessons", ENGINEER, API, "/api/knowledge/lessons/"),
 ]
 

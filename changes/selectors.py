@@ -337,3 +337,33 @@ def refused_by_cab(
 ) -> int:
     """Changes (in scope) the CAB rejected at least once in the range."""
     return refused_between(_scoped(objective, service), start, end).count()
+
+
+def items_depending_on(item_id: int, *, depth: int = 3, limit: int = 50) -> list[ConfigurationItem]:
+    """The configuration items that depend on `item_id`, directly or through others, up to
+    `depth` levels and `limit` items (one query a level, one for the rows), with their
+    service: what else stops when the item fails (a major incident's affected services)."""
+    seen: set[int] = {item_id}
+    frontier = {item_id}
+    found: list[int] = []
+    for _ in range(depth):
+        if not frontier or len(found) >= limit:
+            break
+        through = ConfigurationItem.depends_on.through.objects
+        nxt = set(
+            through.filter(to_configurationitem_id__in=frontier).values_list(
+                "from_configurationitem_id", flat=True
+            )[: limit * 4]
+        )
+        frontier = nxt - seen
+        seen |= frontier
+        found.extend(sorted(frontier))
+    found = found[:limit]
+    if not found:
+        return []
+    return list(ConfigurationItem.objects.filter(pk__in=found).select_related("service"))
+
+
+def configuration_items() -> QuerySet[ConfigurationItem]:
+    """Every configuration item, unscoped: another app's form, filter or demo picks from it."""
+    return ConfigurationItem.objects.all()

@@ -42,13 +42,17 @@ class HandoverConfig(AppConfig):
         from resources.services import plan_watch_inputs
 
         from . import conflicts, providers
-        from .models import Handover, ReadinessCheck, WorkLog
+        from .incidents.major import providers as major_providers
+        from .models import Engagement, Handover, ReadinessCheck, WorkLog
 
         register_provider("handover.go_lives", providers.go_lives)
         register_provider("handover.handovers", providers.handovers)
         register_provider("handover.incident_work", providers.incident_work)
+        register_provider("handover.major_engagements", major_providers.engagement_work)
         register_rule(ConflictKind.GO_LIVE_IN_FREEZE, conflicts.go_live_in_freeze)
         register_rule(ConflictKind.HANDOVER_NOT_READY, conflicts.handover_not_ready)
         register_rule(ConflictKind.SUPPORT_OVERLOAD, conflicts.support_overload)
         # Go-lives are read from the portfolio's milestones: named by label, as a foreign key.
         plan_watch_inputs(Handover, ReadinessCheck, WorkLog, "portfolio.Milestone")
+        # A major incident's engagements are operational load (incidents/major/hours.py).
+        plan_watch_inputs(Engagement)

@@ -21,6 +21,7 @@ from . import services
 from .choices import CheckStatus, HandoverState
 from .demo_history import backdate
 from .incidents import services as incident_services
+from .incidents.major import demo as major_demo
 from .models import Handover, Incident, Problem
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})
@@ -262,6 +263,7 @@ def seed(ctx) -> None:
         if code in projects
     ]
     ctx.counts.update(handovers=len(handovers), incidents=len(incidents))
+    major_demo.seed(ctx)
 
 
 def _pilot(projects, pmo) -> None:

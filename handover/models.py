@@ -448,3 +448,12 @@ class ProblemTransition(TransitionRecord):
 
 # The service-level rows live in their sub-package; imported here so the app registers them.
 from .incidents.sla.models import SlaEvent, SlaTarget, SlaTimer  # noqa: E402, F401
+# Major incidents live in their sub-package (handover/incidents/major/models.py).
+from .incidents.major.models import (  # noqa: E402, F401
+    Engagement,
+    MajorIncident,
+    MajorIncidentTransition,
+    MajorIncidentUpdate,
+    PostIncidentReview,
+    ReviewAction,
+)

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Resources", "resources:index", "people", "/resources/"),
     ("Changes", "changes:index", "arrow-repeat", "/changes/"),
     ("Incidents", "incidents:index", "life-preserver", "/incidents/"),
+    ("Major incidents", "major:index", "exclamation-octagon", "/major-incidents/"),
     ("Handover", "handover:index", "box-arrow-in-right", "/handover/"),
     ("Knowledge", "knowledge:index", "journal-text", "/knowledge/"),
 ]

@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentLevelEnum": "handover.choices.Level",
         "IncidentStateEnum": "handover.choices.IncidentState",
         "ProblemStateEnum": "handover.choices.ProblemState",
+        "MajorIncidentStateEnum": "handover.incidents.major.choices.MajorIncidentState",
         "KnowledgeStateEnum": "knowledge.choices.KnowledgeState",
         "KnowledgeImpactEnum": "knowledge.choices.Impact",
     },

@@ -40,6 +40,7 @@ urlpatterns = [
     path("changes/", include("changes.urls")),
     path("handover/", include("handover.urls")),
     path("incidents/", include("handover.incidents.urls")),
+    path("major-incidents/", include("handover.incidents.major.urls")),
     path("knowledge/", include("knowledge.urls")),
 ]
 

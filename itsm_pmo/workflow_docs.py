@@ -7,7 +7,7 @@ from django.apps import apps
 from .workflow import TABLES, MoveTable
 
 # Where the apps keep their move tables: `<app>.workflow` and a discipline's sub-package.
-WORKFLOW_MODULES = ("workflow", "incidents.workflow")
+WORKFLOW_MODULES = ("workflow", "incidents.workflow", "incidents.major.workflow")
 # The order the docs follow: the life of a piece of work; any other workflow after, by name.
 ORDER = ("project", "change", "handover", "incident", "problem", "lesson", "article")
 

@@ -7,10 +7,11 @@ from changes import selectors as change_selectors
 from changes.choices import Outcome
 from handover import selectors as handover_selectors
 from handover.incidents import selectors as incident_selectors
+from handover.incidents.major import selectors as major_selectors
 from portfolio.choices import Stage
 from portfolio.selectors import projects_visible_to
 
-from .choices import CATEGORY_FOR_SOURCE, ArticleKind, SourceKind
+from .choices import CATEGORY_FOR_SOURCE, ArticleKind, Impact, SourceKind
 from .services import REVIEW_AFTER, service_of_source
 
 CHANGE_OUTCOME_TEXT = {
@@ -86,8 +87,9 @@ def lesson_prompt(kind: str, obj) -> str:
 def lesson_initial(kind: str, obj) -> dict:
     """The initial values of a lesson written at `obj` (a project, change, incident or
     handover): the source under its own field name, and the category, service, title and
-    prompt that go with it."""
-    return {
+    prompt that go with it. A major incident's lesson starts from its post-incident review:
+    what happened, impact and root cause, and the actions as the recommendation."""
+    initial = {
         kind: obj,
         "source": obj,
         "category": CATEGORY_FOR_SOURCE[kind],
@@ -95,6 +97,12 @@ def lesson_initial(kind: str, obj) -> dict:
         "title": lesson_title(kind, obj)[:200],
         "prompt": lesson_prompt(kind, obj),
     }
+    if kind == SourceKind.INCIDENT and getattr(obj, "major", False):
+        review = major_selectors.lesson_text(obj)
+        if review:
+            initial.update(review, impact=Impact.HIGH)
+            initial["prompt"] = "The review is written below: what should every team learn?"
+    return initial
 
 
 def article_initial_from_incident(incident) -> dict:

@@ -1,12 +1,15 @@
 from rest_framework.routers import DefaultRouter
 
 from ..incidents.api.views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
+from ..incidents.major.api.views import MajorIncidentViewSet, ReviewActionViewSet
 from . import views
 
 router = DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("worklogs", WorkLogViewSet, basename="worklog")
+router.register("major-incidents", MajorIncidentViewSet, basename="major-incident")
+router.register("review-actions", ReviewActionViewSet, basename="review-action")
 
 router.register("handovers", views.HandoverViewSet, basename="handover")
 router.register("criteria", views.CriterionViewSet, basename="criterion")

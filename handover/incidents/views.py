@@ -23,6 +23,7 @@ from ..models import Incident
 from . import selectors, services
 from .filtersets import IncidentFilterSet
 from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
+from .major.views import incident_panel
 from .permissions import may_edit_incident, may_log_incident, may_log_work, may_move_incident
 from .sla import selectors as sla_selectors
 from .workflow import MOVES, STAMPS, IncidentFacts
@@ -137,6 +138,7 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             if may_edit_incident(user, incident)
             else None,
             **_knowledge_of(incident, user),
+            **incident_panel(incident, user),
             **kwargs,
         )
 

@@ -124,6 +124,7 @@ NATURAL_KEYS = {
     "person": ("resources.Person", ("email",)),
     "project": ("portfolio.Project", ("code",)),
     "handover": ("handover.Handover", ("project__code",)),
+    "major_incident": ("handover.MajorIncident", ("incident__title",)),
 }
 
 

@@ -232,6 +232,22 @@ GET    /api/handover/worklogs/                          401   200   200   200   
 POST   /api/handover/worklogs/                          401   403   403   201   403   403   401
 GET    /api/handover/worklogs/{id}/                     401   200   200   200   200   200   401
 
+# --- API: major incidents. Everyone reads them; ITSM managers declare (the seeded copy is
+# already declared: 400) and run them; the matrix's engineer is not engaged (403) nor the
+# action's owner (403). The seeded one is active: closing it is 409.
+GET    /api/handover/major-incidents/                   401   200   200   200   200   200   401
+POST   /api/handover/major-incidents/                   401   403   403   400   403   403   401
+GET    /api/handover/major-incidents/{id}/              401   200   200   200   200   200   401
+POST   /api/handover/major-incidents/{id}/actions/      401   403   403   201   403   403   401
+POST   /api/handover/major-incidents/{id}/engagements/  401   403   403   201   403   403   401
+POST   /api/handover/major-incidents/{id}/release/      401   403   403   200   403   403   401
+POST   /api/handover/major-incidents/{id}/review/       401   403   403   200   403   403   401
+POST   /api/handover/major-incidents/{id}/transition/   401   403   403   409   403   403   401
+POST   /api/handover/major-incidents/{id}/updates/      401   403   403   201   403   403   401
+GET    /api/handover/review-actions/                    401   200   200   200   200   200   401
+GET    /api/handover/review-actions/{id}/               401   200   200   200   200   200   401
+POST   /api/handover/review-actions/{id}/complete/      401   403   403   200   403   403   401
+
 # --- API: knowledge. Everyone writes lessons and articles and marks lessons applied;
 # editing someone else's and publishing are the PMO leads' and ITSM managers'.
 GET    /api/knowledge/                                  401   200   200   200   200   200   401
@@ -421,6 +437,32 @@ GET    incidents:incident_work                          302   405   405   405   
 POST   incidents:incident_work                          302   400   403   400   403   400   302
 GET    incidents:index                                  302   200   200   200   200   200   302
 POST   incidents:index                                  302   405   405   405   405   405   302
+
+# --- Pages: major incidents. Everyone reads them; ITSM managers declare and run them (the
+# seeded one is active: closing it is 409); the matrix's engineer is neither engaged nor the
+# action's owner.
+GET    major:action_add                                 302   405   405   405   405   405   302
+POST   major:action_add                                 302   403   403   302   403   403   302
+GET    major:action_done                                302   405   405   405   405   405   302
+POST   major:action_done                                302   403   403   302   403   403   302
+GET    major:engagement_add                             302   405   405   405   405   405   302
+POST   major:engagement_add                             302   403   403   302   403   403   302
+GET    major:engagement_release                         302   405   405   405   405   405   302
+POST   major:engagement_release                         302   403   403   302   403   403   302
+GET    major:filter_options                             302   200   200   200   200   200   302
+POST   major:filter_options                             302   405   405   405   405   405   302
+GET    major:index                                      302   200   200   200   200   200   302
+POST   major:index                                      302   405   405   405   405   405   302
+GET    major:major_declare                              302   405   405   405   405   405   302
+POST   major:major_declare                              302   403   403   302   403   403   302
+GET    major:major_detail                               302   200   200   200   200   200   302
+POST   major:major_detail                               302   405   405   405   405   405   302
+GET    major:major_post                                 302   405   405   405   405   405   302
+POST   major:major_post                                 302   403   403   302   403   403   302
+GET    major:major_transition                           302   405   405   405   405   405   302
+POST   major:major_transition                           302   403   403   409   403   403   302
+GET    major:review_write                               302   405   405   405   405   405   302
+POST   major:review_write                               302   403   403   302   403   403   302
 
 # --- Pages: knowledge.
 GET    knowledge:article_create                         302   200   200   200   200   200   302

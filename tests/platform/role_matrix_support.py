@@ -174,6 +174,17 @@ PAGE_IDS = {
     "knowledge:article_detail": {"pk": "article"},
     "knowledge:article_edit": {"pk": "article"},
     "knowledge:article_transition": {"pk": "article"},
+    # Major incidents (handover/incidents/major).
+    "major:filter_options": {"field": "=person"},
+    "major:major_declare": {"incident": "p1_incident"},
+    "major:major_detail": {"pk": "major_incident"},
+    "major:major_post": {"pk": "major_incident"},
+    "major:engagement_add": {"pk": "major_incident"},
+    "major:review_write": {"pk": "major_incident"},
+    "major:action_add": {"pk": "major_incident"},
+    "major:major_transition": {"pk": "major_incident"},
+    "major:engagement_release": {"pk": "engagement"},
+    "major:action_done": {"pk": "review_action"},
 }
 
 # API collection (`/api/<app>/<collection>/`) -> the seeded object its `{id}` names.
@@ -206,6 +217,8 @@ API_OBJECTS = {
     "handover/handovers": "handover",
     "handover/criteria": "readiness_criterion",
     "handover/checks": "check",
+    "handover/major-incidents": "major_incident",
+    "handover/review-actions": "review_action",
     "knowledge/lessons": "lesson",
     "knowledge/articles": "article",
 }
@@ -270,6 +283,22 @@ ACTION_BODIES = {
     ("POST", "/api/knowledge/articles/{id}/transition/"): {"to": "archived"},
     ("POST", "/api/knowledge/lessons/similar/"): {"text": "vendor slipped"},
     ("POST", "/api/auth/token/"): {"username": "nobody", "password": "wrong"},
+    # Major incidents: the seeded one is active, so closing it is 409 ("review" would be
+    # read as the seeded change review's id).
+    ("POST", "/api/handover/major-incidents/{id}/updates/"): {"kind": "update", "text": "m"},
+    ("POST", "/api/handover/major-incidents/{id}/engagements/"): {
+        "person": "responder",
+        "role": "resolver",
+    },
+    ("POST", "/api/handover/major-incidents/{id}/release/"): {"engagement": "api_engagement"},
+    ("POST", "/api/handover/major-incidents/{id}/review/"): {"impact": "m"},
+    ("POST", "/api/handover/major-incidents/{id}/actions/"): {
+        "description": "m",
+        "owner": "person",
+        "due_on": "today",
+    },
+    ("POST", "/api/handover/major-incidents/{id}/transition/"): {"to": "closed"},
+    ("POST", "/api/handover/review-actions/{id}/complete/"): {"done": True},
 }
 
 PAGE_BODIES = {
@@ -290,6 +319,13 @@ PAGE_BODIES = {
     "resources:conflict_acknowledge": {"conflict": "conflict", "comment": "Covered"},
     "portfolio:ranking_save_weights": {"w": "criterion"},
     "portfolio:benefit_realisation": {"realised": "−20 %"},
+    "major:major_declare": {"summary": "m"},
+    "major:major_post": {"kind": "update", "text": "m"},
+    "major:engagement_add": {"person": "person", "role": "resolver"},
+    "major:review_write": {"impact": "m"},
+    "major:action_add": {"description": "m", "owner": "person", "due_on": "today"},
+    "major:major_transition": {"to": "closed"},
+    "major:action_done": {"done": "on"},
 }
 
 
@@ -437,6 +473,29 @@ def seed() -> tuple[dict, dict]:
         incident=o["incident"], person=o["person"], day=soon(-1).date(), hours=Decimal(1)
     )
     o["lesson"] = LessonFactory(published=True, project=o["project"])
+    # A major incident run by an ITSM manager outside the matrix, with two people engaged
+    # (one released by the page, one by the API) and a review action; a P1 to declare.
+    from handover.incidents.major import services as major
+
+    runner = f.UserFactory(username="matrix_major_runner", roles=["itsm_manager"])
+    o["p1_incident"] = IncidentFactory(service=o["service"], impact=1, urgency=1, priority=1)
+    o["major_incident"] = major.major_declare(
+        incident=IncidentFactory(service=o["service"], impact=1, urgency=1, priority=1), by=runner
+    )
+    o["responder"] = f.PersonFactory(team=o["team"])
+    o["engagement"], o["api_engagement"] = (
+        major.engagement_add(
+            major=o["major_incident"], by=runner, person=f.PersonFactory(), role="resolver"
+        )
+        for _ in range(2)
+    )
+    o["review_action"] = major.action_add(
+        major=o["major_incident"],
+        by=runner,
+        description="Alert on pool saturation",
+        owner=f.PersonFactory(),
+        due_on=soon(14).date(),
+    )
     o["article"] = ArticleFactory(published=True)
     return users, o
 
