@@ -174,6 +174,9 @@ PAGE_IDS = {
     "knowledge:article_detail": {"pk": "article"},
     "knowledge:article_edit": {"pk": "article"},
     "knowledge:article_transition": {"pk": "article"},
+    # notifications: someone else's (every column 404: a user reaches their own only)
+    "notifications:open": {"pk": "notification"},
+    "notifications:read": {"pk": "notification"},
 }
 
 # API collection (`/api/<app>/<collection>/`) -> the seeded object its `{id}` names.
@@ -208,6 +211,8 @@ API_OBJECTS = {
     "handover/checks": "check",
     "knowledge/lessons": "lesson",
     "knowledge/articles": "article",
+    # notifications: someone else's (every column 404: a user reaches their own only)
+    "me/notifications": "notification",
 }
 
 
@@ -438,6 +443,11 @@ def seed() -> tuple[dict, dict]:
     )
     o["lesson"] = LessonFactory(published=True, project=o["project"])
     o["article"] = ArticleFactory(published=True)
+    from itsm_pmo.models import Notification
+
+    o["notification"] = Notification.objects.create(
+        recipient=f.UserFactory(roles=["engineer"]), event="assigned_to_me", title="Yours"
+    )
     return users, o
 
 
