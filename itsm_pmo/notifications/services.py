@@ -51,11 +51,14 @@ def notification_preferences_set(*, by: Actor, choices: Mapping[str, Delivery]) 
     unknown = sorted(set(choices) - set(Event.values))
     if unknown:
         raise ValidationError({"event": f"No such event: {', '.join(unknown)}."})
+    user_id = int(by.pk or 0)  # signed in (may_read_notifications): never 0
     with transaction.atomic():
         same = [event for event, how in choices.items() if how == DEFAULTS[event]]
-        NotificationPreference.objects.filter(user_id=by.pk, event__in=same).delete()
+        NotificationPreference.objects.filter(user_id=user_id, event__in=same).delete()
         for event, how in choices.items():
             if how != DEFAULTS[event]:
                 NotificationPreference.objects.update_or_create(
-                    user_id=by.pk, event=event, defaults={"in_app": how.in_app, "email": how.email}
+                    user_id=user_id,
+                    event=event,
+                    defaults={"in_app": how.in_app, "email": how.email},
                 )

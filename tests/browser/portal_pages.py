@@ -65,6 +65,7 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
         "article": lambda: first(Article.objects.filter(state="published")),
         "benefit": lambda: first(Benefit.objects.all()),
         "cost": lambda: first(ProjectCost.objects.all()),
+        "notification": lambda: None,  # opening one redirects; someone else's is a 404
     }
 
 
