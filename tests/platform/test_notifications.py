@@ -11,6 +11,7 @@ from itsm_pmo.models import Notification, NotificationPreference, PendingTask
 from itsm_pmo.notifications import Event, notify
 from itsm_pmo.notifications.tasks import deliver_notification
 from tests.factories import UserFactory
+from tests.support.object_rules import ObjectRuleCase, Write, snapshot
 from tests.support.queries import assert_constant_queries, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -478,3 +479,33 @@ def test_demo_gives_demo_users_read_and_unread_notifications_once():
     assert answer.status_code == 200, answer
     titles = engineer.values_list("title", flat=True)
     assert any("is assigned to you" in t for t in titles), list(titles)
+
+
+# --- object rules: a notification is its recipient's alone ------------------------------------
+
+
+class TestNotificationRules(ObjectRuleCase):
+    """Nobody but its recipient sees a notification, so the onlooker (another user) sees no
+    page of it either: their every write is a 404. "Mark all read" marks only one's own."""
+
+    basenames = ("itsm_pmo-notification",)
+
+    def make(self, role_user):
+        return Notification.objects.create(
+            recipient=role_user("engineer"), event="assigned_to_me", title="INC-1 is yours"
+        )
+
+    def onlooker(self, role_user, obj):
+        return role_user("itsm_manager")
+
+    def toucher(self, role_user, obj):
+        return obj.recipient
+
+    def writes(self, obj):
+        return [
+            Write("api", "post", f"/api/me/notifications/{obj.pk}/read/"),
+            Write("page", "post", f"/notifications/{obj.pk}/read/"),
+        ]
+
+    def state(self, obj):
+        return snapshot(obj, "read_at")
