@@ -152,6 +152,9 @@ PATHS: list[BenchPath] = [
     # Knowledge.
     BenchPath("lesson search", ENGINEER, LIST_DETAIL, f"/knowledge/?q={LESSON_QUERY}"),
     BenchPath("article search", ENGINEER, LIST_DETAIL, "/knowledge/articles/"),
+    # Notifications: the user's own, and how they want them.
+    BenchPath("notifications", ITSM, LIST_DETAIL, "/notifications/"),
+    BenchPath("notification preferences", ENGINEER, PAGE, "/notifications/preferences/"),
     # The main API lists (first page of 50).
     BenchPath("API projects", PMO, API, "/api/portfolio/projects/"),
     BenchPath("API costs", PMO, API, "/api/portfolio/costs/"),
@@ -160,6 +163,7 @@ PATHS: list[BenchPath] = [
     BenchPath("API incidents", ENGINEER, API, "/api/handover/incidents/"),
     BenchPath("API major incidents", ITSM, API, "/api/handover/major-incidents/"),
     BenchPath("API lessons", ENGINEER, API, "/api/knowledge/lessons/"),
+    BenchPath("API notifications", ITSM, API, "/api/me/notifications/"),
 ]
 
 FLOOR_PATH = PATHS[0]

@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from itsm_pmo.permissions import Actor
 from itsm_pmo.roles import role_label
-from itsm_pmo.tasks import enqueue_after_commit
 from itsm_pmo.versioning import check_version
 from itsm_pmo.workflow import TransitionRefused, require
 
-from . import rules, tasks
+from . import notifications, rules
 from .choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from .insight import insight_for
 from .models import (
@@ -171,7 +170,8 @@ def _move(change: ChangeRequest, to: str, by: Actor, comment: str) -> None:
     change.state = to
     change.save(update_fields=["state", "risk", "approval_round", "updated_at"])
     if to == ChangeState.AUTHORIZE:
-        notify_later(tasks.notify_approvers, change.pk)
+        if not _recording_history.get():
+            notifications.tell_approvers(change, by=by)
 
 
 def change_transition(
@@ -231,12 +231,12 @@ def change_approve(
         if decision == Decision.REJECT:
             change.approval_round += 1
             _move(change, ChangeState.NEW, approver, f"Rejected: {comment}")
-            notify_later(tasks.notify_requester, change.pk, approval.pk)
+            tell_requester(change, approval)
             return approval
         schedule = MOVES.get(ChangeState.AUTHORIZE, ChangeState.SCHEDULED)
         if schedule is not None and not schedule.blockers(facts_for(change)):
             _move(change, ChangeState.SCHEDULED, approver, "Quorum of approvals reached.")
-            notify_later(tasks.notify_requester, change.pk, approval.pk)
+            tell_requester(change, approval)
     return approval
 
 
@@ -255,11 +255,12 @@ def recording_history() -> Iterator[None]:
         _recording_history.reset(token)
 
 
-def notify_later(task: Any, *args: Any) -> None:
-    """Queue an email once the transaction that caused it has committed; its failure never
-    fails the change."""
+def tell_requester(change: ChangeRequest, approval: Approval) -> None:
+    """The CAB's decision, told to the requester once the transaction commits (through the
+    notification service: their preferences, retried, never the change's error); history
+    rebuilt by a loader tells nobody."""
     if not _recording_history.get():
-        enqueue_after_commit(task, *args)
+        notifications.tell_requester(change, approval)
 
 
 def risk_override_set(

@@ -18,6 +18,7 @@ from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import TransitionRefused, require
 from portfolio.choices import MilestoneKind
 
+from . import notifications
 from .choices import CHECKS_EDITABLE, CheckStatus, HandoverState
 from .models import Handover, HandoverTransition, ReadinessCheck, ReadinessCriterion
 from .permissions import (
@@ -160,6 +161,8 @@ def check_update(
         if owner is not _UNSET and owner != check.owner:
             require(may_assign_check(by, check), "Only PMO leads and ITSM managers assign checks.")
             check.owner = owner
+            check.handover = handover
+            notifications.tell_check_owner(check, by=by)
         if status is not _UNSET:
             if status not in CheckStatus.values:
                 raise ValidationError({"status": f"Choose one of {', '.join(CheckStatus.values)}."})
@@ -287,4 +290,6 @@ def handover_transition(*, handover: Handover, to: str, by: Actor, comment: str 
         )
         handover.state = to
         handover.save(update_fields=fields)
+        if to == HandoverState.READINESS_REVIEW:
+            notifications.tell_acceptors(handover, by=by)
     return handover

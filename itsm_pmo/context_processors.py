@@ -36,6 +36,7 @@ def navigation(request) -> dict:
     items[0]["tally"] = SimpleLazyObject(lambda: _tally(request))
     names = roles_of(user)
     return {
+        "notification_badge": SimpleLazyObject(lambda: _badge(request)),
         "nav_items": items,
         "user_roles": [Role(name).label for name in sorted(names)],
     }
@@ -44,3 +45,23 @@ def navigation(request) -> dict:
 def _tally(request):
     shown = getattr(request, "my_work_inbox", None)
     return shown.tally if shown is not None else navigation_tally(request.user)
+
+
+class _Badge:
+    """The header's unread notifications: the number shown ("99+" past 99) and its words."""
+
+    def __init__(self, count: int):
+        from .notifications.selectors import UNREAD_SHOWN
+
+        self.count = count
+        self.shown = f"{UNREAD_SHOWN}+" if count > UNREAD_SHOWN else str(count)
+        self.label = f"{self.shown} unread notification{'' if count == 1 else 's'}"
+
+
+def _badge(request) -> _Badge:
+    # Read only when the page shows the header (fragments do not), and taken from the page
+    # itself on the notifications page.
+    from .notifications.selectors import header_unread_count
+
+    shown = getattr(request, "notification_unread", None)
+    return _Badge(shown if shown is not None else header_unread_count(request.user))

@@ -29,6 +29,7 @@ SEEDERS = [
     "knowledge.demo",
     "knowledge.demo_history",
     "resources.demo_plan",
+    "itsm_pmo.notifications.demo",  # what each demo user was told lately (issue 17)
     # --scale N > 1: changes, incidents and handovers in proportion, in bulk (nothing at 1).
     "bench.enterprise.demo_volume",
     # Service levels: every incident's timers from its final history, and live clocks.

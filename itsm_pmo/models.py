@@ -110,9 +110,19 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # One per notify() call: a delivery run twice (the outbox is at least once, a worker lost
+    # mid-task runs it again) writes each recipient's row once.
+    dedup_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedup_key"],
+                condition=~models.Q(dedup_key=""),
+                name="notification_once_per_delivery",
+            )
+        ]
         indexes = [
             # The header's unread count and the page: a user's notifications, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),

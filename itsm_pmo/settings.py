@@ -338,6 +338,10 @@ PAGE_CACHE_SECONDS = env_int(
 # read are unchanged, for the minute at most (itsm_pmo/home.py); 0 counts on every page. Off
 # where the page cache is off, for the same reason (one cache every process sees).
 MY_WORK_COUNT_SECONDS = env_int("MY_WORK_COUNT_SECONDS", 60 if PAGE_CACHE_SECONDS else 0)
+# The header's count of unread notifications, kept per user while the notification table is
+# unchanged (itsm_pmo/notifications/selectors.py); 0 counts on every page. Off where the page
+# cache is off, for the same reason.
+NOTIFICATION_COUNT_SECONDS = env_int("NOTIFICATION_COUNT_SECONDS", 300 if PAGE_CACHE_SECONDS else 0)
 # Results are off unless a task asks for them; they go to the broker's Redis by default.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None

@@ -14,6 +14,7 @@ api_patterns = [
     path("handover/", include("handover.api.urls")),
     path("knowledge/", include("knowledge.api.urls")),
     path("auth/token/", token_views.TokenObtainView.as_view(), name="api_token"),
+    path("me/notifications/", include("itsm_pmo.notifications.api")),
     path("me/", me.me, name="api_me"),
     path("dashboard/", dashboard_api.dashboard, name="api_dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("incidents/", include("handover.incidents.urls")),
     path("major-incidents/", include("handover.incidents.major.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("notifications/", include("itsm_pmo.notifications.urls")),
 ]
 
 handler404 = "itsm_pmo.errors.not_found"

@@ -29,6 +29,8 @@ def _my_work_counted_on_every_page(settings):
     same minute left behind, and query counts pinned per page would not hold. The tests of
     keeping it (tests/platform/test_my_work.py) turn it on."""
     settings.MY_WORK_COUNT_SECONDS = 0
+    # The header's unread notifications likewise (tests/notifications turn keeping it on).
+    settings.NOTIFICATION_COUNT_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

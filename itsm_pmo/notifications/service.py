@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,4 +33,6 @@ def notify(
         return
     from .tasks import deliver_notification
 
-    enqueue_after_commit(deliver_notification, str(event), ids, title[:200], url[:300], body)
+    # The key makes the delivery idempotent: run twice, it writes each recipient's row once.
+    key = uuid.uuid4().hex
+    enqueue_after_commit(deliver_notification, str(event), ids, title[:200], url[:300], body, key)

@@ -23,8 +23,12 @@ def preferences(user_ids: list[int], event: str) -> dict[int, Delivery]:
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_notification(event: str, user_ids: list[int], title: str, url: str, body: str) -> int:
-    """One row per active recipient who wants the event anywhere; returns how many."""
+def deliver_notification(
+    event: str, user_ids: list[int], title: str, url: str, body: str, key: str = ""
+) -> int:
+    """One row per active recipient who wants the event anywhere; returns how many rows were
+    written. Run again with the same `key` (a redelivery), it writes none twice and e-mails
+    only what is still unsent."""
     from ..models import Notification
 
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
@@ -39,16 +43,25 @@ def deliver_notification(event: str, user_ids: list[int], title: str, url: str, 
             body=body,
             in_app=how.in_app,
             email_wanted=how.email and bool(emails[uid]),
+            dedup_key=key,
         )
         for uid, how in wanted.items()
         if how.in_app or (how.email and emails[uid])
     ]
     with transaction.atomic():
-        Notification.objects.bulk_create(rows)
-        for row in rows:
-            if row.email_wanted:
-                enqueue_after_commit(send_notification_email, row.pk)
-    return len(rows)
+        if key:
+            before = Notification.objects.filter(dedup_key=key).count()
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            written = Notification.objects.filter(dedup_key=key).count() - before
+            unsent = Notification.objects.filter(
+                dedup_key=key, email_wanted=True, emailed_at__isnull=True
+            ).values_list("pk", flat=True)
+        else:  # a delivery queued before keys existed
+            written = len(Notification.objects.bulk_create(rows))
+            unsent = [row.pk for row in rows if row.email_wanted]
+        for pk in unsent:
+            enqueue_after_commit(send_notification_email, pk)
+    return written
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -61,7 +74,7 @@ def send_notification_email(notification_id: int) -> int:
         .filter(pk=notification_id, emailed_at__isnull=True, email_wanted=True)
         .first()
     )
-    if row is None or not row.recipient.email:
+    if row is None or not row.recipient.email or not row.recipient.is_active:
         return 0
     link = settings.PORTAL_URL + row.url if row.url.startswith("/") else row.url
     text = "\n\n".join(part for part in (row.body, link) if part)

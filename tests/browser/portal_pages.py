@@ -69,6 +69,7 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
         "p1_incident": lambda: None,  # its only page takes POST
         "engagement": lambda: None,  # its only page takes POST
         "review_action": lambda: None,  # its only page takes POST
+        "notification": lambda: None,  # opening one redirects; someone else's is a 404
     }
 
 

@@ -373,6 +373,7 @@ def test_a_scoped_drilled_list_reads_the_objective_and_the_service_once_more(sco
     assert_constant_queries(lambda: executive.get(url), grow, expected=PAGE_QUERIES + 3)
 
 
-# Session and user, permissions, the menu's my-work counts, and the list's count, page and
+# Session and user, permissions, the menu's my-work counts, the header's unread notifications,
+# and the list's count, page and
 # configuration items (tests/changes/test_pages.py keeps the list's own).
-PAGE_QUERIES = 14
+PAGE_QUERIES = 15

@@ -11,8 +11,8 @@ import pytest
 import redis
 from django.db import transaction
 
-from changes import tasks as change_tasks
 from itsm_pmo.celery import app
+from itsm_pmo.notifications.tasks import send_notification_email
 from itsm_pmo.tasks import enqueue_after_commit
 from resources.models import Allocation, PlanState
 from tests.factories import PersonFactory, ProjectFactory
@@ -66,7 +66,7 @@ def test_a_rolled_back_transaction_sends_nothing(broker_queue):
     # when a transaction changes planning inputs and asks for an e-mail, then fails
     with pytest.raises(RuntimeError), transaction.atomic():
         bookings(person, project, 3)
-        enqueue_after_commit(change_tasks.notify_approvers, 1)
+        enqueue_after_commit(send_notification_email, 1)
         raise RuntimeError("the write failed")
     # then nothing reached the broker, and the plan is not dirty
     assert sent() == []
@@ -78,11 +78,14 @@ def test_a_committed_transaction_sends_one_recompute_and_its_email(broker_queue)
     # when one transaction saves five planning inputs and asks for one e-mail
     with transaction.atomic():
         bookings(person, project, 5)
-        enqueue_after_commit(change_tasks.notify_approvers, 1)
+        enqueue_after_commit(send_notification_email, 1)
         # nothing leaves before the commit
         assert sent() == []
     # then exactly one recompute and the e-mail are queued
-    assert sent() == ["changes.tasks.notify_approvers", "resources.tasks.recompute_plan"]
+    assert sent() == [
+        "itsm_pmo.notifications.tasks.send_notification_email",
+        "resources.tasks.recompute_plan",
+    ]
 
 
 def test_two_committed_transactions_while_one_run_is_queued_send_one_recompute(broker_queue, api):

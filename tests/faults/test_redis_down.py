@@ -142,7 +142,7 @@ def test_with_redis_stopped_pages_and_writes_work_and_everything_catches_up(
     assert approved.status_code == 201, approved.content
     assert ChangeRequest.objects.get(pk=change.pk).state == "scheduled"
     assert list(PendingTask.objects.values_list("task", flat=True)) == [
-        "changes.tasks.notify_requester"
+        "itsm_pmo.notifications.tasks.deliver_notification"
     ]
     # and the capacity pages say the picture is out of date, and still show the old one
     state = PlanState.objects.get(pk=1)

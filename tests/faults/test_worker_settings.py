@@ -34,7 +34,10 @@ def test_every_task_ends_before_the_broker_would_hand_it_out_again():
     visibility = app.conf.broker_transport_options["visibility_timeout"]
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit < visibility
     tasks = our_tasks()
-    assert {"resources.tasks.recompute_plan", "changes.tasks.notify_requester"} <= set(tasks)
+    assert {
+        "resources.tasks.recompute_plan",
+        "itsm_pmo.notifications.tasks.deliver_notification",
+    } <= set(tasks)
     for name, task in tasks.items():
         assert task.acks_late is True, name
         limit = task.time_limit or app.conf.task_time_limit

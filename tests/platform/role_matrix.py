@@ -268,6 +268,16 @@ PATCH  /api/knowledge/lessons/{id}/                     401   403   200   200   
 POST   /api/knowledge/lessons/{id}/apply/               401   201   201   201   201   201   401
 POST   /api/knowledge/lessons/{id}/transition/          401   403   200   200   403   403   401
 
+# --- API: notifications. Every signed-in user has their own, whatever their role; another
+# user's notification is not there for them (404: the seeded one is someone else's). PUT of
+# the preferences with no body is past the door (400).
+GET    /api/me/notifications/                           401   200   200   200   200   200   401
+GET    /api/me/notifications/preferences/               401   200   200   200   200   200   401
+PUT    /api/me/notifications/preferences/               401   400   400   400   400   400   401
+POST   /api/me/notifications/read-all/                  401   200   200   200   200   200   401
+GET    /api/me/notifications/{id}/                      401   404   404   404   404   404   401
+POST   /api/me/notifications/{id}/read/                 401   404   404   404   404   404   401
+
 # --- Pages of the portal itself. `login` sends a signed-in user on (302); `logout` takes
 # only POST. `my_work_list` is one kind of work of the user's own inbox: a kind their role does
 # not hold is not theirs to open (404).
@@ -493,6 +503,19 @@ GET    knowledge:lesson_transition                      302   405   405   405   
 POST   knowledge:lesson_transition                      302   403   302   302   403   403   302
 GET    knowledge:similar                                302   200   200   200   200   200   302
 POST   knowledge:similar                                302   405   405   405   405   405   302
+
+# --- Pages: notifications. Every signed-in user's own; another user's is a 404 (the seeded
+# one is someone else's). Marking read and saving preferences answer 302 (back to the page).
+GET    notifications:list                               302   200   200   200   200   200   302
+POST   notifications:list                               302   405   405   405   405   405   302
+GET    notifications:open                               302   404   404   404   404   404   302
+POST   notifications:open                               302   405   405   405   405   405   302
+GET    notifications:preferences                        302   200   200   200   200   200   302
+POST   notifications:preferences                        302   302   302   302   302   302   302
+GET    notifications:read                               302   405   405   405   405   405   302
+POST   notifications:read                               302   404   404   404   404   404   302
+GET    notifications:read_all                           302   405   405   405   405   405   302
+POST   notifications:read_all                           302   302   302   302   302   302   302
 
 # --- The admin: staff only; none of the matrix's users is staff (302 to the admin's sign-in).
 GET    admin/*                                          302   302   302   302   302   302   302

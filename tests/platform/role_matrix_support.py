@@ -185,6 +185,9 @@ PAGE_IDS = {
     "major:major_transition": {"pk": "major_incident"},
     "major:engagement_release": {"pk": "engagement"},
     "major:action_done": {"pk": "review_action"},
+    # notifications: someone else's (every column 404: a user reaches their own only)
+    "notifications:open": {"pk": "notification"},
+    "notifications:read": {"pk": "notification"},
 }
 
 # API collection (`/api/<app>/<collection>/`) -> the seeded object its `{id}` names.
@@ -221,6 +224,8 @@ API_OBJECTS = {
     "handover/review-actions": "review_action",
     "knowledge/lessons": "lesson",
     "knowledge/articles": "article",
+    # notifications: someone else's (every column 404: a user reaches their own only)
+    "me/notifications": "notification",
 }
 
 
@@ -497,6 +502,11 @@ def seed() -> tuple[dict, dict]:
         due_on=soon(14).date(),
     )
     o["article"] = ArticleFactory(published=True)
+    from itsm_pmo.models import Notification
+
+    o["notification"] = Notification.objects.create(
+        recipient=f.UserFactory(roles=["engineer"]), event="assigned_to_me", title="Yours"
+    )
     return users, o
 
 

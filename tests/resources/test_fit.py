@@ -374,4 +374,5 @@ def test_portfolio_fit_page_queries_constant_as_demands_grow(page_clients, portf
     # session, user, two permission reads, then 10 of the page (the supply not cached yet:
     # grow publishes a new snapshot, so both requests compute it); and 6 for the navigation's
     # count of what waits in the engineer's inbox (itsm_pmo/home.py)
-    assert_constant_queries(lambda: client.get(URL), grow, expected=20)
+    # +1 since issue 17: the header's count of unread notifications
+    assert_constant_queries(lambda: client.get(URL), grow, expected=21)
