@@ -337,3 +337,9 @@ def refused_by_cab(
 ) -> int:
     """Changes (in scope) the CAB rejected at least once in the range."""
     return refused_between(_scoped(objective, service), start, end).count()
+
+
+def incident_configuration_items() -> QuerySet[ConfigurationItem]:
+    """Every configuration item, unscoped: the item an incident names (handover's form and
+    search)."""
+    return ConfigurationItem.objects.all()

@@ -426,6 +426,8 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
                     if to == "resolved"
                     else ""
                 ),
+                # The vendor's fix is awaited (the queues' demo tells the rest of it).
+                hold_reason="awaiting_vendor" if to == "on_hold" else "",
             )
         if state in ("resolved", "closed"):
             # Resolved in the hours its priority allows, not at the moment the demo is built.

@@ -1,12 +1,20 @@
 from rest_framework.routers import DefaultRouter
 
-from ..incidents.api.views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
+from ..incidents.api.views import (
+    IncidentCategoryViewSet,
+    IncidentViewSet,
+    ProblemViewSet,
+    QueueViewSet,
+    WorkLogViewSet,
+)
 from . import views
 
 router = DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("worklogs", WorkLogViewSet, basename="worklog")
+router.register("categories", IncidentCategoryViewSet, basename="incidentcategory")
+router.register("queues", QueueViewSet, basename="queue")
 
 router.register("handovers", views.HandoverViewSet, basename="handover")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
