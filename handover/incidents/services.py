@@ -550,6 +550,7 @@ def take(*, incident: Incident, by: Actor) -> Incident:
     when they are a member of it, else in their own team (`may_take` says when)."""
     from resources.selectors import person_for_user
 
+    require(may_assign_incident(by, incident), "Only engineers and ITSM managers assign incidents.")
     person = person_for_user(by)
     if person is None:
         raise ValidationError(

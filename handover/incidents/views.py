@@ -293,7 +293,12 @@ def _assign_page(request, incident, form, status=200):
     return render(
         request,
         "incidents/incident_assign.html",
-        {"incident": incident, "form": form, "history": selectors.reassignments(incident)},
+        {
+            "incident": incident,
+            "form": form,
+            "history": selectors.reassignments(incident),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
         status=status,
     )
 
