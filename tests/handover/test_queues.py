@@ -475,3 +475,40 @@ def test_incident_page_with_history_constant_queries(page_clients, role_user, de
             services.assign(incident=incident, group=group, reason=f"Move {n}", by=engineer)
 
     assert_constant_queries(lambda: client.get(f"/incidents/{incident.pk}/"), grow)
+
+
+# --- the demo ----------------------------------------------------------------------------
+
+
+def test_demo_tells_the_queue_story_and_is_the_same_on_a_second_run():
+    from django.core.management import call_command
+
+    from handover.demo import INCIDENTS
+    from resources.models import Team
+
+    TITLES = [row[0] for row in INCIDENTS]
+
+    def story():
+        desk = Team.objects.get(name="Service Desk")
+        queue = list(selectors.queue(desk.pk))
+        return (
+            [(i.title, i.priority, i.assignee_id) for i in queue],
+            sorted(
+                IncidentReassignment.objects.exclude(reason="").values_list("reason", flat=True)
+            ),
+            sorted(Incident.objects.exclude(hold_reason="").values_list("title", "hold_reason")),
+            Incident.objects.filter(title__in=TITLES, category__isnull=True).count(),
+        )
+
+    # given the demo
+    call_command("seed_demo")
+    queue, reasons, held, uncategorised = story()
+    # then a P2 waits unassigned in the Service Desk queue, first
+    assert queue[0][1:] == (2, None) and "attachments" in queue[0][0]
+    # and reassignments carry their reasons, one incident waits for its vendor, the demo's own all sorted
+    assert len(reasons) == 2 and any("Triaged" in r for r in reasons)
+    assert held == [("Payments dashboard shows stale figures", "awaiting_vendor")]
+    assert uncategorised == 0
+    # when it runs again, the story is the same
+    call_command("seed_demo")
+    assert story() == (queue, reasons, held, uncategorised)
