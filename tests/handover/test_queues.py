@@ -505,7 +505,7 @@ def test_demo_tells_the_queue_story_and_is_the_same_on_a_second_run():
     queue, reasons, held, uncategorised = story()
     # then a P2 waits unassigned in the Service Desk queue, first
     assert queue[0][1:] == (2, None) and "attachments" in queue[0][0]
-    # and reassignments carry their reasons, one incident waits for its vendor, the demo's own all sorted
+    # and reassignments say why, one incident waits for its vendor, every demo one has a category
     assert len(reasons) == 2 and any("Triaged" in r for r in reasons)
     assert held == [("Payments dashboard shows stale figures", "awaiting_vendor")]
     assert uncategorised == 0
