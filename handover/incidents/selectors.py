@@ -83,13 +83,18 @@ def resolve_by() -> Case:
 
 
 def waiting_for(user: Actor) -> QuerySet[Incident]:
-    """Open incidents waiting for `user`: assigned to them, or to nobody yet on a service their
-    team owns (the team's queue); `due` is when each is to be resolved, soonest first."""
+    """Open incidents waiting for `user`: assigned to them, or to nobody yet in their team's
+    queue (its assignment group, else the owning team of its service); `due` is when each is to be resolved, soonest first."""
     if not user.is_authenticated:
         return Incident.objects.none()
     # A subquery, not a join: joining the team's members would repeat each incident per member.
+    # The team's queue is its assignment group's (issue 17); an incident in no group yet is
+    # its service's owning team's.
     teams_queue = Exists(
-        Incident.objects.filter(pk=OuterRef("pk"), service__owning_team__members__user=user)
+        Incident.objects.filter(pk=OuterRef("pk")).filter(
+            Q(assignment_group__members__user=user)
+            | Q(assignment_group__isnull=True, service__owning_team__members__user=user)
+        )
     )
     return (
         Incident.objects.filter(state__in=OPEN_INCIDENT_STATES)

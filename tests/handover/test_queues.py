@@ -512,3 +512,19 @@ def test_demo_tells_the_queue_story_and_is_the_same_on_a_second_run():
     # when it runs again, the story is the same
     call_command("seed_demo")
     assert story() == (queue, reasons, held, uncategorised)
+
+
+def test_my_inbox_holds_the_unassigned_of_my_groups_queue(role_user, desk, network):
+    # given an engineer of the desk; a service the network team owns but the desk supports
+    engineer = member(role_user, "engineer", desk)
+    ours = IncidentFactory(
+        title="Ours", service=ServiceFactory(owning_team=network), assignment_group=desk
+    )
+    # an incident on a desk-owned service moved to the network queue, one in no queue yet
+    theirs = IncidentFactory(
+        title="Theirs", service=ServiceFactory(owning_team=desk), assignment_group=network
+    )
+    legacy = IncidentFactory(title="Legacy", service=ServiceFactory(owning_team=desk))
+    # then the inbox follows the queue, and the owning team where there is none
+    waiting = set(selectors.waiting_for(engineer).values_list("title", flat=True))
+    assert waiting == {ours.title, legacy.title} and theirs.title not in waiting
