@@ -84,7 +84,8 @@ def resolve_by() -> Case:
 
 def waiting_for(user: Actor) -> QuerySet[Incident]:
     """Open incidents waiting for `user`: assigned to them, or to nobody yet in their team's
-    queue (its assignment group, else the owning team of its service); `due` is when each is to be resolved, soonest first."""
+    queue (its assignment group, else the owning team of its service); `due` is when each is
+    to be resolved, soonest first."""
     if not user.is_authenticated:
         return Incident.objects.none()
     # A subquery, not a join: joining the team's members would repeat each incident per member.
