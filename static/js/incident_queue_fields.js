@@ -1,7 +1,7 @@
 // The incident form's classification and queue: the subcategory select offers only the
-// chosen category's own (each option names its category in data-category), and choosing a
-// service proposes its group (each service option names it in data-group) unless the group
-// was chosen by hand. Without this script every option shows and the server checks them.
+// chosen category's own (each option names its category in data-category), and the group's
+// empty choice names the chosen service's group (each service option names it in
+// data-group). Without this script every option shows and the server checks them.
 (function () {
   "use strict";
   var category = document.getElementById("id_category");
@@ -23,16 +23,23 @@
   var service = document.getElementById("id_service");
   var group = document.getElementById("id_assignment_group");
   if (service && group) {
-    var chosenByHand = Boolean(group.value);
-    group.addEventListener("change", function () {
-      chosenByHand = Boolean(group.value);
-    });
-    var propose = function () {
-      if (chosenByHand) return;
+    // Left empty, the group is the service's (the server applies it to the service sent):
+    // the empty option says which group that is, for whichever service is chosen, however
+    // it was chosen (by hand or by the search box, which sets it without an event).
+    var empty = group.querySelector('option[value=""]');
+    var plain = empty ? empty.textContent : "";
+    var name = function () {
       var option = service.options[service.selectedIndex];
-      group.value = (option && option.dataset.group) || "";
+      var id = option && option.dataset.group;
+      var team = id && group.querySelector('option[value="' + id + '"]');
+      if (empty) empty.textContent = team ? plain + ": " + team.textContent : plain;
     };
-    service.addEventListener("change", propose);
-    propose();
+    service.addEventListener("change", name);
+    var search = document.getElementById("incident-search");
+    if (search) {
+      search.addEventListener("change", name);
+      search.addEventListener("input", name);
+    }
+    name();
   }
 })();
