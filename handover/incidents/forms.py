@@ -124,9 +124,13 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         filters by), the item and assignee searched as typed, the group proposed by the
         service (each service option names its group)."""
         fields = self.fields
-        fields["category"].queryset = categories()
+        # Retired entries are not offered (an incident that has one keeps it: the service).
+        fields["category"].queryset = categories().filter(active=True)
         fields["category"].empty_label = "No category"
-        fields["subcategory"].queryset = subcategories().order_by("parent__name", "name")
+        fields["subcategory"].queryset = subcategories().filter(active=True, parent__active=True)
+        fields["subcategory"].queryset = fields["subcategory"].queryset.order_by(
+            "parent__name", "name"
+        )
         fields["subcategory"].widget = OptionDataSelect(
             data="category", source=lambda sub: sub.parent_id
         )
