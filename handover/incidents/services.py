@@ -508,6 +508,10 @@ def assign(
             from_group is not None and from_group != group
         )
         if moving and not reason and not (taking and from_person is None):
+            if taking:  # someone took it first (the row was locked, then read again)
+                raise ValidationError(
+                    {"reason": f"{from_person} holds it already; say why it moves to you."}
+                )
             before = from_person or from_group
             raise ValidationError(
                 {"reason": f"Say why it moves from {before} (the reassignment is recorded)."}

@@ -528,3 +528,30 @@ def test_my_inbox_holds_the_unassigned_of_my_groups_queue(role_user, desk, netwo
     # then the inbox follows the queue, and the owning team where there is none
     waiting = set(selectors.waiting_for(engineer).values_list("title", flat=True))
     assert waiting == {ours.title, legacy.title} and theirs.title not in waiting
+
+
+def test_taking_what_someone_took_first_says_who_holds_it(role_user, desk):
+    # given an incident a colleague took a moment ago
+    engineer = member(role_user, "engineer", desk)
+    incident = IncidentFactory(assignment_group=desk, assignee=PersonFactory(team=desk, name="Ann"))
+    # when the engineer presses "assign to me" on the stale queue page
+    with pytest.raises(ValidationError) as refused:
+        services.take(incident=incident, by=engineer)
+    # then they are told who holds it, and it stays with Ann
+    assert "Ann holds it already" in refused.value.message_dict["reason"][0]
+    assert Incident.objects.get(pk=incident.pk).assignee.name == "Ann"
+
+
+def test_logging_tells_the_group_whose_queue_it_lands_in(
+    role_user, desk, django_capture_on_commit_callbacks
+):
+    PersonFactory(team=desk, user=UserFactory(username="desk_analyst"))
+    reporter = member(role_user, "engineer", desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_log(
+            reporter=reporter, title="Down", service=ServiceFactory(support_group=desk)
+        )
+    # the desk is told, the reporter (of the desk too) is not
+    assert list(Notification.objects.values_list("recipient__username", "event")) == [
+        ("desk_analyst", "assigned_to_group")
+    ]
