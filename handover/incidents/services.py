@@ -487,11 +487,9 @@ def assign(
     require(may_assign_incident(by, incident), "Only engineers and ITSM managers assign incidents.")
     reason = (reason or "").strip()
     with transaction.atomic():
-        incident = (
-            Incident.objects.select_for_update(of=("self",))
-            .select_related("assignment_group", "assignee")
-            .get(pk=incident.pk)
-        )
+        # The row alone, then its group and assignee: a join locked with it would show the
+        # assignee of the snapshot before the lock, not the one a concurrent take just wrote.
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if group is None:
             raise ValidationError({"group": "Choose the assignment group."})
         _check_member(group, person)
