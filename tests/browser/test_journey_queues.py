@@ -53,6 +53,11 @@ def test_journey_a_p2_lands_in_the_desk_queue_is_taken_and_passed_on(
     row = page.get_by_test_id(f"queue-row-{incident.number}")
     expect(row).to_contain_text("Unassigned")
     screenshot(page, "queue-service-desk")
+    # on a phone the page stays within the screen (the table scrolls inside its card)
+    page.set_viewport_size({"width": 375, "height": 800})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 375, f"the queue is {wide} px wide on a phone"
+    page.set_viewport_size({"width": 1280, "height": 800})
     row.get_by_test_id(f"take-{incident.number}").click()
     expect(page.get_by_test_id(f"queue-row-{incident.number}")).to_contain_text("Erin Engineer")
 
