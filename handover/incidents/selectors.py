@@ -352,6 +352,13 @@ def categories() -> QuerySet[IncidentCategory]:
     )
 
 
+def catalogue_entries() -> QuerySet[IncidentCategory]:
+    """Every entry of the catalogue, categories and subcategories, each with `children`."""
+    return IncidentCategory.objects.prefetch_related(
+        Prefetch("subcategories", queryset=IncidentCategory.objects.all(), to_attr="children")
+    )
+
+
 def subcategories() -> QuerySet[IncidentCategory]:
     """Every subcategory with its category (the form's choices, filtered by its script)."""
     return IncidentCategory.objects.filter(parent__isnull=False).select_related("parent")

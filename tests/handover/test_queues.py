@@ -555,3 +555,37 @@ def test_logging_tells_the_group_whose_queue_it_lands_in(
     assert list(Notification.objects.values_list("recipient__username", "event")) == [
         ("desk_analyst", "assigned_to_group")
     ]
+
+
+def test_itsm_managers_keep_the_catalogue_through_the_api(api_clients):
+    network = category("Network")
+    vpn = category("VPN", network)
+    manager, engineer = api_clients("itsm_manager"), api_clients("engineer")
+    url = "/api/handover/categories/"
+    # an engineer reads it but may not add to it
+    assert engineer.get(f"{url}{vpn.pk}/").json()["parent"] == network.pk
+    refused = engineer.post(url, {"name": "Guest network", "parent": network.pk}, format="json")
+    assert refused.status_code == 403
+    # an ITSM manager adds a subcategory, and retires another
+    made = manager.post(url, {"name": "Guest network", "parent": network.pk}, format="json")
+    assert made.status_code == 201, made.json()
+    assert manager.patch(f"{url}{vpn.pk}/", {"active": False}, format="json").status_code == 200
+    # but not a third level, nor the same name twice (any case)
+    deeper = manager.post(url, {"name": "Portal", "parent": made.json()["id"]}, format="json")
+    assert deeper.status_code == 400 and "parent" in deeper.json()["fields"]
+    twice = manager.post(url, {"name": "guest NETWORK", "parent": network.pk}, format="json")
+    assert twice.status_code == 400 and "name" in twice.json()["fields"]
+    # and an entry an incident uses is retired, not deleted
+    IncidentFactory(category=network, subcategory=vpn)
+    assert manager.delete(f"{url}{vpn.pk}/").status_code == 409
+    assert IncidentCategory.objects.filter(pk=vpn.pk, active=False).exists()
+    # a retired entry is not chosen again
+    vpn.refresh_from_db()
+    with pytest.raises(ValidationError) as retired:
+        services.incident_log(
+            reporter=UserFactory(roles=["engineer"]),
+            title="x",
+            service=ServiceFactory(),
+            subcategory=vpn,
+        )
+    assert "subcategory" in retired.value.message_dict

@@ -232,9 +232,13 @@ GET    /api/handover/worklogs/                          401   200   200   200   
 POST   /api/handover/worklogs/                          401   403   403   201   403   403   401
 GET    /api/handover/worklogs/{id}/                     401   200   200   200   200   200   401
 # Queues and assignment (issue 17): every role reads the catalogue, the queues and the
-# assignment history; engineers and ITSM managers assign.
+# assignment history; ITSM managers keep the catalogue; engineers and ITSM managers assign.
 GET    /api/handover/categories/                        401   200   200   200   200   200   401
+POST   /api/handover/categories/                        401   403   403   201   403   403   401
 GET    /api/handover/categories/{id}/                   401   200   200   200   200   200   401
+PUT    /api/handover/categories/{id}/                   401   403   403   200   403   403   401
+PATCH  /api/handover/categories/{id}/                   401   403   403   200   403   403   401
+DELETE /api/handover/categories/{id}/                   401   403   403   204   403   403   401
 POST   /api/handover/incidents/{id}/assign/             401   200   403   200   403   200   401
 GET    /api/handover/incidents/{id}/reassignments/      401   200   200   200   200   200   401
 GET    /api/handover/queues/                            401   200   200   200   200   200   401

@@ -179,14 +179,40 @@ class ProblemTransitionLogSerializer(IncidentTransitionLogSerializer):
 
 
 class IncidentCategorySerializer(serializers.ModelSerializer):
-    """A category of the catalogue with its active subcategories (a subcategory's `parent`
-    is its category)."""
+    """A category of the catalogue with its subcategories; a subcategory is written with its
+    category as `parent` (one level: a subcategory has none of its own)."""
 
     subcategories = serializers.SerializerMethodField()
 
     class Meta:
         model = IncidentCategory
         fields = ["id", "name", "parent", "active", "subcategories"]
+        # The unique rule (name within its parent, any case) is said in `validate`.
+        validators: list = []
+
+    def validate(self, attrs):
+        name = (attrs.get("name", getattr(self.instance, "name", "")) or "").strip()
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        if parent is not None and parent.parent_id is not None:
+            raise serializers.ValidationError(
+                {"parent": "A subcategory sits under a category, not under a subcategory."}
+            )
+        if (
+            self.instance is not None
+            and parent is not None
+            and self.instance.subcategories.exists()
+        ):
+            raise serializers.ValidationError(
+                {"parent": "A category with subcategories cannot become a subcategory."}
+            )
+        same = IncidentCategory.objects.filter(name__iexact=name, parent=parent)
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            where = f"under “{parent.name}”" if parent else "among the categories"
+            raise serializers.ValidationError({"name": f"“{name}” is already {where}."})
+        attrs["name"] = name
+        return attrs
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_subcategories(self, category):

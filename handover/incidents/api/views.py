@@ -96,11 +96,19 @@ class IncidentViewSet(
         return Response(IncidentReassignmentSerializer(rows, many=True).data)
 
 
-class IncidentCategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The incident category catalogue: categories with their subcategories (ITSM managers
-    edit it in the admin)."""
+class IncidentCategoryViewSet(viewsets.ModelViewSet):
+    """The incident category catalogue: every role reads the categories with their
+    subcategories; ITSM managers add, rename, retire (`active: false`) and delete entries no
+    incident uses (409 otherwise). A subcategory is read with its category, and by id."""
 
     queryset = selectors.categories()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset()
+        # One entry by id, a category or a subcategory, with its children (none for the latter).
+        return selectors.catalogue_entries()
+
     serializer_class = IncidentCategorySerializer
     filterset_fields = ["active"]
 
