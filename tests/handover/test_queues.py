@@ -14,6 +14,7 @@ from itsm_pmo.models import Notification
 from tests.changes.factories import ConfigurationItemFactory
 from tests.factories import PersonFactory, ServiceFactory, TeamFactory, UserFactory
 from tests.handover.factories import IncidentFactory
+from tests.support.object_rules import ObjectRuleCase, Write, snapshot
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -589,3 +590,80 @@ def test_itsm_managers_keep_the_catalogue_through_the_api(api_clients):
             subcategory=vpn,
         )
     assert "subcategory" in retired.value.message_dict
+
+
+# --- object rules from both doors (tests/support/object_rules.py) ------------------------
+
+
+class TestIncidentCategoryRules(ObjectRuleCase):
+    """The catalogue: an engineer reads it but does not touch it; an ITSM manager keeps it."""
+
+    basenames = ("handover-incidentcategory",)
+
+    def make(self, role_user):
+        n = IncidentCategory.objects.count()
+        return IncidentCategory.objects.create(name=f"Printing {n}")
+
+    def onlooker(self, role_user, obj):
+        return role_user("engineer")
+
+    def toucher(self, role_user, obj):
+        return role_user("itsm_manager")
+
+    def api_view(self, obj):
+        return f"/api/handover/categories/{obj.pk}/"
+
+    def writes(self, obj):
+        url = f"/api/handover/categories/{obj.pk}/"
+        return [
+            Write("api", "patch", url, {"active": False}),
+            Write("api", "put", url, {"name": f"{obj.name} and scanning", "active": True}),
+            Write("api", "delete", url),
+        ]
+
+    def state(self, obj):
+        return snapshot(obj)
+
+
+class TestIncidentAssignmentRules(ObjectRuleCase):
+    """An incident's assignment: a PMO lead sees it (the page, the queue, the API) but
+    neither assigns, takes nor reassigns it; an engineer of the group does."""
+
+    basenames = ("handover-incident",)
+
+    def make(self, role_user):
+        desk = TeamFactory()
+        PersonFactory(team=desk, name="Ann")
+        return IncidentFactory(assignment_group=desk)
+
+    def onlooker(self, role_user, obj):
+        return role_user("pmo_lead")
+
+    def toucher(self, role_user, obj):
+        user = role_user("engineer")
+        if not hasattr(user, "person"):
+            PersonFactory(user=user, team=obj.assignment_group)
+        else:
+            type(user.person).objects.filter(pk=user.person.pk).update(team=obj.assignment_group)
+        return user
+
+    def page_view(self, obj):
+        return f"/incidents/queues/{obj.assignment_group_id}/"
+
+    def api_view(self, obj):
+        return f"{URL}{obj.pk}/"
+
+    def writes(self, obj):
+        ann = obj.assignment_group.members.get(name="Ann")
+        group = obj.assignment_group_id
+        return [
+            Write("api", "post", f"{URL}{obj.pk}/assign/", {"group": group, "person": ann.pk}),
+            Write(
+                "page", "post", f"/incidents/{obj.pk}/assign/", {"group": group, "person": ann.pk}
+            ),
+            Write("page", "post", f"/incidents/{obj.pk}/take/", {"person": ann.pk}),
+            Write("page", "post", f"/incidents/{obj.pk}/take/"),
+        ]
+
+    def state(self, obj):
+        return snapshot(obj, "assignment_group", "assignee", related=["reassignments"])
