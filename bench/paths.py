@@ -140,6 +140,8 @@ PATHS: list[BenchPath] = [
     # Operations.
     BenchPath("incident list", ENGINEER, LIST_DETAIL, "/incidents/"),
     BenchPath("incident page", ENGINEER, LIST_DETAIL, _detail("/incidents/{pk}/", "incident")),
+    BenchPath("incident queues", ENGINEER, LIST_DETAIL, "/incidents/queues/"),
+    BenchPath("incident queue", ENGINEER, LIST_DETAIL, _detail("/incidents/queues/{pk}/", "team")),
     BenchPath("handover list", ITSM, LIST_DETAIL, "/handover/"),
     BenchPath("handover page", ITSM, LIST_DETAIL, _detail("/handover/{pk}/", "handover")),
     BenchPath("major-incident list", ITSM, LIST_DETAIL, "/major-incidents/"),

@@ -7,7 +7,14 @@ from django.contrib import admin
 
 from itsm_pmo.admin import TransitionRecordAdmin
 
-from .models import HandoverTransition, IncidentTransition, ProblemTransition, ReadinessCriterion
+from .models import (
+    HandoverTransition,
+    IncidentCategory,
+    IncidentReassignment,
+    IncidentTransition,
+    ProblemTransition,
+    ReadinessCriterion,
+)
 
 
 @admin.register(ReadinessCriterion)
@@ -30,6 +37,34 @@ class IncidentTransitionAdmin(TransitionRecordAdmin):
 @admin.register(ProblemTransition)
 class ProblemTransitionAdmin(TransitionRecordAdmin):
     list_select_related = ["problem", "by"]
+
+
+# The incident catalogue (issue 17): plain CRUD for those with the model permission (ITSM
+# managers, given staff access); a retired entry is made inactive, not deleted (incidents
+# keep it: PROTECT).
+class SubcategoryInline(admin.TabularInline):
+    model = IncidentCategory
+    fk_name = "parent"
+    fields = ["name", "active"]
+    extra = 1
+
+
+@admin.register(IncidentCategory)
+class IncidentCategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "parent", "active"]
+    list_filter = ["active", ("parent", admin.EmptyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "parent__name"]
+    inlines = [SubcategoryInline]
+
+
+@admin.register(IncidentReassignment)
+class IncidentReassignmentAdmin(TransitionRecordAdmin):
+    """The assignment history, read-only like the moves."""
+
+    list_display = ("__str__", "reason", "by", "at")
+    list_filter = ()
+    list_select_related = ["incident", "from_group", "to_group", "from_person", "to_person", "by"]
 
 
 # The service-level targets and escalation records (their own sub-package).

@@ -20,6 +20,7 @@ from resources import selectors as resources_selectors
 from . import services
 from .choices import CheckStatus, HandoverState
 from .demo_history import backdate
+from .incidents import demo_queues
 from .incidents import services as incident_services
 from .incidents.major import demo as major_demo
 from .models import Handover, Incident, Problem
@@ -255,7 +256,9 @@ def seed(ctx) -> None:
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
     Problem.objects.filter(title=PROBLEM[0]).delete()
+    demo_queues.support_groups(ctx)  # before the incidents: each lands in its queue
     incidents = _incidents(engineer, manager, projects)
+    demo_queues.tell(ctx, incidents)  # categories, a triage and a handover between DBAs
     elena = resources_selectors.person_for_user(engineer)
     handovers = [
         _handover(projects[code], plan, pmo, manager, elena)
@@ -428,6 +431,8 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
                     if to == "resolved"
                     else ""
                 ),
+                # The vendor's fix is awaited (the queues' demo tells the rest of it).
+                hold_reason="awaiting_vendor" if to == "on_hold" else "",
             )
         if state in ("resolved", "closed"):
             # Resolved in the hours its priority allows, not at the moment the demo is built.

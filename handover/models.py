@@ -447,7 +447,6 @@ class ProblemTransition(TransitionRecord):
 
 
 # The service-level rows live in their sub-package; imported here so the app registers them.
-from .incidents.sla.models import SlaEvent, SlaTarget, SlaTimer  # noqa: E402, F401
 # Major incidents live in their sub-package (handover/incidents/major/models.py).
 from .incidents.major.models import (  # noqa: E402, F401
     Engagement,
@@ -457,3 +456,4 @@ from .incidents.major.models import (  # noqa: E402, F401
     PostIncidentReview,
     ReviewAction,
 )
+from .incidents.sla.models import SlaEvent, SlaTarget, SlaTimer  # noqa: E402, F401

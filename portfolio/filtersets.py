@@ -274,7 +274,7 @@ class ServiceFilterSet(PortalFilterSet):
 
     class Meta:
         model = Service
-        fields = ["q", "owning_team", "tier", "support_hours"]
+        fields = ["q", "owning_team", "support_group", "tier", "support_hours"]
 
 
 class CriterionFilterSet(PortalFilterSet):

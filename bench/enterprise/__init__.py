@@ -45,6 +45,7 @@ KEEP = {
     "auth_group",
     "auth_group_permissions",
     "handover_readinesscriterion",
+    "handover_incidentcategory",
 }
 IGNORED = {"django_session", "resources_planstate"}
 STEPS = ("organisation", "portfolio", "plan", "changes", "handover", "incidents", "knowledge")

@@ -1,6 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
-from ..incidents.api.views import IncidentViewSet, ProblemViewSet, WorkLogViewSet
+from ..incidents.api.views import (
+    IncidentCategoryViewSet,
+    IncidentViewSet,
+    ProblemViewSet,
+    QueueViewSet,
+    WorkLogViewSet,
+)
 from ..incidents.major.api.views import MajorIncidentViewSet, ReviewActionViewSet
 from . import views
 
@@ -10,6 +16,8 @@ router.register("problems", ProblemViewSet, basename="problem")
 router.register("worklogs", WorkLogViewSet, basename="worklog")
 router.register("major-incidents", MajorIncidentViewSet, basename="major-incident")
 router.register("review-actions", ReviewActionViewSet, basename="review-action")
+router.register("categories", IncidentCategoryViewSet, basename="incidentcategory")
+router.register("queues", QueueViewSet, basename="queue")
 
 router.register("handovers", views.HandoverViewSet, basename="handover")
 router.register("criteria", views.CriterionViewSet, basename="criterion")

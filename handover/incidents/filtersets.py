@@ -11,10 +11,10 @@ from itsm_pmo.autocomplete import AutocompleteFilter
 from itsm_pmo.dates import PlausibleDateFilter
 from itsm_pmo.filters import AutocompleteScopeFilter, PortalFilterSet, ScopeFilter, day_range
 from portfolio.selectors import objectives, projects, service_catalogue
-from resources.selectors import people
+from resources.selectors import people, teams
 
 from ..choices import IncidentState, ProblemState
-from ..models import Incident, Problem
+from ..models import Incident, IncidentCategory, Problem
 from . import selectors
 from .priority import LABELS
 from .sla import selectors as sla_selectors
@@ -48,6 +48,21 @@ class IncidentFilterSet(PortalFilterSet):
     )
     assignee = AutocompleteFilter(
         queryset=people(), search_fields=("name",), url_name="incidents:filter_options"
+    )
+    # The queues (issue 17): a group's incidents, those nobody holds yet, a category.
+    assignment_group = django_filters.ModelChoiceFilter(
+        queryset=teams(), label="Assignment group", empty_label="Any group"
+    )
+    unassigned = django_filters.BooleanFilter(
+        label="Unassigned only",
+        field_name="assignee",
+        lookup_expr="isnull",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=IncidentCategory.objects.filter(parent__isnull=True),
+        label="Category",
+        empty_label="Any category",
     )
     major = django_filters.BooleanFilter(
         label="Major only", method="major_only", widget=django_filters.widgets.BooleanWidget()
@@ -118,7 +133,10 @@ class IncidentFilterSet(PortalFilterSet):
             "priority",
             "service",
             "project",
+            "assignment_group",
             "assignee",
+            "unassigned",
+            "category",
             "major",
             "mine",
             "breaching",

@@ -75,3 +75,25 @@ def may_edit_problem(user: Actor, problem: Problem) -> bool:
 def may_delete_problem(user: Actor, problem: Problem) -> bool:
     """ITSM managers delete a problem record (its incidents stay, unlinked)."""
     return bool(user.has_perm(DELETE_PROBLEM))
+
+
+# --- Queues and assignment (issue 17; docs/decisions.md, "Queues and assignment") ---------
+# Those who keep the category catalogue and the queues (ITSM managers) take from any queue.
+KEEP_QUEUES = "handover.change_incidentcategory"
+
+
+def may_assign_incident(user: Actor, incident: Incident | None) -> bool:
+    """Engineers and ITSM managers set an incident's group and assignee, and reassign it (a
+    move away from someone says why)."""
+    return bool(user.has_perm(MOVE))
+
+
+def may_take(user: Actor, incident: Incident, person: Person | None) -> bool:
+    """ "Assign to me": an engineer (with an active person record) takes from their own
+    team's queue, or an incident in no queue yet; ITSM managers take from any queue."""
+    if not user.has_perm(MOVE) or person is None or not person.active:
+        return False
+    if person.user_id is None or person.user_id != user.pk:
+        return False
+    group = incident.assignment_group_id
+    return group is None or group == person.team_id or bool(user.has_perm(KEEP_QUEUES))

@@ -15,6 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -27,7 +28,14 @@ from itsm_pmo.dates import day_bounds, moment_between
 from itsm_pmo.permissions import Actor
 
 from ..choices import OPEN_INCIDENT_STATES
-from ..models import Handover, Incident, Problem, WorkLog
+from ..models import (
+    Handover,
+    Incident,
+    IncidentCategory,
+    IncidentReassignment,
+    Problem,
+    WorkLog,
+)
 from .priority import RESOLVE_WITHIN
 from .sla.selectors import with_timers
 
@@ -48,7 +56,15 @@ def incident_list() -> QuerySet[Incident]:
 
 def incident_detail() -> QuerySet[Incident]:
     """One incident with everything its page and the API show."""
-    return incident_list().select_related("problem", "reporter", "caused_by_change__project")
+    return incident_list().select_related(
+        "problem",
+        "reporter",
+        "caused_by_change__project",
+        "category",
+        "subcategory",
+        "assignment_group",
+        "configuration_item",
+    )
 
 
 def problem_list() -> QuerySet[Problem]:
@@ -71,13 +87,19 @@ def resolve_by() -> Case:
 
 
 def waiting_for(user: Actor) -> QuerySet[Incident]:
-    """Open incidents waiting for `user`: assigned to them, or to nobody yet on a service their
-    team owns (the team's queue); `due` is when each is to be resolved, soonest first."""
+    """Open incidents waiting for `user`: assigned to them, or to nobody yet in their team's
+    queue (its assignment group, else the owning team of its service); `due` is when each is
+    to be resolved, soonest first."""
     if not user.is_authenticated:
         return Incident.objects.none()
     # A subquery, not a join: joining the team's members would repeat each incident per member.
+    # The team's queue is its assignment group's (issue 17); an incident in no group yet is
+    # its service's owning team's.
     teams_queue = Exists(
-        Incident.objects.filter(pk=OuterRef("pk"), service__owning_team__members__user=user)
+        Incident.objects.filter(pk=OuterRef("pk")).filter(
+            Q(assignment_group__members__user=user)
+            | Q(assignment_group__isnull=True, service__owning_team__members__user=user)
+        )
     )
     return (
         Incident.objects.filter(state__in=OPEN_INCIDENT_STATES)
@@ -317,3 +339,77 @@ def work_hours_by_project(
         .order_by()
     )
     return {row["linked"]: row["hours"] for row in rows}
+
+
+# --- Queues and assignment (issue 17; docs/decisions.md, "Queues and assignment") ---------
+
+
+def categories() -> QuerySet[IncidentCategory]:
+    """The catalogue's categories (top level), each with its subcategories as `children`:
+    two queries."""
+    return (
+        IncidentCategory.objects.filter(parent__isnull=True)
+        .prefetch_related(
+            Prefetch("subcategories", queryset=IncidentCategory.objects.all(), to_attr="children")
+        )
+        .order_by("name")
+    )
+
+
+def catalogue_entries() -> QuerySet[IncidentCategory]:
+    """Every entry of the catalogue, categories and subcategories, each with `children`."""
+    return IncidentCategory.objects.prefetch_related(
+        Prefetch("subcategories", queryset=IncidentCategory.objects.all(), to_attr="children")
+    )
+
+
+def subcategories() -> QuerySet[IncidentCategory]:
+    """Every subcategory with its category (the form's choices, filtered by its script)."""
+    return IncidentCategory.objects.filter(parent__isnull=False).select_related("parent")
+
+
+def queues(user: Actor, *, now: datetime | None = None) -> QuerySet[Any]:
+    """The assignment groups with open incidents (and the user's own team, even empty): each
+    team with `open`, `unassigned` and `breached` (its resolution was due before `now`)
+    counts, aggregated in one query; the user's team first, then the busiest."""
+    from resources.selectors import person_for_user, teams
+
+    now = now or timezone.now()
+    person = person_for_user(user)
+    mine = person.team_id if person is not None else None
+    is_open = Q(incidents__state__in=OPEN_INCIDENT_STATES)
+    return (
+        teams()
+        .annotate(
+            open=Count("incidents", filter=is_open),
+            unassigned=Count("incidents", filter=is_open & Q(incidents__assignee__isnull=True)),
+            breached=Count("incidents", filter=is_open & Q(incidents__resolution_due_at__lt=now)),
+            yours=Case(When(pk=mine, then=0), default=1),
+        )
+        .filter(Q(open__gt=0) | Q(pk=mine))
+        .order_by("yours", "-open", "name")
+    )
+
+
+def queue(team_id: int) -> QuerySet[Incident]:
+    """A group's queue: its open incidents, unassigned first, then by priority, then the
+    soonest resolution due (none last), then the oldest."""
+    return (
+        Incident.objects.filter(assignment_group=team_id, state__in=OPEN_INCIDENT_STATES)
+        .select_related("service", "assignee")
+        .annotate(has_assignee=Case(When(assignee__isnull=True, then=0), default=1))
+        .order_by(
+            "has_assignee",
+            "priority",
+            F("resolution_due_at").asc(nulls_last=True),
+            "opened_at",
+            "pk",
+        )
+    )
+
+
+def reassignments(incident: Incident) -> QuerySet[IncidentReassignment]:
+    """An incident's assignment history, newest first, with the groups, people and actor."""
+    return incident.reassignments.select_related(
+        "from_group", "to_group", "from_person", "to_person", "by"
+    )

@@ -4,7 +4,7 @@ from itsm_pmo.autocomplete import options_view
 
 from . import views
 from .filtersets import IncidentFilterSet
-from .forms import PROBLEM_SEARCH
+from .forms import CI_SEARCH, PROBLEM_SEARCH
 
 app_name = "incidents"
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path(
         "filter-options/<str:field>/",
         options_view(
-            IncidentFilterSet, "handover.view_incident", extra={"problem": PROBLEM_SEARCH}
+            IncidentFilterSet,
+            "handover.view_incident",
+            extra={"problem": PROBLEM_SEARCH, "configuration_item": CI_SEARCH},
         ),
         name="filter_options",
     ),
@@ -22,4 +24,9 @@ urlpatterns = [
     path("<int:pk>/transition/", views.incident_transition_view, name="incident_transition"),
     path("<int:pk>/work/", views.incident_work_view, name="incident_work"),
     path("<int:pk>/problem/", views.incident_problem_view, name="incident_problem"),
+    # Queues and assignment (issue 17).
+    path("queues/", views.QueueListView.as_view(), name="queue_list"),
+    path("queues/<int:pk>/", views.QueueDetailView.as_view(), name="queue_detail"),
+    path("<int:pk>/assign/", views.IncidentAssignView.as_view(), name="incident_assign"),
+    path("<int:pk>/take/", views.incident_take_view, name="incident_take"),
 ]

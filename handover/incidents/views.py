@@ -9,22 +9,40 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView
+from django.views.generic import CreateView, DetailView, ListView
 
 from itsm_pmo.forms import show_refusal
 from itsm_pmo.generic import FilteredListView
 from itsm_pmo.page_actions import attempt, redirect_back, refuse
 from portfolio.selectors import projects_visible_to
+from resources.selectors import people, person_for_user, teams
 
 from ..choices import IncidentState
 from ..models import Incident
 from . import selectors, services
 from .filtersets import IncidentFilterSet
-from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
+from .forms import (
+    AssignForm,
+    IncidentForm,
+    ProblemLinkForm,
+    TransitionForm,
+    TransitionHoldForm,
+    WorkLogForm,
+)
 from .major.views import incident_panel
-from .permissions import may_edit_incident, may_log_incident, may_log_work, may_move_incident
+from .permissions import (
+    may_assign_incident,
+    may_edit_incident,
+    may_log_incident,
+    may_log_work,
+    may_move_incident,
+    may_take,
+)
 from .sla import selectors as sla_selectors
 from .workflow import MOVES, STAMPS, IncidentFacts
 
@@ -36,7 +54,11 @@ class IncidentListView(FilteredListView):
     queryset = selectors.incident_list().order_by("-opened_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_log=may_log_incident(self.request.user), **kwargs)
+        return super().get_context_data(
+            may_log=may_log_incident(self.request.user),
+            queues_url=reverse("incidents:queue_list"),
+            **kwargs,
+        )
 
 
 class IncidentCreateView(PermissionRequiredMixin, CreateView):
@@ -134,6 +156,10 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             if may_log_work(user, incident, person)
             else None,
             has_person=person is not None,
+            hold_form=TransitionHoldForm(),
+            may_assign=may_assign_incident(user, incident),
+            may_take=incident.assignee_id is None and may_take(user, incident, person),
+            reassignments=selectors.reassignments(incident)[:20],
             problem_form=ProblemLinkForm(initial={"problem": incident.problem_id})
             if may_edit_incident(user, incident)
             else None,
@@ -175,6 +201,7 @@ def incident_transition_view(request, pk):
             to=to,
             by=request.user,
             resolution_notes=form.cleaned_data.get("resolution_notes", ""),
+            hold_reason=form.cleaned_data.get("hold_reason", ""),
         ),
     ):
         messages.success(request, f"{incident.number} moved to {IncidentState(to).label.lower()}.")
@@ -221,4 +248,128 @@ def incident_problem_view(request, pk):
                 if problem
                 else f"{incident.number} is no longer linked to a problem.",
             )
+    return redirect_back(request, incident.get_absolute_url())
+
+
+# --- Queues and assignment (issue 17; docs/decisions.md, "Queues and assignment") ---------
+
+
+class QueueListView(PermissionRequiredMixin, ListView):
+    """The assignment groups with their open, unassigned and breached counts (one query),
+    the user's team first."""
+
+    permission_required = "handover.view_incident"
+    template_name = "incidents/queue_list.html"
+    context_object_name = "queues"
+
+    def get_queryset(self):
+        return selectors.queues(self.request.user)
+
+
+class QueueDetailView(PermissionRequiredMixin, ListView):
+    """One group's queue: unassigned first, then priority, then the soonest due; "Assign to
+    me" and "Assign" to a member for those who may, "Reassign…" on each incident's page."""
+
+    permission_required = "handover.view_incident"
+    template_name = "incidents/queue_detail.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.team = get_object_or_404(teams(), pk=self.kwargs["pk"])
+        return selectors.queue(self.team.pk)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        person = person_for_user(user)
+        context = super().get_context_data(team=self.team, **kwargs)
+        rows = context["object_list"]
+        context.update(
+            members=list(people().filter(team=self.team, active=True).order_by("name"))
+            if rows and may_assign_incident(user, None)
+            else [],
+            takeable={i.pk for i in rows if i.assignee_id is None and may_take(user, i, person)},
+            is_member=person is not None and person.team_id == self.team.pk,
+            now=timezone.now(),
+        )
+        return context
+
+
+def _assign_page(request, incident, form, status=200):
+    return render(
+        request,
+        "incidents/incident_assign.html",
+        {
+            "incident": incident,
+            "form": form,
+            "history": selectors.reassignments(incident),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+        status=status,
+    )
+
+
+class IncidentAssignView(PermissionRequiredMixin, View):
+    """Assign or reassign one incident: its group, someone of it, and why (recorded). Shown
+    to those who may assign; the service decides the POST."""
+
+    permission_required = "handover.view_incident"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_assign_incident(request.user, None):
+            raise PermissionDenied("Only engineers and ITSM managers assign incidents.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        incident = get_object_or_404(selectors.incident_detail(), pk=pk)
+        initial = {"group": incident.assignment_group_id, "person": incident.assignee_id}
+        return _assign_page(request, incident, AssignForm(initial=initial))
+
+    def post(self, request, pk):
+        incident = get_object_or_404(selectors.incident_detail(), pk=pk)
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.assign(
+                    incident=incident,
+                    group=data["group"],
+                    person=data["person"],
+                    reason=data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                show_refusal(form, exc)
+            else:
+                who = data["person"] or data["group"]
+                messages.success(request, f"{incident.number} assigned to {who}.")
+                return redirect_back(request, incident.get_absolute_url())
+        return _assign_page(request, incident, form, status=400)
+
+
+@require_POST
+def incident_take_view(request, pk):
+    """ "Assign to me" (and, with `person`, assign to a member of the incident's group)."""
+    incident = get_object_or_404(Incident.objects.select_related("assignment_group"), pk=pk)
+    person_id = request.POST.get("person", "")
+    if person_id:
+        person = people().filter(pk=person_id).first() if person_id.isdigit() else None
+
+        def act():
+            if person is None:
+                raise ValidationError({"person": "Choose a member of the group."})
+            return services.assign(
+                incident=incident,
+                group=incident.assignment_group,
+                person=person,
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+    else:
+
+        def act():
+            return services.take(incident=incident, by=request.user)
+
+    done = attempt(request, act)
+    if done is not None:
+        messages.success(request, f"{incident.number} assigned to {done.assignee}.")
     return redirect_back(request, incident.get_absolute_url())

@@ -56,7 +56,15 @@ class ObjectiveSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
 class ServiceSerializer(SaysWhichDuplicate, serializers.ModelSerializer):
     class Meta:
         model = Service
-        fields = ["id", "name", "description", "owning_team", "tier", "support_hours"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "owning_team",
+            "support_group",
+            "tier",
+            "support_hours",
+        ]
 
 
 class CriterionSerializer(SaysWhichDuplicate, WrittenByServices, serializers.ModelSerializer):

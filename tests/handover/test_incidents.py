@@ -127,7 +127,11 @@ def test_incidents_every_transition_allowed_or_refused(api_clients, reporter, se
     incident = in_state(log(reporter, service), start)
     response = api_clients("engineer").post(
         f"{URL}{incident.pk}/transition/",
-        {"to": to, "resolution_notes": "Restarted the pool" if to == "resolved" else ""},
+        {
+            "to": to,
+            "resolution_notes": "Restarted the pool" if to == "resolved" else "",
+            "hold_reason": "awaiting_caller" if to == "on_hold" else "",
+        },
         format="json",
     )
     incident.refresh_from_db()
@@ -622,7 +626,11 @@ def test_incidents_every_move_is_recorded_with_the_resolution_notes(role_user, r
     engineer = role_user("engineer")
     services.incident_transition(incident=incident, to="in_progress", by=engineer)
     services.incident_transition(
-        incident=incident, to="on_hold", by=engineer, comment="Waiting for the vendor."
+        incident=incident,
+        to="on_hold",
+        by=engineer,
+        comment="Waiting for the vendor.",
+        hold_reason="awaiting_vendor",
     )
     services.incident_transition(
         incident=incident, to="resolved", by=engineer, resolution_notes="Vendor patched it."

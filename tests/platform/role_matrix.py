@@ -231,6 +231,17 @@ GET    /api/handover/problems/{id}/transitions/         401   200   200   200   
 GET    /api/handover/worklogs/                          401   200   200   200   200   200   401
 POST   /api/handover/worklogs/                          401   403   403   201   403   403   401
 GET    /api/handover/worklogs/{id}/                     401   200   200   200   200   200   401
+# Queues and assignment (issue 17): every role reads the catalogue, the queues and the
+# assignment history; ITSM managers keep the catalogue; engineers and ITSM managers assign.
+GET    /api/handover/categories/                        401   200   200   200   200   200   401
+POST   /api/handover/categories/                        401   403   403   201   403   403   401
+GET    /api/handover/categories/{id}/                   401   200   200   200   200   200   401
+PUT    /api/handover/categories/{id}/                   401   403   403   200   403   403   401
+PATCH  /api/handover/categories/{id}/                   401   403   403   200   403   403   401
+DELETE /api/handover/categories/{id}/                   401   403   403   204   403   403   401
+POST   /api/handover/incidents/{id}/assign/             401   200   403   200   403   200   401
+GET    /api/handover/incidents/{id}/reassignments/      401   200   200   200   200   200   401
+GET    /api/handover/queues/                            401   200   200   200   200   200   401
 
 # --- API: major incidents. Everyone reads them; ITSM managers declare (the seeded copy is
 # already declared: 400) and run them; the matrix's engineer is not engaged (403) nor the
@@ -447,6 +458,16 @@ GET    incidents:incident_work                          302   405   405   405   
 POST   incidents:incident_work                          302   400   403   400   403   400   302
 GET    incidents:index                                  302   200   200   200   200   200   302
 POST   incidents:index                                  302   405   405   405   405   405   302
+# Queues and assignment (issue 17): every role reads the queues; engineers and ITSM managers
+# assign (the matrix's users have no person record, so "assign to me" is 400 past the door).
+GET    incidents:incident_assign                        302   200   403   200   403   200   302
+POST   incidents:incident_assign                        302   302   403   302   403   302   302
+GET    incidents:incident_take                          302   405   405   405   405   405   302
+POST   incidents:incident_take                          302   400   403   400   403   400   302
+GET    incidents:queue_detail                           302   200   200   200   200   200   302
+POST   incidents:queue_detail                           302   405   405   405   405   405   302
+GET    incidents:queue_list                             302   200   200   200   200   200   302
+POST   incidents:queue_list                             302   405   405   405   405   405   302
 
 # --- Pages: major incidents. Everyone reads them; ITSM managers declare and run them (the
 # seeded one is active: closing it is 409); the matrix's engineer is neither engaged nor the

@@ -167,6 +167,10 @@ PAGE_IDS = {
     "incidents:incident_transition": {"pk": "incident"},
     "incidents:incident_work": {"pk": "incident"},
     "incidents:incident_problem": {"pk": "incident"},
+    # Queues and assignment (issue 17).
+    "incidents:queue_detail": {"pk": "team"},
+    "incidents:incident_assign": {"pk": "incident"},
+    "incidents:incident_take": {"pk": "incident"},
     "knowledge:lesson_detail": {"pk": "lesson"},
     "knowledge:lesson_edit": {"pk": "lesson"},
     "knowledge:lesson_transition": {"pk": "lesson"},
@@ -217,6 +221,7 @@ API_OBJECTS = {
     "handover/incidents": "incident",
     "handover/problems": "problem",
     "handover/worklogs": "worklog",
+    "handover/categories": "incident_category",
     "handover/handovers": "handover",
     "handover/criteria": "readiness_criterion",
     "handover/checks": "check",
@@ -283,6 +288,9 @@ ACTION_BODIES = {
     ("POST", "/api/handover/handovers/{id}/transition/"): {"to": "readiness_review"},
     ("POST", "/api/handover/incidents/{id}/transition/"): {"to": "in_progress"},
     ("POST", "/api/handover/problems/{id}/transition/"): {"to": "resolved", "comment": "m"},
+    # Into the seeded team's queue, nobody assigned: the first caller allowed moves it there,
+    # the next ones change nothing (200 all the same).
+    ("POST", "/api/handover/incidents/{id}/assign/"): {"group": "team", "reason": "m"},
     ("POST", "/api/knowledge/lessons/{id}/apply/"): {"project": "project"},
     ("POST", "/api/knowledge/lessons/{id}/transition/"): {"to": "archived"},
     ("POST", "/api/knowledge/articles/{id}/transition/"): {"to": "archived"},
@@ -318,6 +326,7 @@ PAGE_BODIES = {
     "handover:handover_transition": {"to": "readiness_review"},
     "incidents:incident_transition": {"to": "in_progress"},
     "incidents:incident_work": {"day": "today", "hours": "1", "note": "m"},
+    "incidents:incident_assign": {"group": "team", "reason": "m"},
     "knowledge:lesson_transition": {"to": "archived"},
     "knowledge:article_transition": {"to": "archived"},
     "knowledge:lesson_apply": {"context": "place:project"},
@@ -506,6 +515,12 @@ def seed() -> tuple[dict, dict]:
 
     o["notification"] = Notification.objects.create(
         recipient=f.UserFactory(roles=["engineer"]), event="assigned_to_me", title="Yours"
+    )
+    # Queues and assignment (issue 17): a category of the catalogue.
+    from handover.models import IncidentCategory
+
+    o["incident_category"], _ = IncidentCategory.objects.get_or_create(
+        name="Matrix category", parent=None
     )
     return users, o
 

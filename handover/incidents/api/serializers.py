@@ -8,9 +8,18 @@ from rest_framework import serializers
 
 from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to
+from resources.selectors import people, teams
 
-from ...choices import IncidentState, ProblemState
-from ...models import Incident, IncidentTransition, Problem, ProblemTransition, WorkLog
+from ...choices import HoldReason, IncidentState, ProblemState
+from ...models import (
+    Incident,
+    IncidentCategory,
+    IncidentReassignment,
+    IncidentTransition,
+    Problem,
+    ProblemTransition,
+    WorkLog,
+)
 from ..services import missing_service_message
 from ..sla.models import SlaTimer
 
@@ -79,7 +88,13 @@ class IncidentSerializer(serializers.ModelSerializer):
             "major",
             "state",
             "reporter",
+            "category",
+            "subcategory",
+            "configuration_item",
+            "assignment_group",
             "assignee",
+            "hold_reason",
+            "resolution_due_at",
             "resolution_notes",
             "opened_at",
             "in_progress_at",
@@ -121,6 +136,13 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class IncidentTransitionSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=f"One of {', '.join(IncidentState.values)}.")
+    hold_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text=f"Needed to put it on hold: one of {', '.join(HoldReason.values)}.",
+    )
     resolution_notes = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -179,9 +201,98 @@ class IncidentTransitionLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentTransition
-        fields = ["from_state", "to_state", "by", "at", "comment"]
+        fields = ["from_state", "to_state", "hold_reason", "by", "at", "comment"]
 
 
 class ProblemTransitionLogSerializer(IncidentTransitionLogSerializer):
     class Meta(IncidentTransitionLogSerializer.Meta):
         model = ProblemTransition
+        fields = ["from_state", "to_state", "by", "at", "comment"]
+
+
+# --- Queues and assignment (issue 17) --------------------------------------------------------
+
+
+class IncidentCategorySerializer(serializers.ModelSerializer):
+    """A category of the catalogue with its subcategories; a subcategory is written with its
+    category as `parent` (one level: a subcategory has none of its own)."""
+
+    subcategories = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentCategory
+        fields = ["id", "name", "parent", "active", "subcategories"]
+        # The unique rule (name within its parent, any case) is said in `validate`.
+        validators: list = []
+
+    def validate(self, attrs):
+        name = (attrs.get("name", getattr(self.instance, "name", "")) or "").strip()
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        if parent is not None and parent.parent_id is not None:
+            raise serializers.ValidationError(
+                {"parent": "A subcategory sits under a category, not under a subcategory."}
+            )
+        if (
+            self.instance is not None
+            and parent is not None
+            and self.instance.subcategories.exists()
+        ):
+            raise serializers.ValidationError(
+                {"parent": "A category with subcategories cannot become a subcategory."}
+            )
+        same = IncidentCategory.objects.filter(name__iexact=name, parent=parent)
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            where = f"under “{parent.name}”" if parent else "among the categories"
+            raise serializers.ValidationError({"name": f"“{name}” is already {where}."})
+        attrs["name"] = name
+        return attrs
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_subcategories(self, category):
+        return [
+            {"id": sub.pk, "name": sub.name, "active": sub.active}
+            for sub in getattr(category, "children", ())
+        ]
+
+
+class IncidentAssignSerializer(serializers.Serializer):
+    """Who holds the incident: a group (a team), an assignee of it (or none), and why when
+    it moves away from someone."""
+
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=teams(), help_text="The assignment group (a team)."
+    )
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=people(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="An active member of the group; empty leaves it unassigned in the queue.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LONG_TEXT,
+        help_text="Why it moves (recorded); needed when it leaves a person or a group.",
+    )
+
+
+class IncidentReassignmentSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField(allow_null=True)  # a deleted user's rows stay
+
+    class Meta:
+        model = IncidentReassignment
+        fields = ["from_group", "to_group", "from_person", "to_person", "reason", "by", "at"]
+
+
+class QueueSerializer(serializers.Serializer):
+    """A group's queue: its open, unassigned and breached incidents."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    open = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    breached = serializers.IntegerField()

@@ -12,12 +12,16 @@ from .. import selectors, services
 from ..filtersets import IncidentFilterSet, ProblemFilterSet
 from ..sla.selectors import with_timers
 from .serializers import (
+    IncidentAssignSerializer,
+    IncidentCategorySerializer,
+    IncidentReassignmentSerializer,
     IncidentSerializer,
     IncidentTransitionLogSerializer,
     IncidentTransitionSerializer,
     ProblemSerializer,
     ProblemTransitionLogSerializer,
     ProblemTransitionSerializer,
+    QueueSerializer,
     WorkLogSerializer,
 )
 
@@ -74,6 +78,52 @@ class IncidentViewSet(
         """The state log, newest first."""
         log = self.get_object().transitions.select_related("by")
         return Response(IncidentTransitionLogSerializer(log, many=True).data)
+
+    @extend_schema(request=IncidentAssignSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Put the incident in a group's queue, with a member as assignee or none; `reason`
+        is needed when it moves away from a person or a group (recorded)."""
+        incident = self.get_object()
+        body = IncidentAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        incident = services.assign(incident=incident, by=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
+
+    @extend_schema(responses=IncidentReassignmentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def reassignments(self, request, pk=None):
+        """The assignment history, newest first (the first assignment has no `from_`)."""
+        rows = selectors.reassignments(self.get_object())
+        return Response(IncidentReassignmentSerializer(rows, many=True).data)
+
+
+class IncidentCategoryViewSet(viewsets.ModelViewSet):
+    """The incident category catalogue: every role reads the categories with their
+    subcategories; ITSM managers add, rename, retire (`active: false`) and delete entries no
+    incident uses (409 otherwise). A subcategory is read with its category, and by id."""
+
+    queryset = selectors.categories()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset()
+        # One entry by id, a category or a subcategory, with its children (none for the latter).
+        return selectors.catalogue_entries()
+
+    serializer_class = IncidentCategorySerializer
+    filterset_fields = ["active"]
+
+
+class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The assignment groups with open incidents (and the caller's team): open, unassigned
+    and breached counts, the caller's team first."""
+
+    serializer_class = QueueSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.queues(self.request.user)
 
 
 class WorkLogViewSet(

@@ -197,7 +197,10 @@ def _active(manager, engineer, marcus, elena) -> int:
         at=opened + timedelta(minutes=10),
     )
     security = _team_member(service, besides=[marcus, elena])
-    desk = people().filter(team=marcus.team, active=True).exclude(pk=marcus.pk).order_by("pk")
+    # The desk's communicator is someone not engaged already (the service's support group
+    # may be the desk itself).
+    busy = [p.pk for p in (marcus, elena, security) if p is not None]
+    desk = people().filter(team=marcus.team, active=True).exclude(pk__in=busy).order_by("pk")
     for person, role, minutes in (
         (elena, "technical_lead", 15),
         (security, "subject_expert", 30),

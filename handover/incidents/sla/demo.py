@@ -15,7 +15,6 @@ Deterministic and idempotent: the demo's own incidents are rebuilt on each run."
 
 from __future__ import annotations
 
-import inspect
 from datetime import timedelta
 
 from django.db import models
@@ -85,9 +84,9 @@ def seed(ctx) -> None:
             assignee=assignee,
             opened_at=opened,
         )
-        for state, _, _ in moves:
+        for state, _, reason in moves:
             incident = incident_services.incident_transition(
-                incident=incident, to=state, by=manager
+                incident=incident, to=state, by=manager, hold_reason=reason
             )
         _backdate(incident, opened, moves)
         made.append(incident.pk)
@@ -98,23 +97,13 @@ def seed(ctx) -> None:
     ctx.counts.update(live_sla_incidents=len(made))
 
 
-def _hold(reason: str) -> dict[str, str]:
-    """The hold's reason, for a move service that takes one (the assignment work adds it);
-    the back-dating below records it on the trail either way."""
-    takes = "hold_reason" in inspect.signature(incident_services.incident_transition).parameters
-    return {"hold_reason": reason} if reason and takes else {}
-
-
 def _backdate(incident: Incident, opened, moves) -> None:
-    """The moves at their story's moments, with the hold's reason: the trail is the demo's
-    own to rewrite (IncidentTransition.objects refuses, as in handover/demo_history.py)."""
+    """The moves at their story's moments: the trail is the demo's own to rewrite (IncidentTransition.objects refuses, as in handover/demo_history.py)."""
     trail = models.QuerySet(model=IncidentTransition)
     rows = list(trail.filter(incident=incident).order_by("at", "pk"))
     stamps = {}
-    for row, (state, minutes, reason) in zip(rows, moves, strict=True):
+    for row, (state, minutes, _reason) in zip(rows, moves, strict=True):
         row.at = opened + timedelta(minutes=minutes)
-        row.hold_reason = reason
         stamps[f"{state}_at"] = row.at
-    trail.bulk_update(rows, ["at", "hold_reason"])
-    reason = moves[-1][2] if moves else ""
-    Incident.objects.filter(pk=incident.pk).update(hold_reason=reason, **stamps)
+    trail.bulk_update(rows, ["at"])
+    Incident.objects.filter(pk=incident.pk).update(**stamps)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from resources.selectors import public_holidays
 
@@ -67,8 +68,13 @@ def histories(ids: Iterable[int]) -> tuple[dict[int, History], dict[int, str]]:
     ).values_list("incident", "at", "to_state", "hold_reason"):
         moves[incident].append(Move(at=at, to_state=to_state, hold_reason=reason or ""))
     assignments: dict[int, list[Assignment]] = defaultdict(list)
-    for incident, at, person in IncidentReassignment.objects.filter(incident__in=ids).values_list(
-        "incident", "at", "to_person"
+    # The assignment made as it was logged (nothing before it) is the reporter's choice, not
+    # the desk's answer: only later ones can be the first response.
+    logged_with = Q(from_group__isnull=True, from_person__isnull=True)
+    for incident, at, person in (
+        IncidentReassignment.objects.filter(incident__in=ids)
+        .exclude(logged_with)
+        .values_list("incident", "at", "to_person")
     ):
         assignments[incident].append(Assignment(at=at, to_person=person is not None))
     changes: dict[int, list[PriorityChange]] = defaultdict(list)
