@@ -21,7 +21,8 @@ from . import services
 from .choices import CheckStatus, HandoverState
 from .demo_history import backdate
 from .incidents import services as incident_services
-from .models import Handover, Incident, Problem
+from .models import Handover, Incident
+from .problems import demo as problem_demo
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})
 HANDOVERS = {
@@ -237,12 +238,8 @@ INCIDENTS = [
         False,
     ),
 ]
-PROBLEM = (
-    "Connection pool exhaustion on the payments API",
-    "The v4.2 pool settings cap connections at 20 per pod; peak needs 45.",
-    "Scale the API to 6 pods during peak hours; raise the pool in v4.3.",
-    ["Refund API timing out", "Intermittent 502s"],
-)
+# The incidents the payments API's pool-exhaustion problem groups (problems/demo.py).
+GROUPED_UNDER_PROBLEM = ["Refund API timing out", "Intermittent 502s"]
 
 
 def seed(ctx) -> None:
@@ -253,7 +250,6 @@ def seed(ctx) -> None:
     _go_live_in_freeze(projects, pmo, ctx.made.get("freezes", []))
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
-    Problem.objects.filter(title=PROBLEM[0]).delete()
     incidents = _incidents(engineer, manager, projects)
     elena = resources_selectors.person_for_user(engineer)
     handovers = [
@@ -449,15 +445,6 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
                 note="Investigation and fix",
             )
         made.append(incident)
-    title, cause, workaround, prefixes = PROBLEM
-    grouped = [i for i in made if any(i.title.startswith(p) for p in prefixes)]
-    if grouped:
-        incident_services.problem_create(
-            by=manager,
-            incidents=grouped,
-            title=title,
-            root_cause=cause,
-            workaround=workaround,
-            state="known_error",
-        )
+    grouped = [i for i in made if any(i.title.startswith(p) for p in GROUPED_UNDER_PROBLEM)]
+    problem_demo.seed(manager, grouped)
     return made

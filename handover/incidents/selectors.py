@@ -27,7 +27,7 @@ from itsm_pmo.dates import day_bounds, moment_between
 from itsm_pmo.permissions import Actor
 
 from ..choices import OPEN_INCIDENT_STATES
-from ..models import Handover, Incident, Problem, WorkLog
+from ..models import Handover, Incident, WorkLog
 from .priority import RESOLVE_WITHIN
 
 
@@ -45,11 +45,6 @@ def incident_list() -> QuerySet[Incident]:
 def incident_detail() -> QuerySet[Incident]:
     """One incident with everything its page and the API show."""
     return incident_list().select_related("problem", "reporter", "caused_by_change__project")
-
-
-def problem_list() -> QuerySet[Problem]:
-    """Problems with their incidents' ids."""
-    return Problem.objects.prefetch_related("incidents")
 
 
 def work_log_list() -> QuerySet[WorkLog]:

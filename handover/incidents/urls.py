@@ -2,6 +2,7 @@ from django.urls import path
 
 from itsm_pmo.autocomplete import options_view
 
+from ..problems.urls import urlpatterns as problem_patterns
 from . import views
 from .filtersets import IncidentFilterSet
 from .forms import PROBLEM_SEARCH
@@ -23,3 +24,5 @@ urlpatterns = [
     path("<int:pk>/work/", views.incident_work_view, name="incident_work"),
     path("<int:pk>/problem/", views.incident_problem_view, name="incident_problem"),
 ]
+
+urlpatterns += problem_patterns  # /incidents/problems/…: problem management

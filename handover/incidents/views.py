@@ -20,6 +20,7 @@ from portfolio.selectors import projects_visible_to
 
 from ..choices import IncidentState
 from ..models import Incident
+from ..problems import selectors as problem_selectors
 from . import selectors, services
 from .filtersets import IncidentFilterSet
 from .forms import IncidentForm, ProblemLinkForm, TransitionForm, WorkLogForm
@@ -134,6 +135,7 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             if may_edit_incident(user, incident)
             else None,
             **_knowledge_of(incident, user),
+            **problem_selectors.incident_panel(incident, user),
             **kwargs,
         )
 
