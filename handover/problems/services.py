@@ -107,6 +107,7 @@ def _publish_known_error(problem: Problem, by: Actor) -> bool:
             by=by,
             comment=f"Known error of {problem.number}.",
         )
+        problem.known_error_article = article
     return article.state == KnowledgeState.PUBLISHED
 
 
