@@ -39,6 +39,7 @@ class Objects:
     change: int | None = None  # the change with most moves, then most approvals
     incident: int | None = None  # the incident with most work logged, then most moves
     handover: int | None = None  # the handover with most checks, then most moves
+    problem: int | None = None  # the problem grouping most incidents, then most moves
 
     def as_dict(self) -> dict[str, int | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -59,7 +60,7 @@ def _busiest(queryset, *counts: str) -> int | None:
 def pick_objects() -> Objects:
     """The busy objects of the database in use (a few queries; run once per benchmark)."""
     from changes.models import ChangeRequest
-    from handover.models import Handover, Incident
+    from handover.models import Handover, Incident, Problem
     from portfolio.models import Project
     from resources.models import Person, Team
 
@@ -70,6 +71,7 @@ def pick_objects() -> Objects:
         change=_busiest(ChangeRequest.objects.all(), "transitions", "approvals"),
         incident=_busiest(Incident.objects.all(), "work_logs", "transitions"),
         handover=_busiest(Handover.objects.all(), "checks", "transitions"),
+        problem=_busiest(Problem.objects.all(), "incidents", "transitions"),
     )
 
 
@@ -140,6 +142,9 @@ PATHS: list[BenchPath] = [
     BenchPath("incident page", ENGINEER, LIST_DETAIL, _detail("/incidents/{pk}/", "incident")),
     BenchPath("handover list", ITSM, LIST_DETAIL, "/handover/"),
     BenchPath("handover page", ITSM, LIST_DETAIL, _detail("/handover/{pk}/", "handover")),
+    # Problem management (issue 17).
+    BenchPath("problem list", ITSM, LIST_DETAIL, "/incidents/problems/"),
+    BenchPath("problem page", ITSM, LIST_DETAIL, _detail("/incidents/problems/{pk}/", "problem")),
     # Knowledge.
     BenchPath("lesson search", ENGINEER, LIST_DETAIL, f"/knowledge/?q={LESSON_QUERY}"),
     BenchPath("article search", ENGINEER, LIST_DETAIL, "/knowledge/articles/"),
@@ -150,6 +155,7 @@ PATHS: list[BenchPath] = [
     BenchPath("API conflicts", PMO, API, "/api/resources/conflicts/"),
     BenchPath("API incidents", ENGINEER, API, "/api/handover/incidents/"),
     BenchPath("API lessons", ENGINEER, API, "/api/knowledge/lessons/"),
+    BenchPath("API problems", ENGINEER, API, "/api/handover/problems/"),
 ]
 
 FLOOR_PATH = PATHS[0]

@@ -237,6 +237,7 @@ def problem_resolve_by_change(*, problem: Problem, by: Actor) -> Problem:
     well: the move's comment names the change and its outcome (the table still decides)."""
     from changes.choices import Outcome
 
+    require(may_edit_problem(by, problem), "Only ITSM managers move problem records.")
     change = problem.fix_change
     review = getattr(change, "review", None) if change is not None else None
     if change is None or review is None or review.outcome not in RESOLVING_OUTCOMES:

@@ -124,6 +124,7 @@ NATURAL_KEYS = {
     "person": ("resources.Person", ("email",)),
     "project": ("portfolio.Project", ("code",)),
     "handover": ("handover.Handover", ("project__code",)),
+    "problem": ("handover.Problem", ("title",)),
 }
 
 

@@ -317,7 +317,10 @@ def test_a_change_raised_from_a_problem_is_its_fix_and_its_review_offers_to_reso
     )
     client.post(f"{PAGES}{problem.pk}/resolve-by-change/")
     problem.refresh_from_db()
-    assert problem.state == "resolved" and change.number in problem.transitions.order_by("pk").last().comment
+    assert (
+        problem.state == "resolved"
+        and change.number in problem.transitions.order_by("pk").last().comment
+    )
     assert f"Resolve {problem.number}" not in client.get(change.get_absolute_url()).content.decode()
 
 
@@ -440,6 +443,7 @@ def test_problem_pages_run_a_constant_number_of_queries(page_clients, manager, s
         f"{PAGES}known-errors/?service={service.pk}&incident={incident.pk}",
         f"/incidents/{incident.pk}/",
     ]
+
     def counts() -> list[int]:
         found = []
         for url in pages:

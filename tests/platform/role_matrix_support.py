@@ -174,6 +174,14 @@ PAGE_IDS = {
     "knowledge:article_detail": {"pk": "article"},
     "knowledge:article_edit": {"pk": "article"},
     "knowledge:article_transition": {"pk": "article"},
+    # Problem management (issue 17)
+    "incidents:problem_options": {"field": "=owner"},
+    "incidents:problem_detail": {"pk": "problem"},
+    "incidents:problem_update": {"pk": "problem"},
+    "incidents:problem_transition": {"pk": "problem"},
+    "incidents:problem_link": {"pk": "problem"},
+    "incidents:problem_unlink": {"pk": "problem", "incident_pk": "incident"},
+    "incidents:problem_resolve_by_change": {"pk": "problem"},
 }
 
 # API collection (`/api/<app>/<collection>/`) -> the seeded object its `{id}` names.
@@ -264,7 +272,7 @@ ACTION_BODIES = {
     },
     ("POST", "/api/handover/handovers/{id}/transition/"): {"to": "readiness_review"},
     ("POST", "/api/handover/incidents/{id}/transition/"): {"to": "in_progress"},
-    ("POST", "/api/handover/problems/{id}/transition/"): {"to": "resolved", "comment": "m"},
+    ("POST", "/api/handover/problems/{id}/transition/"): {"to": "assess"},
     ("POST", "/api/knowledge/lessons/{id}/apply/"): {"project": "project"},
     ("POST", "/api/knowledge/lessons/{id}/transition/"): {"to": "archived"},
     ("POST", "/api/knowledge/articles/{id}/transition/"): {"to": "archived"},
@@ -290,6 +298,9 @@ PAGE_BODIES = {
     "resources:conflict_acknowledge": {"conflict": "conflict", "comment": "Covered"},
     "portfolio:ranking_save_weights": {"w": "criterion"},
     "portfolio:benefit_realisation": {"realised": "−20 %"},
+    # Problem management (issue 17)
+    "incidents:problem_transition": {"to": "assess"},
+    "incidents:problem_link": {"incident": "incident"},
 }
 
 
