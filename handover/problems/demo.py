@@ -56,6 +56,15 @@ PROBLEMS: list[tuple[Any, ...]] = [
         [],
     ),
     (
+        "Settlement file late to the bank at month-end",
+        "Payments Gateway",
+        None,
+        "",
+        "Send the file by hand from the SFTP console after 18:00 (runbook SET-3).",
+        "",
+        [P.ASSESS, P.ROOT_CAUSE_ANALYSIS],
+    ),
+    (
         "Customer portal slow at month-end",
         "Customer Portal",
         None,

@@ -126,8 +126,12 @@ class ProblemCreateView(PermissionRequiredMixin, CreateView):
         return initial
 
     def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        ids = str(form.initial.get("incidents") or "")
         return super().get_context_data(
-            from_incident=getattr(self, "from_incident", None), **kwargs
+            from_incident=getattr(self, "from_incident", None),
+            grouping=len([part for part in ids.split(",") if part]),
+            **kwargs,
         )
 
     def form_valid(self, form):
