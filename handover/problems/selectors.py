@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,7 +179,7 @@ def recurring_groups() -> list[Recurrence]:
         rows = (
             fresh.filter(**rest, **{f"{key}__isnull": False})
             .values(key, label)
-            .annotate(n=Count("pk"), newest=_newest())
+            .annotate(n=Count("pk"), newest=Max("pk"))
             .filter(n__gte=count)
             .order_by("-n", label)[:RECURRING_SHOWN]
         )
@@ -188,12 +188,6 @@ def recurring_groups() -> list[Recurrence]:
             for row in rows
         ]
     return sorted(groups, key=lambda g: -g.count)[:RECURRING_SHOWN]
-
-
-def _newest() -> Any:
-    from django.db.models import Max
-
-    return Max("pk")
 
 
 def problem_create_url(incident_id: int, *, recurring: bool = False) -> str:
