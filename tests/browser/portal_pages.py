@@ -41,7 +41,7 @@ class Visit:
 def _demo_objects() -> dict[str, Callable[[], int | None]]:
     """How each object name of the role matrix's PAGE_IDS is found in the demo data."""
     from changes.models import ChangeRequest
-    from handover.models import Handover, Incident
+    from handover.models import Handover, Incident, Problem
     from knowledge.models import Article, Lesson
     from portfolio.models import Benefit, Project, ProjectCost
     from resources.models import Allocation, Person, Team
@@ -65,6 +65,8 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
         "article": lambda: first(Article.objects.filter(state="published")),
         "benefit": lambda: first(Benefit.objects.all()),
         "cost": lambda: first(ProjectCost.objects.all()),
+        # Problem management (issue 17)
+        "problem": lambda: busiest.problem or first(Problem.objects.all()),
     }
 
 
