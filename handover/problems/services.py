@@ -87,7 +87,9 @@ def _publish_known_error(problem: Problem, by: Actor) -> bool:
     from knowledge.services import article_create, article_transition, article_update
 
     text = {
-        "title": f"Known error {problem.number}: {problem.title}"[:200],
+        # The title names the symptom, as the service desk searches for it; the number is in
+        # the body (a record opened again gets another number, its article the same title).
+        "title": f"Known error: {problem.title}"[:200],
         "body": known_error_body(problem),
         "service": problem.service,
     }

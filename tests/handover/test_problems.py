@@ -158,7 +158,7 @@ def test_a_workaround_makes_a_known_error_published_as_an_article(manager, servi
     article = Article.objects.get()
     assert problem.known_error and problem.known_error_article == article
     assert (article.kind, article.state, article.service) == ("known_error", "published", service)
-    assert "Scale to 6 pods at peak" in article.body and problem.number in article.title
+    assert "Scale to 6 pods at peak" in article.body and problem.number in article.body
     # a new workaround updates the same article; it cannot be erased
     services.problem_update(problem=problem, by=manager, fields={"workaround": "Scale to 8"})
     assert Article.objects.get().body.count("Scale to 8") == 1
@@ -486,7 +486,7 @@ def test_the_demo_has_problems_in_every_state_a_known_error_and_a_fix_change(mon
     assert pool.known_error and pool.known_error_article.state == "published"
     assert pool.incidents.exists() and pool.fix_change is not None
     assert pool.service.incidents.exclude(problem=pool).exists()  # the form suggests it there
-    assert Article.objects.filter(title__contains=pool.number).count() == 1
+    assert Article.objects.filter(title__contains=pool.title).count() == 1
     leak = Problem.objects.get(title__startswith="Queue manager memory leak")
     manager = type(leak.fix_change.requester).objects.get(username="itsm_manager")
     assert selectors.to_resolve_after(leak.fix_change, manager) == [leak]
