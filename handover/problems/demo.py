@@ -15,6 +15,7 @@ from changes import selectors as change_selectors
 from changes import services as change_services
 from changes.choices import ChangeType
 from portfolio import selectors as portfolio_selectors
+from resources import selectors as resources_selectors
 
 from ..choices import ProblemState as P
 from . import services
@@ -26,7 +27,7 @@ PAYMENTS_FIX = (
 )
 MQ_FIX_CHANGE = "Monthly OS patching – payments message queue servers"
 
-# title, service, item, root cause, workaround, fix, the moves it made, owner (None: nobody)
+# title, service, item, root cause, workaround, fix, the moves it made
 PROBLEMS: list[tuple[Any, ...]] = [
     (
         "Connection pool exhaustion on the payments API",
@@ -93,6 +94,15 @@ PROBLEMS: list[tuple[Any, ...]] = [
     ),
 ]
 
+# Who drives each (by title's start): the people who know the system best.
+OWNERS = {
+    "Connection pool": "Rosa Ivanova",
+    "Queue manager": "Ivan Dubois",
+    "Settlement file": "Elena Novak",
+    "HSM sessions": "Rosa Ivanova",
+    "Customer portal sign-in": "Elena Novak",
+}
+
 COMMENTS = {
     P.RESOLVED: "Fix in place; no recurrence in two weeks of monitoring.",
     P.CLOSED: "No recurrence for a month after the release: closed.",
@@ -120,6 +130,7 @@ def seed(manager, grouped_incidents=()) -> list:
             name__in=[p[2] for p in PROBLEMS if p[2]]
         )
     }
+    people = {p.name: p for p in resources_selectors.people().filter(name__in=set(OWNERS.values()))}
     made = []
     for n, (title, service, item, cause, workaround, fix, moves) in enumerate(PROBLEMS):
         if service not in services_by_name:
@@ -133,6 +144,10 @@ def seed(manager, grouped_incidents=()) -> list:
             root_cause=cause,
             workaround=workaround,
             fix=fix,
+            owner=next(
+                (people.get(name) for start, name in OWNERS.items() if title.startswith(start)),
+                None,
+            ),
         )
         for to in moves:
             problem = services.problem_transition(

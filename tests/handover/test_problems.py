@@ -484,7 +484,7 @@ def test_the_demo_has_problems_in_every_state_a_known_error_and_a_fix_change(mon
     }
     pool = Problem.objects.get(title__startswith="Connection pool exhaustion")
     assert pool.known_error and pool.known_error_article.state == "published"
-    assert pool.incidents.exists() and pool.fix_change is not None
+    assert pool.incidents.exists() and pool.fix_change is not None and pool.owner is not None
     assert pool.service.incidents.exclude(problem=pool).exists()  # the form suggests it there
     assert Article.objects.filter(title__contains=pool.title).count() == 1
     leak = Problem.objects.get(title__startswith="Queue manager memory leak")
