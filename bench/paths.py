@@ -40,6 +40,7 @@ class Objects:
     incident: int | None = None  # the incident with most work logged, then most moves
     handover: int | None = None  # the handover with most checks, then most moves
     major_incident: int | None = None  # the major incident with most updates, then people
+    problem: int | None = None  # the problem grouping most incidents, then most moves
 
     def as_dict(self) -> dict[str, int | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -60,7 +61,7 @@ def _busiest(queryset, *counts: str) -> int | None:
 def pick_objects() -> Objects:
     """The busy objects of the database in use (a few queries; run once per benchmark)."""
     from changes.models import ChangeRequest
-    from handover.models import Handover, Incident, MajorIncident
+    from handover.models import Handover, Incident, MajorIncident, Problem
     from portfolio.models import Project
     from resources.models import Person, Team
 
@@ -72,6 +73,7 @@ def pick_objects() -> Objects:
         incident=_busiest(Incident.objects.all(), "work_logs", "transitions"),
         handover=_busiest(Handover.objects.all(), "checks", "transitions"),
         major_incident=_busiest(MajorIncident.objects.all(), "updates", "engagements"),
+        problem=_busiest(Problem.objects.all(), "incidents", "transitions"),
     )
 
 
@@ -151,6 +153,9 @@ PATHS: list[BenchPath] = [
         LIST_DETAIL,
         _detail("/major-incidents/{pk}/", "major_incident"),
     ),
+    # Problem management (issue 17).
+    BenchPath("problem list", ITSM, LIST_DETAIL, "/incidents/problems/"),
+    BenchPath("problem page", ITSM, LIST_DETAIL, _detail("/incidents/problems/{pk}/", "problem")),
     # Knowledge.
     BenchPath("lesson search", ENGINEER, LIST_DETAIL, f"/knowledge/?q={LESSON_QUERY}"),
     BenchPath("article search", ENGINEER, LIST_DETAIL, "/knowledge/articles/"),
@@ -166,6 +171,7 @@ PATHS: list[BenchPath] = [
     BenchPath("API major incidents", ITSM, API, "/api/handover/major-incidents/"),
     BenchPath("API lessons", ENGINEER, API, "/api/knowledge/lessons/"),
     BenchPath("API notifications", ITSM, API, "/api/me/notifications/"),
+    BenchPath("API problems", ENGINEER, API, "/api/handover/problems/"),
 ]
 
 FLOOR_PATH = PATHS[0]

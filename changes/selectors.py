@@ -367,3 +367,18 @@ def items_depending_on(item_id: int, *, depth: int = 3, limit: int = 50) -> list
 def configuration_items() -> QuerySet[ConfigurationItem]:
     """Every configuration item, unscoped: another app's form, filter or demo picks from it."""
     return ConfigurationItem.objects.all()
+
+
+# --- Problem management (issue 17): the items a problem form offers and a fix change names --
+
+
+def configuration_item_catalogue() -> QuerySet[ConfigurationItem]:
+    """Every configuration item with its service, by name: another app's form choices."""
+    return ConfigurationItem.objects.select_related("service").order_by("name", "pk")
+
+
+def items_of_service(service_id: int | None) -> QuerySet[ConfigurationItem]:
+    """The configuration items that carry a service (none without one)."""
+    if not service_id:
+        return ConfigurationItem.objects.none()
+    return ConfigurationItem.objects.filter(service_id=service_id).order_by("name", "pk")

@@ -65,6 +65,20 @@ class Level(models.IntegerChoices):
 
 
 class ProblemState(models.TextChoices):
-    OPEN = "open", "Open"
-    KNOWN_ERROR = "known_error", "Known error"
+    """The ITIL problem life cycle; a known error is not a state but a problem whose workaround
+    is written down (Problem.known_error), whatever its state."""
+
+    NEW = "new", "New"
+    ASSESS = "assess", "Assess"
+    ROOT_CAUSE_ANALYSIS = "root_cause_analysis", "Root-cause analysis"
+    FIX_IN_PROGRESS = "fix_in_progress", "Fix in progress"
     RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_PROBLEM_STATES = (
+    ProblemState.NEW,
+    ProblemState.ASSESS,
+    ProblemState.ROOT_CAUSE_ANALYSIS,
+    ProblemState.FIX_IN_PROGRESS,
+)

@@ -23,7 +23,8 @@ from .demo_history import backdate
 from .incidents import demo_queues
 from .incidents import services as incident_services
 from .incidents.major import demo as major_demo
-from .models import Handover, Incident, Problem
+from .models import Handover, Incident
+from .problems import demo as problem_demo
 
 # project code -> (state to reach, checks done (by criterion name prefix), waived {name: reason})
 HANDOVERS = {
@@ -239,12 +240,8 @@ INCIDENTS = [
         False,
     ),
 ]
-PROBLEM = (
-    "Connection pool exhaustion on the payments API",
-    "The v4.2 pool settings cap connections at 20 per pod; peak needs 45.",
-    "Scale the API to 6 pods during peak hours; raise the pool in v4.3.",
-    ["Refund API timing out", "Intermittent 502s"],
-)
+# The incidents the payments API's pool-exhaustion problem groups (problems/demo.py).
+GROUPED_UNDER_PROBLEM = ["Refund API timing out", "Intermittent 502s"]
 
 
 def seed(ctx) -> None:
@@ -255,7 +252,6 @@ def seed(ctx) -> None:
     _go_live_in_freeze(projects, pmo, ctx.made.get("freezes", []))
     Handover.objects.filter(project__in=projects.values()).delete()
     Incident.objects.filter(title__in=[i[0] for i in INCIDENTS]).delete()
-    Problem.objects.filter(title=PROBLEM[0]).delete()
     demo_queues.support_groups(ctx)  # before the incidents: each lands in its queue
     incidents = _incidents(engineer, manager, projects)
     demo_queues.tell(ctx, incidents)  # categories, a triage and a handover between DBAs
@@ -456,15 +452,6 @@ def _incidents(reporter, manager, projects) -> list[Incident]:
                 note="Investigation and fix",
             )
         made.append(incident)
-    title, cause, workaround, prefixes = PROBLEM
-    grouped = [i for i in made if any(i.title.startswith(p) for p in prefixes)]
-    if grouped:
-        incident_services.problem_create(
-            by=manager,
-            incidents=grouped,
-            title=title,
-            root_cause=cause,
-            workaround=workaround,
-            state="known_error",
-        )
+    grouped = [i for i in made if any(i.title.startswith(p) for p in GROUPED_UNDER_PROBLEM)]
+    problem_demo.seed(manager, grouped)
     return made

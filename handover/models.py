@@ -165,20 +165,75 @@ class HandoverTransition(TransitionRecord):
 
 
 class Problem(models.Model):
-    """Groups incidents with one root cause; with a workaround it is a known error."""
+    """Groups incidents with one root cause, through the ITIL problem life cycle; once its
+    workaround is written down it is a known error, published as a knowledge article."""
 
     number = models.CharField(max_length=12, unique=True, null=True, editable=False)
     title = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        "portfolio.Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        help_text="The service whose incidents it explains.",
+    )
+    configuration_item = models.ForeignKey(
+        "changes.ConfigurationItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        help_text="The configuration item at fault, when known.",
+    )
+    owner = models.ForeignKey(
+        "resources.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+        help_text="Who drives the analysis and the fix.",
+    )
     root_cause = BoundedTextField(blank=True)
-    workaround = BoundedTextField(blank=True)
-    state = models.CharField(max_length=20, choices=ProblemState.choices, default=ProblemState.OPEN)
+    workaround = BoundedTextField(
+        blank=True, help_text="Written down, it makes the problem a known error."
+    )
+    fix = BoundedTextField(blank=True, help_text="The permanent fix, and how it was made.")
+    state = models.CharField(max_length=20, choices=ProblemState.choices, default=ProblemState.NEW)
+    known_error_article = models.ForeignKey(
+        "knowledge.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+        editable=False,
+    )
+    fix_change = models.ForeignKey(
+        "changes.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems_fixed",
+        help_text="The change that makes the permanent fix.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="problem_state_newest")]
 
     def __str__(self) -> str:
         return f"{self.number or 'PRB (new)'} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:problem_detail", args=[self.pk])
+
+    @property
+    def known_error(self) -> bool:
+        """A known error: its workaround is written down (ITIL), whatever its state."""
+        return bool((self.workaround or "").strip())
 
 
 class IncidentCategory(models.Model):

@@ -460,3 +460,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Problem management (docs/decisions.md, "Problem management"): this many incidents on one
+# configuration item (or service, when they name no item) within this many days, none of them
+# under a problem yet, look recurring, and their pages suggest opening a problem.
+RECURRING_INCIDENT_COUNT = env_int("RECURRING_INCIDENT_COUNT", 3)
+RECURRING_INCIDENT_DAYS = env_int("RECURRING_INCIDENT_DAYS", 30)

@@ -456,3 +456,21 @@ def lessons_by_quarter(
             counts = quarters.setdefault(row["quarter"], {"captured": 0, "applied": 0})
             counts[key] = row["n"]
     return dict(sorted(quarters.items()))
+
+
+# --- Problem management (issue 17): known errors the incident form suggests ---------------
+
+
+def published_known_errors(
+    user: Actor, *, service_id: int, exclude: Iterable[int] = ()
+) -> QuerySet[Article]:
+    """The published known-error articles of a service that `user` reads, newest first, less
+    `exclude` (those the suggestions already show through their problem)."""
+    from .choices import ArticleKind
+
+    return (
+        articles_visible_to(user)
+        .filter(kind=ArticleKind.KNOWN_ERROR, state=KnowledgeState.PUBLISHED, service_id=service_id)
+        .exclude(pk__in=list(exclude))
+        .order_by("-published_at", "-pk")
+    )

@@ -233,14 +233,29 @@ def build(world: World) -> dict[str, int]:
         first = min(i.opened_at for i in group)
         state = pick(
             rng,
-            ((ProblemState.OPEN, 30), (ProblemState.KNOWN_ERROR, 30), (ProblemState.RESOLVED, 40)),
+            (
+                (ProblemState.NEW, 10),
+                (ProblemState.ASSESS, 15),
+                (ProblemState.ROOT_CAUSE_ANALYSIS, 20),
+                (ProblemState.FIX_IN_PROGRESS, 15),
+                (ProblemState.RESOLVED, 25),
+                (ProblemState.CLOSED, 15),
+            ),
         )
+        analysed = state not in (ProblemState.NEW, ProblemState.ASSESS)
+        created = min(first + timedelta(days=rng.uniform(1, 5)), now)
+        settled = state in (ProblemState.RESOLVED, ProblemState.CLOSED)
+        resolved_at = min(created + timedelta(days=rng.uniform(5, 40)), now) if settled else None
         problem = Problem(
             title=f"Recurring: {group[0].title}"[:200],
-            root_cause=rng.choice(words.PROBLEM_CAUSES) if state != ProblemState.OPEN else "",
-            workaround=rng.choice(words.WORKAROUNDS) if state != ProblemState.OPEN else "",
+            service_id=service_id,
+            root_cause=rng.choice(words.PROBLEM_CAUSES) if analysed else "",
+            workaround=rng.choice(words.WORKAROUNDS) if analysed else "",
+            fix="Permanent fix deployed by change." if settled else "",
             state=state,
-            created_at=min(first + timedelta(days=rng.uniform(1, 5)), now),
+            created_at=created,
+            resolved_at=resolved_at,
+            closed_at=resolved_at if state == ProblemState.CLOSED else None,
         )
         problems.append(problem)
         for incident in group:

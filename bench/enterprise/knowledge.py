@@ -8,7 +8,7 @@ every insert, bulk ones included."""
 from datetime import timedelta
 
 from changes.choices import ChangeState, Outcome
-from handover.choices import HandoverState, IncidentState, ProblemState
+from handover.choices import HandoverState, IncidentState
 from knowledge.choices import (
     CATEGORY_FOR_SOURCE,
     ArticleKind,
@@ -224,9 +224,7 @@ def _articles(world: World) -> dict[str, int]:
     wanted = max(0, world.size.articles - Article.objects.count())
     if wanted == 0:
         return {"articles": 0}
-    known = [
-        p for p in world.problems if p.state in (ProblemState.KNOWN_ERROR, ProblemState.RESOLVED)
-    ]
+    known = [p for p in world.problems if p.workaround]  # known errors (Problem.known_error)
     first_incident = {}
     for incident in world.incidents:
         if incident.problem_id and incident.problem_id not in first_incident:

@@ -97,8 +97,16 @@ class ChangeDetailView(PermissionRequiredMixin, DetailView):
             else None,
             slots=suggest_slots(change) if needs_slot else None,
             **_knowledge_of(change, self.request),
+            problems_to_resolve=_problems_to_resolve(change, user),
             **kwargs,
         )
+
+
+def _problems_to_resolve(change, user) -> list:
+    """The problems this change fixes that its successful review lets the user resolve."""
+    from handover.problems.selectors import to_resolve_after
+
+    return to_resolve_after(change, user)
 
 
 def _knowledge_of(change, request) -> dict:
@@ -135,6 +143,11 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
+        problem = _fixed_problem(self.request)
+        if problem is not None:
+            from handover.problems.selectors import prefill_change
+
+            return prefill_change(problem)
         milestone_id = self.request.GET.get("milestone")
         if not milestone_id:
             return super().get_initial()
@@ -160,7 +173,43 @@ class ChangeCreateView(PermissionRequiredMixin, CreateView):
             self.request,
             f"{self.object.number} raised. Move it to assessment when it is ready for review.",
         )
+        _record_fix(self.request, self.object)
         return redirect(self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(fixes_problem=_fixed_problem(self.request), **kwargs)
+
+
+# --- Problem management (issue 17): a change raised to fix a problem -----------------------
+
+
+def _fixed_problem(request):
+    """The problem a change is raised to fix (`?problem=` on the form, a hidden field of its
+    POST), when there is one."""
+    from handover.problems.selectors import problems
+
+    value = request.POST.get("problem") or request.GET.get("problem") or ""
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return problems().filter(pk=value).first()
+
+
+def _record_fix(request, change) -> None:
+    """Record the change just raised as its problem's fix; a raiser who may not edit the
+    problem is told, the change stays raised."""
+    from handover.problems import services as problem_services
+
+    problem = _fixed_problem(request)
+    if problem is None:
+        return
+    try:
+        problem_services.problem_fixed_by(problem=problem, change=change, by=request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.warning(
+            request, f"{change.number} is not recorded as the fix of {problem.number}: {exc}"
+        )
+    else:
+        messages.info(request, f"{change.number} is recorded as the fix of {problem.number}.")
 
 
 class ChangeUpdateView(PermissionRequiredMixin, UpdateView):

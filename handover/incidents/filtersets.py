@@ -13,8 +13,8 @@ from itsm_pmo.filters import AutocompleteScopeFilter, PortalFilterSet, ScopeFilt
 from portfolio.selectors import objectives, projects, service_catalogue
 from resources.selectors import people, teams
 
-from ..choices import IncidentState, ProblemState
-from ..models import Incident, IncidentCategory, Problem
+from ..choices import IncidentState
+from ..models import Incident, IncidentCategory
 from . import selectors
 from .priority import LABELS
 from .sla import selectors as sla_selectors
@@ -190,17 +190,3 @@ class IncidentFilterSet(PortalFilterSet):
         if not value or user is None or not user.is_authenticated:
             return queryset
         return queryset.filter(Q(reporter=user) | Q(assignee__user=user))
-
-
-class ProblemFilterSet(PortalFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=ProblemState.choices)
-
-    class Meta:
-        model = Problem
-        fields = ["q", "state"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(number__icontains=value) | Q(title__icontains=value) | Q(root_cause__icontains=value)
-        )

@@ -33,7 +33,6 @@ from ..models import (
     Incident,
     IncidentCategory,
     IncidentReassignment,
-    Problem,
     WorkLog,
 )
 from .priority import RESOLVE_WITHIN
@@ -65,11 +64,6 @@ def incident_detail() -> QuerySet[Incident]:
         "assignment_group",
         "configuration_item",
     )
-
-
-def problem_list() -> QuerySet[Problem]:
-    """Problems with their incidents' ids."""
-    return Problem.objects.prefetch_related("incidents")
 
 
 def work_log_list() -> QuerySet[WorkLog]:

@@ -1,9 +1,9 @@
-"""Writes of incident management: log, edit, move, record time, group under a problem, and
-keep problem records.
+"""Writes of incident management: log, edit, move, record time and group under a problem
+(problem records are kept by handover.problems.services).
 
 Each write is one transaction and asks the predicates of permissions.py (403) and, for a move,
 the move table of workflow.py (409) before it writes; a move locks its row first and is
-recorded in IncidentTransition or ProblemTransition."""
+recorded in IncidentTransition."""
 
 from __future__ import annotations
 
@@ -20,31 +20,27 @@ from changes.choices import ChangeState
 from itsm_pmo.permissions import Actor
 from itsm_pmo.workflow import require
 
-from ..choices import HoldReason, IncidentState, ProblemState
+from ..choices import HoldReason, IncidentState
 from ..models import (
     Incident,
     IncidentPriorityChange,
     IncidentReassignment,
     IncidentTransition,
     Problem,
-    ProblemTransition,
     WorkLog,
 )
 from ..permissions import signed_in
 from .permissions import (
     may_assign_incident,
-    may_delete_problem,
     may_edit_incident,
-    may_edit_problem,
     may_log_incident,
     may_log_work,
     may_move_incident,
-    may_open_problem,
     may_take,
 )
 from .priority import priority
 from .sla.services import sla_refresh
-from .workflow import MOVES, PROBLEM_MOVES, STAMPS, IncidentFacts, ProblemFacts
+from .workflow import MOVES, STAMPS, IncidentFacts
 
 if TYPE_CHECKING:
     from resources.models import Person
@@ -68,17 +64,12 @@ EDITABLE = (
     "assignment_group",
     "configuration_item",
 )
-PROBLEM_FIELDS = ("title", "root_cause", "workaround")  # the state moves by problem_transition
 # Changes that can have caused an incident: ones that ran, or are running.
 CAN_CAUSE = (ChangeState.IMPLEMENT, ChangeState.REVIEW, ChangeState.CLOSED)
 
 
 def incident_number(pk: int) -> str:
     return f"INC{pk:07d}"
-
-
-def problem_number(pk: int) -> str:
-    return f"PRB{pk:07d}"
 
 
 def _level(name: str, value: Any) -> int:
@@ -297,77 +288,6 @@ def work_log(
     log.full_clean()
     log.save()
     return log
-
-
-def _problem_fields(fields: dict[str, Any], problem: Problem | None = None) -> dict[str, Any]:
-    unknown = set(fields) - set(PROBLEM_FIELDS)
-    if "state" in unknown:
-        raise ValidationError({"state": "A problem's state moves with its transition."})
-    if unknown:
-        raise ValidationError({name: "Not a field of a problem." for name in unknown})
-    title = fields.get("title", problem.title if problem else "")
-    if not (title or "").strip():
-        raise ValidationError({"title": "Give the problem a short title."})
-    workaround = fields.get("workaround", problem.workaround if problem else "")
-    if problem and problem.state == ProblemState.KNOWN_ERROR and not (workaround or "").strip():
-        raise ValidationError({"workaround": "A known error has a workaround; describe it."})
-    return fields
-
-
-@transaction.atomic
-def problem_create(
-    *, by: Actor, incidents: Any = (), state: str = ProblemState.OPEN, **fields: Any
-) -> Problem:
-    """Open a problem record (PRB number from its id), optionally grouping incidents. A record
-    made in another state (the demo's known error) gets there by the move table's moves, so its
-    trail says how."""
-    require(may_open_problem(by), "Only ITSM managers open problem records.")
-    problem = Problem.objects.create(**_problem_fields(fields))
-    problem.number = problem_number(problem.pk)
-    problem.save(update_fields=["number"])
-    for incident in incidents:
-        _link(incident, problem)
-    if state != ProblemState.OPEN:
-        problem = problem_transition(problem=problem, to=state, by=by)
-    return problem
-
-
-@transaction.atomic
-def problem_update(*, problem: Problem, by: Actor, fields: dict[str, Any]) -> Problem:
-    """Edit a problem's title, root cause or workaround; a known error keeps a workaround."""
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    require(may_edit_problem(by, problem), "Only ITSM managers edit problem records.")
-    for name, value in _problem_fields(fields, problem).items():
-        setattr(problem, name, value)
-    problem.save()
-    return problem
-
-
-@transaction.atomic
-def problem_transition(*, problem: Problem, to: str, by: Actor, comment: str = "") -> Problem:
-    """Move a problem as its move table allows (409 with the allowed moves when it does not);
-    every move is recorded."""
-    require(may_edit_problem(by, problem), "Only ITSM managers move problem records.")
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    facts = ProblemFacts(state=problem.state, has_workaround=bool(problem.workaround.strip()))
-    PROBLEM_MOVES.guard(current=problem.state, to=to, facts=facts, user=by, comment=comment)
-    ProblemTransition.objects.create(
-        problem=problem,
-        from_state=problem.state,
-        to_state=to,
-        by=signed_in(by),
-        comment=(comment or "").strip(),
-    )
-    problem.state = to
-    problem.save(update_fields=["state"])
-    return problem
-
-
-@transaction.atomic
-def problem_delete(*, problem: Problem, by: Actor) -> None:
-    """Delete a problem record; its incidents stay, no longer grouped."""
-    require(may_delete_problem(by, problem), "Only ITSM managers delete problem records.")
-    problem.delete()
 
 
 def _link(incident: Incident, problem: Problem | None) -> Incident:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from itsm_pmo.autocomplete import options_view
 
+from ..problems.urls import urlpatterns as problem_patterns
 from . import views
 from .filtersets import IncidentFilterSet
 from .forms import CI_SEARCH, PROBLEM_SEARCH
@@ -30,3 +31,5 @@ urlpatterns = [
     path("<int:pk>/assign/", views.IncidentAssignView.as_view(), name="incident_assign"),
     path("<int:pk>/take/", views.incident_take_view, name="incident_take"),
 ]
+
+urlpatterns += problem_patterns  # /incidents/problems/…: problem management

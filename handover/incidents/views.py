@@ -24,6 +24,7 @@ from resources.selectors import people, person_for_user, teams
 
 from ..choices import IncidentState
 from ..models import Incident
+from ..problems import selectors as problem_selectors
 from . import selectors, services
 from .filtersets import IncidentFilterSet
 from .forms import (
@@ -34,7 +35,7 @@ from .forms import (
     TransitionHoldForm,
     WorkLogForm,
 )
-from .major.views import incident_panel
+from .major.views import incident_panel as major_panel
 from .permissions import (
     may_assign_incident,
     may_edit_incident,
@@ -164,7 +165,8 @@ class IncidentDetailView(PermissionRequiredMixin, DetailView):
             if may_edit_incident(user, incident)
             else None,
             **_knowledge_of(incident, user),
-            **incident_panel(incident, user),
+            **major_panel(incident, user),
+            **problem_selectors.incident_panel(incident, user),
             **kwargs,
         )
 

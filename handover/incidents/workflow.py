@@ -5,9 +5,13 @@ Resolving needs resolution notes (the move's comment); every move is for those w
 incidents (`transition_incident`). Each state the incident enters stamps its time (STAMPS),
 besides the move recorded in IncidentTransition.
 
-A problem is open until its workaround is written down (known error) and resolved once its
-fix is in; resolving and reopening say why. Every move is for those who edit problem records
-(ITSM managers) and is recorded in ProblemTransition.
+A problem follows the ITIL life cycle: new → assess → root-cause analysis → fix in progress →
+resolved → closed, with steps back where work is found unfinished, and a resolved problem may
+be reopened. The fix starts once the root cause is written down; resolving needs the fix
+written down or a comment (the service checks it, PROBLEM_RESOLVE_NEEDS); closing and reopening
+say why. A known error is no state: a problem of any state whose workaround is written down.
+Every move is for those who edit problem records (ITSM managers) and is recorded in
+ProblemTransition; entering resolved or closed stamps its time (PROBLEM_STAMPS).
 """
 
 from dataclasses import dataclass
@@ -52,23 +56,41 @@ MOVES = MoveTable(
 
 @dataclass(frozen=True)
 class ProblemFacts:
+    """What the problem table's checks read."""
+
     state: str
-    has_workaround: bool
+    has_root_cause: bool
 
 
-def workaround_documented(facts: ProblemFacts) -> str | None:
-    if not facts.has_workaround:
-        return "A known error has a workaround: describe it first."
+def root_cause_documented(facts: ProblemFacts) -> str | None:
+    """The fix starts from a known root cause."""
+    if not facts.has_root_cause:
+        return "Write down the root cause before the fix starts."
     return None
 
+
+PROBLEM_STAMPS: dict[str, str] = {P.RESOLVED: "resolved_at", P.CLOSED: "closed_at"}
 
 PROBLEM_MOVES = MoveTable(
     noun="problem",
     states=P,
     moves=[
-        Move(P.OPEN, P.KNOWN_ERROR, "Known error", EDIT_PROBLEM, checks=(workaround_documented,)),
-        Move(P.OPEN, P.RESOLVED, "Resolve", EDIT_PROBLEM, comment=True),
-        Move(P.KNOWN_ERROR, P.RESOLVED, "Resolve", EDIT_PROBLEM, comment=True),
-        Move(P.RESOLVED, P.OPEN, "Reopen", EDIT_PROBLEM, comment=True),
+        Move(P.NEW, P.ASSESS, "Assess", EDIT_PROBLEM),
+        Move(P.ASSESS, P.ROOT_CAUSE_ANALYSIS, "Start root-cause analysis", EDIT_PROBLEM),
+        Move(P.ASSESS, P.NEW, "Back to new", EDIT_PROBLEM),
+        Move(
+            P.ROOT_CAUSE_ANALYSIS,
+            P.FIX_IN_PROGRESS,
+            "Start the fix",
+            EDIT_PROBLEM,
+            checks=(root_cause_documented,),
+        ),
+        Move(P.ROOT_CAUSE_ANALYSIS, P.ASSESS, "Back to assessment", EDIT_PROBLEM),
+        # A root cause fixed by a change already under way: resolved straight from analysis.
+        Move(P.ROOT_CAUSE_ANALYSIS, P.RESOLVED, "Resolve", EDIT_PROBLEM),
+        Move(P.FIX_IN_PROGRESS, P.RESOLVED, "Resolve", EDIT_PROBLEM),
+        Move(P.FIX_IN_PROGRESS, P.ROOT_CAUSE_ANALYSIS, "Back to analysis", EDIT_PROBLEM),
+        Move(P.RESOLVED, P.CLOSED, "Close", EDIT_PROBLEM, comment=True),
+        Move(P.RESOLVED, P.ROOT_CAUSE_ANALYSIS, "Reopen", EDIT_PROBLEM, comment=True),
     ],
 )

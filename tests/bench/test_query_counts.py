@@ -125,6 +125,7 @@ NATURAL_KEYS = {
     "project": ("portfolio.Project", ("code",)),
     "handover": ("handover.Handover", ("project__code",)),
     "major_incident": ("handover.MajorIncident", ("incident__title",)),
+    "problem": ("handover.Problem", ("title",)),
 }
 
 

@@ -41,7 +41,7 @@ class Visit:
 def _demo_objects() -> dict[str, Callable[[], int | None]]:
     """How each object name of the role matrix's PAGE_IDS is found in the demo data."""
     from changes.models import ChangeRequest
-    from handover.models import Handover, Incident, MajorIncident
+    from handover.models import Handover, Incident, MajorIncident, Problem
     from knowledge.models import Article, Lesson
     from portfolio.models import Benefit, Project, ProjectCost
     from resources.models import Allocation, Person, Team
@@ -70,6 +70,8 @@ def _demo_objects() -> dict[str, Callable[[], int | None]]:
         "engagement": lambda: None,  # its only page takes POST
         "review_action": lambda: None,  # its only page takes POST
         "notification": lambda: None,  # opening one redirects; someone else's is a 404
+        # Problem management (issue 17)
+        "problem": lambda: busiest.problem or first(Problem.objects.all()),
     }
 
 

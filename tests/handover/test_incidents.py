@@ -13,7 +13,8 @@ from handover.choices import IncidentState
 from handover.incidents import services
 from handover.incidents.priority import priority
 from handover.incidents.workflow import MOVES
-from handover.models import Incident, Problem, WorkLog
+from handover.models import Incident, WorkLog
+from handover.problems import services as problem_services
 from tests.factories import PersonFactory, ProjectFactory, ServiceFactory, UserFactory
 from tests.support.permissions import assert_matrix
 from tests.support.queries import assert_constant_queries
@@ -88,7 +89,7 @@ def test_incidents_numbered_from_their_id_and_prioritised(reporter, service, rol
     assert second.number == f"INC{second.pk:07d}"
     assert (first.priority, second.priority) == (2, 3)  # the default is medium/medium
     assert first.opened_at and first.state == IncidentState.NEW
-    problem = services.problem_create(
+    problem = problem_services.problem_create(
         by=role_user("itsm_manager"), title="Pool exhaustion", incidents=[first]
     )
     assert problem.number == f"PRB{problem.pk:07d}"
@@ -285,86 +286,6 @@ def test_incidents_api_update_and_filters(api_clients, reporter, service):
     assert client.get(f"{URL}?priority=9").status_code == 400
 
 
-def test_problems_itsm_managers_write_engineers_read(api_clients, reporter, service):
-    assert_matrix(
-        api_clients,
-        "post",
-        "/api/handover/problems/",
-        {"title": "Leaky pool"},
-        anonymous=401,
-        pmo_lead=403,
-        itsm_manager=201,
-        engineer=403,
-        executive=403,
-    )
-    manager = api_clients("itsm_manager")
-    # the state is not written with the record: it moves with `transition/`
-    made = manager.post(
-        "/api/handover/problems/", {"title": "x", "state": "known_error"}, format="json"
-    )
-    assert made.status_code == 201 and made.json()["state"] == "open"
-    Problem.objects.filter(pk=made.json()["id"]).delete()
-    problem = Problem.objects.get()
-    assert problem.number == f"PRB{problem.pk:07d}"
-    incident = log(reporter, service)
-    linked = api_clients("engineer").patch(
-        f"{URL}{incident.pk}/", {"problem": problem.pk}, format="json"
-    )
-    assert linked.status_code == 200
-    assert manager.get(f"/api/handover/problems/{problem.pk}/").json()["incidents"] == [incident.pk]
-
-
-def test_problems_move_by_their_table_and_every_move_is_recorded(api_clients, role_user):
-    manager, url = api_clients("itsm_manager"), "/api/handover/problems/"
-    problem = api_clients("itsm_manager").post(url, {"title": "Pool exhaustion"}, format="json")
-    move = f"{url}{problem.json()['id']}/transition/"
-    # a known error needs its workaround first (409, with what is allowed now)
-    refused = manager.post(move, {"to": "known_error"}, format="json")
-    assert refused.status_code == 409 and refused.json()["allowed"] == ["resolved"]
-    # an engineer reads problems but does not move them
-    assert api_clients("engineer").post(move, {"to": "resolved", "comment": "x"}).status_code == 403
-    # resolving says why
-    unexplained = manager.post(move, {"to": "resolved"}, format="json")
-    assert unexplained.status_code == 400 and "comment" in unexplained.json()["fields"]
-    assert Problem.objects.get().state == "open" and not Problem.objects.get().transitions.exists()
-    # with the workaround written, it becomes a known error, then is resolved
-    manager.patch(f"{url}{problem.json()['id']}/", {"workaround": "Recycle nightly"}, format="json")
-    assert manager.post(move, {"to": "known_error"}, format="json").json()["state"] == "known_error"
-    assert manager.post(move, {"to": "resolved", "comment": "Pool resized"}).status_code == 200
-    log = manager.get(f"{url}{problem.json()['id']}/transitions/").json()
-    assert [(row["from_state"], row["to_state"], row["comment"]) for row in log] == [
-        ("known_error", "resolved", "Pool resized"),
-        ("open", "known_error", ""),
-    ]
-    assert log[0]["by"] == role_user("itsm_manager").username
-
-
-def test_problems_known_error_keeps_its_workaround(role_user):
-    manager = role_user("itsm_manager")
-    # a record made as a known error gets there by the table, and says so in its trail
-    problem = services.problem_create(
-        by=manager, title="Cache stampede", workaround="Warm the cache", state="known_error"
-    )
-    assert [(t.from_state, t.to_state) for t in problem.transitions.all()] == [
-        ("open", "known_error")
-    ]
-    # its workaround cannot then be erased; its root cause can be written
-    with pytest.raises(ValidationError) as refused:
-        services.problem_update(problem=problem, by=manager, fields={"workaround": " "})
-    assert "workaround" in refused.value.message_dict
-    services.problem_update(problem=problem, by=manager, fields={"root_cause": "No TTL jitter"})
-    # and the state is not an edit
-    with pytest.raises(ValidationError) as refused:
-        services.problem_update(problem=problem, by=manager, fields={"state": "open"})
-    assert "state" in refused.value.message_dict
-    problem.refresh_from_db()
-    assert (problem.state, problem.workaround, problem.root_cause) == (
-        "known_error",
-        "Warm the cache",
-        "No TTL jitter",
-    )
-
-
 def test_worklogs_engineers_record_their_time(api_clients, role_user, reporter, service):
     incident = log(reporter, service)
     engineer = role_user("engineer")
@@ -485,7 +406,7 @@ def test_incidents_detail_moves_work_and_problem(page_clients, role_user, report
     client.post(f"{url}transition/", {"to": "resolved", "resolution_notes": "Fixed config"})
     incident.refresh_from_db()
     assert incident.state == "resolved" and incident.resolution_notes == "Fixed config"
-    problem = services.problem_create(by=role_user("itsm_manager"), title="Config drift")
+    problem = problem_services.problem_create(by=role_user("itsm_manager"), title="Config drift")
     manager = page_clients("itsm_manager")
     manager.post(f"{url}problem/", {"problem": problem.pk})
     assert Incident.objects.get(pk=incident.pk).problem == problem

@@ -235,7 +235,7 @@ class TestWorkLogRules(ObjectRuleCase):
 
 
 class TestProblemRules(ObjectRuleCase):
-    """Problems are the ITSM managers' to write; engineers read them (API only)."""
+    """Problems are the ITSM managers' to write; engineers read them (page and API)."""
 
     basenames = ("handover-problem",)
 
@@ -248,13 +248,18 @@ class TestProblemRules(ObjectRuleCase):
     def toucher(self, role_user, obj):
         return role_user("itsm_manager")
 
+    def page_view(self, obj):
+        return obj.get_absolute_url()
+
     def api_view(self, obj):
         return f"{API}/problems/{obj.pk}/"
 
     def writes(self, obj):
-        url = f"{API}/problems/{obj.pk}/"
+        url, page = f"{API}/problems/{obj.pk}/", obj.get_absolute_url()
         return [
+            Write("page", "post", f"{page}edit/", {"title": "Pool capped", "root_cause": "x"}),
+            Write("page", "post", f"{page}transition/", {"to": "assess"}),
             Write("api", "patch", url, {"root_cause": "Pool capped at 20 connections."}),
-            Write("api", "post", f"{url}transition/", {"to": "resolved", "comment": "Fixed"}),
+            Write("api", "post", f"{url}transition/", {"to": "assess", "comment": "Triaged"}),
             Write("api", "delete", url),
         ]

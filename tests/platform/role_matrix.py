@@ -259,6 +259,10 @@ GET    /api/handover/review-actions/                    401   200   200   200   
 GET    /api/handover/review-actions/{id}/               401   200   200   200   200   200   401
 POST   /api/handover/review-actions/{id}/complete/      401   403   403   200   403   403   401
 
+# --- API: problem management (issue 17). The known errors the incident form suggests are
+# read by every role.
+GET    /api/handover/known-errors/                      401   200   200   200   200   200   401
+
 # --- API: knowledge. Everyone writes lessons and articles and marks lessons applied;
 # editing someone else's and publishing are the PMO leads' and ITSM managers'.
 GET    /api/knowledge/                                  401   200   200   200   200   200   401
@@ -494,6 +498,32 @@ GET    major:major_transition                           302   405   405   405   
 POST   major:major_transition                           302   403   403   409   403   403   302
 GET    major:review_write                               302   405   405   405   405   405   302
 POST   major:review_write                               302   403   403   302   403   403   302
+
+# --- Pages: problem management (issue 17). Every role reads problems and the known-error
+# panel; ITSM managers open, edit and move them (302 when done, 400 for an incident that is not
+# grouped under it or a problem without a successfully reviewed fixing change).
+GET    incidents:known_errors                           302   200   200   200   200   200   302
+POST   incidents:known_errors                           302   405   405   405   405   405   302
+GET    incidents:problem_create                         302   403   403   200   403   403   302
+POST   incidents:problem_create                         302   403   403   200   403   403   302
+PUT    incidents:problem_create                         302   403   403   200   403   403   302
+GET    incidents:problem_detail                         302   200   200   200   200   200   302
+POST   incidents:problem_detail                         302   405   405   405   405   405   302
+GET    incidents:problem_link                           302   405   405   405   405   405   302
+POST   incidents:problem_link                           302   403   403   302   403   403   302
+GET    incidents:problem_list                           302   200   200   200   200   200   302
+POST   incidents:problem_list                           302   405   405   405   405   405   302
+GET    incidents:problem_options                        302   200   200   200   200   200   302
+POST   incidents:problem_options                        302   405   405   405   405   405   302
+GET    incidents:problem_resolve_by_change              302   405   405   405   405   405   302
+POST   incidents:problem_resolve_by_change              302   403   403   400   403   403   302
+GET    incidents:problem_transition                     302   405   405   405   405   405   302
+POST   incidents:problem_transition                     302   403   403   302   403   403   302
+GET    incidents:problem_unlink                         302   405   405   405   405   405   302
+POST   incidents:problem_unlink                         302   403   403   400   403   403   302
+GET    incidents:problem_update                         302   403   403   200   403   403   302
+POST   incidents:problem_update                         302   403   403   200   403   403   302
+PUT    incidents:problem_update                         302   403   403   200   403   403   302
 
 # --- Pages: knowledge.
 GET    knowledge:article_create                         302   200   200   200   200   200   302

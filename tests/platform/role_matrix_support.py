@@ -192,6 +192,14 @@ PAGE_IDS = {
     # notifications: someone else's (every column 404: a user reaches their own only)
     "notifications:open": {"pk": "notification"},
     "notifications:read": {"pk": "notification"},
+    # Problem management (issue 17)
+    "incidents:problem_options": {"field": "=owner"},
+    "incidents:problem_detail": {"pk": "problem"},
+    "incidents:problem_update": {"pk": "problem"},
+    "incidents:problem_transition": {"pk": "problem"},
+    "incidents:problem_link": {"pk": "problem"},
+    "incidents:problem_unlink": {"pk": "problem", "incident_pk": "incident"},
+    "incidents:problem_resolve_by_change": {"pk": "problem"},
 }
 
 # API collection (`/api/<app>/<collection>/`) -> the seeded object its `{id}` names.
@@ -287,7 +295,7 @@ ACTION_BODIES = {
     },
     ("POST", "/api/handover/handovers/{id}/transition/"): {"to": "readiness_review"},
     ("POST", "/api/handover/incidents/{id}/transition/"): {"to": "in_progress"},
-    ("POST", "/api/handover/problems/{id}/transition/"): {"to": "resolved", "comment": "m"},
+    ("POST", "/api/handover/problems/{id}/transition/"): {"to": "assess"},
     # Into the seeded team's queue, nobody assigned: the first caller allowed moves it there,
     # the next ones change nothing (200 all the same).
     ("POST", "/api/handover/incidents/{id}/assign/"): {"group": "team", "reason": "m"},
@@ -340,6 +348,9 @@ PAGE_BODIES = {
     "major:action_add": {"description": "m", "owner": "person", "due_on": "today"},
     "major:major_transition": {"to": "closed"},
     "major:action_done": {"done": "on"},
+    # Problem management (issue 17)
+    "incidents:problem_transition": {"to": "assess"},
+    "incidents:problem_link": {"incident": "incident"},
 }
 
 

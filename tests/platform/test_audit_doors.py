@@ -3,8 +3,7 @@ to and why. Each workflow is moved once through its page and once through the AP
 board's drag and drop, and the CAB's decision on both doors), and its trail is read back.
 
 Bulk paths: the board moves one card per request through the same view; the CSV import
-raises proposals (no move); the demo loaders are left out by the issue. Problems have no
-pages yet, only the API door."""
+raises proposals (no move); the demo loaders are left out by the issue."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -90,12 +89,12 @@ DOORS = {
     ),
     "problem": Door(
         "itsm_manager",
-        lambda role_user: ProblemFactory(workaround="Recycle the pool"),
-        None,
+        lambda role_user: ProblemFactory(workaround="Recycle the pool", state="resolved"),
+        "/incidents/problems/{pk}/transition/",
         "/api/handover/problems/{pk}/transition/",
-        {"to": "known_error", "comment": "Workaround agreed"},
-        to="known_error",
-        comment="Workaround agreed",
+        {"to": "closed", "comment": "No recurrence for a month"},
+        to="closed",
+        comment="No recurrence for a month",
     ),
     "lesson": Door(
         "pmo_lead",

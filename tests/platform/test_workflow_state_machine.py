@@ -51,7 +51,9 @@ KINDS = {
         "/api/handover/problems/{}/transition/",
         PROBLEM_MOVES,
         "state",
-        lambda: ProblemFactory(workaround="Restart the pool nightly."),
+        lambda: ProblemFactory(
+            root_cause="Pool too small.", workaround="Restart the pool nightly.", fix="Resized."
+        ),
     ),
 }
 ROLES = [role.value for role in Role]

@@ -1,4 +1,4 @@
-"""Serializers of the incident API: incidents, their transition, work logs and problems."""
+"""Serializers of the incident API: incidents, their transition and work logs."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -10,14 +10,12 @@ from itsm_pmo.text import LONG_TEXT
 from portfolio.selectors import projects_visible_to
 from resources.selectors import people, teams
 
-from ...choices import HoldReason, IncidentState, ProblemState
+from ...choices import HoldReason, IncidentState
 from ...models import (
     Incident,
     IncidentCategory,
     IncidentReassignment,
     IncidentTransition,
-    Problem,
-    ProblemTransition,
     WorkLog,
 )
 from ..services import missing_service_message
@@ -166,48 +164,12 @@ class WorkLogSerializer(serializers.ModelSerializer):
         extra_kwargs = {"person": {"required": False}, "day": {"required": False}}
 
 
-class ProblemSerializer(serializers.ModelSerializer):
-    incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
-    class Meta:
-        model = Problem
-        fields = [
-            "id",
-            "number",
-            "title",
-            "root_cause",
-            "workaround",
-            "state",
-            "incidents",
-            "created_at",
-        ]
-        # The state moves only with `transition/`, so every move is recorded.
-        read_only_fields = ["number", "state", "created_at"]
-
-
-class ProblemTransitionSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text=f"One of {', '.join(ProblemState.values)}.")
-    comment = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=LONG_TEXT,
-        help_text="Why it moves (recorded); needed to resolve and to reopen.",
-    )
-
-
 class IncidentTransitionLogSerializer(serializers.ModelSerializer):
     by = serializers.StringRelatedField(allow_null=True)  # a deleted user's moves stay
 
     class Meta:
         model = IncidentTransition
         fields = ["from_state", "to_state", "hold_reason", "by", "at", "comment"]
-
-
-class ProblemTransitionLogSerializer(IncidentTransitionLogSerializer):
-    class Meta(IncidentTransitionLogSerializer.Meta):
-        model = ProblemTransition
-        fields = ["from_state", "to_state", "by", "at", "comment"]
 
 
 # --- Queues and assignment (issue 17) --------------------------------------------------------

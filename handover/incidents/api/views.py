@@ -1,4 +1,5 @@
-"""The incident API: incidents and problems (each with `transition/`), and work logs.
+"""The incident API: incidents (with `transition/`) and work logs; problems are in
+handover.problems.api.
 
 Every write goes through a service of handover.incidents.services, which asks the predicates
 (403) and the move table (409); the viewsets only validate input and call it."""
@@ -9,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..filtersets import IncidentFilterSet, ProblemFilterSet
+from ..filtersets import IncidentFilterSet
 from ..sla.selectors import with_timers
 from .serializers import (
     IncidentAssignSerializer,
@@ -18,9 +19,6 @@ from .serializers import (
     IncidentSerializer,
     IncidentTransitionLogSerializer,
     IncidentTransitionSerializer,
-    ProblemSerializer,
-    ProblemTransitionLogSerializer,
-    ProblemTransitionSerializer,
     QueueSerializer,
     WorkLogSerializer,
 )
@@ -141,45 +139,3 @@ class WorkLogViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = services.work_log(by=self.request.user, **serializer.validated_data)
-
-
-class ProblemViewSet(viewsets.ModelViewSet):
-    """Problem records grouping incidents under one root cause (ITSM managers write); a known
-    error has a workaround. The state moves only with `transition/`."""
-
-    queryset = selectors.problem_list()
-    serializer_class = ProblemSerializer
-    filterset_class = ProblemFilterSet
-
-    def perform_create(self, serializer):
-        serializer.instance = services.problem_create(
-            by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.problem_update(
-            problem=serializer.instance, by=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.problem_delete(problem=instance, by=self.request.user)
-
-    @extend_schema(request=ProblemTransitionSerializer, responses=ProblemSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the problem: 409 with the allowed moves when the table refuses; resolving and
-        reopening need a `comment`."""
-        problem = self.get_object()
-        body = ProblemTransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        problem = services.problem_transition(
-            problem=problem, by=request.user, **body.validated_data
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
-
-    @extend_schema(responses=ProblemTransitionLogSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def transitions(self, request, pk=None):
-        """The state log, newest first."""
-        log = self.get_object().transitions.select_related("by")
-        return Response(ProblemTransitionLogSerializer(log, many=True).data)
