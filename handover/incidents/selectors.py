@@ -388,7 +388,7 @@ def queues(user: Actor, *, now: datetime | None = None) -> QuerySet[Any]:
 def queue(team_id: int) -> QuerySet[Incident]:
     """A group's queue: its open incidents, unassigned first, then by priority, then the
     soonest resolution due (none last), then the oldest."""
-    return (
+    return with_timers(
         Incident.objects.filter(assignment_group=team_id, state__in=OPEN_INCIDENT_STATES)
         .select_related("service", "assignee")
         .annotate(has_assignee=Case(When(assignee__isnull=True, then=0), default=1))

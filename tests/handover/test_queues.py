@@ -456,12 +456,12 @@ def test_queue_pages_constant_queries(page_clients, role_user, desk, network):
     _grow(desk, 2)
     _grow(network, 2)
     assert_constant_queries(
-        lambda: client.get(f"/incidents/queues/{desk.pk}/"), lambda: _grow(desk), expected=17
+        lambda: client.get(f"/incidents/queues/{desk.pk}/"), lambda: _grow(desk), expected=18
     )
     assert_constant_queries(
         lambda: client.get("/incidents/queues/"),
         lambda: _grow(TeamFactory()),
-        expected=13,
+        expected=14,
     )
 
 
