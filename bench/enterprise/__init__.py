@@ -37,8 +37,8 @@ __all__ = ["ENTERPRISE", "NotDedicated", "Size", "build", "counts", "ensure", "e
 VERSION = 1  # of the builders: a set built by another version is built again
 MARKER = "bench_enterprise"
 REUSE_DAYS = 7  # dates are relative to the build day: a week later, build again
-# Tables a migration fills (the roles, the readiness catalogue) or that the site writes by
-# itself: kept, and not taken as someone else's data.
+# Tables a migration fills (the roles, the readiness and incident catalogues, the service-level
+# targets) or that the site writes by itself: kept, and not taken as someone else's data.
 KEEP = {
     "django_content_type",
     "auth_permission",
@@ -46,6 +46,7 @@ KEEP = {
     "auth_group_permissions",
     "handover_readinesscriterion",
     "handover_incidentcategory",
+    "handover_slatarget",
 }
 IGNORED = {"django_session", "resources_planstate"}
 STEPS = ("organisation", "portfolio", "plan", "changes", "handover", "incidents", "knowledge")
