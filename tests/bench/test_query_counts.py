@@ -135,9 +135,7 @@ def _demo_objects() -> paths.Objects:
     from changes.demo import CHANGES
     from changes.models import ChangeRequest
     from handover.demo import INCIDENTS
-    from handover.models import Incident
-
-    from handover.models import Problem
+    from handover.models import Incident, Problem
     from handover.problems.demo import PROBLEMS
 
     picked = paths.pick_objects()
