@@ -66,6 +66,12 @@ class IncidentSerializer(serializers.ModelSerializer):
     reporter = serializers.StringRelatedField()
     sla_timers = SlaTimerSerializer(many=True, read_only=True)
     priority_label = serializers.CharField(read_only=True)
+    # Written by the moves and the timers, never by a client: declared here because DRF
+    # gives a non-editable field neither its blank ("not on hold") nor its null (no clock).
+    hold_reason = serializers.ChoiceField(
+        choices=HoldReason.choices, allow_blank=True, read_only=True
+    )
+    resolution_due_at = serializers.DateTimeField(allow_null=True, read_only=True)
     project = VisibleProjectField(required=False, allow_null=True)
 
     class Meta:
