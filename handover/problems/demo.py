@@ -9,7 +9,10 @@ idempotent: the records are found by title, removed with their articles and made
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from changes import selectors as change_selectors
 from changes import services as change_services
@@ -17,6 +20,7 @@ from changes.choices import ChangeType
 from portfolio import selectors as portfolio_selectors
 from resources import selectors as resources_selectors
 
+from ..choices import IncidentState
 from ..choices import ProblemState as P
 from . import services
 
@@ -156,7 +160,32 @@ def seed(manager, grouped_incidents=()) -> list:
         made.append(problem)
     if made:
         _fix_changes(manager, made, items)
+        _history(made)
     return made
+
+
+def _history(made: list) -> None:
+    """Older problems were opened weeks ago and group the past incidents of their service
+    (resolved ones, over a month old, so that this month's recurrence still asks for a
+    problem of its own)."""
+    from ..models import Incident, Problem
+
+    now = timezone.now()
+    for n, problem in enumerate(made):
+        Problem.objects.filter(pk=problem.pk).update(created_at=now - timedelta(days=6 + 11 * n))
+        if n == 0:
+            continue  # it groups the refund incidents it was opened from
+        past = (
+            Incident.objects.filter(
+                service=problem.service_id,
+                problem__isnull=True,
+                state__in=(IncidentState.RESOLVED, IncidentState.CLOSED),
+                opened_at__lt=now - timedelta(days=35),
+            )
+            .order_by("-opened_at", "pk")
+            .values_list("pk", flat=True)[: 1 + n % 3]
+        )
+        Incident.objects.filter(pk__in=list(past)).update(problem=problem)
 
 
 def _fix_changes(manager, made: list, items: dict) -> None:
