@@ -26,6 +26,7 @@ SEEDERS = [
     "changes.demo_history",  # the four quarters before this one (issue 16)
     "handover.demo",
     "handover.demo_history",
+    "handover.problems.demo_history",  # the problems group the year's past incidents
     "knowledge.demo",
     "knowledge.demo_history",
     "resources.demo_plan",

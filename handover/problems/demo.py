@@ -20,7 +20,6 @@ from changes.choices import ChangeType
 from portfolio import selectors as portfolio_selectors
 from resources import selectors as resources_selectors
 
-from ..choices import IncidentState
 from ..choices import ProblemState as P
 from . import services
 
@@ -165,27 +164,13 @@ def seed(manager, grouped_incidents=()) -> list:
 
 
 def _history(made: list) -> None:
-    """Older problems were opened weeks ago and group the past incidents of their service
-    (resolved ones, over a month old, so that this month's recurrence still asks for a
-    problem of its own)."""
-    from ..models import Incident, Problem
+    """Older problems were opened weeks ago (their past incidents are grouped once the
+    year's history exists: handover.problems.demo_history)."""
+    from ..models import Problem
 
     now = timezone.now()
     for n, problem in enumerate(made):
         Problem.objects.filter(pk=problem.pk).update(created_at=now - timedelta(days=6 + 11 * n))
-        if n == 0:
-            continue  # it groups the refund incidents it was opened from
-        past = (
-            Incident.objects.filter(
-                service=problem.service_id,
-                problem__isnull=True,
-                state__in=(IncidentState.RESOLVED, IncidentState.CLOSED),
-                opened_at__lt=now - timedelta(days=35),
-            )
-            .order_by("-opened_at", "pk")
-            .values_list("pk", flat=True)[: 1 + n % 3]
-        )
-        Incident.objects.filter(pk__in=list(past)).update(problem=problem)
 
 
 def _fix_changes(manager, made: list, items: dict) -> None:
