@@ -127,6 +127,8 @@ class _Logger:
             major=level == 1 and rng.random() < 0.15,
             reporter=reporter,
             assignee=assignee,
+            # In its assignee's queue, as the desk would have routed it.
+            assignment_group_id=assignee.team_id,
             opened_at=opened,
         )
         # How it went: response, resolution (a long tail waits on others), closing.
