@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from handover.incidents.priority import priority as priority_of
-from handover.models import Handover, Incident, Problem
+from handover.models import Handover, Incident, IncidentCategory, Problem
 from handover.services import handover_open
 from tests.factories import (
     MilestoneFactory,
@@ -84,3 +84,12 @@ class ProblemFactory(factory.django.DjangoModelFactory):
         if create:
             self.number = extracted or f"PRB{self.pk:07d}"
             Problem.objects.filter(pk=self.pk).update(number=self.number)
+
+
+class IncidentCategoryFactory(factory.django.DjangoModelFactory):
+    """A category of the incident catalogue (a subcategory with `parent=`)."""
+
+    class Meta:
+        model = IncidentCategory
+
+    name = factory.Sequence(lambda n: f"Category {n}")
