@@ -12,6 +12,7 @@ from .models import (
     IncidentCategory,
     IncidentReassignment,
     IncidentTransition,
+    MajorIncidentTransition,
     ProblemTransition,
     ReadinessCriterion,
 )
@@ -69,3 +70,10 @@ class IncidentReassignmentAdmin(TransitionRecordAdmin):
 
 # The service-level targets and escalation records (their own sub-package).
 from .incidents.sla import admin as sla_admin  # noqa: E402, F401
+
+
+@admin.register(MajorIncidentTransition)
+class MajorIncidentTransitionAdmin(TransitionRecordAdmin):
+    """A major incident's moves, read-only like every trail."""
+
+    list_select_related = ["major_incident__incident", "by"]

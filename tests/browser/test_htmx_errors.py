@@ -191,6 +191,16 @@ def poll(page: Page, n: int) -> None:
 
 
 SCENARIOS: dict[str, Interaction] = {
+    # The known errors of the service (or item) the incident form names, as it is chosen.
+    "templates/problems/_known_errors_slot.html hx-get {url}": Interaction(
+        user="engineer",
+        open=goto("/incidents/new/"),
+        request=r"/incidents/problems/known-errors/",
+        send=lambda page, n: page.locator("#id_service").select_option(index=1 + n % 3),
+        refused=role_taken_away(
+            lambda page, n: page.locator("#id_service").select_option(index=1 + n % 3)
+        ),
+    ),
     "templates/changes/_cab_card.html hx-post changes:change_decide": Interaction(
         user="itsm_manager",
         open=goto("/changes/cab/"),

@@ -277,7 +277,7 @@ def test_editing_an_assignee_away_goes_through_assign(api_clients, desk):
 
 
 def test_assignment_tells_the_assignee_and_the_group_not_the_actor(
-    role_user, desk, network, django_capture_on_commit_callbacks
+    role_user, desk, network, django_capture_on_commit_callbacks, in_process_tasks
 ):
     # given the network team of two with sign-ins, and the ITSM manager acting
     ann = PersonFactory(team=network, user=UserFactory(username="ann"))
@@ -294,7 +294,7 @@ def test_assignment_tells_the_assignee_and_the_group_not_the_actor(
 
 
 def test_nothing_is_told_when_the_assignment_is_refused(
-    role_user, desk, django_capture_on_commit_callbacks
+    role_user, desk, django_capture_on_commit_callbacks, in_process_tasks
 ):
     ann = PersonFactory(team=desk, user=UserFactory(username="ann"))
     incident = IncidentFactory(assignment_group=desk, assignee=PersonFactory(team=desk))
@@ -544,7 +544,7 @@ def test_taking_what_someone_took_first_says_who_holds_it(role_user, desk):
 
 
 def test_logging_tells_the_group_whose_queue_it_lands_in(
-    role_user, desk, django_capture_on_commit_callbacks
+    role_user, desk, django_capture_on_commit_callbacks, in_process_tasks
 ):
     PersonFactory(team=desk, user=UserFactory(username="desk_analyst"))
     reporter = member(role_user, "engineer", desk)

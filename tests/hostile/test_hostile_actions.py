@@ -47,6 +47,8 @@ MORE_BODIES = {
 FIELD_BODIES = {
     ("POST", "/api/handover/incidents/{id}/transition/", "resolution_notes"): {"to": "resolved"},
     ("POST", "/api/knowledge/lessons/{id}/apply/", "proposal"): {},
+    # Into its review ("=": the state, not the seeded change review's id).
+    ("POST", "/api/handover/major-incidents/{id}/transition/", "comment"): {"to": "=review"},
 }
 # Text any product stores as typed (the NUL and the 100 kB may be refused).
 ORDINARY = ("rtl", "emoji", "script", "sql")

@@ -368,6 +368,8 @@ def _fill(body: dict, objects: dict) -> dict:
             filled[field] = timezone.localdate().isoformat()
         elif isinstance(value, str) and value.startswith("place:"):
             filled[field] = f"{value[6:]}:{objects[value[6:]].pk}"
+        elif isinstance(value, str) and value.startswith("="):
+            filled[field] = value[1:]  # a literal that would name an object ("=review")
         elif isinstance(value, str) and value in objects:
             filled[field] = objects[value].pk
         else:
@@ -504,8 +506,12 @@ def seed() -> tuple[dict, dict]:
 
     runner = f.UserFactory(username="matrix_major_runner", roles=["itsm_manager"])
     o["p1_incident"] = IncidentFactory(service=o["service"], impact=1, urgency=1, priority=1)
+    # Its incident is resolved, so the major incident may move to its review.
     o["major_incident"] = major.major_declare(
-        incident=IncidentFactory(service=o["service"], impact=1, urgency=1, priority=1), by=runner
+        incident=IncidentFactory(
+            service=o["service"], impact=1, urgency=1, priority=1, state="resolved"
+        ),
+        by=runner,
     )
     o["responder"] = f.PersonFactory(team=o["team"])
     o["engagement"], o["api_engagement"] = (

@@ -24,6 +24,7 @@ def test_every_workflow_records_its_moves_in_the_shared_trail():
         "HandoverTransition",
         "IncidentTransition",
         "ProblemTransition",
+        "MajorIncidentTransition",
         "LessonTransition",
         "ArticleTransition",
     }

@@ -140,12 +140,17 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class IncidentTransitionSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=f"One of {', '.join(IncidentState.values)}.")
-    hold_reason = serializers.CharField(
+    hold_reason = serializers.ChoiceField(
+        choices=HoldReason.choices,
         required=False,
         allow_blank=True,
         default="",
-        max_length=20,
-        help_text=f"Needed to put it on hold: one of {', '.join(HoldReason.values)}.",
+        help_text="Needed to put it on hold: why it waits.",
+        error_messages={
+            "invalid_choice": "Say why it waits: "
+            + ", ".join(str(label).lower() for label in HoldReason.labels)
+            + "."
+        },
     )
     resolution_notes = serializers.CharField(
         required=False,
