@@ -300,4 +300,6 @@ def _recompute() -> None:
     """The capacity snapshot, computed once, synchronously, as the worker would."""
     from resources.tasks import recompute_plan
 
-    recompute_plan.apply(kwargs={"reason": "enterprise data set"}).get()
+    # Not .get(): Celery's "no join inside a task" flag is process-wide, and an e-mail task
+    # retried in a background thread (itsm_pmo/tasks.py) may hold it at this moment.
+    recompute_plan.apply(kwargs={"reason": "enterprise data set"}).maybe_throw()
